@@ -120,6 +120,6 @@ describe('n8nContext (n8n-core execution contexts for our nodes)', () => {
 			parameters: {},
 			credentials: { echoApi: { baseUrl, token: 't' } },
 		});
-		expect((await context.getCredentials('echoApi')).scheme).toBe('Bearer');
+		expect((await context.getCredentials('echoApi', 0)).scheme).toBe('Bearer');
 	});
 });
