@@ -1,0 +1,65 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { resourceProperty, resources } from './actions/resources';
+import { router } from './actions/router';
+
+export class Bitrix24 implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bitrix24',
+		name: 'bitrix24',
+		icon: { light: 'file:bitrix24.svg', dark: 'file:bitrix24.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Work with Bitrix24 CRM and users',
+		defaults: { name: 'Bitrix24' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'bitrix24WebhookApi',
+				required: true,
+				displayOptions: { show: { authentication: ['webhook'] } },
+			},
+			{
+				name: 'bitrix24OAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Webhook',
+						value: 'webhook',
+						description: 'An incoming webhook of a Bitrix24 user; enough for CRM work',
+					},
+					{
+						name: 'OAuth2 (Local Application)',
+						value: 'oAuth2',
+						description: 'Needed for placements, event binding and app automation triggers',
+					},
+				],
+				default: 'webhook',
+			},
+			resourceProperty,
+			...Object.values(resources).flatMap((resource) => resource.description),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,65 @@
+import {
+	jsonParse,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+
+export const option: OperationModule['option'] = {
+	name: 'Call',
+	value: 'call',
+	description: 'Call any Bitrix24 REST method with your own parameters',
+	action: 'Call a method',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['callMethod'], operation: ['call'] } }, [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'crm.contact.list',
+		description:
+			'Name of the REST method as in the Bitrix24 REST documentation. Requests are rate-limited and sent as POST with a JSON body.',
+	},
+	{
+		displayName: 'Parameters (JSON)',
+		name: 'parameters',
+		type: 'json',
+		default: '{}',
+		description: 'The method parameters as a JSON object, e.g. {"filter": {"NAME": "Anna"}, "select": ["ID", "NAME"]}',
+	},
+]);
+
+function parametersOf(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const raw = context.getNodeParameter('parameters', itemIndex, '{}') as unknown;
+	const parsed =
+		typeof raw === 'string'
+			? jsonParse<unknown>(raw.trim() === '' ? '{}' : raw, {
+					errorMessage: 'The parameters are not valid JSON',
+				})
+			: raw;
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw new NodeOperationError(context.getNode(), 'The parameters must be a JSON object', {
+			description: 'Wrap them in { }, e.g. {"id": 42}',
+			itemIndex,
+		});
+	}
+	return parsed as IDataObject;
+}
+
+/** For power users: whatever Bitrix24 answers, minus the timing block. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const method = (this.getNodeParameter('method', itemIndex) as string).trim();
+	const response = await bitrix24Call.call(this, method, parametersOf(this, itemIndex), { itemIndex });
+	const output: IDataObject = { result: response.result as IDataObject };
+	if (response.total !== undefined) output.total = response.total;
+	if (response.next !== undefined) output.next = response.next;
+	return output;
+}

@@ -1,0 +1,69 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { bitrix24Paginate, collectRows } from '../../transport';
+import type { OperationModule } from '../types';
+
+export const option: OperationModule['option'] = {
+	name: 'Get Many',
+	value: 'getMany',
+	description: 'Get active users',
+	action: 'Get many users',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['user'], operation: ['getMany'] } }, [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Name Search',
+				name: 'nameSearch',
+				type: 'string',
+				default: '',
+				description: 'Part of the first name, last name or email',
+			},
+			{
+				displayName: 'User Type',
+				name: 'userType',
+				type: 'options',
+				default: 'employee',
+				options: [
+					{ name: 'Employee', value: 'employee' },
+					{ name: 'Extranet', value: 'extranet' },
+				],
+			},
+		],
+	},
+]);
+
+/** bitrix24-api.md §11: user.get, paged by 50 with start/next (no `>ID` cursor for users). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as { nameSearch?: string; userType?: string };
+	const filter: IDataObject = { ACTIVE: true };
+	if (filters.nameSearch) filter.NAME_SEARCH = filters.nameSearch;
+	if (filters.userType) filter.USER_TYPE = filters.userType;
+	return await collectRows(
+		bitrix24Paginate.call(this, 'user.get', { sort: 'ID', order: 'ASC', FILTER: filter }, { itemIndex, limit }),
+	);
+}

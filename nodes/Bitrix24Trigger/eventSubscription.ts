@@ -1,0 +1,102 @@
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+
+import { bitrix24Call } from '../Bitrix24/transport';
+import { authenticationOf } from '../Bitrix24/transport/connection';
+import { expectedCaller } from './callerCheck';
+import { sameEvent } from './crmEvents';
+import type { TriggerMode } from './description';
+
+/**
+ * The trigger's webhook lifecycle. Only CRM events with an OAuth2 (local application) credential
+ * are subscribed through the API: `event.bind` needs application context (bitrix24-api.md §10).
+ * An incoming-webhook credential relies on an outgoing webhook the user sets up in Bitrix24's
+ * UI, and placements and the install callback are registered in Bitrix24 too, so for those the
+ * methods only check the configuration and report "exists".
+ */
+
+interface BoundHandler {
+	event: string;
+	handler: string;
+}
+
+/** What `create` bound, so `delete` unbinds the same handler URL even if n8n's URL changed. */
+interface SubscriptionData {
+	handlerUrl?: string;
+	boundEvents?: string[];
+}
+
+function subscribesThroughApi(context: IHookFunctions): boolean {
+	return (context.getNodeParameter('mode') as TriggerMode) === 'events' && authenticationOf(context) === 'oAuth2';
+}
+
+function selectedEvents(context: IHookFunctions): string[] {
+	return context.getNodeParameter('events', []) as string[];
+}
+
+function handlerUrl(context: IHookFunctions): string {
+	const url = context.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not provide a webhook URL for this trigger');
+	return url;
+}
+
+async function boundHandlers(context: IHookFunctions): Promise<BoundHandler[]> {
+	const { result } = await bitrix24Call.call(context, 'event.get', {});
+	return (Array.isArray(result) ? (result as IDataObject[]) : []).map((entry) => ({
+		event: String(entry.event ?? ''),
+		handler: String(entry.handler ?? ''),
+	}));
+}
+
+/** Refuses to publish a trigger that could never accept a call (no token to compare with). */
+async function assertCallsCanBeVerified(context: IHookFunctions): Promise<void> {
+	const mode = context.getNodeParameter('mode') as TriggerMode;
+	if (mode === 'appInstall') return;
+	if ((await expectedCaller(context)).applicationToken !== '') return;
+	throw new NodeOperationError(context.getNode(), 'No application token to check Bitrix24 calls against', {
+		description:
+			authenticationOf(context) === 'webhook'
+				? 'Copy the application token Bitrix24 shows for the outgoing webhook into "Application Token".'
+				: 'Enter the application token from the app installation in the "Bitrix24 OAuth2 API" credential (use this trigger\'s "App Installation" mode to receive it).',
+	});
+}
+
+export async function subscriptionExists(this: IHookFunctions): Promise<boolean> {
+	await assertCallsCanBeVerified(this);
+	if (!subscribesThroughApi(this)) return true;
+	const url = handlerUrl(this);
+	const bound = await boundHandlers(this);
+	return selectedEvents(this).every((event) =>
+		bound.some((entry) => entry.handler === url && sameEvent(entry.event, event)),
+	);
+}
+
+export async function subscribe(this: IHookFunctions): Promise<boolean> {
+	if (!subscribesThroughApi(this)) return true;
+	const url = handlerUrl(this);
+	const bound = await boundHandlers(this);
+	const events = selectedEvents(this);
+	for (const event of events) {
+		const alreadyBound = bound.some((entry) => entry.handler === url && sameEvent(entry.event, event));
+		if (!alreadyBound) await bitrix24Call.call(this, 'event.bind', { event, handler: url });
+	}
+	const subscription: SubscriptionData = { handlerUrl: url, boundEvents: events };
+	Object.assign(this.getWorkflowStaticData('node'), subscription);
+	return true;
+}
+
+export async function unsubscribe(this: IHookFunctions): Promise<boolean> {
+	if (!subscribesThroughApi(this)) return true;
+	const staticData = this.getWorkflowStaticData('node');
+	const remembered = staticData as SubscriptionData;
+	const url = remembered.handlerUrl ?? handlerUrl(this);
+	// Everything bound to this URL goes, including events deselected since `create`.
+	const events = new Map<string, string>();
+	for (const event of remembered.boundEvents ?? []) events.set(event.toUpperCase(), event);
+	for (const entry of await boundHandlers(this)) {
+		if (entry.handler === url) events.set(entry.event.toUpperCase(), entry.event);
+	}
+	for (const event of events.values()) await bitrix24Call.call(this, 'event.unbind', { event, handler: url });
+	delete staticData.handlerUrl;
+	delete staticData.boundEvents;
+	return true;
+}

@@ -1,0 +1,192 @@
+/**
+ * Placement clicks (bitrix24-api.md §9) and the local app's install callback (§1.2), sent by the
+ * Bitrix24 sandbox to a loopback endpoint that runs the trigger as n8n would.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { CredentialFixtures } from '../../helpers/n8nContext';
+import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../sandbox/bitrix24';
+import { startTriggerEndpoint, type TriggerEndpoint } from './triggerEndpoint';
+
+let sb: Bitrix24Sandbox;
+let endpoint: TriggerEndpoint;
+let parameters: INodeParameters;
+let credentials: CredentialFixtures;
+
+function item(callIndex = -1): IDataObject | undefined {
+	return endpoint.calls.at(callIndex)?.result?.workflowData?.[0][0].json;
+}
+
+async function bindPlacement(placement: string): Promise<void> {
+	const { access_token } = await sb.oauth.issueTokens();
+	const response = await fetch(`${sb.url}/rest/placement.bind`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ auth: access_token, PLACEMENT: placement, HANDLER: endpoint.url, TITLE: 'LexOffice: Rechnung erstellen' }),
+	});
+	expect(response.status).toBe(200);
+}
+
+beforeAll(async () => {
+	sb = await startBitrix24Sandbox({ limits: 'off' });
+	endpoint = await startTriggerEndpoint(() => ({ parameters, credentials }));
+	credentials = {
+		bitrix24OAuth2Api: {
+			portalUrl: sb.url,
+			clientId: sb.oauth.clientId,
+			clientSecret: sb.oauth.clientSecret,
+			accessTokenUrl: sb.oauth.tokenUrl,
+			applicationToken: sb.oauth.applicationToken,
+			oauthTokenData: (await sb.oauth.issueTokens()) as unknown as IDataObject,
+		},
+	};
+	await bindPlacement('CRM_CONTACT_DETAIL_TOOLBAR');
+	await bindPlacement('CRM_SMART_INVOICE_DETAIL_TOOLBAR');
+});
+
+afterAll(async () => {
+	await endpoint.close();
+	await sb.close();
+});
+
+beforeEach(() => {
+	endpoint.calls.length = 0;
+});
+
+describe('placement calls', () => {
+	it('outputs the element type and id of the card the button was clicked on', async () => {
+		parameters = { mode: 'placement', authentication: 'oAuth2', placementResponse: 'responseNode' };
+		await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 8061, URI: '/crm/contact/details/8061/' });
+		await sb.simulate.placementCall('CRM_SMART_INVOICE_DETAIL_TOOLBAR', { ID: 17 });
+
+		expect(item(0)).toMatchObject({ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', entityType: 'contact', entityTypeId: 3, id: 8061, language: 'de' });
+		expect(item(0)?.recordUrl).toBe(`${sb.url}/crm/contact/details/8061/`);
+		expect(item(1)).toMatchObject({ entityType: 'smartInvoice', entityTypeId: 31, id: 17 });
+		// "Respond to Webhook" answers in n8n: the trigger itself sends nothing.
+		expect(endpoint.calls.map((call) => call.result?.noWebhookResponse)).toEqual([undefined, undefined]);
+		expect(JSON.stringify(item(0))).not.toContain(sb.oauth.applicationToken);
+	});
+
+	it('answers at once with the redirect page when asked to, and still runs', async () => {
+		parameters = {
+			mode: 'placement',
+			authentication: 'oAuth2',
+			placementResponse: 'redirectPage',
+			pageTitle: 'Rechnung <wird> erstellt',
+			redirectUrl: 'https://app.lexoffice.de/vouchers',
+			linkText: 'Zu LexOffice',
+		};
+		const response = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 5 });
+
+		expect(response.status).toBe(200);
+		expect(response.headers['content-type']).toMatch(/^text\/html/);
+		expect(response.headers['content-security-policy']).toMatch(/allow-top-navigation/);
+		expect(response.body).toContain('<title>Rechnung &lt;wird&gt; erstellt</title>');
+		expect(response.body).toContain('href="https://app.lexoffice.de/vouchers" target="_top"');
+		expect(response.body).toContain('window.top.location.href');
+		expect(item()).toMatchObject({ entityType: 'contact', id: 5 });
+	});
+
+	it('evaluates the redirect URL expression against the request', async () => {
+		parameters = {
+			mode: 'placement',
+			authentication: 'oAuth2',
+			placementResponse: 'redirectPage',
+			pageTitle: 'Weiter',
+			redirectUrl: '={{ "https://app.lexoffice.de/?from=" + $json.query.LANG }}',
+		};
+		const response = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 5 }, { lang: 'en' });
+		expect(response.body).toContain('href="https://app.lexoffice.de/?from=en"');
+	});
+
+	it.each([
+		['a forged application token', { APPLICATION_TOKEN: 'forged', member_id: 'x' }],
+		['no application token', { member_id: 'x' }],
+	])('refuses %s with a readable 401 page and no execution', async (_case, auth) => {
+		parameters = { mode: 'placement', authentication: 'oAuth2', placementResponse: 'redirectPage', pageTitle: 'T', redirectUrl: 'https://app.lexoffice.de/' };
+		const response = await fetch(`${endpoint.url}?DOMAIN=evil.example&PROTOCOL=1&LANG=de`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ ...auth, PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR', PLACEMENT_OPTIONS: '{"ID":"1"}' }).toString(),
+		});
+		const page = await response.text();
+
+		expect(response.status).toBe(401);
+		expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(page).toContain('401');
+		expect(page).not.toContain('<script>');
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+	});
+
+	it('refuses the right token from another portal (member_id)', async () => {
+		parameters = { mode: 'placement', authentication: 'oAuth2', placementResponse: 'responseNode' };
+		const response = await fetch(endpoint.url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: 'other-portal', PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR' }).toString(),
+		});
+		expect(response.status).toBe(401);
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+	});
+
+	it('checks against the node\'s token with an incoming-webhook credential', async () => {
+		const saved = credentials;
+		credentials = { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl } };
+		try {
+			parameters = { mode: 'placement', authentication: 'webhook', applicationToken: sb.oauth.applicationToken, placementResponse: 'responseNode' };
+			await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 9 });
+			parameters = { ...parameters, applicationToken: 'something-else' };
+			const refused = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 9 });
+
+			expect(item(0)).toMatchObject({ entityType: 'contact', id: 9 });
+			expect(refused.status).toBe(401);
+			expect(endpoint.calls[1].result?.workflowData).toBeUndefined();
+		} finally {
+			credentials = saved;
+		}
+	});
+});
+
+describe('app install callback', () => {
+	it('outputs the application token, member id and portal with instructions, without the OAuth tokens', async () => {
+		parameters = { mode: 'appInstall' };
+		const response = await sb.simulate.appInstall(endpoint.url);
+
+		expect(response.status).toBe(200);
+		const installed = item();
+		expect(installed).toMatchObject({
+			event: 'ONAPPINSTALL',
+			applicationToken: sb.oauth.applicationToken,
+			memberId: sb.oauth.memberId,
+			domain: new URL(sb.url).host,
+			application: { INSTALLED: 'Y' },
+		});
+		expect(installed?.instructions).toEqual(expect.stringContaining('Application Token'));
+		const wire = decodeURIComponent(endpoint.calls[0].request.rawBody!.toString());
+		const accessToken = /auth\[access_token\]=([^&]+)/.exec(wire)?.[1];
+		expect(accessToken).toBeTruthy();
+		expect(JSON.stringify(installed)).not.toContain(accessToken);
+	});
+
+	it('refuses a callback from a portal other than the configured one', async () => {
+		parameters = { mode: 'appInstall', expectedPortal: 'https://acme.bitrix24.de/' };
+		const response = await sb.simulate.appInstall(endpoint.url);
+		expect(response.status).toBe(401);
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+
+		parameters = { mode: 'appInstall', expectedPortal: new URL(sb.url).host };
+		expect((await sb.simulate.appInstall(endpoint.url)).status).toBe(200);
+	});
+
+	it('answers 400 to a request that is not an install callback', async () => {
+		parameters = { mode: 'appInstall' };
+		const response = await fetch(endpoint.url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: 'event=ONAPPINSTALL&auth%5Bdomain%5D=acme.bitrix24.de',
+		});
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({ message: expect.stringContaining('auth[application_token]') });
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+	});
+});
