@@ -1,0 +1,257 @@
+import { createHash } from 'crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INode,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { backoffDelay, sharedBucket } from '../../shared/rateLimit';
+import { describeErrorBody, lexofficeApiError, lexofficeConnectionError, RATE_LIMIT_ADVICE } from './errors';
+import { toQueryString, type Query } from './encoding';
+
+export const LEXOFFICE_CREDENTIAL_TYPE = 'lexofficeApi';
+export const DEFAULT_LEXOFFICE_HOST = 'https://api.lexware.io';
+
+export interface LexofficeCredentials {
+	apiKey: string;
+	host?: string;
+	appUrl?: string;
+	webhookPublicKey?: string;
+}
+
+/**
+ * What the transport needs of an n8n context; IExecuteFunctions, ILoadOptionsFunctions,
+ * IHookFunctions, IWebhookFunctions and IPollFunctions all provide it.
+ */
+export interface LexofficeContext {
+	getNode(): INode;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	helpers: {
+		httpRequestWithAuthentication(credentialsType: string, requestOptions: IHttpRequestOptions): Promise<unknown>;
+	};
+}
+
+export interface LexofficeRequestOptions {
+	method?: IHttpRequestMethods;
+	/** Path below the host, e.g. `/v1/contacts/{id}`; encode dynamic segments with encodeURIComponent. */
+	path: string;
+	qs?: Query;
+	body?: IDataObject | IDataObject[];
+	/** Accept header; default `application/json`. */
+	accept?: string;
+	/** Answer as bytes (file downloads) instead of JSON. */
+	binary?: boolean;
+}
+
+export interface LexofficeFile {
+	data: Buffer;
+	mimeType?: string;
+	fileName?: string;
+}
+
+export interface RateLimit {
+	capacity: number;
+	refillPerSecond: number;
+}
+
+/**
+ * LexOffice allows 2 requests per second per account, as a token bucket over all endpoints
+ * (lexoffice-api.md §2), and warns that running at exactly the limit "will commonly result in rate
+ * limited requests" because of network jitter. So: a burst of 2, refilled at 90 % of the limit.
+ */
+export const DEFAULT_LEXOFFICE_RATE_LIMIT: Readonly<RateLimit> = { capacity: 2, refillPerSecond: 1.8 };
+
+let rateLimit: RateLimit = { ...DEFAULT_LEXOFFICE_RATE_LIMIT };
+
+/** Changes the client-side limit for this process (benchmarks and tests run against sandboxes). */
+export function setLexofficeRateLimit(limit: RateLimit): void {
+	rateLimit = { ...limit };
+}
+
+export function getLexofficeRateLimit(): RateLimit {
+	return { ...rateLimit };
+}
+
+/** Retry budget; bounded so a workflow never hangs on a broken account or host. */
+export const RETRY_POLICY = {
+	/** Answers that LexOffice documents as "not performed" (429, and 500 "rate limit exceeded"). */
+	rateLimitedRetries: 8,
+	rateLimitBackoff: { baseMs: 500, maxMs: 8_000, floorMs: 500 },
+	/** Other 5xx, timeouts and dropped connections, for idempotent methods only. */
+	failureRetries: 3,
+	failureBackoff: { baseMs: 500, maxMs: 4_000, floorMs: 250 },
+	/** Above LexOffice's 30 s gateway timeout, so we normally see its 504 instead of our own timeout. */
+	timeoutMs: 60_000,
+};
+
+const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'DELETE']);
+
+const MAY_HAVE_BEEN_PROCESSED =
+	'LexOffice may have processed this request anyway (lexoffice-api.md §2: "it is possible that your request has been processed successfully"), so it was not repeated. Check in LexOffice whether the record exists before running the workflow again.';
+
+/**
+ * The one place that talks HTTP to LexOffice: authentication (by n8n, from the credential),
+ * the shared rate limit, retries of what is safe to retry, and LexOffice's errors as NodeApiError.
+ * Returns the parsed JSON body (undefined for an empty answer), or a LexofficeFile for `binary`.
+ */
+export async function lexofficeRequest(this: LexofficeContext, options: LexofficeRequestOptions): Promise<unknown> {
+	const response = await send.call(this, options);
+	if (options.binary) return toFile(response);
+	return response.body === '' ? undefined : response.body;
+}
+
+/** A file download (e.g. `GET /v1/invoices/{id}/file`, §4.3). */
+export async function lexofficeDownload(
+	this: LexofficeContext,
+	options: Omit<LexofficeRequestOptions, 'binary' | 'body'>,
+): Promise<LexofficeFile> {
+	return toFile(await send.call(this, { ...options, accept: options.accept ?? '*/*', binary: true }));
+}
+
+async function send(this: LexofficeContext, options: LexofficeRequestOptions): Promise<IN8nHttpFullResponse> {
+	const node = this.getNode();
+	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
+	const { capacity, refillPerSecond } = rateLimit;
+	const bucket = sharedBucket(bucketKey(credentials.apiKey), capacity, refillPerSecond);
+	const method = options.method ?? 'GET';
+	const idempotent = IDEMPOTENT_METHODS.has(method);
+	const query = toQueryString(options.qs);
+	const url = `${lexofficeBaseUrl(credentials)}${options.path}${query ? `?${query}` : ''}`;
+
+	let rateLimitedRetries = 0;
+	let failureRetries = 0;
+	for (;;) {
+		await bucket.take();
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				LEXOFFICE_CREDENTIAL_TYPE,
+				requestOptions(method, url, options),
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const failure = classifyFailure(error);
+			if (failure === 'cancelled') throw lexofficeConnectionError(node, 'The request to LexOffice was cancelled');
+			if (idempotent && failureRetries < RETRY_POLICY.failureRetries) {
+				await sleep(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff));
+				continue;
+			}
+			throw connectionFailure(node, failure, idempotent);
+		}
+
+		const status = response.statusCode;
+		if (status < 400) return response;
+
+		if (isRateLimited(status, response.body)) {
+			// The call was not performed (§2), so it is safe to repeat for every method. Our bucket
+			// was too optimistic (someone else uses the same key): start from empty.
+			bucket.empty();
+			if (rateLimitedRetries < RETRY_POLICY.rateLimitedRetries) {
+				await sleep(backoffDelay(rateLimitedRetries++, RETRY_POLICY.rateLimitBackoff));
+				continue;
+			}
+			throw lexofficeApiError(node, status, response.body, RATE_LIMIT_ADVICE);
+		}
+
+		if (status >= 500) {
+			if (idempotent && failureRetries < RETRY_POLICY.failureRetries) {
+				await sleep(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff));
+				continue;
+			}
+			// 504: the gateway gave up after 30 s, the backend may still have done the work (§2, §7.1).
+			if (!idempotent && status === 504) throw lexofficeApiError(node, status, response.body, MAY_HAVE_BEEN_PROCESSED);
+		}
+		throw lexofficeApiError(node, status, response.body);
+	}
+}
+
+function requestOptions(method: IHttpRequestMethods, url: string, options: LexofficeRequestOptions): IHttpRequestOptions {
+	// A fresh object per attempt: n8n's authenticate writes the Authorization header into it.
+	return {
+		method,
+		url,
+		headers: {
+			Accept: options.accept ?? 'application/json',
+			...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+		},
+		...(options.body !== undefined ? { body: options.body } : {}),
+		...(options.binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: RETRY_POLICY.timeoutMs,
+	};
+}
+
+/** The credential's host without trailing slashes (default https://api.lexware.io, §1.1). */
+export function lexofficeBaseUrl(credentials: Pick<LexofficeCredentials, 'host'>): string {
+	return (credentials.host?.trim() || DEFAULT_LEXOFFICE_HOST).replace(/\/+$/, '');
+}
+
+/** Buckets are keyed by a hash, so the key itself is never held outside the credential. */
+export function bucketKey(apiKey: string): string {
+	return `lexoffice:${createHash('sha256').update(apiKey).digest('hex')}`;
+}
+
+/** 429, or a 500 whose message says "rate limit exceeded" (newer docs, lexoffice-api.md §2). */
+function isRateLimited(status: number, body: unknown): boolean {
+	if (status === 429) return true;
+	return status === 500 && /rate limit/i.test(describeErrorBody(status, body).message);
+}
+
+type Failure = 'cancelled' | 'notConnected' | 'dropped';
+
+/** Codes for "the request never reached LexOffice". */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+
+/**
+ * Anything thrown despite `ignoreHttpStatusErrors` is a transport failure: the connection was
+ * refused, dropped or timed out. Only a refused connection proves the request was not processed.
+ */
+function classifyFailure(error: unknown): Failure {
+	const codes: string[] = [];
+	const names: string[] = [];
+	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+		const { code, name, cause } = current as { code?: unknown; name?: unknown; cause?: unknown };
+		if (typeof code === 'string') codes.push(code);
+		if (typeof name === 'string') names.push(name);
+		current = cause;
+	}
+	if (codes.includes('ERR_CANCELED') || names.includes('AbortError') || names.includes('CanceledError')) {
+		return 'cancelled';
+	}
+	return codes.some((code) => NOT_CONNECTED_CODES.has(code)) ? 'notConnected' : 'dropped';
+}
+
+/** A fresh error: n8n's own wraps the axios request, Authorization header included. */
+function connectionFailure(node: INode, failure: Failure, idempotent: boolean) {
+	if (failure === 'notConnected') {
+		return lexofficeConnectionError(
+			node,
+			'Could not connect to LexOffice',
+			'The request was not sent. Check the host in the LexOffice credential and the network connection.',
+		);
+	}
+	return lexofficeConnectionError(
+		node,
+		idempotent
+			? 'The connection to LexOffice was lost'
+			: 'The connection to LexOffice was lost; the request may have been processed',
+		idempotent ? 'The request was retried several times without an answer. Try again later.' : MAY_HAVE_BEEN_PROCESSED,
+	);
+}
+
+function toFile(response: IN8nHttpFullResponse): LexofficeFile {
+	const headers = response.headers as Record<string, string | undefined>;
+	const disposition = headers['content-disposition'] ?? '';
+	const encodedName = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition)?.[1];
+	const plainName = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+	return {
+		data: Buffer.from(response.body as ArrayBuffer),
+		mimeType: headers['content-type']?.split(';')[0].trim(),
+		fileName: encodedName ? decodeURIComponent(encodedName.trim()) : plainName?.trim(),
+	};
+}

@@ -1,0 +1,108 @@
+import { NodeApiError } from 'n8n-workflow';
+
+import { lexofficeRequest, RETRY_POLICY } from '../../../nodes/Lexoffice/transport';
+import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
+import { contactsNamed, executeContext, liftRateLimit, newCompanyContact } from './helpers';
+
+/** Retries: lexoffice-api.md §2 and §7.1; ARCHITECTURE.md "Transports". */
+describe('LexOffice transport retries', () => {
+	// Backoff waits are real (bounded by RETRY_POLICY: a few seconds at most per test).
+	jest.setTimeout(15_000);
+	let sb: LexofficeSandbox;
+	beforeAll(async () => {
+		liftRateLimit();
+		sb = await startLexofficeSandbox({ seed: { contacts: 3 } });
+	});
+	afterAll(async () => await sb.close());
+	beforeEach(() => sb.reset());
+
+	const profile = () => lexofficeRequest.call(executeContext(sb), { path: '/v1/profile' });
+	const createContact = (name: string, method: 'POST' | 'PUT' = 'POST', path = '/v1/contacts') =>
+		lexofficeRequest.call(executeContext(sb), { method, path, body: newCompanyContact(name) });
+
+	test('a GET is retried after 503 and after a dropped connection', async () => {
+		sb.setFaults({
+			failNext: [
+				{ method: 'GET', pathIncludes: '/v1/profile', status: 503, body: { message: null } },
+				{ method: 'GET', pathIncludes: '/v1/profile', dropConnection: true },
+			],
+		});
+		await expect(profile()).resolves.toMatchObject({ organizationId: sb.organizationId });
+		expect(sb.requests.filter({ pathIncludes: '/v1/profile' }).map((r) => r.status)).toEqual([503, 0, 200]);
+	});
+
+	test('a GET gives up after a bounded number of attempts with LexOffice message', async () => {
+		sb.setFaults({ failNext: [{ method: 'GET', status: 502, body: { message: 'Bad Gateway' }, times: 100 }] });
+		const error = await profile().catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).message).toBe('Bad Gateway');
+		expect((error as NodeApiError).httpCode).toBe('502');
+		expect(sb.requests.count({ status: 502 })).toBe(RETRY_POLICY.failureRetries + 1);
+	});
+
+	test('a POST answered 504 after processing is not retried: one contact, error says it may have been processed', async () => {
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 504, afterProcessing: true }] });
+		const error = await createContact('Gateway Timeout GmbH').catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).httpCode).toBe('504');
+		expect((error as NodeApiError).message).toBe('Endpoint request timed out');
+		expect((error as NodeApiError).description).toMatch(/may have processed/);
+		expect((error as NodeApiError).description).toMatch(/Check in LexOffice/);
+		expect(sb.requests.count({ method: 'POST' })).toBe(1);
+		expect(contactsNamed(sb, 'Gateway Timeout GmbH')).toBe(1);
+	});
+
+	test('a POST whose connection drops after processing is not retried', async () => {
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', dropConnection: true, afterProcessing: true }] });
+		const error = await createContact('Verbindungsabbruch KG').catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).message).toMatch(/may have been processed/);
+		expect(sb.requests.count({ method: 'POST' })).toBe(1);
+		expect(contactsNamed(sb, 'Verbindungsabbruch KG')).toBe(1);
+	});
+
+	test('a PUT answered 503 is not retried either', async () => {
+		const [contact] = sb.state.contacts.values();
+		sb.setFaults({ failNext: [{ method: 'PUT', status: 503, body: { message: 'Service Unavailable' } }] });
+		const error = await createContact('Egal', 'PUT', `/v1/contacts/${contact.id}`).catch((e: unknown) => e);
+		expect((error as NodeApiError).httpCode).toBe('503');
+		expect(sb.requests.count({ method: 'PUT' })).toBe(1);
+	});
+
+	test('a 500 that says "rate limit exceeded" is retried even for POST (the call was not performed)', async () => {
+		sb.setFaults({
+			failNext: [
+				{
+					method: 'POST',
+					pathIncludes: '/v1/contacts',
+					status: 500,
+					body: { message: 'Internal server error or rate limit exceeded' },
+					times: 2,
+				},
+			],
+		});
+		await expect(createContact('Drosselung AG')).resolves.toMatchObject({ id: expect.any(String) });
+		expect(sb.requests.filter({ method: 'POST' }).map((r) => r.status)).toEqual([500, 500, 201]);
+		expect(contactsNamed(sb, 'Drosselung AG')).toBe(1);
+	});
+
+	test('a plain 500 on POST is not retried', async () => {
+		sb.setFaults({ failNext: [{ method: 'POST', status: 500, body: { message: null } }] });
+		const error = await createContact('Fehler GmbH').catch((e: unknown) => e);
+		expect((error as NodeApiError).httpCode).toBe('500');
+		expect(sb.requests.count({ method: 'POST' })).toBe(1);
+		expect(contactsNamed(sb, 'Fehler GmbH')).toBe(0);
+	});
+
+	test('a refused connection says the request was not sent', async () => {
+		const closed = await startLexofficeSandbox();
+		const ctx = executeContext(closed);
+		await closed.close();
+		const error = await lexofficeRequest
+			.call(ctx, { method: 'POST', path: '/v1/contacts', body: newCompanyContact('Niemand') })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).message).toBe('Could not connect to LexOffice');
+		expect((error as NodeApiError).description).toMatch(/not sent/);
+	});
+});
