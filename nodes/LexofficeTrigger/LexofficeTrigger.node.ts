@@ -1,0 +1,191 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../Lexoffice/transport/request';
+import { handleDelivery } from './delivery';
+import { EVENT_TYPE_OPTIONS } from './eventTypes';
+import { fetchOrganizationId, type OrganizationStaticData } from './organization';
+import {
+	deleteSubscription,
+	deleteUnwanted,
+	ensureSubscriptions,
+	listSubscriptions,
+	subscriptionsFor,
+	type TriggerStaticData,
+} from './subscriptions';
+import { webhookPublicKey } from './signature';
+
+function callbackUrl(context: IHookFunctions): string {
+	const url = context.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not provide a webhook URL for this trigger');
+	return url;
+}
+
+function selectedEvents(context: IHookFunctions): string[] {
+	const events = context.getNodeParameter('events', []) as string[];
+	if (events.length === 0) throw new NodeOperationError(context.getNode(), 'Select at least one event');
+	return events;
+}
+
+function managesSubscriptions(context: IHookFunctions): boolean {
+	return (context.getNodeParameter('options.createSubscriptions', true) as boolean) !== false;
+}
+
+/**
+ * Checks what deliveries will need, at activation: a usable public key (a mistyped override would
+ * reject every delivery silently) and the credential's organization id, kept in static data
+ * because n8n saves it after activation but not after webhook().
+ */
+async function prepareForDeliveries(context: IHookFunctions): Promise<void> {
+	const credentials = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
+	try {
+		webhookPublicKey(credentials.webhookPublicKey);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), 'The webhook public key in the LexOffice credential is not a valid PEM public key', {
+			description: `Leave the field empty to use Lexware's published key. (${(error as Error).message})`,
+		});
+	}
+	const data = context.getWorkflowStaticData('node') as OrganizationStaticData;
+	await fetchOrganizationId.call(context, credentials, data);
+}
+
+export class LexofficeTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'LexOffice Trigger',
+		name: 'lexofficeTrigger',
+		icon: { light: 'file:../Lexoffice/lexoffice.svg', dark: 'file:../Lexoffice/lexoffice.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when LexOffice (Lexware Office) reports an event',
+		defaults: { name: 'LexOffice Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'lexofficeApi', required: true }],
+		webhooks: [
+			// LexOffice probes a new callback URL with HEAD (lexoffice-api.md §6.1). Listed first so
+			// that, where n8n registers webhooks one by one, it is served before `default` subscribes.
+			{ name: 'setup', httpMethod: 'HEAD', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName:
+					'LexOffice must reach this workflow\'s production URL over HTTPS from the internet. If it cannot, use the LexOffice Poll Trigger instead.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [],
+				options: EVENT_TYPE_OPTIONS,
+				description: 'The LexOffice events to subscribe to; one subscription is created per event',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Create Subscriptions on Activation',
+						name: 'createSubscriptions',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether activating the workflow subscribes to the events in LexOffice. Turn off only if the subscriptions are created elsewhere (the LexOffice Poll Trigger\'s "Webhook Subscription" resource); deactivating removes them either way.',
+					},
+					{
+						displayName: 'Deduplicate',
+						name: 'deduplicate',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to drop a delivery whose event type, resource and event date were already seen in the last 48 hours (LexOffice repeats deliveries it believes failed)',
+					},
+					{
+						displayName: 'Fetch Resource',
+						name: 'fetchResource',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to load the current contact, invoice, voucher or payment into the item. A deleted resource appears as "deleted: true".',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			/**
+			 * True only if every selected event has a subscription for this URL. Subscriptions for
+			 * this URL whose event is no longer selected are removed on the way.
+			 */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const url = callbackUrl(this);
+				const events = selectedEvents(this);
+				await prepareForDeliveries(this);
+				if (!managesSubscriptions(this)) return true;
+				const all = await listSubscriptions.call(this);
+				await deleteUnwanted.call(this, all, url, events);
+				const ids = subscriptionsFor(all, url, events);
+				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+				data.callbackUrl = url;
+				data.subscriptionIds = ids;
+				return events.every((eventType) => ids[eventType] !== undefined);
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				const url = callbackUrl(this);
+				const events = selectedEvents(this);
+				if (!managesSubscriptions(this)) return true;
+				const { ids } = await ensureSubscriptions.call(this, url, events);
+				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+				data.callbackUrl = url;
+				data.subscriptionIds = ids;
+				return true;
+			},
+
+			/** Removes every subscription of this URL (whoever created it); one already gone is fine. */
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const url = callbackUrl(this);
+				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+				const ids = new Set(data.callbackUrl === url ? Object.values(data.subscriptionIds ?? {}) : []);
+				for (const subscription of await listSubscriptions.call(this)) {
+					if (subscription.callbackUrl === url) ids.add(subscription.subscriptionId);
+				}
+				for (const subscriptionId of ids) await deleteSubscription.call(this, subscriptionId);
+				delete data.subscriptionIds;
+				delete data.callbackUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		if (this.getWebhookName() === 'setup') {
+			this.getResponseObject().status(200).end();
+			return { noWebhookResponse: true };
+		}
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		return await handleDelivery.call(this, {
+			events: this.getNodeParameter('events', []) as string[],
+			fetchResource: options.fetchResource !== false,
+			deduplicate: options.deduplicate !== false,
+		});
+	}
+}
