@@ -1,5 +1,5 @@
 /** Two projects: fast in-process tests, and the real-n8n end-to-end suite (slow, serial). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false, isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }];
 
 module.exports = {
 	projects: [

@@ -1,0 +1,177 @@
+/**
+ * Smoke test against a real n8n 2.41.1 (Node 24) with the packed package installed the way users
+ * get it, and both sandboxes on loopback. Proves the package loads under its published type names,
+ * n8n's credential tests reach the sandboxes, and an imported workflow runs our node.
+ */
+import { randomUUID } from 'node:crypto';
+
+import axios from 'axios';
+
+import {
+	declaredTypes,
+	executionError,
+	nodeOutputJson,
+	startN8n,
+	type DeclaredTypes,
+	type N8nInstance,
+	type WorkflowJson,
+} from '../harness';
+import { startBitrix24Sandbox } from '../sandbox/bitrix24';
+import { startLexofficeSandbox } from '../sandbox/lexoffice';
+
+type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>;
+type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
+
+/** The contracts other parts (workflow templates, docs) rely on. */
+const CONTRACT_NODE_NAMES = ['lexoffice', 'bitrix24'];
+const CONTRACT_CREDENTIAL_TYPES = ['lexofficeApi', 'bitrix24WebhookApi', 'bitrix24OAuth2Api'];
+
+/** First start may install n8n into the cache (minutes) unless globalSetup already did. */
+const STARTUP_TIMEOUT_MS = 10 * 60_000;
+// Each test talks to a real n8n over HTTP; the waits inside are bounded by the harness.
+jest.setTimeout(60_000);
+
+/** Replaces the secret (last path segment) of a Bitrix24 inbound-webhook URL. */
+function withWrongSecret(webhookUrl: string): string {
+	const url = new URL(webhookUrl);
+	url.pathname = url.pathname.replace(/[^/]+(\/?)$/, 'wrongsecret0000$1');
+	return url.toString();
+}
+
+describe('real n8n with n8n-nodes-lexoffice-bitrix24 installed', () => {
+	let n8n: N8nInstance | undefined;
+	let lexoffice: LexofficeSandbox | undefined;
+	let bitrix24: Bitrix24Sandbox | undefined;
+	let declared: DeclaredTypes;
+	// A per-run organization id: seeing it in n8n's execution data proves the call reached this sandbox.
+	const organizationId = randomUUID();
+
+	const started = (): N8nInstance => {
+		if (!n8n) throw new Error('n8n did not start (see beforeAll)');
+		return n8n;
+	};
+
+	beforeAll(async () => {
+		declared = await declaredTypes();
+		lexoffice = await startLexofficeSandbox({ organizationId });
+		bitrix24 = await startBitrix24Sandbox();
+		n8n = await startN8n();
+		await n8n.setupOwner();
+		await n8n.createApiKey();
+	}, STARTUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await lexoffice?.close();
+		await bitrix24?.close();
+	}, 60_000);
+
+	it('lists exactly the node types the build declares, under the published names', async () => {
+		const listed = new Set((await started().listNodeTypes()).map((type) => type.name));
+		const ours = [...listed].filter((name) => name.startsWith(`${declared.packageName}.`));
+
+		expect(ours.sort()).toEqual([...declared.nodeTypes].sort());
+		for (const name of CONTRACT_NODE_NAMES) {
+			expect(ours).toContain(`${declared.packageName}.${name}`);
+		}
+	});
+
+	it('lists every credential type the build declares, with the contract names', async () => {
+		const listed = (await started().listCredentialTypes()).map((type) => type.name);
+
+		expect(listed).toEqual(expect.arrayContaining(declared.credentialTypes));
+		expect(listed).toEqual(expect.arrayContaining(CONTRACT_CREDENTIAL_TYPES));
+	});
+
+	it('passes the LexOffice credential test against the sandbox and fails it clearly for a wrong key', async () => {
+		const api = started();
+		const schema = await api.credentialSchema('lexofficeApi');
+		expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['apiKey', 'host']));
+
+		const good = await api.createCredential('LexOffice sandbox', 'lexofficeApi', {
+			apiKey: lexoffice!.apiKey,
+			host: lexoffice!.url,
+		});
+		const wrongKey = `wrong-${randomUUID()}`;
+		const bad = await api.createCredential('LexOffice wrong key', 'lexofficeApi', {
+			apiKey: wrongKey,
+			host: lexoffice!.url,
+		});
+
+		expect(await api.testCredential(good.id)).toEqual({ status: 'OK', message: expect.any(String) });
+		const failed = await api.testCredential(bad.id);
+		expect(failed.status).toBe('Error');
+		// n8n 2.41.1 reports a 401 without credential-test rules as 'Unauthorized'.
+		expect(failed.message).toMatch(/unauthori[sz]ed|api key/i);
+		expect(failed.message).not.toContain(wrongKey);
+	});
+
+	it('passes the Bitrix24 webhook credential test against the sandbox and fails it clearly for a wrong secret', async () => {
+		const api = started();
+		const schema = await api.credentialSchema('bitrix24WebhookApi');
+		expect(Object.keys(schema.properties)).toContain('webhookUrl');
+
+		const good = await api.createCredential('Bitrix24 sandbox', 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24!.webhookUrl,
+		});
+		const wrongUrl = withWrongSecret(bitrix24!.webhookUrl);
+		expect(wrongUrl).not.toBe(bitrix24!.webhookUrl);
+		const bad = await api.createCredential('Bitrix24 wrong secret', 'bitrix24WebhookApi', { webhookUrl: wrongUrl });
+
+		expect(await api.testCredential(good.id)).toEqual({ status: 'OK', message: expect.any(String) });
+		const failed = await api.testCredential(bad.id);
+		expect(failed.status).toBe('Error');
+		expect(failed.message).toMatch(/unauthori[sz]ed|invalid request credentials|webhook/i);
+		expect(failed.message).not.toContain('wrongsecret0000');
+	});
+
+	it('runs an imported workflow whose LexOffice node fetches the sandbox profile', async () => {
+		const api = started();
+		const lexofficeType = `${declared.packageName}.lexoffice`;
+		const typeInfo = (await api.listNodeTypes()).filter((type) => type.name === lexofficeType);
+		const latestVersion = Math.max(...typeInfo.flatMap((type) => type.version));
+		await api.createCredential('LexOffice for workflow', 'lexofficeApi', {
+			apiKey: lexoffice!.apiKey,
+			host: lexoffice!.url,
+		});
+
+		const workflow: WorkflowJson = {
+			name: 'e2e smoke: LexOffice profile',
+			nodes: [
+				{
+					id: randomUUID(),
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: randomUUID(),
+					name: 'Get profile',
+					type: lexofficeType,
+					typeVersion: latestVersion,
+					position: [220, 0],
+					parameters: { resource: 'profile', operation: 'get' },
+					// Bound by name on import (n8n-community-nodes.md §8), as shipped templates do.
+					credentials: { lexofficeApi: { id: null, name: 'LexOffice for workflow' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Get profile', type: 'main', index: 0 }]] } },
+		};
+		const imported = await api.importWorkflow(workflow);
+		const executionId = await api.runManually(imported.id, 'Start');
+		const execution = await api.waitForExecution(imported.id, (candidate) => candidate.id === executionId);
+
+		expect({ status: execution.status, error: executionError(execution) }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
+		const { data: sandboxProfile } = await axios.get(`${lexoffice!.url}/v1/profile`, {
+			headers: { Authorization: `Bearer ${lexoffice!.apiKey}` },
+			proxy: false,
+		});
+		expect(sandboxProfile).toMatchObject({ organizationId });
+		expect(nodeOutputJson(execution, 'Get profile')).toEqual([sandboxProfile]);
+	});
+});
