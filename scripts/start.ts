@@ -4,7 +4,6 @@
  * packed package installed, an owner account and both credentials, then prints where to log in
  * and keeps running until Ctrl-C.
  */
-/* eslint-disable no-console */
 import { DEFAULT_OWNER, startN8n, type N8nInstance } from '../test/harness';
 import { startBitrix24Sandbox } from '../test/sandbox/bitrix24';
 import { startLexofficeSandbox } from '../test/sandbox/lexoffice';
