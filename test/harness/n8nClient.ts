@@ -152,7 +152,7 @@ export class N8nClient {
 
 	/** Starts publishing; n8n answers before triggers are registered, so follow with waitPublished(). */
 	async publish(workflowId: string): Promise<void> {
-		await this.publicApi('POST', `/workflows/${encodeURIComponent(workflowId)}/publish`);
+		await this.publicApi('POST', `/workflows/${encodeURIComponent(workflowId)}/publish`, {});
 	}
 
 	async publicationStatus(workflowId: string): Promise<PublicationStatus> {
@@ -176,7 +176,7 @@ export class N8nClient {
 	}
 
 	async unpublish(workflowId: string): Promise<void> {
-		await this.publicApi('POST', `/workflows/${encodeURIComponent(workflowId)}/unpublish`);
+		await this.publicApi('POST', `/workflows/${encodeURIComponent(workflowId)}/unpublish`, {});
 	}
 
 	/** The editor's "Execute workflow" from the given trigger node; returns the execution id. */
