@@ -196,6 +196,15 @@ export class N8nClient {
 		return await this.publicApi('GET', `/executions/${encodeURIComponent(executionId)}?includeData=true`);
 	}
 
+	/** Ids of the workflow's executions so far (newest first), to prove that nothing new started. */
+	async executionIds(workflowId: string): Promise<string[]> {
+		const list = await this.publicApi<{ data: ExecutionSummary[] }>(
+			'GET',
+			`/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250`,
+		);
+		return list.data.map((execution) => execution.id);
+	}
+
 	/** Waits for a finished execution of the workflow (with data) that satisfies `predicate`. */
 	async waitForExecution(
 		workflowId: string,
