@@ -1,4 +1,5 @@
 /** Outbound form posts: how Bitrix24 talks to event, placement and install handlers (§9, §10). */
+import { sendOutbound } from '../common/outbound';
 
 /** PHP http_build_query: nested keys become `a[b][c]` (brackets percent-encoded, as PHP does). */
 export function encodePhpForm(value: Record<string, unknown>): string {
@@ -25,14 +26,14 @@ export async function postForm(
 	body: Record<string, unknown>,
 	options: { query?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<HandlerResponse> {
-	const target = new URL(url);
-	for (const [key, value] of Object.entries(options.query ?? {})) target.searchParams.set(key, value);
-	const response = await fetch(target, {
+	const result = await sendOutbound({
 		method: 'POST',
+		url,
+		query: options.query,
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'Bitrix24 Sandbox' },
 		body: encodePhpForm(body),
-		redirect: 'manual',
-		signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+		timeoutMs: options.timeoutMs ?? 10_000,
 	});
-	return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: await response.text() };
+	if ('error' in result) throw Object.assign(new Error(result.error), { code: result.code });
+	return result;
 }

@@ -18,6 +18,7 @@
  */
 export * from './faults';
 export * from './http';
+export * from './outbound';
 export * from './prng';
 export * from './rateLimit';
 export * from './receiver';
