@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EVENT_TYPE_OPTIONS, LEXOFFICE_EVENT_TYPES } from '../../../nodes/LexofficeTrigger/eventTypes';
 import { eventPermalinks, resourcePath } from '../../../nodes/LexofficeTrigger/resources';
 
-const REFERENCE = join(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'lexoffice-api.md');
+const REFERENCE = join(__dirname, '..', '..', '..', 'docs', 'reference', 'lexoffice-api.md');
 
 /** The event names of lexoffice-api.md §6.2's table; `…changed` continues the row's first name. */
 function documentedEventTypes(): string[] {

@@ -8,7 +8,7 @@ import { LEXWARE_WEBHOOK_PUBLIC_KEY } from '../../../nodes/LexofficeTrigger/sign
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
 import { credentialsFor, runWebhook, unlimitedClient, type TriggerSetup } from './triggerHarness';
 
-const PINNED_PEM = join(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'lexware-webhook-public-key.pem');
+const PINNED_PEM = join(__dirname, '..', '..', '..', 'docs', 'reference', 'lexware-webhook-public-key.pem');
 const CONTACT_ID = '4d43ad14-671d-4e0c-fd4b-2fd8cc117eff';
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
