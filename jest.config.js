@@ -12,6 +12,8 @@ module.exports = {
 		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
+			// Installs the cached n8n before any e2e file starts, so a first install counts against no test.
+			globalSetup: '<rootDir>/test/harness/globalSetup.ts',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 		},
