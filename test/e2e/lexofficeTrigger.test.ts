@@ -126,6 +126,10 @@ describe('LexOffice Trigger in a real n8n', () => {
 			nodeOutputJson(candidate, 'LexOffice Trigger').some((item) => item.resourceId === invoice.id),
 		);
 		const [item] = nodeOutputJson(execution, 'LexOffice Trigger');
+		// The customer's own contact.created delivery runs too; let it finish so later counts are stable.
+		await api().waitForExecution(workflowId, (candidate) =>
+			nodeOutputJson(candidate, 'LexOffice Trigger').some((event) => event.resourceId === customer.id),
+		);
 		expect(item).toMatchObject({
 			eventType: 'invoice.status.changed',
 			resourceId: invoice.id,
