@@ -6,6 +6,8 @@ module.exports = {
 		{
 			displayName: 'unit',
 			testEnvironment: 'node',
+			// A guard against hangs, not a speed budget: the 500-record upsert runs take seconds under load.
+			testTimeout: 30_000,
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 		},

@@ -8,6 +8,7 @@ import {
 
 import { resourceProperty, resources } from './actions/resources';
 import { router } from './actions/router';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class Bitrix24 implements INodeType {
 	description: INodeTypeDescription = {
@@ -58,6 +59,8 @@ export class Bitrix24 implements INodeType {
 			...Object.values(resources).flatMap((resource) => resource.description),
 		],
 	};
+
+	methods = { loadOptions, listSearch, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

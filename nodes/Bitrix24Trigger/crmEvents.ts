@@ -1,6 +1,6 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
-import { entityTypeOfId, positiveId, type CrmEntityType } from './crmEntities';
+import { entityTypeOfId, positiveId, type CrmEntityType } from '../Bitrix24/helpers/crmEntities';
 import { formText, objectAt } from './formBody';
 
 /**

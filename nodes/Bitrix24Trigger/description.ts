@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_EVENT_OPTIONS } from './crmEvents';
-import { SMART_INVOICE_ENTITY_TYPE_ID } from './crmEntities';
+import { SMART_INVOICE_ENTITY_TYPE_ID } from '../Bitrix24/helpers/crmEntities';
 
 export type TriggerMode = 'events' | 'placement' | 'appInstall';
 export type PlacementResponse = 'responseNode' | 'redirectPage';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { entityOfPlacement, positiveId, type CrmEntityType } from './crmEntities';
+import { entityOfPlacement, positiveId, type CrmEntityType } from '../Bitrix24/helpers/crmEntities';
 import { formText, objectAt } from './formBody';
 
 /**

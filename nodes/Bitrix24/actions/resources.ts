@@ -1,11 +1,32 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as address from './address/Address.resource';
+import * as automation from './automation/Automation.resource';
 import * as callMethod from './callMethod/CallMethod.resource';
+import * as company from './company/Company.resource';
+import * as contact from './contact/Contact.resource';
+import * as document from './document/Document.resource';
+import * as placement from './placement/Placement.resource';
+import * as requisite from './requisite/Requisite.resource';
+import * as smartInvoice from './smartInvoice/SmartInvoice.resource';
+import * as timeline from './timeline/Timeline.resource';
 import * as user from './user/User.resource';
 import type { ResourceModule } from './types';
 
 /** Every resource of the node. Adding one = a new folder, its line here and its entry below. */
-export const resources: Record<string, ResourceModule> = { callMethod, user };
+export const resources: Record<string, ResourceModule> = {
+	address,
+	automation,
+	callMethod,
+	company,
+	contact,
+	document,
+	placement,
+	requisite,
+	smartInvoice,
+	timeline,
+	user,
+};
 
 /** Written out (not derived from `resources`): n8n's lint rules read the options literally. */
 export const resourceProperty: INodeProperties = {
@@ -15,8 +36,44 @@ export const resourceProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{
+			name: 'Address',
+			value: 'address',
+		},
+		{
+			name: 'Automation',
+			value: 'automation',
+		},
+		{
 			name: 'Call Method',
 			value: 'callMethod',
+		},
+		{
+			name: 'Company',
+			value: 'company',
+		},
+		{
+			name: 'Contact',
+			value: 'contact',
+		},
+		{
+			name: 'Document',
+			value: 'document',
+		},
+		{
+			name: 'Placement',
+			value: 'placement',
+		},
+		{
+			name: 'Requisite',
+			value: 'requisite',
+		},
+		{
+			name: 'Smart Invoice',
+			value: 'smartInvoice',
+		},
+		{
+			name: 'Timeline',
+			value: 'timeline',
 		},
 		{
 			name: 'User',

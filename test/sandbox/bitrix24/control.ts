@@ -59,10 +59,14 @@ export function bitrix24ControlApi(parts: ControlParts): (request: ApiRequest) =
 				portal.config.smartInvoiceWebhookTrigger = options.smartInvoiceWebhookTrigger;
 			}
 			if (typeof options.allowLoopbackHandlers === 'boolean') portal.config.allowLoopbackHandlers = options.allowLoopbackHandlers;
+			if (options.smartInvoiceAccountNumber === 'writable' || options.smartInvoiceAccountNumber === 'ignored') {
+				portal.config.smartInvoiceAccountNumber = options.smartInvoiceAccountNumber;
+			}
 			if (options.eventDelivery === 'auto' || options.eventDelivery === 'manual') portal.events.mode = options.eventDelivery;
 			return json(200, {
 				smartInvoiceWebhookTrigger: portal.config.smartInvoiceWebhookTrigger,
 				allowLoopbackHandlers: portal.config.allowLoopbackHandlers,
+				smartInvoiceAccountNumber: portal.config.smartInvoiceAccountNumber,
 				eventDelivery: portal.events.mode,
 			});
 		},

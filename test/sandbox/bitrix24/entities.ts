@@ -64,8 +64,17 @@ export interface RecordInput {
 	multifields: MultifieldChange[];
 }
 
+/** A portal may keep a smart invoice's number to itself (§6 VERIFY): then it is silently dropped. */
+function ignoredOnWrite(portal: Portal, entity: EntityDescriptor, def: FieldDef): boolean {
+	return entity.name === 'SMART_INVOICE' && def.upper === 'ACCOUNT_NUMBER' && portal.config.smartInvoiceAccountNumber === 'ignored';
+}
+
 function writableFields(portal: Portal, entity: EntityDescriptor): Map<string, FieldDef> {
-	return new Map(fieldsOf(entity, portal.state).filter((def) => !def.isReadOnly && !def.legacyOnly).map((def) => [def.upper, def]));
+	return new Map(
+		fieldsOf(entity, portal.state)
+			.filter((def) => !def.isReadOnly && !def.legacyOnly && !ignoredOnWrite(portal, entity, def))
+			.map((def) => [def.upper, def]),
+	);
 }
 
 function requiredFieldError(context: CallContext, def: FieldDef): B24Error {

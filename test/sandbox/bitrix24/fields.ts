@@ -22,7 +22,8 @@ export type FieldType =
 	| 'crm_multifield'
 	| 'file'
 	| 'url'
-	| 'location';
+	| 'location'
+	| 'enumeration';
 
 export interface FieldDef {
 	upper: string;
@@ -39,6 +40,8 @@ export interface FieldDef {
 	legacyOnly?: boolean;
 	/** Derived from other records, not stored on this one (a company's contacts live on the contacts). */
 	virtual?: boolean;
+	/** Choices of an enumeration custom field; `*.fields` lists them as `items` (VERIFY the shape). */
+	items?: Array<{ ID: number; VALUE: string }>;
 }
 
 /**
@@ -271,7 +274,7 @@ export function entityByTypeId(entityTypeId: number): EntityDescriptor | undefin
 
 function userFieldDef(userField: UserField): FieldDef {
 	const type: FieldType = (
-		['string', 'integer', 'double', 'boolean', 'date', 'datetime', 'url', 'file'] as const
+		['string', 'integer', 'double', 'boolean', 'date', 'datetime', 'url', 'file', 'enumeration'] as const
 	).includes(userField.USER_TYPE_ID as 'string')
 		? (userField.USER_TYPE_ID as FieldType)
 		: 'string';
@@ -279,6 +282,7 @@ function userFieldDef(userField: UserField): FieldDef {
 		isDynamic: true,
 		isMultiple: userField.MULTIPLE === 'Y',
 		isRequired: userField.MANDATORY === 'Y',
+		...(userField.LIST ? { items: userField.LIST } : {}),
 	});
 }
 
@@ -293,7 +297,7 @@ export function userFieldLabels(state: Bitrix24State, entityId: string, fieldNam
 		?.LABEL;
 }
 
-const INTEGER_TYPES = new Set<FieldType>(['integer', 'user', 'crm_company', 'crm_contact', 'crm_lead', 'crm_category']);
+const INTEGER_TYPES = new Set<FieldType>(['integer', 'user', 'crm_company', 'crm_contact', 'crm_lead', 'crm_category', 'enumeration']);
 
 function normalizeScalar(type: FieldType, raw: unknown): unknown {
 	if (raw === null || raw === undefined) return null;
@@ -340,6 +344,7 @@ export function describeField(def: FieldDef, state: Bitrix24State, ufEntityId: s
 		title: def.title,
 	};
 	if (def.statusType) description.statusType = def.statusType;
+	if (def.items) description.items = def.items.map((item) => ({ ID: String(item.ID), VALUE: item.VALUE }));
 	if (def.isDynamic) {
 		const label = userFieldLabels(state, ufEntityId, def.upper) ?? def.upper;
 		Object.assign(description, { listLabel: label, formLabel: label, filterLabel: label });

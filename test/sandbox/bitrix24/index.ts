@@ -52,6 +52,8 @@ export interface Bitrix24SandboxOptions {
 	executionTimeMs?: number | Record<string, number>;
 	/** §8 VERIFY: default 'target-not-found' (what the mirrored core does for SMART_INVOICE_x). */
 	smartInvoiceWebhookTrigger?: 'target-not-found' | 'fires';
+	/** §6 VERIFY: default 'writable'; 'ignored' models a portal where accountNumber is read-only. */
+	smartInvoiceAccountNumber?: 'writable' | 'ignored';
 	/** Default true; false applies the real rule "no localhost/private handler URLs" (§9). */
 	allowLoopbackHandlers?: boolean;
 	/** Default 'auto'. */
@@ -118,6 +120,7 @@ function portalConfig(options: Bitrix24SandboxOptions): PortalConfig {
 		userCount: options.userCount ?? 57,
 		executionTimeMs: options.executionTimeMs,
 		smartInvoiceWebhookTrigger: options.smartInvoiceWebhookTrigger ?? 'target-not-found',
+		smartInvoiceAccountNumber: options.smartInvoiceAccountNumber ?? 'writable',
 		allowLoopbackHandlers: options.allowLoopbackHandlers ?? true,
 		eventDelivery: options.eventDelivery ?? 'auto',
 		eventTimeoutMs: options.eventTimeoutMs ?? 10_000,

@@ -24,6 +24,8 @@ export interface PortalConfig extends ReferenceDataConfig {
 	executionTimeMs: number | Record<string, number> | undefined;
 	/** §8 VERIFY: crm.automation.trigger splits target on '_', so SMART_INVOICE_5 is "not found". */
 	smartInvoiceWebhookTrigger: 'target-not-found' | 'fires';
+	/** §6 VERIFY: whether crm.item.add/update store a smart invoice's accountNumber or ignore it. */
+	smartInvoiceAccountNumber: 'writable' | 'ignored';
 	/** Real portals refuse loopback/private handler URLs (§9); the sandbox allows them unless false. */
 	allowLoopbackHandlers: boolean;
 	eventDelivery: EventDeliveryMode;

@@ -208,6 +208,8 @@ export interface UserField {
 	MANDATORY: 'Y' | 'N';
 	LABEL: string;
 	XML_ID: string | null;
+	/** Choices of an `enumeration` field (crm.*.userfield.add LIST, §4.4). */
+	LIST?: Array<{ ID: number; VALUE: string }>;
 }
 
 export interface Bitrix24State {

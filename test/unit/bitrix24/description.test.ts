@@ -36,7 +36,7 @@ describe('Bitrix24 node description', () => {
 	});
 
 	it("shows an operation's parameters only for that operation", () => {
-		const limit = description.properties.find((p) => p.name === 'limit');
+		const limit = description.properties.find((p) => p.name === 'limit' && p.displayOptions?.show?.resource?.[0] === 'user');
 		expect(limit?.displayOptions?.show).toMatchObject({ resource: ['user'], operation: ['getMany'], returnAll: [false] });
 	});
 });

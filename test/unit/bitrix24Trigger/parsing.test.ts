@@ -5,7 +5,7 @@
 import { parse as parseQueryString } from 'node:querystring';
 
 import { parseInstallCallback } from '../../../nodes/Bitrix24Trigger/appInstall';
-import { entityOfPlacement } from '../../../nodes/Bitrix24Trigger/crmEntities';
+import { entityOfPlacement } from '../../../nodes/Bitrix24/helpers/crmEntities';
 import { parseCrmEventCall } from '../../../nodes/Bitrix24Trigger/crmEvents';
 import { keyPath, nestBracketedKeys, parseFormEncoded } from '../../../nodes/Bitrix24Trigger/formBody';
 import { parsePlacementCall } from '../../../nodes/Bitrix24Trigger/placement';

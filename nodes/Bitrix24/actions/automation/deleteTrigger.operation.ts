@@ -1,0 +1,30 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { APP_CONTEXT_NOTE } from '../../helpers/notices';
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+import { readTriggerCode, triggerCodeProperty } from './triggerCode';
+
+export const option: OperationModule['option'] = {
+	name: 'Delete App Trigger',
+	value: 'deleteTrigger',
+	description: 'Remove a trigger this application registered',
+	action: 'Delete an app trigger',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['deleteTrigger'] } }, [
+	{
+		displayName: APP_CONTEXT_NOTE,
+		name: 'deleteNotice',
+		type: 'notice',
+		default: '',
+	},
+	triggerCodeProperty,
+]);
+
+/** crm.automation.trigger.delete (bitrix24-api.md §8). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const code = readTriggerCode(this, 'triggerCode', itemIndex);
+	await bitrix24Call.call(this, 'crm.automation.trigger.delete', { CODE: code }, { itemIndex });
+	return { CODE: code, deleted: true };
+}

@@ -1,0 +1,36 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { CrmTargetType } from '../../helpers/crmEntities';
+import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
+import { APP_CONTEXT_NOTE } from '../../helpers/notices';
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+import { readTriggerCode, triggerCodeProperty } from './triggerCode';
+
+export const option: OperationModule['option'] = {
+	name: 'Fire App Trigger',
+	value: 'fireTrigger',
+	description: 'Fire a trigger this application registered, for one record',
+	action: 'Fire an app trigger',
+};
+
+const TYPES: CrmTargetType[] = ['deal', 'lead', 'smartInvoice', 'contact', 'company'];
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['fireTrigger'] } }, [
+	{
+		displayName: `Automation rules exist for deals, leads, smart invoices and smart processes, not for contacts or companies: for those Bitrix24 fires the trigger on the client's deals and other items instead. Bitrix24 only reports that the trigger was sent, not whether a stage changed. ${APP_CONTEXT_NOTE}`,
+		name: 'fireNotice',
+		type: 'notice',
+		default: '',
+	},
+	triggerCodeProperty,
+	...crmTargetProperties({ types: TYPES, defaultType: 'smartInvoice', typeDescription: 'Type of the record the trigger fires for' }),
+]);
+
+/** crm.automation.trigger.execute (bitrix24-api.md §8): OWNER_TYPE_ID is the numeric type id. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const code = readTriggerCode(this, 'triggerCode', itemIndex);
+	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
+	await bitrix24Call.call(this, 'crm.automation.trigger.execute', { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id }, { itemIndex });
+	return { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true };
+}

@@ -1,0 +1,27 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { APP_CONTEXT_NOTE } from '../../helpers/notices';
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+
+export const option: OperationModule['option'] = {
+	name: 'List App Triggers',
+	value: 'listTriggers',
+	description: 'List the triggers this application registered',
+	action: 'List app triggers',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['listTriggers'] } }, [
+	{
+		displayName: APP_CONTEXT_NOTE,
+		name: 'listNotice',
+		type: 'notice',
+		default: '',
+	},
+]);
+
+/** crm.automation.trigger.list (bitrix24-api.md §8): one item per trigger, `{NAME, CODE}`. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const answer = await bitrix24Call.call(this, 'crm.automation.trigger.list', {}, { itemIndex });
+	return Array.isArray(answer.result) ? (answer.result as IDataObject[]) : [];
+}

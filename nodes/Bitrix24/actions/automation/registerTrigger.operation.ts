@@ -1,0 +1,49 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { requiredTextParameter } from '../../helpers/crmTargetParameters';
+import { APP_CONTEXT_NOTE } from '../../helpers/notices';
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+import { readTriggerCode } from './triggerCode';
+
+export const option: OperationModule['option'] = {
+	name: 'Register App Trigger',
+	value: 'registerTrigger',
+	description: 'Register a trigger that automation rules in Bitrix24 can wait for',
+	action: 'Register an app trigger',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['registerTrigger'] } }, [
+	{
+		displayName: `Registers a trigger for this application. Someone still has to add it to a stage in the automation rules of deals, leads or smart invoices. ${APP_CONTEXT_NOTE}`,
+		name: 'registerNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Trigger Code',
+		name: 'code',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'lexoffice.invoice.paid',
+		description: 'Unique code: lower-case letters, digits, ".", "-" and "_". Registering an existing code renames it.',
+	},
+	{
+		displayName: 'Trigger Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'LexOffice: Rechnung bezahlt',
+		description: 'Name shown in the automation rules editor',
+	},
+]);
+
+/** crm.automation.trigger.add (bitrix24-api.md §8). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const code = readTriggerCode(this, 'code', itemIndex);
+	const name = requiredTextParameter(this, 'name', 'Trigger Name', itemIndex);
+	await bitrix24Call.call(this, 'crm.automation.trigger.add', { CODE: code, NAME: name }, { itemIndex });
+	return { CODE: code, NAME: name, registered: true };
+}

@@ -1,0 +1,4 @@
+import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { crmDelete } from '../shared/crmRecordOperations';
+
+export const { option, description, execute } = crmDelete(CRM_ENTITIES.company);

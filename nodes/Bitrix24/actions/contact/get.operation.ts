@@ -1,0 +1,4 @@
+import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { crmGet } from '../shared/crmRecordOperations';
+
+export const { option, description, execute } = crmGet(CRM_ENTITIES.contact);

@@ -1,0 +1,7 @@
+import * as upload from './upload.operation';
+import { resourceDescription } from '../types';
+
+/** CRM documents (bitrix24-api.md §7.2). */
+export const operations = { upload };
+
+export const description = resourceDescription('document', operations, 'upload');

@@ -1,0 +1,27 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { APP_CONTEXT_NOTE } from '../../helpers/notices';
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+
+export const option: OperationModule['option'] = {
+	name: 'List',
+	value: 'list',
+	description: 'List the buttons and tabs this application added',
+	action: 'List placements',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['list'] } }, [
+	{
+		displayName: APP_CONTEXT_NOTE,
+		name: 'listPlacementsNotice',
+		type: 'notice',
+		default: '',
+	},
+]);
+
+/** placement.get (bitrix24-api.md §9): one item per binding of this application. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const answer = await bitrix24Call.call(this, 'placement.get', {}, { itemIndex });
+	return Array.isArray(answer.result) ? (answer.result as IDataObject[]) : [];
+}

@@ -1,0 +1,41 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { APP_CONTEXT_NOTE } from '../../helpers/notices';
+import { bitrix24Call } from '../../transport';
+import type { OperationModule } from '../types';
+import { placementProperty, readHandlerUrl, readPlacement } from './placementCodes';
+
+export const option: OperationModule['option'] = {
+	name: 'Unbind',
+	value: 'unbind',
+	description: 'Remove a button or tab this application added',
+	action: 'Unbind a placement',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['unbind'] } }, [
+	{
+		displayName: APP_CONTEXT_NOTE,
+		name: 'unbindNotice',
+		type: 'notice',
+		default: '',
+	},
+	placementProperty,
+	{
+		displayName: 'Handler URL',
+		name: 'handlerUrl',
+		type: 'string',
+		default: '',
+		description: 'Only the binding with this handler; empty removes every handler of this application at the placement',
+	},
+]);
+
+/** placement.unbind (bitrix24-api.md §9); Bitrix24 answers how many bindings it removed. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const placement = readPlacement(this, itemIndex);
+	const handler = readHandlerUrl(this, itemIndex, false);
+	const params: IDataObject = { PLACEMENT: placement };
+	if (handler) params.HANDLER = handler;
+	const answer = await bitrix24Call.call(this, 'placement.unbind', params, { itemIndex });
+	const count = Number((answer.result as IDataObject | undefined)?.count ?? 0);
+	return { placement, ...(handler ? { handler } : {}), removed: count };
+}

@@ -1,0 +1,23 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { positiveIdParameter } from '../../helpers/crmTargetParameters';
+import { bitrix24Call } from '../../transport';
+import { requisiteIdProperty } from '../address/addressValues';
+import type { OperationModule } from '../types';
+
+export const option: OperationModule['option'] = {
+	name: 'Delete',
+	value: 'delete',
+	description: 'Delete a requisite together with its addresses',
+	action: 'Delete a requisite',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['requisite'], operation: ['delete'] } }, [
+	requisiteIdProperty('ID of the requisite to delete; its addresses and bank details go with it'),
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
+	await bitrix24Call.call(this, 'crm.requisite.delete', { id: requisiteId }, { itemIndex });
+	return { requisiteId, deleted: true };
+}

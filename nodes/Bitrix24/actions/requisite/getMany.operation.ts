@@ -1,0 +1,43 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
+import { bitrix24ScanAll, collectRows } from '../../transport';
+import type { OperationModule } from '../types';
+import { OWNER_TYPES } from './upsertInput';
+import { addressesOf } from './upsertLookup';
+
+export const option: OperationModule['option'] = {
+	name: 'Get Many',
+	value: 'getMany',
+	description: 'Get the requisites of a company or contact',
+	action: 'Get many requisites',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['requisite'], operation: ['getMany'] } }, [
+	...crmTargetProperties({
+		types: [...OWNER_TYPES],
+		defaultType: 'company',
+		typeDescription: 'Whether the requisites belong to a company or a contact',
+	}),
+	{
+		displayName: 'Include Addresses',
+		name: 'includeAddresses',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to add each requisite\'s addresses (as "addresses"); one more batch request for all of them',
+	},
+]);
+
+/** One output item per requisite, oldest first (crm.requisite.list, §5). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const { target, id } = readCrmTarget(this, itemIndex, [...OWNER_TYPES]);
+	const requisites = await collectRows(
+		bitrix24ScanAll.call(this, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } }, { itemIndex }),
+	);
+	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) return requisites;
+	const addresses = await addressesOf(this, requisites.map((requisite) => Number(requisite.ID)));
+	return requisites.map((requisite) => ({
+		...requisite,
+		addresses: [...(addresses.get(Number(requisite.ID))?.values() ?? [])],
+	}));
+}

@@ -1,0 +1,115 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { positiveId } from '../../helpers/crmEntities';
+import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
+import { FieldValueError, toBitrix24Fields, type ConvertedFields } from '../../helpers/crmFieldValues';
+import { currentMultifields, diffMultifield } from '../../helpers/multifieldDiff';
+import { bitrix24Call, type Bitrix24Context, type BatchCommandResult } from '../../transport';
+import type { CrmEntity } from './crmRecordEntity';
+
+/** The resourceMapper parameter of Create, Update and Upsert. */
+export const FIELDS_PARAMETER = 'recordFields';
+
+export type MultifieldMode = 'replace' | 'append';
+
+/** The `*.fields` answer is an object keyed by field name; anything else is unusable. */
+export function asFieldDescriptions(result: unknown): CrmFieldDescriptions {
+	if (typeof result !== 'object' || result === null || Array.isArray(result)) return {};
+	return result as CrmFieldDescriptions;
+}
+
+const descriptionsByExecution = new WeakMap<object, Map<string, Promise<CrmFieldDescriptions>>>();
+
+/**
+ * The live field list (custom fields included), fetched once per execution: every item of a run
+ * converts its values with the same, current field types.
+ */
+export async function fieldDescriptions(context: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
+	let perEntity = descriptionsByExecution.get(context);
+	if (!perEntity) descriptionsByExecution.set(context, (perEntity = new Map()));
+	let pending = perEntity.get(entity.resource);
+	if (!pending) {
+		pending = bitrix24Call.call(context, `${entity.methodPrefix}.fields`).then((answer) => asFieldDescriptions(answer.result));
+		perEntity.set(entity.resource, pending);
+		pending.catch(() => perEntity?.delete(entity.resource));
+	}
+	return await pending;
+}
+
+/**
+ * The item's values in Bitrix24's format. "Map Automatically" takes the input item's keys that
+ * are Bitrix24 field names; "Map Each Field Below" takes the mapping, where an unknown field is
+ * an error (the portal's fields changed since the mapping was made).
+ */
+export function convertMappedValues(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	descriptions: CrmFieldDescriptions,
+): ConvertedFields {
+	const mode = context.getNodeParameter(`${FIELDS_PARAMETER}.mappingMode`, itemIndex, 'defineBelow') as string;
+	let values: IDataObject;
+	if (mode === 'autoMapInputData') {
+		const json = context.getInputData()[itemIndex]?.json ?? {};
+		values = Object.fromEntries(Object.entries(json).filter(([key]) => Object.prototype.hasOwnProperty.call(descriptions, key)));
+	} else {
+		values = (context.getNodeParameter(`${FIELDS_PARAMETER}.value`, itemIndex, {}) ?? {}) as IDataObject;
+	}
+	try {
+		return toBitrix24Fields(descriptions, values);
+	} catch (error) {
+		if (!(error instanceof FieldValueError)) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+		throw new NodeOperationError(context.getNode(), error.message, {
+			itemIndex,
+			description: `Change the value mapped to "${error.field}" in Fields to Map, or refresh the field list if the portal's fields changed.`,
+		});
+	}
+}
+
+/**
+ * The `fields` to send: the scalar values plus, per multifield, the entries that make Bitrix24
+ * hold exactly the desired list (or add to it), diffed against the record's current entries.
+ */
+export function withMultifieldWrites(
+	converted: ConvertedFields,
+	current: Record<string, unknown> | undefined,
+	mode: MultifieldMode,
+): IDataObject {
+	const fields: IDataObject = { ...converted.fields };
+	for (const [type, desired] of Object.entries(converted.multifields)) {
+		const writes = diffMultifield(type, currentMultifields(current, type), desired, mode);
+		if (writes.length > 0) fields[type] = writes as unknown as IDataObject[];
+	}
+	return fields;
+}
+
+/** The record id parameter, checked before anything is sent. */
+export function recordIdOf(context: IExecuteFunctions, itemIndex: number, entity: CrmEntity): number {
+	const raw = context.getNodeParameter('recordId', itemIndex) as unknown;
+	const id = positiveId(raw);
+	if (id !== null) return id;
+	throw new NodeOperationError(context.getNode(), `The ${entity.displayName} ID "${String(raw)}" is not a Bitrix24 record id`, {
+		itemIndex,
+		description: `Enter the numeric ID of the ${entity.resource} (the number in its address in Bitrix24, e.g. 42).`,
+	});
+}
+
+/** A failed batch sub-call as the error a user sees: Bitrix24's own text first (§2, §3.3). */
+export function commandError(
+	context: Bitrix24Context,
+	method: string,
+	result: Extract<BatchCommandResult, { ok: false }>,
+	itemIndex?: number,
+): NodeApiError {
+	const response: JsonObject = { error: result.error, error_description: result.description, method };
+	return new NodeApiError(context.getNode(), response, {
+		message: result.description || result.error || `Bitrix24 method ${method} failed`,
+		description: `Bitrix24 method ${method} (inside a batch request) failed with error code ${result.error || '(none)'}.`,
+		itemIndex,
+	});
+}

@@ -1,0 +1,72 @@
+import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../types';
+import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
+import { readInvoiceFields, readResponsible } from './fields';
+import { addInvoice, keepAccountNumber } from './invoiceItem';
+import { defaultCategory, invoiceCategories, resolveStage } from './stages';
+
+export const option: OperationModule['option'] = {
+	name: 'Create',
+	value: 'create',
+	description: 'Create a smart invoice',
+	action: 'Create a smart invoice',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['create'] } }, [
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		placeholder: 'Rechnung RE-2024-0042',
+		description: 'Name of the invoice. Empty: Bitrix24 names it itself ("Rechnung #ID").',
+	},
+	{
+		displayName: 'Category Name or ID',
+		name: 'categoryId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getSmartInvoiceCategories' },
+		default: '',
+		description:
+			'Invoice pipeline; empty means the portal\'s default. Category IDs differ between portals. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	...stageProperties('First Stage of the Category'),
+	responsibleProperty('Employee responsible for the invoice. Empty: the user behind the credential.'),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: invoiceFieldOptions(false),
+	},
+]);
+
+/** The chosen category, or the portal's default one, as a number (only read when a stage needs it). */
+async function categoryFor(context: IExecuteFunctions, chosen: string, itemIndex: number): Promise<number> {
+	if (chosen !== '') return Number(chosen);
+	const category = defaultCategory(await invoiceCategories(context, itemIndex));
+	return category ? category.id : 0;
+}
+
+/** crm.item.add for entityTypeId 31 (bitrix24-api.md §6); the answer is the stored invoice. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const fields = readInvoiceFields(this, 'additionalFields', itemIndex);
+	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '').trim();
+	if (title !== '') fields.title = title;
+	const assignedById = readResponsible(this, itemIndex);
+	if (assignedById !== undefined) fields.assignedById = assignedById;
+	const chosenCategory = String(this.getNodeParameter('categoryId', itemIndex, '') ?? '').trim();
+	if (chosenCategory !== '' && !/^\d+$/.test(chosenCategory)) {
+		throw new NodeOperationError(this.getNode(), `"Category" must be a category ID, got "${chosenCategory}"`, {
+			itemIndex,
+			description: 'Pick the category from the list, or leave it empty for the portal\'s default category.',
+		});
+	}
+	if (chosenCategory !== '') fields.categoryId = Number(chosenCategory);
+	const stage = readStageChoice(this, itemIndex);
+	if (stage) fields.stageId = await resolveStage(this, await categoryFor(this, chosenCategory, itemIndex), stage, itemIndex);
+	const item = await addInvoice(this, fields, itemIndex);
+	return await keepAccountNumber(this, item, fields, true, itemIndex);
+}

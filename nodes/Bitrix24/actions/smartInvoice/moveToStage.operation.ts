@@ -1,0 +1,31 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../types';
+import { readStageChoice, stageProperties } from './description';
+import { getInvoice, invoiceIdProperty, readInvoiceId, updateInvoice } from './invoiceItem';
+import { resolveStage } from './stages';
+
+export const option: OperationModule['option'] = {
+	name: 'Move to Stage',
+	value: 'moveToStage',
+	description: 'Move a smart invoice to a stage, e.g. Paid',
+	action: 'Move a smart invoice to a stage',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['moveToStage'] } }, [
+	invoiceIdProperty,
+	...stageProperties(undefined, "the invoice's category (stages of every category are listed)"),
+]);
+
+/**
+ * Reads the invoice for its category (stage ids are per category, bitrix24-api.md §6), then sets
+ * `stageId`. Automation rules on the stage run in Bitrix24 as after a move in the UI.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = readInvoiceId(this, itemIndex);
+	const choice = readStageChoice(this, itemIndex) ?? { by: 'meaning', meaning: 'new' };
+	const current = await getInvoice(this, id, itemIndex);
+	const stageId = await resolveStage(this, Number(current.categoryId), choice, itemIndex);
+	if (current.stageId === stageId) return current;
+	return await updateInvoice(this, id, { stageId }, itemIndex);
+}

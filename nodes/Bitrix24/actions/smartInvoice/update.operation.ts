@@ -1,0 +1,43 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../types';
+import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
+import { readInvoiceFields, readResponsible } from './fields';
+import { getInvoice, invoiceIdProperty, keepAccountNumber, readInvoiceId, updateInvoice } from './invoiceItem';
+import { resolveStage } from './stages';
+
+export const option: OperationModule['option'] = {
+	name: 'Update',
+	value: 'update',
+	description: 'Change fields or the stage of a smart invoice',
+	action: 'Update a smart invoice',
+};
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['update'] } }, [
+	invoiceIdProperty,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: invoiceFieldOptions(true),
+	},
+	...stageProperties('Leave Unchanged', "the invoice's category (stages of every category are listed)"),
+	responsibleProperty('Employee responsible for the invoice. Empty: unchanged.'),
+]);
+
+/** crm.item.update (bitrix24-api.md §6); a stage is checked against the invoice's own category first. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = readInvoiceId(this, itemIndex);
+	const fields = readInvoiceFields(this, 'updateFields', itemIndex);
+	const assignedById = readResponsible(this, itemIndex);
+	if (assignedById !== undefined) fields.assignedById = assignedById;
+	const stage = readStageChoice(this, itemIndex);
+	if (stage) {
+		const current = await getInvoice(this, id, itemIndex);
+		fields.stageId = await resolveStage(this, Number(current.categoryId), stage, itemIndex);
+	}
+	const item = Object.keys(fields).length > 0 ? await updateInvoice(this, id, fields, itemIndex) : await getInvoice(this, id, itemIndex);
+	return await keepAccountNumber(this, item, fields, false, itemIndex);
+}

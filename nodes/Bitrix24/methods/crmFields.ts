@@ -1,0 +1,75 @@
+/**
+ * Field lists of contacts and companies, live from crm.contact.fields / crm.company.fields
+ * (bitrix24-api.md §4.2, §4.4): the mapping form of Create/Update/Upsert and field dropdowns.
+ */
+import {
+	NodeOperationError,
+	type ILoadOptionsFunctions,
+	type INodePropertyOptions,
+	type ResourceMapperFields,
+} from 'n8n-workflow';
+
+import { crmEntityOf, type CrmEntity } from '../actions/shared/crmRecordEntity';
+import { fieldDescriptions } from '../actions/shared/crmRecordFields';
+import { IDENTITY_FIELDS } from '../actions/shared/crmRecordUpsertInput';
+import { fieldLabel, toResourceMapperFields, type CrmFieldDescriptions } from '../helpers/crmFieldSchema';
+import { bitrix24Batch } from '../transport';
+
+function entityOfNode(context: ILoadOptionsFunctions): CrmEntity {
+	const entity = crmEntityOf(context.getNodeParameter('resource', 'contact'));
+	if (entity) return entity;
+	throw new NodeOperationError(context.getNode(), 'These fields exist for the Contact and Company resources only');
+}
+
+/**
+ * The values of each crm_status directory the fields use (HONORIFIC, CONTACT_TYPE, SOURCE …), in
+ * one batch request (§11). A directory that cannot be read leaves its field a text field.
+ */
+async function statusOptions(
+	context: ILoadOptionsFunctions,
+	descriptions: CrmFieldDescriptions,
+): Promise<Record<string, INodePropertyOptions[]>> {
+	const directories = [
+		...new Set(
+			Object.values(descriptions)
+				.filter((description) => description.type === 'crm_status' && description.statusType)
+				.map((description) => description.statusType as string),
+		),
+	];
+	if (directories.length === 0) return {};
+	const answers = await bitrix24Batch.call(
+		context,
+		directories.map((entityId, index) => ({ key: `status${index}`, method: 'crm.status.entity.items', params: { entityId } })),
+	);
+	const options: Record<string, INodePropertyOptions[]> = {};
+	directories.forEach((directory, index) => {
+		const answer = answers[`status${index}`];
+		if (!answer.ok || !Array.isArray(answer.result)) return;
+		options[directory] = (answer.result as Array<{ NAME?: unknown; STATUS_ID?: unknown }>)
+			.filter((entry) => entry.STATUS_ID !== undefined && entry.STATUS_ID !== null)
+			.map((entry) => ({ name: String(entry.NAME ?? entry.STATUS_ID), value: String(entry.STATUS_ID) }));
+	});
+	return options;
+}
+
+export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const entity = entityOfNode(this);
+	const operation = this.getNodeParameter('operation', 'create') as string;
+	const descriptions = await fieldDescriptions(this, entity);
+	const fields = toResourceMapperFields(descriptions, {
+		statusOptions: await statusOptions(this, descriptions),
+		enforceRequired: operation !== 'update',
+		managedFields: operation === 'upsert' ? IDENTITY_FIELDS : [],
+	});
+	return { fields, emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.` };
+}
+
+export async function getCrmRecordFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const descriptions = await fieldDescriptions(this, entityOfNode(this));
+	return Object.entries(descriptions)
+		.map(([id, description]) => ({ name: fieldLabel(id, description), value: id }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const crmLoadOptions = { getCrmRecordFieldNames };
+export const crmResourceMapping = { getCrmRecordFields };

@@ -1,0 +1,70 @@
+/**
+ * Dropdowns of the Smart Invoice resource, live from the portal: categories and stages differ
+ * between portals (bitrix24-api.md §6, §11), custom fields too (§4.4).
+ */
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import {
+	invoiceCategories,
+	invoiceStages,
+	stageListParams,
+	stagesOf,
+	type InvoiceCategory,
+	type InvoiceStage,
+} from '../actions/smartInvoice/stages';
+import { SMART_INVOICE_ENTITY_TYPE_ID } from '../helpers/crmEntities';
+import { bitrix24Batch, bitrix24Call } from '../transport';
+
+const stageOption = (stage: InvoiceStage, prefix = ''): INodePropertyOptions => ({
+	name: `${prefix}${stage.name}`,
+	value: stage.id,
+	description: `${stage.id} (${stage.semantics})`,
+});
+
+export async function getSmartInvoiceCategories(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return (await invoiceCategories(this)).map((category) => ({
+		name: category.isDefault ? `${category.name} (Default)` : category.name,
+		value: String(category.id),
+		description: `Category ID ${category.id}`,
+	}));
+}
+
+/** The category the node names (Create, or the Get Many filter), if any. */
+function chosenCategory(context: ILoadOptionsFunctions): number | undefined {
+	for (const path of ['categoryId', 'filters.categoryId']) {
+		const value = String(context.getNodeParameter(path, '') ?? '').trim();
+		if (/^\d+$/.test(value)) return Number(value);
+	}
+	return undefined;
+}
+
+/**
+ * The stages of the chosen category; without one (Update, Move to Stage: the invoice's own
+ * category decides) the stages of every category, one batch request for all.
+ */
+export async function getSmartInvoiceStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const categoryId = chosenCategory(this);
+	if (categoryId !== undefined) return (await invoiceStages(this, categoryId)).map((stage) => stageOption(stage));
+	const categories = await invoiceCategories(this);
+	if (categories.length === 0) return [];
+	const answers = await bitrix24Batch.call(
+		this,
+		categories.map((category) => ({ key: `category${category.id}`, method: 'crm.status.list', params: stageListParams(category.id) })),
+	);
+	return categories.flatMap((category: InvoiceCategory) => {
+		const answer = answers[`category${category.id}`];
+		return answer.ok ? stagesOf(answer.result).map((stage) => stageOption(stage, `${category.name}: `)) : [];
+	});
+}
+
+/** Custom fields (ufCrm…) of smart invoices, as crm.item.fields names them (§4.3, §4.4). */
+export async function getSmartInvoiceCustomFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const answer = await bitrix24Call.call(this, 'crm.item.fields', { entityTypeId: SMART_INVOICE_ENTITY_TYPE_ID });
+	const fields = ((answer.result as IDataObject | undefined)?.fields ?? {}) as Record<string, IDataObject>;
+	return Object.entries(fields)
+		.filter(([name]) => /^uf/i.test(name))
+		.map(([name, field]) => ({ name: String(field.listLabel || field.formLabel || field.title || name), value: name, description: name }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const invoiceLoadOptions = { getSmartInvoiceCategories, getSmartInvoiceStages, getSmartInvoiceCustomFields };
