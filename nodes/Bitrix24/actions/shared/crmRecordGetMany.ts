@@ -4,6 +4,7 @@ import { bitrix24ScanAll, collectRows } from '../../transport';
 import type { ItemOperation } from '../types';
 import { fieldNameOptionsProperty, forOperation } from './crmRecordDescription';
 import type { CrmEntity } from './crmRecordEntity';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 /**
  * §4.2: `*` is every system field except multifields, `UF_*` adds custom fields, multifields only
@@ -33,22 +34,7 @@ export function crmGetMany(entity: CrmEntity): ItemOperation {
 			action: `Get many ${plural}`,
 		},
 		description: forOperation(entity, 'getMany', [
-			{
-				displayName: 'Return All',
-				name: 'returnAll',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return all results or only up to a given limit',
-			},
-			{
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Max number of results to return',
-				displayOptions: { show: { returnAll: [false] } },
-			},
+			...returnAllOrLimit,
 			{
 				displayName: 'Filters',
 				name: 'filters',

@@ -4,6 +4,7 @@ import { positiveId } from '../../helpers/crmEntities';
 import { bitrix24ScanAll, collectRows } from '../../transport';
 import type { OperationModule } from '../types';
 import { entityTypeId } from './invoiceItem';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Many',
@@ -22,22 +23,7 @@ const idFilter = (displayName: string, name: string, description: string): INode
 });
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['getMany'] } }, [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',

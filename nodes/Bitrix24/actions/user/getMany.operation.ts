@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { bitrix24Paginate, collectRows } from '../../transport';
 import type { OperationModule } from '../types';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Many',
@@ -11,22 +12,7 @@ export const option: OperationModule['option'] = {
 };
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['user'], operation: ['getMany'] } }, [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
