@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties } from './actions/resources';
 import { router } from './actions/router';
+import { listSearch } from './methods';
 
 /**
  * LexOffice (Lexware Office) actions, laid out like n8n's Airtable V2: one file per operation
@@ -24,6 +25,8 @@ export class Lexoffice implements INodeType {
 		credentials: [{ name: 'lexofficeApi', required: true }],
 		properties: nodeProperties,
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

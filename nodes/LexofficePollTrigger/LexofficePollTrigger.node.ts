@@ -9,8 +9,8 @@ import {
 } from 'n8n-workflow';
 
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../Lexoffice/transport';
-import { DEFAULT_APP_URL } from '../LexofficeTrigger/eventItem';
-import { EVENT_TYPE_OPTIONS } from '../LexofficeTrigger/eventTypes';
+import { DEFAULT_APP_URL } from '../Lexoffice/helpers/eventResources';
+import { EVENT_TYPE_OPTIONS } from '../Lexoffice/helpers/eventTypes';
 import { pollContacts, sampleContact, type ContactPollState } from '../LexofficeTrigger/polling/contacts';
 import { pollInvoices, sampleInvoice, type InvoicePollState } from '../LexofficeTrigger/polling/invoices';
 import { repairSubscriptions } from '../LexofficeTrigger/polling/subscriptionRepair';

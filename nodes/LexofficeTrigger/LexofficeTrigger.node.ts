@@ -11,13 +11,13 @@ import {
 
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../Lexoffice/transport/request';
 import { handleDelivery } from './delivery';
-import { EVENT_TYPE_OPTIONS } from './eventTypes';
+import { listSubscriptions } from '../Lexoffice/helpers/eventSubscriptions';
+import { EVENT_TYPE_OPTIONS } from '../Lexoffice/helpers/eventTypes';
 import { fetchOrganizationId, type OrganizationStaticData } from './organization';
 import {
 	deleteSubscription,
 	deleteUnwanted,
 	ensureSubscriptions,
-	listSubscriptions,
 	subscriptionsFor,
 	type TriggerStaticData,
 } from './subscriptions';

@@ -1,11 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { httpCodeOf } from '../Lexoffice/transport/errors';
 import { lexofficeRequest, type LexofficeContext } from '../Lexoffice/transport/request';
+import { DEFAULT_APP_URL, eventPermalinks, resourcePath } from '../Lexoffice/helpers/eventResources';
 import type { WebhookPayload } from './payload';
-import { eventPermalinks, resourcePath } from './resources';
-import { httpCodeOf } from './subscriptions';
-
-export const DEFAULT_APP_URL = 'https://app.lexware.de';
 
 type ResourceOutcome = { resource: IDataObject } | { resourceError: IDataObject } | Record<string, never>;
 

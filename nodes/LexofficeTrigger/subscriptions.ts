@@ -1,35 +1,15 @@
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { listSubscriptions, type Subscription } from '../Lexoffice/helpers/eventSubscriptions';
+import { httpCodeOf } from '../Lexoffice/transport/errors';
 import { lexofficeRequest, type LexofficeContext } from '../Lexoffice/transport/request';
-
-/** lexoffice-api.md §6.1: GET /v1/event-subscriptions → `{ content: [ … ] }`, no paging. */
-const subscriptionListSchema = z.object({
-	content: z.array(
-		z
-			.object({ subscriptionId: z.string(), eventType: z.string(), callbackUrl: z.string() })
-			.passthrough(),
-	),
-});
 
 /** POST answers with the action result; its `id` is the subscription id (§6.1). */
 const createdSchema = z.object({ id: z.string() }).passthrough();
 
-export type Subscription = z.infer<typeof subscriptionListSchema>['content'][number];
-
 /** Subscription ids by event type, for one callback URL. */
 export type SubscriptionIds = Record<string, string>;
-
-export function httpCodeOf(error: unknown): number | undefined {
-	const code = (error as { httpCode?: unknown })?.httpCode;
-	const status = typeof code === 'string' || typeof code === 'number' ? Number(code) : NaN;
-	return Number.isInteger(status) ? status : undefined;
-}
-
-export async function listSubscriptions(this: LexofficeContext): Promise<Subscription[]> {
-	const answer = await lexofficeRequest.call(this, { path: '/v1/event-subscriptions' });
-	return subscriptionListSchema.parse(answer).content;
-}
 
 /** One subscription per event type for this URL; LexOffice refuses a second one with 409 (§6.1). */
 export function subscriptionsFor(all: Subscription[], callbackUrl: string, eventTypes: string[]): SubscriptionIds {

@@ -132,6 +132,13 @@ function parseJson(text: string): unknown {
 	}
 }
 
+/** The HTTP status an error carries (NodeApiError's `httpCode`), if any. */
+export function httpCodeOf(error: unknown): number | undefined {
+	const code = (error as { httpCode?: unknown })?.httpCode;
+	const status = typeof code === 'string' || typeof code === 'number' ? Number(code) : NaN;
+	return Number.isInteger(status) ? status : undefined;
+}
+
 /** LexOffice answered 2xx with something we cannot use; say what was expected. */
 export function unexpectedResponseError(node: INode, expected: string, issue: string): NodeApiError {
 	const message = `LexOffice answered with an unexpected format (expected ${expected})`;

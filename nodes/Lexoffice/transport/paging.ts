@@ -30,6 +30,8 @@ export interface PagingOptions {
 	limit?: number;
 	/** Default 250 (the maximum). */
 	pageSize?: number;
+	/** 0-based page to start at (default 0), e.g. for a picker that loads one page per call. */
+	startPage?: number;
 }
 
 /**
@@ -40,11 +42,11 @@ export async function* lexofficePages(
 	this: LexofficeContext,
 	path: string,
 	qs: Query = {},
-	{ limit = Infinity, pageSize = MAX_PAGE_SIZE }: PagingOptions = {},
+	{ limit = Infinity, pageSize = MAX_PAGE_SIZE, startPage = 0 }: PagingOptions = {},
 ): AsyncGenerator<LexofficePage> {
 	let remaining = limit;
 	const size = Math.max(1, Math.min(pageSize, MAX_PAGE_SIZE, remaining));
-	for (let page = 0; remaining > 0; page++) {
+	for (let page = startPage; remaining > 0; page++) {
 		const body = await lexofficeRequest.call(this, { path, qs: { ...qs, page, size } });
 		const parsed = pageSchema.safeParse(body);
 		if (!parsed.success) {

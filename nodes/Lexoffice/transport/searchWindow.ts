@@ -9,6 +9,16 @@ import type { LexofficeContext } from './request';
 /** LexOffice serves at most this many results of one search (lexoffice-api.md §5, §9). */
 export const SEARCH_WINDOW = 10_000;
 
+let defaultWindowSize = SEARCH_WINDOW;
+
+/**
+ * Changes the window searches assume when the caller gives none, for this process: tests and
+ * benchmarks run operations against sandboxes with a smaller window (like setLexofficeRateLimit).
+ */
+export function setLexofficeSearchWindow(size: number): void {
+	defaultWindowSize = size;
+}
+
 export type SearchDateField = 'voucherDate' | 'createdDate' | 'updatedDate';
 
 export interface WindowedSearchOptions {
@@ -22,7 +32,7 @@ export interface WindowedSearchOptions {
 	from?: string;
 	to?: string;
 	limit?: number;
-	/** Default 10,000; tests use a sandbox with a small window. */
+	/** Default 10,000 (see setLexofficeSearchWindow); tests use a sandbox with a small window. */
 	windowSize?: number;
 	pageSize?: number;
 }
@@ -35,7 +45,7 @@ export interface WindowedSearchOptions {
  * Order: the ranges in ascending date order, each in the order LexOffice returned it.
  */
 export async function lexofficeSearchAll(this: LexofficeContext, options: WindowedSearchOptions): Promise<IDataObject[]> {
-	const windowSize = options.windowSize ?? SEARCH_WINDOW;
+	const windowSize = options.windowSize ?? defaultWindowSize;
 	const limit = options.limit ?? Infinity;
 	const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, windowSize);
 	const results = new Map<string, IDataObject>();

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { formatLexofficeDateTime, lexofficeGetAll, lexofficePages, type LexofficeContext } from '../../Lexoffice/transport';
-import { permalinksFor } from '../resources';
+import { permalinksFor } from '../../Lexoffice/helpers/eventResources';
 
 /**
  * Contact versions by id, from the previous scan. Ids are stored as 22 base64url characters

@@ -8,7 +8,7 @@ import {
 	lexofficePages,
 	type LexofficeContext,
 } from '../../Lexoffice/transport';
-import { permalinksFor, resourcePath } from '../resources';
+import { permalinksFor, resourcePath } from '../../Lexoffice/helpers/eventResources';
 
 /** What the invoice poll remembers between runs (node static data). */
 export interface InvoicePollState extends IDataObject {

@@ -1,7 +1,8 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { listSubscriptions } from '../../Lexoffice/helpers/eventSubscriptions';
 import type { LexofficeContext } from '../../Lexoffice/transport';
-import { ensureSubscriptions, listSubscriptions, subscriptionsFor } from '../subscriptions';
+import { ensureSubscriptions, subscriptionsFor } from '../subscriptions';
 
 export interface RepairContext extends LexofficeContext {
 	helpers: LexofficeContext['helpers'] & { httpRequest(options: IHttpRequestOptions): Promise<unknown> };

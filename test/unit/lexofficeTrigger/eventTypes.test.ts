@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { EVENT_TYPE_OPTIONS, LEXOFFICE_EVENT_TYPES } from '../../../nodes/LexofficeTrigger/eventTypes';
-import { eventPermalinks, resourcePath } from '../../../nodes/LexofficeTrigger/resources';
+import { EVENT_TYPE_OPTIONS, LEXOFFICE_EVENT_TYPES } from '../../../nodes/Lexoffice/helpers/eventTypes';
+import { eventPermalinks, resourcePath } from '../../../nodes/Lexoffice/helpers/eventResources';
 
 const REFERENCE = join(__dirname, '..', '..', '..', 'docs', 'reference', 'lexoffice-api.md');
 

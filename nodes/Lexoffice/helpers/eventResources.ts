@@ -1,5 +1,8 @@
 import { eventResource } from './eventTypes';
 
+/** The web app (lexoffice-api.md §1.1); the credential's Web App URL overrides it. */
+export const DEFAULT_APP_URL = 'https://app.lexware.de';
+
 interface PermalinkPaths {
 	view?: string;
 	edit?: string;

@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { getContact } from '../../helpers/contactRequests';
+import { contactLocator, locatorId } from '../common';
+import type { LexofficeOperation } from '../types';
+
+/** GET /v1/contacts/{id} (lexoffice-api.md §3.1). */
+
+export const option: LexofficeOperation['option'] = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get a contact by ID',
+	action: 'Get a contact',
+};
+
+export const properties: LexofficeOperation['properties'] = [contactLocator()];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const id = locatorId.call(this, itemIndex, 'contactId', 'Contact');
+	return [{ json: await getContact.call(this, id) }];
+}

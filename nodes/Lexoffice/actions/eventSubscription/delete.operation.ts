@@ -1,0 +1,22 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { lexofficeRequest } from '../../transport';
+import type { LexofficeOperation } from '../types';
+import { subscriptionId, subscriptionIdProperty, subscriptionPath } from './shared';
+
+/** DELETE /v1/event-subscriptions/{id} → 204 (lexoffice-api.md §6.1). */
+
+export const option: LexofficeOperation['option'] = {
+	name: 'Delete',
+	value: 'delete',
+	description: 'Delete an event subscription',
+	action: 'Delete an event subscription',
+};
+
+export const properties: LexofficeOperation['properties'] = [subscriptionIdProperty];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const id = subscriptionId.call(this, itemIndex);
+	await lexofficeRequest.call(this, { method: 'DELETE', path: subscriptionPath(id) });
+	return [{ json: { subscriptionId: id, deleted: true } }];
+}

@@ -1,0 +1,22 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { parseSubscription } from '../../helpers/eventSubscriptions';
+import { lexofficeRequest } from '../../transport';
+import type { LexofficeOperation } from '../types';
+import { subscriptionId, subscriptionIdProperty, subscriptionPath } from './shared';
+
+/** GET /v1/event-subscriptions/{id} (lexoffice-api.md §6.1). */
+
+export const option: LexofficeOperation['option'] = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get an event subscription',
+	action: 'Get an event subscription',
+};
+
+export const properties: LexofficeOperation['properties'] = [subscriptionIdProperty];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const id = subscriptionId.call(this, itemIndex);
+	return [{ json: parseSubscription.call(this, await lexofficeRequest.call(this, { path: subscriptionPath(id) })) }];
+}

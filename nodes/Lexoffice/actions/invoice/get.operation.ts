@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { invoiceLocator, locatorId } from '../common';
+import type { LexofficeOperation } from '../types';
+import { getInvoice } from './read';
+
+/** GET /v1/invoices/{id} (lexoffice-api.md §4.1). */
+
+export const option: LexofficeOperation['option'] = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get an invoice by ID',
+	action: 'Get an invoice',
+};
+
+export const properties: LexofficeOperation['properties'] = [invoiceLocator()];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');
+	return [{ json: await getInvoice.call(this, id) }];
+}

@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { invoiceLocator, locatorId } from '../common';
+import type { LexofficeOperation } from '../types';
+import { invoicePermalinks } from './read';
+
+/**
+ * The web-app links of an invoice (lexoffice-api.md §4.4). They are built, not fetched: LexOffice
+ * has no permalink endpoint; an edit link of a finalized invoice redirects to its view page.
+ */
+
+export const option: LexofficeOperation['option'] = {
+	name: 'Get Permalinks',
+	value: 'getPermalinks',
+	description: 'Get the links that open an invoice in LexOffice (no request to LexOffice)',
+	action: 'Get the links of an invoice',
+};
+
+export const properties: LexofficeOperation['properties'] = [invoiceLocator()];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');
+	return [{ json: { id, ...(await invoicePermalinks.call(this, id)) } }];
+}

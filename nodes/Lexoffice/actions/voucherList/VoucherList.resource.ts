@@ -1,0 +1,7 @@
+import type { LexofficeResource } from '../types';
+import * as getMany from './getMany.operation';
+
+export const voucherList: LexofficeResource = {
+	value: 'voucherList',
+	operations: [getMany],
+};
