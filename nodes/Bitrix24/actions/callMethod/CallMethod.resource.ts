@@ -1,6 +1,7 @@
+import * as batch from './batch.operation';
 import * as call from './call.operation';
 import { resourceDescription } from '../types';
 
-export const operations = { call };
+export const operations = { batch, call };
 
 export const description = resourceDescription('callMethod', operations, 'call');
