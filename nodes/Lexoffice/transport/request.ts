@@ -61,9 +61,12 @@ export interface RateLimit {
 /**
  * LexOffice allows 2 requests per second per account, as a token bucket over all endpoints
  * (lexoffice-api.md §2), and warns that running at exactly the limit "will commonly result in rate
- * limited requests" because of network jitter. So: a burst of 2, refilled at 90 % of the limit.
+ * limited requests" because of network jitter. So: one request at a time, paced at 90 % of the limit.
+ * Not bursting ourselves leaves LexOffice's burst of 2 free to absorb requests that arrive bunched
+ * (a slow first connection, a busy event loop); with a burst of 2 on our side, one late pair was
+ * enough to meet an empty bucket.
  */
-export const DEFAULT_LEXOFFICE_RATE_LIMIT: Readonly<RateLimit> = { capacity: 2, refillPerSecond: 1.8 };
+export const DEFAULT_LEXOFFICE_RATE_LIMIT: Readonly<RateLimit> = { capacity: 1, refillPerSecond: 1.8 };
 
 let rateLimit: RateLimit = { ...DEFAULT_LEXOFFICE_RATE_LIMIT };
 
