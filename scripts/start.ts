@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 		const bitrix24 = await startBitrix24Sandbox({ limits: 'published' });
 		stops.push(async () => await bitrix24.close());
 
-		console.log('Starting n8n 2.41.1 with the package installed (the first run installs n8n, 3–4 minutes)…');
+		console.log('Starting n8n 2.41.1 with the package installed (the first run installs n8n, 4–6 minutes)…');
 		const n8n: N8nInstance = await startN8n();
 		stops.push(async () => await n8n.stop());
 		await n8n.setupOwner();
