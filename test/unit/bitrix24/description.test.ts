@@ -32,7 +32,7 @@ describe('Bitrix24 node description', () => {
 			expect(values).toContain(operationProperty.default);
 		}
 		expect(Object.keys(resources.user.operations).sort()).toEqual(['getCurrent', 'getMany']);
-		expect(Object.keys(resources.callMethod.operations)).toEqual(['call']);
+		expect(Object.keys(resources.callMethod.operations).sort()).toEqual(['batch', 'call']);
 	});
 
 	it("shows an operation's parameters only for that operation", () => {
