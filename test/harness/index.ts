@@ -23,3 +23,4 @@ export * from './n8nClient';
 export * from './n8nProcess';
 export * from './packAndInstall';
 export * from './poll';
+export * from './bundledWorkflows';

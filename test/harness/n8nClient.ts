@@ -107,6 +107,19 @@ export class N8nClient {
 		this.authCookie = cookie.split(';')[0];
 	}
 
+	/** Logs in as an existing owner, e.g. after restarting n8n on the same user folder. */
+	async login(owner: OwnerAccount = DEFAULT_OWNER): Promise<void> {
+		const response = await this.send('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		const cookie = (response.headers['set-cookie'] ?? []).find((c) => c.startsWith('n8n-auth='));
+		if (!cookie) throw new Error('login returned no n8n-auth cookie');
+		this.authCookie = cookie.split(';')[0];
+	}
+
+	/** Uses an API key created earlier (it survives restarts of the same user folder). */
+	useApiKey(apiKey: string): void {
+		this.apiKey = apiKey;
+	}
+
 	/** Creates an API key with every scope the instance offers and uses it for public-API calls. */
 	async createApiKey(label = 'e2e'): Promise<string> {
 		const scopes = await this.rest<string[]>('GET', '/api-keys/scopes');
@@ -131,6 +144,15 @@ export class N8nClient {
 
 	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }> {
 		return await this.publicApi('POST', '/credentials', { name, type, data });
+	}
+
+	/**
+	 * Creates a credential the way the editor does (internal REST). Unlike the public API it keeps
+	 * data outside the type's properties, such as an OAuth2 credential's `oauthTokenData` (tokens
+	 * the browser's OAuth dance would otherwise store), so app-context calls work in tests.
+	 */
+	async createCredentialAsEditor(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }> {
+		return await this.rest('POST', '/credentials', { name, type, data });
 	}
 
 	/** Runs the credential type's `test` inside n8n, as the editor's "Test" does. */

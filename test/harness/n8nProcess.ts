@@ -66,12 +66,28 @@ export class N8nInstance extends N8nClient {
 		return this.child.exitCode === null && this.child.signalCode === null;
 	}
 
+	/** n8n's pid; also its process group (task runners included), e.g. for /proc accounting. */
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
 	logTail(lines = LOG_TAIL_LINES): string {
 		try {
 			return readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
 		} catch {
 			return '(no log)';
 		}
+	}
+
+	/**
+	 * Kills n8n and its task runners at once, as a crash or a power cut would: running executions
+	 * get no chance to finish. The user folder stays when it was passed in (start again on it).
+	 */
+	async kill(): Promise<void> {
+		if (this.stopped) return;
+		killGroup(this.child, 'SIGKILL');
+		await this.exited;
+		await this.stop();
 	}
 
 	/** Stops n8n and everything it spawned (task runners), then removes the temp dirs. Idempotent. */

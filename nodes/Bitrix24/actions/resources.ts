@@ -6,6 +6,7 @@ import * as callMethod from './callMethod/CallMethod.resource';
 import * as company from './company/Company.resource';
 import * as contact from './contact/Contact.resource';
 import * as document from './document/Document.resource';
+import * as lexofficeSync from './lexofficeSync/LexofficeSync.resource';
 import * as placement from './placement/Placement.resource';
 import * as requisite from './requisite/Requisite.resource';
 import * as smartInvoice from './smartInvoice/SmartInvoice.resource';
@@ -21,6 +22,7 @@ export const resources: Record<string, ResourceModule> = {
 	company,
 	contact,
 	document,
+	lexofficeSync,
 	placement,
 	requisite,
 	smartInvoice,
@@ -58,6 +60,10 @@ export const resourceProperty: INodeProperties = {
 		{
 			name: 'Document',
 			value: 'document',
+		},
+		{
+			name: 'LexOffice Sync',
+			value: 'lexofficeSync',
 		},
 		{
 			name: 'Placement',

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { resources } from './resources';
-import { isBatchOperation, type OperationModule } from './types';
+import { isAggregateOperation, isBatchOperation, type OperationModule } from './types';
 
 const own = <T>(record: Record<string, T>, key: string): T | undefined =>
 	Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
@@ -36,8 +36,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const items = this.getInputData();
+	const itemIndexes = items.map((_item, index) => index);
+	if (isAggregateOperation(operation)) {
+		const json = await operation.executeAggregate.call(this, itemIndexes);
+		return [[{ json, pairedItem: itemIndexes.map((item) => ({ item })) }]];
+	}
 	if (isBatchOperation(operation)) {
-		const itemIndexes = items.map((_item, index) => index);
 		const outcomes = await operation.executeBatch.call(this, itemIndexes);
 		return [outcomes.map((outcome, itemIndex) => pairOutcome.call(this, outcome, itemIndex))];
 	}
@@ -50,8 +54,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), { itemData: { item: itemIndex } }),
 			);
 		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndex);
-			output.push({ json: describeFailure(error), pairedItem: { item: itemIndex } });
+			const nodeError = asNodeError.call(this, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			// `error` on the item sends it to the error output under "Continue (using error output)";
+			// n8n only recognises a json of just {error} otherwise, and ours carries a description.
+			output.push({ json: describeFailure(error), error: nodeError, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];
@@ -60,11 +67,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 /** One batch outcome as the item paired with its input; an Error fails the run unless continueOnFail. */
 function pairOutcome(this: IExecuteFunctions, outcome: IDataObject | Error, itemIndex: number): INodeExecutionData {
 	if (!(outcome instanceof Error)) return { json: outcome, pairedItem: { item: itemIndex } };
-	if (!this.continueOnFail()) throw asNodeError.call(this, outcome, itemIndex);
-	return { json: describeFailure(outcome), pairedItem: { item: itemIndex } };
+	const nodeError = asNodeError.call(this, outcome, itemIndex);
+	if (!this.continueOnFail()) throw nodeError;
+	return { json: describeFailure(outcome), error: nodeError, pairedItem: { item: itemIndex } };
 }
 
-function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) error.context.itemIndex ??= itemIndex;
 	// Both constructors hand back an error of their own class unchanged.
 	if (error instanceof NodeApiError) return new NodeApiError(this.getNode(), error as unknown as JsonObject);

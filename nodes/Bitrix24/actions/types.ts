@@ -28,10 +28,20 @@ export interface BatchOperation {
 	executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>>;
 }
 
-export type OperationModule = ItemOperation | BatchOperation;
+/** An operation that turns all input items into one (e.g. statistics); its item is paired with every input. */
+export interface AggregateOperation {
+	option: INodePropertyOptions & { value: string; action: string };
+	description: INodeProperties[];
+	executeAggregate(this: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject>;
+}
+
+export type OperationModule = ItemOperation | BatchOperation | AggregateOperation;
 
 export const isBatchOperation = (operation: OperationModule): operation is BatchOperation =>
 	'executeBatch' in operation;
+
+export const isAggregateOperation = (operation: OperationModule): operation is AggregateOperation =>
+	'executeAggregate' in operation;
 
 /** One resource (`<Resource>.resource.ts`): its operations and their parameters. */
 export interface ResourceModule {

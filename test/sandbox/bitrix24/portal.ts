@@ -39,7 +39,7 @@ export interface Webhook {
 	scopes: string[];
 }
 
-export const ALL_SCOPES = ['crm', 'user', 'user_basic', 'bizproc', 'placement', 'documentgenerator', 'disk', 'basic'];
+export const ALL_SCOPES = ['crm', 'user', 'user_basic', 'bizproc', 'placement', 'documentgenerator', 'disk', 'im', 'basic'];
 
 export class Portal {
 	readonly state: Bitrix24State;

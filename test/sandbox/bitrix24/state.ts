@@ -118,6 +118,16 @@ export interface TriggerFiring {
 	at: string;
 }
 
+/** A notification sent with im.notify.system.add. */
+export interface Notification {
+	id: number;
+	userId: number;
+	message: string;
+	tag: string | null;
+	byUserId: number;
+	at: string;
+}
+
 export interface AppTrigger {
 	CODE: string;
 	NAME: string;
@@ -224,6 +234,7 @@ export interface Bitrix24State {
 	timeline: TimelineEntry[];
 	documents: UploadedDocument[];
 	triggerFirings: TriggerFiring[];
+	notifications: Notification[];
 	appTriggers: AppTrigger[];
 	bizprocTemplates: BizprocTemplate[];
 	workflows: WorkflowStart[];
@@ -250,6 +261,7 @@ const SEQUENCE_STARTS: Record<string, number> = {
 	event: 0,
 	workflow: 0,
 	userField: 300,
+	notification: 100,
 };
 
 export function nextId(state: Bitrix24State, sequence: keyof typeof SEQUENCE_STARTS | string): number {
@@ -269,6 +281,7 @@ export function createInitialState(config: ReferenceDataConfig): Bitrix24State {
 		timeline: [],
 		documents: [],
 		triggerFirings: [],
+		notifications: [],
 		appTriggers: [],
 		workflows: [],
 		robots: [],

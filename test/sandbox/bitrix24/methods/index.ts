@@ -4,6 +4,7 @@ import { appMethods } from './app';
 import { automationMethods } from './automation';
 import { crmItemMethods } from './crmItem';
 import { legacyCrmMethods } from './crmLegacy';
+import { notifyMethods } from './notify';
 import { referenceMethods } from './reference';
 import { requisiteMethodTable } from './requisites';
 import { timelineMethodTable } from './timeline';
@@ -18,4 +19,5 @@ export const allMethods: MethodTable = {
 	...timelineMethodTable,
 	...automationMethods,
 	...appMethods,
+	...notifyMethods,
 };

@@ -1,0 +1,25 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import type { AggregateOperation } from '../types';
+import { summarizeOutcomes } from './syncStatistics';
+
+export const option: AggregateOperation['option'] = {
+	name: 'Summarize Sync Results',
+	value: 'summarize',
+	description: 'Count the results of Sync Contacts (created, updated, unchanged, failed) and list the failures, as one item',
+	action: 'Summarize sync results',
+};
+
+export const description = updateDisplayOptions({ show: { resource: ['lexofficeSync'], operation: ['summarize'] } }, [
+	{
+		displayName: 'Input: the items Sync Contacts put out. Output: one item with the statistics and a ready-made message.',
+		name: 'summarizeNotice',
+		type: 'notice',
+		default: '',
+	},
+]);
+
+export async function executeAggregate(this: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject> {
+	const items = this.getInputData();
+	return summarizeOutcomes(itemIndexes.map((index) => items[index].json)) as unknown as IDataObject;
+}

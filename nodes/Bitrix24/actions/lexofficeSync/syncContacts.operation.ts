@@ -1,0 +1,188 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
+import type { BatchOperation } from '../types';
+import { syncContacts, type SyncSettings } from './syncContactsRun';
+
+export const option: BatchOperation['option'] = {
+	name: 'Sync Contacts',
+	value: 'syncContacts',
+	description:
+		'Create or update LexOffice contacts in Bitrix24: persons as contacts, companies with their contact persons, requisite and addresses',
+	action: 'Sync LexOffice contacts to Bitrix24',
+};
+
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'LexOffice Contact',
+		name: 'contact',
+		type: 'json',
+		default: '={{ $json }}',
+		required: true,
+		description:
+			'The LexOffice contact (JSON) to sync, as the LexOffice node\'s Contact → Get Many gives it. After the LexOffice Trigger, map the item\'s resource field.',
+	},
+	{
+		displayName: 'Responsible User Name or ID',
+		name: 'responsibleUserId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getUsers' },
+		default: '',
+		description:
+			'Responsible person (ASSIGNED_BY_ID) of every record written. Empty: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	},
+	{
+		displayName: 'Company Requisite Template Name or ID',
+		name: 'companyPresetId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getRequisitePresets' },
+		default: '',
+		description:
+			'Requisite template for companies. Empty: the German default for legal entities. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	},
+	{
+		displayName: 'Contact Requisite Template Name or ID',
+		name: 'contactPresetId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getRequisitePresets' },
+		default: '',
+		description:
+			'Requisite template for persons. Empty: the German default for private persons. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	},
+	{
+		...addressTypeProperty('Billing Address Type Name or ID', 'Address type the LexOffice billing address is stored as. Empty: 6 (legal address).'),
+		name: 'billingAddressTypeId',
+	},
+	{
+		...addressTypeProperty('Shipping Address Type Name or ID', 'Address type the LexOffice shipping address is stored as. Empty: 11 (delivery address).'),
+		name: 'shippingAddressTypeId',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			countryNameLanguageProperty,
+			{
+				displayName: 'Customer Number Field',
+				name: 'customerNumberField',
+				type: 'string',
+				default: '',
+				placeholder: 'UF_CRM_KUNDENNUMMER',
+				description:
+					'Bitrix24 field (on contacts and companies) for the LexOffice customer number. Empty: written as a line into the comments.',
+			},
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to only report what would be created or updated, without writing anything',
+			},
+			{
+				displayName: 'Match Existing Records by Email',
+				name: 'matchByEmail',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a Bitrix24 record without LexOffice link that has one of the e-mail addresses is adopted instead of creating a duplicate',
+			},
+			{
+				displayName: 'Skip Archived Contacts',
+				name: 'skipArchived',
+				type: 'boolean',
+				default: true,
+				description: 'Whether archived LexOffice contacts are left out (reported as skipped)',
+			},
+			{
+				displayName: 'System Code',
+				name: 'systemCode',
+				type: 'string',
+				default: 'lexoffice',
+				description: 'Stored as ORIGINATOR_ID; records of other systems are never taken for LexOffice ones',
+			},
+			{
+				displayName: 'Vendor Number Field',
+				name: 'vendorNumberField',
+				type: 'string',
+				default: '',
+				placeholder: 'UF_CRM_LIEFERANTENNUMMER',
+				description:
+					'Bitrix24 field (on contacts and companies) for the LexOffice vendor number. Empty: written as a line into the comments.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['lexofficeSync'], operation: ['syncContacts'] } }, properties);
+
+const FIELD_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+function idParameter(context: IExecuteFunctions, name: string, label: string): number | undefined {
+	const raw = String(context.getNodeParameter(name, 0, '') ?? '').trim();
+	if (raw === '') return undefined;
+	if (/^\d+$/.test(raw) && Number(raw) > 0) return Number(raw);
+	throw new NodeOperationError(context.getNode(), `"${label}" must be an ID from the list, got "${raw}"`, {
+		description: `Choose "${label}" from the list, or clear it to use the default.`,
+	});
+}
+
+function fieldParameter(context: IExecuteFunctions, value: unknown, label: string): string {
+	const field = String(value ?? '').trim().toUpperCase();
+	if (field === '' || FIELD_NAME.test(field)) return field;
+	throw new NodeOperationError(context.getNode(), `"${label}" is not a Bitrix24 field name: "${String(value)}"`, {
+		description: 'Enter the field\'s code as Bitrix24 names it, e.g. UF_CRM_KUNDENNUMMER, or clear it to write the number into the comments.',
+	});
+}
+
+/** Node-wide settings, checked before anything is read or written. */
+export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const systemCode = String(options.systemCode ?? 'lexoffice').trim();
+	if (!systemCode) {
+		throw new NodeOperationError(context.getNode(), 'System Code is empty', { description: 'Enter lexoffice, or remove the option.' });
+	}
+	return {
+		systemCode,
+		dryRun: options.dryRun === true,
+		skipArchived: options.skipArchived !== false,
+		matchByEmail: options.matchByEmail !== false,
+		companyPresetId: idParameter(context, 'companyPresetId', 'Company Requisite Template'),
+		contactPresetId: idParameter(context, 'contactPresetId', 'Contact Requisite Template'),
+		billingAddressTypeId: idParameter(context, 'billingAddressTypeId', 'Billing Address Type') ?? 6,
+		shippingAddressTypeId: idParameter(context, 'shippingAddressTypeId', 'Shipping Address Type') ?? 11,
+		mapping: {
+			responsibleUserId: idParameter(context, 'responsibleUserId', 'Responsible User'),
+			customerNumberField: fieldParameter(context, options.customerNumberField, 'Customer Number Field'),
+			vendorNumberField: fieldParameter(context, options.vendorNumberField, 'Vendor Number Field'),
+			countryNameLanguage: options.countryNameLanguage === 'en' ? 'en' : 'de',
+		},
+	};
+}
+
+export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
+	try {
+		const settings = readSyncSettings(this);
+		if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
+			throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
+				description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
+			});
+		}
+		return await syncContacts(this, settings, itemIndexes);
+	} catch (error) {
+		// Both constructors hand back an error of their own class unchanged.
+		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+		throw new NodeOperationError(this.getNode(), error as Error);
+	}
+}

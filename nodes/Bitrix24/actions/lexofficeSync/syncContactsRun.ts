@@ -1,0 +1,423 @@
+/**
+ * Sync Contacts: LexOffice contacts → Bitrix24 companies, contacts, requisites and addresses, in
+ * chunks so a long import makes progress that survives a stop.
+ *
+ * Per chunk: one round of batched lookups (records by ORIGIN_ID, optionally by e-mail), one for
+ * the requisites and addresses of records that exist, then every write in batch requests of 50
+ * (a new record, its requisite, addresses and contact persons travel in one request, linked by
+ * `$result[…]`, bitrix24-api.md §3.3). ORIGIN_VERSION is written last, only when everything of
+ * that LexOffice contact was written: a run stopped halfway leaves the rest "changed", so the next
+ * run completes it, and a contact whose version is stored is skipped without a single write.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	lexofficeContactSchema,
+	mapLexofficeContact,
+	type ContactMappingSettings,
+	type MappedContact,
+	type MappedRecord,
+} from '../../helpers/lexofficeContactMapping';
+import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
+import { FieldValueError, toBitrix24Fields, type ConvertedFields } from '../../helpers/crmFieldValues';
+import { decideUpserts, type UpsertDecision } from '../../helpers/upsertMatching';
+import { bitrix24Batch, type BatchCommand, type BatchCommandResult } from '../../transport';
+import { AddressInputError } from '../address/addressValues';
+import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../requisite/presets';
+import type { RequisiteInput } from '../requisite/upsertInput';
+import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../requisite/upsertLookup';
+import { planRequisite, type RequisitePlan } from '../requisite/upsertPlan';
+import { CRM_ENTITIES, type CrmEntity } from '../shared/crmRecordEntity';
+import { fieldDescriptions, withMultifieldWrites } from '../shared/crmRecordFields';
+import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
+import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
+import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
+
+export interface SyncSettings {
+	systemCode: string;
+	dryRun: boolean;
+	skipArchived: boolean;
+	matchByEmail: boolean;
+	/** undefined: the German default template for the owner type. */
+	companyPresetId?: number;
+	contactPresetId?: number;
+	billingAddressTypeId: number;
+	shippingAddressTypeId: number;
+	mapping: ContactMappingSettings;
+}
+
+/** LexOffice contacts per round of lookups and writes; a page of LexOffice's contact list is 250. */
+export const CONTACTS_PER_CHUNK = 100;
+
+interface RecordWork {
+	mapped: MappedRecord;
+	/** The LexOffice version a main record is compared with; '' for contact persons (always rewritten with their company). */
+	version: string;
+	converted: ConvertedFields;
+	decision?: UpsertDecision;
+	/** Batch key of the write; its result is the new id for a created record. */
+	key?: string;
+}
+
+interface Entry {
+	itemIndex: number;
+	/** Unique within the run; names this entry's batch commands. */
+	serial: number;
+	mapped?: MappedContact;
+	skipped?: string;
+	error?: Error;
+	record?: RecordWork;
+	persons: RecordWork[];
+	requisite?: { input: RequisiteInput; presetId: number; current?: IDataObject; plan?: RequisitePlan };
+	commands: BatchCommand[];
+}
+
+const entityOf = (record: MappedRecord): CrmEntity => CRM_ENTITIES[record.entity];
+
+function parseItem(context: IExecuteFunctions, itemIndex: number, settings: SyncSettings): MappedContact {
+	let raw = context.getNodeParameter('contact', itemIndex) as unknown;
+	if (typeof raw === 'string') {
+		try {
+			raw = JSON.parse(raw) as unknown;
+		} catch {
+			throw new NodeOperationError(context.getNode(), '"LexOffice Contact" is not valid JSON', {
+				itemIndex,
+				description: 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.',
+			});
+		}
+	}
+	const parsed = lexofficeContactSchema.safeParse(raw);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const path = issue.path.join('.') || '(the contact)';
+		throw new NodeOperationError(context.getNode(), `"LexOffice Contact" is not a LexOffice contact: ${path}: ${issue.message}`, {
+			itemIndex,
+			description: 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.',
+		});
+	}
+	try {
+		return mapLexofficeContact(parsed.data, settings.mapping);
+	} catch (error) {
+		const message = error instanceof AddressInputError ? error.message : String(error);
+		throw new NodeOperationError(context.getNode(), `LexOffice contact ${parsed.data.id}: ${message}`, { itemIndex });
+	}
+}
+
+function convert(context: IExecuteFunctions, itemIndex: number, record: MappedRecord, version: string, descriptions: CrmFieldDescriptions): RecordWork {
+	try {
+		return { mapped: record, version, converted: toBitrix24Fields(descriptions, record.fields as IDataObject) };
+	} catch (error) {
+		if (!(error instanceof FieldValueError)) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+		throw new NodeOperationError(context.getNode(), error.message, {
+			itemIndex,
+			description: `Check the field options of Sync Contacts (e.g. Customer Number Field): the Bitrix24 ${record.entity} has no field ${error.field}.`,
+		});
+	}
+}
+
+const attempt = (entry: Entry, step: () => void) => {
+	if (entry.error || entry.skipped) return;
+	try {
+		step();
+	} catch (error) {
+		entry.error = error as Error;
+	}
+};
+
+/** Entries still in play: parsed, not skipped, not failed. */
+const pending = (entries: Entry[]) => entries.filter((entry) => entry.mapped && !entry.error && !entry.skipped);
+const live = (entries: Entry[]) => pending(entries).filter((entry) => entry.record);
+
+/** The later of two inputs for the same LexOffice contact wins; the other is reported as skipped. */
+function skipRepeated(entries: Entry[]): void {
+	const latest = new Map<string, Entry>();
+	for (const entry of entries) {
+		const id = entry.mapped?.lexofficeId;
+		if (!id || entry.error || entry.skipped) continue;
+		const previous = latest.get(id);
+		if (previous && Number(previous.mapped?.version) > Number(entry.mapped?.version)) {
+			entry.skipped = 'a newer version of this contact is in the same input';
+			continue;
+		}
+		if (previous) previous.skipped = 'a newer version of this contact is in the same input';
+		latest.set(id, entry);
+	}
+}
+
+async function decide(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[], records: EntityRecords): Promise<void> {
+	const works = live(entries).flatMap((entry) => [entry.record as RecordWork, ...entry.persons]);
+	const byEntity = (entity: CrmEntity) => works.filter((work) => work.mapped.entity === entity.resource);
+	const lookups = await runLookups(context, [
+		...originLookupCommands(CRM_ENTITIES.company, settings.systemCode, byEntity(CRM_ENTITIES.company).map((work) => work.mapped.originId)).map(
+			(command) => ({ ...command, key: `company_${command.key}` }),
+		),
+		...originLookupCommands(CRM_ENTITIES.contact, settings.systemCode, byEntity(CRM_ENTITIES.contact).map((work) => work.mapped.originId)),
+	]);
+	const companyResults = new Map([...lookups].filter(([key]) => key.startsWith('company_')).map(([key, value]) => [key.slice(8), value]));
+	const contactResults = new Map([...lookups].filter(([key]) => !key.startsWith('company_')));
+	const matches = {
+		company: originMatches(companyResults, settings.systemCode, records.company),
+		contact: originMatches(contactResults, settings.systemCode, records.contact),
+	};
+
+	for (const entity of [CRM_ENTITIES.company, CRM_ENTITIES.contact]) {
+		const list = byEntity(entity);
+		const found = matches[entity.resource];
+		const unresolved = list.filter((work) => !found.has(work.mapped.originId));
+		const upsertSettings: UpsertSettings = {
+			systemCode: settings.systemCode,
+			dryRun: settings.dryRun,
+			mode: 'replace',
+			matchers: settings.matchByEmail ? [{ by: 'email', field: 'EMAIL', label: 'email' }] : [],
+		};
+		const asItems: UpsertItem[] = unresolved.map((work, index) => ({
+			itemIndex: index,
+			originId: work.mapped.originId,
+			originVersion: '',
+			matchValues: [''],
+			converted: work.converted,
+		}));
+		const secondary = await secondaryMatches(context, entity, upsertSettings, asItems, records[entity.resource]);
+		const secondaryOf = new Map(unresolved.map((work, index) => [work, secondary[index]]));
+		const decisions = decideUpserts(
+			list.map((work) => ({
+				originVersion: work.version,
+				byOrigin: found.get(work.mapped.originId) ?? [],
+				bySecondary: secondaryOf.get(work) ?? [],
+			})),
+		);
+		list.forEach((work, index) => (work.decision = decisions[index]));
+	}
+}
+
+type EntityRecords = { company: RecordCache; contact: RecordCache };
+
+/** The write of one record (no ORIGIN_VERSION: that is stamped once everything else is written). */
+function recordCommand(work: RecordWork, key: string, records: EntityRecords, extra: IDataObject, settings: SyncSettings): BatchCommand | undefined {
+	const decision = work.decision;
+	if (!decision || decision.action === 'unchanged') return undefined;
+	const entity = entityOf(work.mapped);
+	const current = decision.action === 'created' ? undefined : records[work.mapped.entity].get(decision.id);
+	const fields = withMultifieldWrites(work.converted, current, 'replace');
+	// toBitrix24Fields leaves blanks out ("keep what Bitrix24 has"); here LexOffice is the source, so a blank clears.
+	if (current) for (const [field, value] of Object.entries(work.mapped.fields)) if (value === '') fields[field] = '';
+	Object.assign(fields, extra, { ORIGINATOR_ID: settings.systemCode, ORIGIN_ID: work.mapped.originId });
+	work.key = key;
+	if (decision.action === 'created') return { key, method: `${entity.methodPrefix}.add`, params: { fields } };
+	return { key, method: `${entity.methodPrefix}.update`, params: { id: decision.id, fields } };
+}
+
+const idOrReference = (work: RecordWork): number | string =>
+	work.decision && work.decision.action !== 'created' ? work.decision.id : `$result[${work.key as string}]`;
+
+function planWrites(entry: Entry, settings: SyncSettings, records: EntityRecords, addresses: Map<number, Map<number, IDataObject>>): void {
+	const record = entry.record as RecordWork;
+	if (record.decision?.action === 'unchanged') return;
+	const recordWrite = recordCommand(record, `r${entry.serial}`, records, {}, settings);
+	if (recordWrite) entry.commands.push(recordWrite);
+	const owner = idOrReference(record);
+	entry.persons.forEach((person, index) => {
+		const companyLink = { COMPANY_ID: owner };
+		const write = recordCommand(person, `r${entry.serial}p${index + 1}`, records, companyLink, settings);
+		if (write) entry.commands.push(write);
+	});
+	const requisite = entry.requisite;
+	if (!requisite) return;
+	const current = requisite.current;
+	requisite.plan = planRequisite(
+		requisite.input,
+		requisite.presetId,
+		current,
+		current && addresses.get(Number(current.ID)),
+		(entry.mapped as MappedContact).name || (entry.mapped as MappedContact).lexofficeId,
+	);
+	for (const command of requisite.plan.commands) {
+		// A new owner's id is only known inside the batch request that creates it.
+		const fields = command.params?.fields as IDataObject | undefined;
+		if (command.method === 'crm.requisite.add' && fields && typeof owner === 'string') fields.ENTITY_ID = owner;
+		entry.commands.push(command);
+	}
+}
+
+function requisiteFor(entry: Entry, settings: SyncSettings, presets: Map<string, number>): Entry['requisite'] {
+	const mapped = entry.mapped as MappedContact;
+	const ownerEntityTypeId = CRM_ENTITIES[mapped.record.entity].entityTypeId;
+	const presetId = (mapped.kind === 'company' ? settings.companyPresetId : settings.contactPresetId) ?? (presets.get(mapped.kind) as number);
+	const decision = entry.record?.decision;
+	const input: RequisiteInput = {
+		itemIndex: entry.serial,
+		ownerEntityTypeId,
+		ownerId: decision && decision.action !== 'created' ? decision.id : 0,
+		externalKey: mapped.lexofficeId,
+		presetChoice: String(presetId),
+		name: '',
+		fields: mapped.requisite.fields,
+		addresses: [
+			{ role: 'billing', typeId: settings.billingAddressTypeId, values: mapped.requisite.billing },
+			{ role: 'shipping', typeId: settings.shippingAddressTypeId, values: mapped.requisite.shipping },
+		],
+		removeMissingAddresses: true,
+	};
+	return { input, presetId };
+}
+
+const presetsByExecution = new WeakMap<object, Promise<Map<string, number>>>();
+
+/** The default templates' ids (by XML_ID), read once per execution and only when needed. */
+async function defaultPresets(context: IExecuteFunctions, settings: SyncSettings): Promise<Map<string, number>> {
+	if (settings.companyPresetId !== undefined && settings.contactPresetId !== undefined) return new Map();
+	let pending = presetsByExecution.get(context);
+	if (!pending) {
+		pending = runLookups(context, [presetLookupCommand('presets')]).then((results) => {
+			const presets = presetsOf(rowsFrom(results, 'presets'));
+			const ids = new Map<string, number>();
+			if (settings.companyPresetId === undefined) {
+				ids.set('company', resolvePresetId(context.getNode(), DEFAULT_PRESET_CHOICES.legalEntity, 4, presets, 0));
+			}
+			if (settings.contactPresetId === undefined) {
+				ids.set('person', resolvePresetId(context.getNode(), DEFAULT_PRESET_CHOICES.person, 3, presets, 0));
+			}
+			return ids;
+		});
+		presetsByExecution.set(context, pending);
+	}
+	return await pending;
+}
+
+/** Syncs one chunk; returns every write's result by batch key (none in a dry run). */
+async function syncChunk(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[]): Promise<Record<string, BatchCommandResult>> {
+	const descriptions = {
+		company: await fieldDescriptions(context, CRM_ENTITIES.company),
+		contact: await fieldDescriptions(context, CRM_ENTITIES.contact),
+	};
+	for (const entry of pending(entries)) {
+		attempt(entry, () => {
+			const mapped = entry.mapped as MappedContact;
+			entry.record = convert(context, entry.itemIndex, mapped.record, mapped.version, descriptions[mapped.record.entity]);
+			entry.persons = mapped.contactPersons.map((person) => convert(context, entry.itemIndex, person, '', descriptions.contact));
+		});
+	}
+	const records: EntityRecords = { company: new Map(), contact: new Map() };
+	await decide(context, settings, entries, records);
+
+	// Requisites and addresses, only for contacts that changed.
+	const changed = live(entries).filter((entry) => entry.record?.decision?.action !== 'unchanged');
+	const presets = changed.length > 0 ? await defaultPresets(context, settings) : new Map<string, number>();
+	for (const entry of changed) attempt(entry, () => (entry.requisite = requisiteFor(entry, settings, presets)));
+	const existingOwners = changed.filter((entry) => entry.requisite && entry.requisite.input.ownerId > 0);
+	const ownerCommands = requisiteLookupCommands(existingOwners.map((entry) => entry.requisite?.input as RequisiteInput));
+	const owned = requisitesByOwner(ownerCommands.length ? await runLookups(context, ownerCommands) : new Map(), ownerCommands);
+	for (const entry of existingOwners) {
+		const requisite = entry.requisite as NonNullable<Entry['requisite']>;
+		const { input } = requisite;
+		requisite.current = findManagedRequisite(owned.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, requisite.presetId);
+	}
+	const requisiteIds = existingOwners.flatMap((entry) => (entry.requisite?.current ? [Number(entry.requisite.current.ID)] : []));
+	const addresses = await addressesOf(context, requisiteIds);
+	for (const entry of changed) attempt(entry, () => planWrites(entry, settings, records, addresses));
+	if (settings.dryRun) return {};
+
+	const writes = live(entries).flatMap((entry) => entry.commands);
+	const results = writes.length ? await bitrix24Batch.call(context, writes, { halt: false }) : {};
+	const stamps = live(entries).flatMap((entry) => stampCommand(entry, results));
+	const stamped = stamps.length ? await bitrix24Batch.call(context, stamps, { halt: false }) : {};
+	const all = { ...results, ...stamped };
+	for (const entry of live(entries)) recordResults(entry, all);
+	return all;
+}
+
+/** ORIGIN_VERSION for an entry whose writes all succeeded; that is what marks it done. */
+function stampCommand(entry: Entry, results: Record<string, BatchCommandResult>): BatchCommand[] {
+	const record = entry.record as RecordWork;
+	if (record.decision?.action === 'unchanged') return [];
+	if (entry.commands.some((command) => !results[command.key]?.ok)) return [];
+	const created = results[record.key as string];
+	const id = record.decision?.action === 'created' ? Number(created?.ok ? created.result : 0) : idOrReference(record);
+	const entity = entityOf(record.mapped);
+	return [{ key: `v${entry.serial}`, method: `${entity.methodPrefix}.update`, params: { id, fields: { ORIGIN_VERSION: entry.mapped?.version } } }];
+}
+
+interface WriteOutcome {
+	action: string;
+	id: number | null;
+	error?: string;
+}
+
+function writeOutcome(work: RecordWork, results: Record<string, BatchCommandResult>): WriteOutcome {
+	const decision = work.decision as UpsertDecision;
+	const action = decision.action === 'matched' ? 'updated' : decision.action;
+	const id = decision.action === 'created' ? null : decision.id;
+	const result = work.key ? results[work.key] : undefined;
+	if (!result) return { action, id };
+	if (!result.ok) return { action: 'failed', id, error: result.description || result.error };
+	return { action, id: id ?? Number(result.result) };
+}
+
+/** The first write of the entry Bitrix24 refused (or did not run) becomes the entry's error. */
+function recordResults(entry: Entry, results: Record<string, BatchCommandResult>): void {
+	const stamp = `v${entry.serial}`;
+	const failed =
+		entry.commands.find((command) => !results[command.key]?.ok) ??
+		(results[stamp]?.ok === false ? { key: stamp, method: 'storing ORIGIN_VERSION' } : undefined);
+	if (!failed) return;
+	const result = results[failed.key] as Extract<BatchCommandResult, { ok: false }> | undefined;
+	entry.error = new Error(`${failed.method}: ${result?.description || result?.error || 'not executed'}`);
+}
+
+function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, settings: SyncSettings): IDataObject {
+	const mapped = entry.mapped;
+	const identity: IDataObject = {
+		lexofficeId: mapped?.lexofficeId ?? null,
+		name: mapped?.name ?? null,
+		kind: mapped?.kind ?? null,
+		entityType: mapped?.record.entity ?? null,
+	};
+	if (settings.dryRun) identity.dryRun = true;
+	if (entry.skipped) return { ...identity, action: 'skipped', id: null, reason: entry.skipped };
+	const record = entry.record;
+	const main = record?.decision ? writeOutcome(record, results) : { action: 'failed', id: null };
+	const persons = entry.persons.filter((person) => person.decision).map((person) => writeOutcome(person, results));
+	const outcome: IDataObject = {
+		...identity,
+		action: entry.error ? 'failed' : main.action,
+		id: main.id,
+		...(record?.decision?.action === 'matched' ? { matchedBy: record.decision.matchedBy } : {}),
+		contactPersons: record?.decision?.action === 'unchanged' ? [] : persons.map((person) => ({ ...person })),
+		requisite: entry.requisite?.plan ? entry.requisite.plan.action : record?.decision?.action === 'unchanged' ? 'unchanged' : null,
+	};
+	if (settings.mapping.responsibleUserId !== undefined) outcome.responsibleUserId = settings.mapping.responsibleUserId;
+	if (entry.error) {
+		const { description } = entry.error as { description?: string | null };
+		outcome.error = entry.error.message;
+		if (description) outcome.errorDescription = description;
+	}
+	return outcome;
+}
+
+export async function syncContacts(context: IExecuteFunctions, settings: SyncSettings, itemIndexes: number[]): Promise<IDataObject[]> {
+	const outcomes: IDataObject[] = [];
+	for (let start = 0; start < itemIndexes.length; start += CONTACTS_PER_CHUNK) {
+		const entries: Entry[] = itemIndexes.slice(start, start + CONTACTS_PER_CHUNK).map((itemIndex) => ({
+			itemIndex,
+			serial: itemIndex,
+			persons: [],
+			commands: [],
+		}));
+		for (const entry of entries) {
+			try {
+				entry.mapped = parseItem(context, entry.itemIndex, settings);
+				if (settings.skipArchived && entry.mapped.archived) entry.skipped = 'archived in LexOffice';
+			} catch (error) {
+				entry.error = error as Error;
+			}
+		}
+		if (!context.continueOnFail()) {
+			const invalid = entries.find((entry) => entry.error);
+			if (invalid?.error) throw invalid.error;
+		}
+		skipRepeated(entries);
+		const results = pending(entries).length > 0 ? await syncChunk(context, settings, entries) : {};
+		outcomes.push(...entries.map((entry) => outcomeOf(entry, results, settings)));
+	}
+	return outcomes;
+}

@@ -1,0 +1,86 @@
+/** Statistics of a sync run from Sync Contacts' outcome items. Pure; table-tested. */
+import type { IDataObject } from 'n8n-workflow';
+
+export interface Counts {
+	created: number;
+	updated: number;
+	unchanged: number;
+	failed: number;
+}
+
+export interface SyncStatistics {
+	dryRun: boolean;
+	total: number;
+	companies: Counts;
+	contacts: Counts;
+	contactPersons: Counts;
+	skippedArchived: number;
+	skippedOther: number;
+	failures: Array<{ lexofficeId: string | null; name: string | null; error: string }>;
+	responsibleUserId: number | null;
+	message: string;
+}
+
+/** Failures listed in full in the output; the message names only the first few. */
+const FAILURES_IN_MESSAGE = 5;
+
+const emptyCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, failed: 0 });
+
+function count(counts: Counts, action: unknown): void {
+	if (action === 'created' || action === 'updated' || action === 'unchanged' || action === 'failed') counts[action]++;
+}
+
+const line = (label: string, counts: Counts) =>
+	`${label}: ${counts.created} neu, ${counts.updated} aktualisiert, ${counts.unchanged} unverändert, ${counts.failed} fehlgeschlagen`;
+
+export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
+	const stats: SyncStatistics = {
+		dryRun: false,
+		total: outcomes.length,
+		companies: emptyCounts(),
+		contacts: emptyCounts(),
+		contactPersons: emptyCounts(),
+		skippedArchived: 0,
+		skippedOther: 0,
+		failures: [],
+		responsibleUserId: null,
+		message: '',
+	};
+	for (const outcome of outcomes) {
+		if (outcome.dryRun === true) stats.dryRun = true;
+		if (typeof outcome.responsibleUserId === 'number') stats.responsibleUserId = outcome.responsibleUserId;
+		if (outcome.action === 'skipped') {
+			if (String(outcome.reason ?? '').startsWith('archived')) stats.skippedArchived++;
+			else stats.skippedOther++;
+			continue;
+		}
+		count(outcome.entityType === 'company' ? stats.companies : stats.contacts, outcome.action);
+		for (const person of Array.isArray(outcome.contactPersons) ? (outcome.contactPersons as IDataObject[]) : []) {
+			count(stats.contactPersons, person.action);
+		}
+		if (outcome.action === 'failed' || outcome.error) {
+			stats.failures.push({
+				lexofficeId: typeof outcome.lexofficeId === 'string' ? outcome.lexofficeId : null,
+				name: typeof outcome.name === 'string' ? outcome.name : null,
+				error: String(outcome.error ?? 'failed'),
+			});
+		}
+	}
+	stats.message = messageOf(stats);
+	return stats;
+}
+
+function messageOf(stats: SyncStatistics): string {
+	const lines = [
+		`${stats.dryRun ? '[b]LexOffice-Abgleich (Probelauf, nichts geschrieben)[/b]' : '[b]LexOffice-Abgleich[/b]'}: ${stats.total} Kontakte`,
+		line('Unternehmen', stats.companies),
+		line('Kontakte', stats.contacts),
+		line('Ansprechpartner', stats.contactPersons),
+	];
+	if (stats.skippedArchived + stats.skippedOther > 0) lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
+	for (const failure of stats.failures.slice(0, FAILURES_IN_MESSAGE)) {
+		lines.push(`Fehler bei ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
+	}
+	if (stats.failures.length > FAILURES_IN_MESSAGE) lines.push(`… und ${stats.failures.length - FAILURES_IN_MESSAGE} weitere Fehler (siehe n8n)`);
+	return lines.join('\n');
+}

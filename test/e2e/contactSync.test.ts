@@ -1,0 +1,282 @@
+/**
+ * The bundled initial-import and incremental-sync workflows, imported unchanged into a real
+ * n8n 2.41.1 with the packed package: the Bitrix24 sandbox ends up holding exactly the LexOffice
+ * sandbox's contacts; a second run writes nothing; a run killed halfway (n8n SIGKILLed) and run
+ * again ends in the same state as an uninterrupted one; events keep Bitrix24 current, a forged
+ * event changes nothing, and a deletion is noted, not executed.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import axios from 'axios';
+import type { IDataObject } from 'n8n-workflow';
+
+import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { startBitrix24Sandbox } from '../sandbox/bitrix24';
+import { startLexofficeSandbox } from '../sandbox/lexoffice';
+
+type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>;
+type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
+type Row = Record<string, unknown>;
+
+const CONTACTS = 320;
+const IMPORT = 'lexoffice-bitrix24-initial-import';
+const SYNC = 'lexoffice-bitrix24-incremental-sync';
+jest.setTimeout(240_000);
+
+const sortedEntries = (list: unknown) =>
+	((list as Array<{ VALUE: string; VALUE_TYPE: string }> | undefined) ?? []).map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`).sort();
+
+/** Bitrix24's content keyed by LexOffice identity, without ids that differ between runs. */
+function snapshot(sb: Bitrix24Sandbox) {
+	const { state } = sb;
+	const originOf = new Map<string, unknown>([
+		...state.companies.map((row): [string, unknown] => [`4:${row.ID}`, row.ORIGIN_ID]),
+		...state.contacts.map((row): [string, unknown] => [`3:${row.ID}`, row.ORIGIN_ID]),
+	]);
+	const record = (row: Row) => ({
+		origin: row.ORIGIN_ID,
+		version: row.ORIGIN_VERSION ?? null,
+		title: row.TITLE ?? null,
+		name: [row.NAME, row.LAST_NAME].join(' '),
+		comments: row.COMMENTS ?? null,
+		company: row.COMPANY_ID ? originOf.get(`4:${String(row.COMPANY_ID)}`) : null,
+		emails: sortedEntries(row.EMAIL),
+		phones: sortedEntries(row.PHONE),
+	});
+	const requisiteKey = new Map(state.requisites.map((row) => [row.ID, row.XML_ID]));
+	return {
+		companies: state.companies.map(record).sort((a, b) => String(a.origin).localeCompare(String(b.origin))),
+		contacts: state.contacts.map(record).sort((a, b) => String(a.origin).localeCompare(String(b.origin))),
+		requisites: state.requisites
+			.map((row) => ({
+				key: row.XML_ID,
+				owner: originOf.get(`${String(row.ENTITY_TYPE_ID)}:${String(row.ENTITY_ID)}`),
+				preset: row.PRESET_ID,
+				fields: Object.fromEntries(Object.entries(row).filter(([field]) => field.startsWith('RQ_'))),
+			}))
+			.sort((a, b) => String(a.key).localeCompare(String(b.key))),
+		addresses: state.addresses
+			.map((row) => `${String(requisiteKey.get(row.ENTITY_ID))} ${row.TYPE_ID} ${row.ADDRESS_1} ${row.POSTAL_CODE} ${row.CITY} ${row.COUNTRY}`)
+			.sort(),
+	};
+}
+
+describe('bundled contact workflows in a real n8n', () => {
+	let n8n: N8nInstance | undefined;
+	let lexoffice: LexofficeSandbox | undefined;
+	let bitrix24: Bitrix24Sandbox | undefined;
+	let userFolder = '';
+	let apiKey = '';
+	let importId = '';
+	let uninterrupted: ReturnType<typeof snapshot> | undefined;
+
+	const api = (): N8nInstance => {
+		if (!n8n) throw new Error('n8n did not start (see beforeAll)');
+		return n8n;
+	};
+	const lx = (): LexofficeSandbox => lexoffice as LexofficeSandbox;
+	const bx = (): Bitrix24Sandbox => bitrix24 as Bitrix24Sandbox;
+
+	const runImport = async () => {
+		const executionId = await api().runManually(importId, 'Start import');
+		const execution = await api().waitForExecution(importId, (candidate) => candidate.id === executionId, { timeoutMs: 180_000 });
+		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
+		return execution;
+	};
+	const statisticsOf = (execution: Awaited<ReturnType<typeof runImport>>) => nodeOutputJson(execution, 'Import statistics')[0];
+
+	beforeAll(async () => {
+		lexoffice = await startLexofficeSandbox({ limits: 'off', timeScale: 0.001, seed: { contacts: CONTACTS, seed: 5 } });
+		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
+		userFolder = await mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-contact-sync-'));
+		n8n = await startN8n({ userFolder });
+		await n8n.setupOwner();
+		apiKey = await n8n.createApiKey();
+		await n8n.createCredential('LexOffice account', 'lexofficeApi', {
+			apiKey: lexoffice.apiKey,
+			host: lexoffice.url,
+			webhookPublicKey: lexoffice.publicKeyPem,
+		});
+		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		importId = (await n8n.importWorkflow(bundledWorkflow(IMPORT))).id;
+	}, 10 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await lexoffice?.close();
+		await bitrix24?.close();
+		if (userFolder) await rm(userFolder, { recursive: true, force: true });
+	});
+
+	it('imports every LexOffice contact into Bitrix24 and reports it', async () => {
+		const contacts = [...lx().state.contacts.values()];
+		const live = contacts.filter((contact) => !contact.archived);
+		const companies = live.filter((contact) => contact.company);
+		const contactPersons = companies.flatMap((contact) => contact.company?.contactPersons ?? []);
+		const persons = live.filter((contact) => contact.person);
+
+		const execution = await runImport();
+		expect(execution.data?.resultData.lastNodeExecuted).toBe('Import statistics');
+		expect(statisticsOf(execution)).toMatchObject({
+			dryRun: false,
+			total: contacts.length,
+			companies: { created: companies.length, updated: 0, unchanged: 0, failed: 0 },
+			contacts: { created: persons.length, updated: 0, unchanged: 0, failed: 0 },
+			contactPersons: { created: contactPersons.length, failed: 0 },
+			skippedArchived: contacts.length - live.length,
+			failures: [],
+		});
+		expect(bx().state.companies).toHaveLength(companies.length);
+		expect(bx().state.contacts).toHaveLength(persons.length + contactPersons.length);
+
+		// A sample that covers every mapping rule, field by field.
+		const sample = companies.find((c) => (c.company?.contactPersons?.length ?? 0) > 0 && c.company?.taxNumber && c.addresses?.shipping);
+		expect(sample).toBeDefined();
+		const company = bx().state.companies.find((row) => row.ORIGIN_ID === sample?.id) as Row;
+		expect(company).toMatchObject({ TITLE: sample?.company?.name, ORIGINATOR_ID: 'lexoffice', ORIGIN_VERSION: String(sample?.version) });
+		expect(sortedEntries(company.EMAIL)).toEqual(
+			[...(sample?.emailAddresses?.business ?? []).map((email) => `WORK ${email}`), ...(sample?.emailAddresses?.other ?? []).map((email) => `OTHER ${email}`)].sort(),
+		);
+		expect(sortedEntries(company.PHONE)).toEqual(
+			[...(sample?.phoneNumbers?.business ?? []).map((phone) => `WORK ${phone}`), ...(sample?.phoneNumbers?.fax ?? []).map((phone) => `FAX ${phone}`)].sort(),
+		);
+		const requisite = bx().state.requisites.find((row) => row.XML_ID === sample?.id) as Row;
+		expect(requisite).toMatchObject({ ENTITY_TYPE_ID: 4, ENTITY_ID: company.ID, RQ_COMPANY_NAME: sample?.company?.name, RQ_INN: sample?.company?.taxNumber });
+		const addresses = bx().state.addresses.filter((row) => row.ENTITY_ID === requisite.ID);
+		expect(addresses.map((row) => [row.TYPE_ID, row.ADDRESS_1, row.CITY]).sort()).toEqual(
+			[
+				[6, sample?.addresses?.billing?.[0].street, sample?.addresses?.billing?.[0].city],
+				[11, sample?.addresses?.shipping?.[0].street, sample?.addresses?.shipping?.[0].city],
+			].sort(),
+		);
+		const linked = bx().state.contacts.filter((row) => row.COMPANY_ID === company.ID);
+		expect(linked.map((row) => row.LAST_NAME).sort()).toEqual((sample?.company?.contactPersons ?? []).map((person) => person.lastName).sort());
+
+		// The summary reaches a person in Bitrix24.
+		expect(bx().state.notifications.at(-1)?.message).toContain(`${companies.length} neu`);
+		uninterrupted = snapshot(bx());
+	});
+
+	it('creates nothing on a second run and reports everything unchanged', async () => {
+		bx().requests.clear();
+		const statistics = statisticsOf(await runImport());
+		const live = [...lx().state.contacts.values()].filter((contact) => !contact.archived);
+		expect(statistics).toMatchObject({
+			companies: { created: 0, updated: 0, failed: 0 },
+			contacts: { created: 0, updated: 0, failed: 0 },
+		});
+		expect((statistics.companies as IDataObject).unchanged as number).toBe(live.filter((contact) => contact.company).length);
+		const crmWrite = (method: string) => /crm\.[a-z.]+\.(add|update|delete)$/.test(method);
+		const writes = bx().requests.calls().filter((call) => (call.batchMethods ?? [call.path]).some(crmWrite));
+		expect(writes.map((call) => call.batchMethods ?? call.path)).toEqual([]);
+		expect(snapshot(bx())).toEqual(uninterrupted);
+	});
+
+	it('ends a run killed halfway, once run again, in the same state as an uninterrupted run', async () => {
+		bx().reset();
+		// Slow answers, so that the kill lands in the middle of the writes.
+		bx().setFaults({ latencyMs: 250 });
+		const expected = uninterrupted?.companies.length ?? 0;
+		await api().runManually(importId, 'Start import');
+		await pollUntil(async () => (bx().state.companies.length >= expected / 4 ? true : undefined), {
+			what: 'the import to be a quarter done',
+			timeoutMs: 120_000,
+			intervalMs: 50,
+		});
+		await api().kill();
+		// A batch request already on the wire is still carried out by the portal; let it land.
+		await pollUntil(
+			async () => {
+				const seen = bx().requests.calls().length;
+				await new Promise((resolve) => setTimeout(resolve, 1_000));
+				return bx().requests.calls().length === seen ? true : undefined;
+			},
+			{ what: 'requests in flight to settle', timeoutMs: 30_000 },
+		);
+		const partial = bx().state.companies.length;
+		expect(partial).toBeLessThan(expected);
+		bx().setFaults({});
+
+		n8n = await startN8n({ userFolder, installPackage: null });
+		await n8n.login();
+		n8n.useApiKey(apiKey);
+		const statistics = statisticsOf(await runImport());
+		expect((statistics.companies as IDataObject).created as number).toBe(expected - partial);
+		expect(snapshot(bx())).toEqual(uninterrupted);
+	});
+
+	describe('incremental sync', () => {
+		let syncId = '';
+		const webhookOf = (nodeName: string) => {
+			const node = bundledWorkflow(SYNC).nodes.find((candidate) => candidate.name === nodeName) as { webhookId: string };
+			return api().webhookUrl(`${node.webhookId}/webhook`);
+		};
+
+		beforeAll(async () => {
+			syncId = (await api().importWorkflow(bundledWorkflow(SYNC))).id;
+			await api().publish(syncId);
+			await api().waitPublished(syncId);
+		});
+
+		it('brings a new contact and its change to Bitrix24 once', async () => {
+			const created = lx().simulate.createContact({
+				version: 0,
+				roles: { customer: {} },
+				person: { salutation: 'Frau', firstName: 'Greta', lastName: `Vogel-${randomUUID().slice(0, 6)}` },
+				emailAddresses: { private: ['greta.vogel@example.de'] },
+				addresses: { billing: [{ street: 'Lindenweg 3', zip: '20095', city: 'Hamburg', countryCode: 'DE' }] },
+			} as never);
+			await lx().webhooks.flush();
+			const first = await pollUntil(async () => bx().state.contacts.find((row) => row.ORIGIN_ID === created.id), {
+				what: 'the new contact in Bitrix24',
+				timeoutMs: 60_000,
+			});
+			expect(first).toMatchObject({ NAME: 'Greta', LAST_NAME: created.person?.lastName });
+
+			const changed = lx().simulate.changeContact(created.id, { person: { salutation: 'Frau', firstName: 'Greta', lastName: 'Vogel-Neu' } });
+			await lx().webhooks.flush();
+			await pollUntil(
+				async () => (bx().state.contacts.find((row) => row.ORIGIN_ID === created.id)?.ORIGIN_VERSION === String(changed.version) ? true : undefined),
+				{ what: 'the change in Bitrix24', timeoutMs: 60_000 },
+			);
+			const records = bx().state.contacts.filter((row) => row.ORIGIN_ID === created.id);
+			expect(records).toHaveLength(1);
+			expect(records[0]).toMatchObject({ LAST_NAME: 'Vogel-Neu', ID: first.ID });
+		});
+
+		it('answers a forged event with 401 and changes nothing', async () => {
+			const before = snapshot(bx());
+			const executions = await api().executionIds(syncId);
+			const target = [...lx().state.contacts.values()][0];
+			const forged = await axios.post(
+				webhookOf('Contact created or changed'),
+				JSON.stringify({ organizationId: lx().organizationId, eventType: 'contact.changed', resourceId: target.id, eventDate: '2026-11-27T10:00:00.000+01:00' }),
+				{ headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': Buffer.from('forged').toString('base64') }, validateStatus: () => true, proxy: false },
+			);
+			expect(forged.status).toBe(401);
+			await new Promise((resolve) => setTimeout(resolve, 2_000));
+			expect(await api().executionIds(syncId)).toEqual(executions);
+			expect(snapshot(bx())).toEqual(before);
+		});
+
+		it('notes a deletion on the Bitrix24 record instead of deleting it', async () => {
+			const victim = [...lx().state.contacts.values()].find((contact) => contact.company && !contact.archived);
+			if (!victim) throw new Error('seed has no company');
+			const company = bx().state.companies.find((row) => row.ORIGIN_ID === victim.id) as Row;
+			lx().simulate.deleteContact(victim.id);
+			await lx().webhooks.flush();
+			const note = await pollUntil(
+				async () =>
+					bx().state.timeline.find(
+						(entry) => entry.kind === 'comment' && entry.entityTypeId === 4 && entry.entityId === company.ID && entry.comment.includes(victim.id),
+					),
+				{ what: 'the deletion note in the timeline', timeoutMs: 60_000 },
+			);
+			expect(note.kind === 'comment' && note.comment).toContain('in LexOffice gelöscht');
+			expect(bx().state.companies.find((row) => row.ID === company.ID)).toBeDefined();
+		});
+	});
+});

@@ -1,0 +1,137 @@
+/**
+ * LexOffice Sync → Sync Contacts against the Bitrix24 sandbox: what a run writes, field by field,
+ * that a rerun writes nothing, that a change is one update, that a run stopped before its version
+ * stamps is completed by the next, dry run, duplicate control by e-mail, and bad input.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
+import { PRESET_XML_IDS } from '../../../sandbox/bitrix24/seedData';
+import { generateLexofficeContacts, type SeedContact } from '../../../sandbox/seed';
+import { restCalls } from '../helpers';
+import { addRecord, runBitrix24, writeRequests } from '../crm/helpers';
+
+const asItems = (contacts: SeedContact[]): INodeExecutionData[] => contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
+const countBy = (rows: IDataObject[], key: string) =>
+	rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [String(row[key])]: (counts[String(row[key])] ?? 0) + 1 }), {});
+
+describe('LexOffice Sync → Sync Contacts', () => {
+	let sb: Bitrix24Sandbox;
+	const contacts = generateLexofficeContacts(80, 7);
+	const live = contacts.filter((contact) => !contact.archived);
+
+	beforeAll(async () => (sb = await startBitrix24Sandbox({ limits: 'off' })));
+	afterAll(async () => await sb.close());
+	beforeEach(() => {
+		sb.reset();
+		sb.setLimits('off');
+	});
+
+	const sync = async (rows: SeedContact[], extra: INodeParameters = {}, continueOnFail = false) => {
+		sb.requests.clear();
+		return await runBitrix24(sb, {
+			parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3', ...extra },
+			items: asItems(rows),
+			continueOnFail,
+		});
+	};
+	const presetId = (xmlId: string) => sb.state.presets.find((preset) => preset.XML_ID === xmlId)?.ID;
+	const byOrigin = (list: Array<Record<string, unknown>>, originId: string) => list.filter((record) => record.ORIGIN_ID === originId);
+
+	it('creates one record per contact, field by field as the mapping says', async () => {
+		const { json } = await sync(contacts);
+		const companies = live.filter((contact) => contact.company);
+		const persons = live.filter((contact) => contact.person);
+		const contactPersons = companies.flatMap((contact) => contact.company?.contactPersons ?? []);
+		expect(countBy(json, 'action')).toEqual({ created: live.length, skipped: contacts.length - live.length });
+		expect(sb.state.companies).toHaveLength(companies.length);
+		expect(sb.state.contacts).toHaveLength(persons.length + contactPersons.length);
+
+		// A company with contact persons, VAT id and a shipping address covers every company rule.
+		const sample = companies.find((c) => (c.company?.contactPersons?.length ?? 0) > 1 && c.company?.vatRegistrationId && c.addresses?.shipping) as SeedContact;
+		expect(sample).toBeDefined();
+		const [company] = byOrigin(sb.state.companies, sample.id);
+		expect(company).toMatchObject({ TITLE: sample.company?.name, ORIGINATOR_ID: 'lexoffice', ORIGIN_VERSION: String(sample.version), ASSIGNED_BY_ID: 3 });
+		const emails = (company.EMAIL as Array<{ VALUE: string; VALUE_TYPE: string }>).map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`);
+		expect(emails).toEqual(expect.arrayContaining((sample.emailAddresses?.business ?? []).map((email) => `WORK ${email}`)));
+		expect(String(company.COMMENTS)).toContain(`LexOffice Kundennummer: ${sample.roles?.customer?.number}`);
+		const requisite = sb.state.requisites.find((row) => row.ENTITY_TYPE_ID === 4 && row.ENTITY_ID === company.ID);
+		expect(requisite).toMatchObject({ XML_ID: sample.id, PRESET_ID: presetId(PRESET_XML_IDS.legalEntity), RQ_VAT_ID: sample.company?.vatRegistrationId });
+		const addresses = sb.state.addresses.filter((address) => address.ENTITY_ID === requisite?.ID);
+		expect(addresses.map((address) => [address.TYPE_ID, address.ADDRESS_1, address.POSTAL_CODE]).sort()).toEqual(
+			[
+				[6, sample.addresses?.billing?.[0].street, sample.addresses?.billing?.[0].zip],
+				[11, sample.addresses?.shipping?.[0].street, sample.addresses?.shipping?.[0].zip],
+			].sort(),
+		);
+		const linked = sb.state.contacts.filter((contact) => String(contact.ORIGIN_ID).startsWith(`${sample.id}:person:`));
+		expect(linked.map((contact) => [contact.LAST_NAME, contact.COMPANY_ID])).toEqual(
+			(sample.company?.contactPersons ?? []).map((person) => [person.lastName, company.ID]),
+		);
+
+		// A person: names, phones by kind, the person template.
+		const person = persons.find((c) => c.phoneNumbers?.mobile && c.emailAddresses?.private) as SeedContact;
+		const [record] = byOrigin(sb.state.contacts, person.id);
+		expect(record).toMatchObject({ NAME: person.person?.firstName, LAST_NAME: person.person?.lastName });
+		expect((record.PHONE as Array<{ VALUE_TYPE: string }>).map((entry) => entry.VALUE_TYPE)).toContain('MOBILE');
+		expect(sb.state.requisites.find((row) => row.ENTITY_TYPE_ID === 3 && row.ENTITY_ID === record.ID)).toMatchObject({
+			PRESET_ID: presetId(PRESET_XML_IDS.person),
+			RQ_LAST_NAME: person.person?.lastName,
+		});
+	});
+
+	it('writes nothing on a rerun, and one update for a changed contact', async () => {
+		await sync(contacts);
+		const again = await sync(contacts);
+		expect(countBy(again.json, 'action')).toEqual({ unchanged: live.length, skipped: contacts.length - live.length });
+		expect(writeRequests(sb)).toHaveLength(0);
+
+		const changed = structuredClone(live.find((contact) => contact.company) as SeedContact);
+		changed.version += 1;
+		changed.addresses = { billing: [{ street: 'Neue Straße 1', zip: '10115', city: 'Berlin', countryCode: 'DE' }] };
+		const third = await sync([changed]);
+		expect(third.json[0]).toMatchObject({ action: 'updated', requisite: 'updated' });
+		const [company] = byOrigin(sb.state.companies, changed.id);
+		expect(company.ORIGIN_VERSION).toBe(String(changed.version));
+		const requisite = sb.state.requisites.find((row) => row.ENTITY_TYPE_ID === 4 && row.ENTITY_ID === company.ID);
+		expect(sb.state.addresses.filter((address) => address.ENTITY_ID === requisite?.ID).map((a) => [a.TYPE_ID, a.ADDRESS_1])).toEqual([[6, 'Neue Straße 1']]);
+		expect(byOrigin(sb.state.companies, changed.id)).toHaveLength(1);
+	});
+
+	it('completes a run whose version stamps never arrived, without creating anything twice', async () => {
+		await sync(live.slice(0, 20));
+		// As if the run had stopped after its writes: the stamps are what marks a contact done.
+		for (const record of [...sb.state.companies, ...sb.state.contacts]) delete record.ORIGIN_VERSION;
+		const counts = () => [sb.state.companies.length, sb.state.contacts.length, sb.state.requisites.length, sb.state.addresses.length];
+		const before = counts();
+		const rerun = await sync(live.slice(0, 20));
+		expect(countBy(rerun.json, 'action')).toEqual({ updated: 20 });
+		expect(counts()).toEqual(before);
+		expect(countBy((await sync(live.slice(0, 20))).json, 'action')).toEqual({ unchanged: 20 });
+	});
+
+	it('dry run reports what would happen and writes nothing', async () => {
+		const { json } = await sync(live.slice(0, 10), { options: { dryRun: true } });
+		expect(countBy(json, 'action')).toEqual({ created: 10 });
+		expect(json.every((row) => row.dryRun === true)).toBe(true);
+		expect(writeRequests(sb)).toHaveLength(0);
+		expect(sb.state.companies).toHaveLength(0);
+	});
+
+	it('adopts a Bitrix24 contact with the same e-mail instead of creating a duplicate', async () => {
+		const person = live.find((contact) => contact.person && contact.emailAddresses?.private) as SeedContact;
+		const existing = await addRecord(sb, 'crm.contact.add', { NAME: 'Alt', EMAIL: [{ VALUE: person.emailAddresses?.private?.[0], VALUE_TYPE: 'WORK' }] });
+		const { json } = await sync([person]);
+		expect(json[0]).toMatchObject({ action: 'updated', id: existing, matchedBy: 'email' });
+		expect(sb.state.contacts).toHaveLength(1);
+		expect(sb.state.contacts[0]).toMatchObject({ ORIGIN_ID: person.id, NAME: person.person?.firstName });
+	});
+
+	it('refuses an item that is not a LexOffice contact, naming the field, before writing anything', async () => {
+		const broken = { ...structuredClone(live[0]), version: 'drei' } as unknown as SeedContact;
+		await expect(sync([live[1], broken])).rejects.toThrow(/LexOffice Contact.*version/);
+		expect(restCalls(sb)).toHaveLength(0);
+		const { json } = await sync([live[1], broken], {}, true);
+		expect(json.map((row) => row.action)).toEqual(['created', 'failed']);
+	});
+});

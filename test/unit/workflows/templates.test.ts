@@ -1,0 +1,148 @@
+/**
+ * The bundled workflow templates as a user imports them: keys n8n's import accepts, node types
+ * and pinned versions that exist, credentials that bind by name, parameters our nodes really
+ * have (a renamed parameter would silently fall back to its default), sticky notes, no pinData.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import { Bitrix24 } from '../../../nodes/Bitrix24/Bitrix24.node';
+import { Bitrix24Trigger } from '../../../nodes/Bitrix24Trigger/Bitrix24Trigger.node';
+import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
+import { LexofficePollTrigger } from '../../../nodes/LexofficePollTrigger/LexofficePollTrigger.node';
+import { LexofficeTrigger } from '../../../nodes/LexofficeTrigger/LexofficeTrigger.node';
+
+const PACKAGE = 'n8n-nodes-lexoffice-bitrix24';
+const DIRECTORY = join(__dirname, '../../../workflows');
+
+/** The credential names the README tells users to create. */
+export const CREDENTIAL_NAMES: Record<string, string> = {
+	lexofficeApi: 'LexOffice account',
+	bitrix24WebhookApi: 'Bitrix24 webhook',
+	bitrix24OAuth2Api: 'Bitrix24 app',
+};
+
+/** n8n core nodes the templates may use, with the versions n8n 2.41.1 has. */
+const CORE_NODES: Record<string, number[]> = {
+	'n8n-nodes-base.manualTrigger': [1],
+	'n8n-nodes-base.scheduleTrigger': [1, 1.1, 1.2, 1.3, 1.4],
+	'n8n-nodes-base.noOp': [1],
+	'n8n-nodes-base.stickyNote': [1],
+	'n8n-nodes-base.respondToWebhook': [1],
+	'n8n-nodes-base.if': [2, 2.1, 2.2],
+	'n8n-nodes-base.switch': [3, 3.1, 3.2],
+	'n8n-nodes-base.set': [3.3, 3.4],
+	'n8n-nodes-base.merge': [3, 3.1],
+	'n8n-nodes-base.filter': [2, 2.1, 2.2],
+};
+
+const OWN_NODES: INodeTypeDescription[] = [
+	new Lexoffice().description,
+	new LexofficeTrigger().description,
+	new LexofficePollTrigger().description,
+	new Bitrix24().description,
+	new Bitrix24Trigger().description,
+];
+
+interface TemplateNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: unknown; name: string }>;
+	webhookId?: string;
+}
+
+interface Template {
+	name: string;
+	nodes: TemplateNode[];
+	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+	settings: Record<string, unknown>;
+}
+
+const files = readdirSync(DIRECTORY).filter((file) => file.endsWith('.json'));
+const load = (file: string) => JSON.parse(readFileSync(join(DIRECTORY, file), 'utf8')) as Template;
+
+/** Every parameter name a node declares, at any depth (options of collections included). */
+function declaredNames(properties: INodeProperties[]): Set<string> {
+	const names = new Set<string>();
+	for (const property of properties) names.add(property.name);
+	return names;
+}
+
+/** The properties visible for these parameter values (top-level displayOptions only). */
+function visible(properties: INodeProperties[], parameters: Record<string, unknown>): INodeProperties[] {
+	return properties.filter((property) => {
+		const show = property.displayOptions?.show ?? {};
+		return Object.entries(show).every(([key, allowed]) => {
+			if (key.startsWith('@') || key.startsWith('/')) return true;
+			const value = parameters[key] ?? properties.find((candidate) => candidate.name === key)?.default;
+			return (allowed as unknown[]).includes(value);
+		});
+	});
+}
+
+describe('bundled workflow templates', () => {
+	it('are the four the README promises', () => {
+		expect(files.sort()).toEqual(
+			expect.arrayContaining(['lexoffice-bitrix24-initial-import.json', 'lexoffice-bitrix24-incremental-sync.json']),
+		);
+	});
+
+	describe.each(files)('%s', (file) => {
+		const template = load(file);
+		const names = template.nodes.map((node) => node.name);
+
+		it('has only the keys n8n imports, v1 execution order and no pinData', () => {
+			expect(Object.keys(template).sort()).toEqual(['connections', 'name', 'nodes', 'settings']);
+			expect(template.settings.executionOrder).toBe('v1');
+			expect(new Set(names).size).toBe(names.length);
+			expect(new Set(template.nodes.map((node) => node.id)).size).toBe(names.length);
+		});
+
+		it('explains its setup in sticky notes', () => {
+			const notes = template.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
+			expect(notes.length).toBeGreaterThan(0);
+			expect(notes.some((note) => /setup/i.test(String(note.parameters.content)))).toBe(true);
+		});
+
+		it('connects only nodes that exist', () => {
+			for (const [from, outputs] of Object.entries(template.connections)) {
+				expect(names).toContain(from);
+				for (const target of outputs.main.flat()) expect(names).toContain(target.node);
+			}
+		});
+
+		it.each(template.nodes.map((node) => [node.name, node]))('node "%s": type, version, credentials, parameters', (_name, node) => {
+			const current = node as TemplateNode;
+			if (!current.type.startsWith(`${PACKAGE}.`)) {
+				expect(CORE_NODES[current.type]).toContain(current.typeVersion);
+				return;
+			}
+			const description = OWN_NODES.find((candidate) => `${PACKAGE}.${candidate.name}` === current.type);
+			expect(description).toBeDefined();
+			const own = description as INodeTypeDescription;
+			expect([own.version].flat()).toContain(current.typeVersion);
+			if (own.webhooks?.length) expect(current.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+
+			for (const [type, reference] of Object.entries(current.credentials ?? {})) {
+				expect(own.credentials?.map((credential) => credential.name)).toContain(type);
+				expect(reference).toEqual({ id: null, name: CREDENTIAL_NAMES[type] });
+			}
+
+			const shown = visible(own.properties, current.parameters);
+			const known = declaredNames(shown);
+			for (const parameter of Object.keys(current.parameters)) expect([parameter, known.has(parameter)]).toEqual([parameter, true]);
+			for (const property of shown) {
+				const value = current.parameters[property.name];
+				if (property.type !== 'options' || value === undefined || String(value).startsWith('=')) continue;
+				if (property.typeOptions?.loadOptionsMethod) continue;
+				expect(property.options?.map((option) => (option as { value: unknown }).value)).toContain(value);
+			}
+		});
+	});
+});
