@@ -247,6 +247,22 @@ describe('bundled contact workflows in a real n8n', () => {
 			expect(records[0]).toMatchObject({ LAST_NAME: 'Vogel-Neu', ID: first.ID });
 		});
 
+		it('catches up a change whose event never arrived in the nightly reconciliation', async () => {
+			const missed = [...lx().state.contacts.values()].find((contact) => contact.person && !contact.archived);
+			if (!missed?.person) throw new Error('seed has no person');
+			// Changed without an event, as when a delivery was lost.
+			missed.person.lastName = 'Nachgeholt';
+			missed.version += 1;
+			const executionId = await api().runManually(syncId, 'Nightly reconciliation');
+			const execution = await api().waitForExecution(syncId, (candidate) => candidate.id === executionId, { timeoutMs: 120_000 });
+			expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
+			expect(nodeOutputJson(execution, 'Statistics')[0]).toMatchObject({ contacts: { updated: 1, created: 0 }, companies: { updated: 0, created: 0 } });
+			expect(bx().state.contacts.find((row) => row.ORIGIN_ID === missed.id)).toMatchObject({
+				LAST_NAME: 'Nachgeholt',
+				ORIGIN_VERSION: String(missed.version),
+			});
+		});
+
 		it('answers a forged event with 401 and changes nothing', async () => {
 			const before = snapshot(bx());
 			const executions = await api().executionIds(syncId);
