@@ -155,6 +155,31 @@ export class N8nClient {
 		return await this.rest('POST', '/credentials', { name, type, data });
 	}
 
+	/**
+	 * Connects an OAuth2 credential the way the editor's "Connect" button does: n8n's public API
+	 * refuses token data in `data` (its JSON schema has `additionalProperties: false` and only the
+	 * type's non-hidden properties, so `oauthTokenData` is rejected; the internal update endpoint
+	 * deletes it), hence the real authorization-code flow: n8n builds the authorize URL, the
+	 * provider (a sandbox that "allows" at once) redirects to n8n's callback, and n8n fetches and
+	 * stores the tokens itself. The callback checks the browser-binding cookie set by /auth.
+	 */
+	async connectOAuth2(credentialId: string): Promise<void> {
+		if (!this.authCookie) throw new Error('call setupOwner() before connecting an OAuth2 credential');
+		const started = await this.send('GET', `/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`);
+		const authorizeUrl = (started.data as { data: string }).data;
+		const binding = (started.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
+		const consent = await axios.get(authorizeUrl, { maxRedirects: 0, validateStatus: () => true, proxy: false });
+		const callback = String(consent.headers.location ?? '');
+		if (consent.status !== 302 || !callback.startsWith(this.baseUrl)) {
+			throw new Error(`the provider did not redirect to n8n's callback (${consent.status} ${callback})`);
+		}
+		const cookie = [this.authCookie, ...binding].join('; ');
+		const done = await this.send('GET', callback.slice(this.baseUrl.length), undefined, { cookie });
+		if (/error/i.test(String(done.data)) && !/success/i.test(String(done.data))) {
+			throw new Error(`n8n's OAuth2 callback reported an error: ${String(done.data).slice(0, 500)}`);
+		}
+	}
+
 	/** Runs the credential type's `test` inside n8n, as the editor's "Test" does. */
 	async testCredential(id: string): Promise<CredentialTestResult> {
 		return await this.publicApi('POST', `/credentials/${encodeURIComponent(id)}/test`);
@@ -225,6 +250,12 @@ export class N8nClient {
 			`/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250`,
 		);
 		return list.data.map((execution) => execution.id);
+	}
+
+	/** The workflow's executions so far (newest first), with their status, without data. */
+	async executionSummaries(workflowId: string): Promise<ExecutionSummary[]> {
+		const list = await this.publicApi<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250`);
+		return list.data;
 	}
 
 	/** Waits for a finished execution of the workflow (with data) that satisfies `predicate`. */

@@ -20,8 +20,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = asNodeError.call(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
+			// `error` on the item sends it to the error output under "Continue (using error output)";
+			// n8n only recognises a json of just {error} otherwise, and ours carries a description.
 			output.push({
 				json: { error: nodeError.message, ...(nodeError.description ? { description: nodeError.description } : {}) },
+				error: nodeError,
 				pairedItem: { item: itemIndex },
 			});
 		}

@@ -1,8 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { lexofficePages, lexofficeRequest, unexpectedResponseError, type LexofficeContext, type Query } from '../transport';
-import { isArchived } from './contacts';
+import {
+	encodeSearchValue,
+	lexofficePages,
+	lexofficeRequest,
+	unexpectedResponseError,
+	type LexofficeContext,
+	type Query,
+} from '../transport';
+import { contactEmails, customerNumber, isArchived } from './contacts';
 
 /** Reading contacts (lexoffice-api.md §3.1, §3.2). */
 
@@ -35,4 +42,32 @@ export async function findContacts(
 		}
 	}
 	return found;
+}
+
+/**
+ * Contacts with exactly this email address. LexOffice's email filter matches parts of addresses,
+ * with `_` and `%` as wildcards (§3.2), so the address is searched literally and the results are
+ * narrowed to whole, case-insensitive matches.
+ */
+export async function contactsWithEmail(
+	this: LexofficeContext,
+	email: string,
+	options: { includeArchived: boolean },
+): Promise<IDataObject[]> {
+	const wanted = email.toLowerCase();
+	const candidates = await findContacts.call(this, { email: encodeSearchValue(email, { literal: true }) }, options);
+	return candidates.filter((contact) => contactEmails(contact).some((address) => address.toLowerCase() === wanted));
+}
+
+/**
+ * Contacts with this customer number. LexOffice's `number` filter matches customer *or* vendor
+ * numbers (§3.2), so only contacts whose customer role has the number are kept.
+ */
+export async function contactsWithCustomerNumber(
+	this: LexofficeContext,
+	number: number,
+	options: { includeArchived: boolean },
+): Promise<IDataObject[]> {
+	const candidates = await findContacts.call(this, { number, customer: true }, options);
+	return candidates.filter((contact) => customerNumber(contact) === number);
 }

@@ -80,6 +80,8 @@ describe('Profile → Get through n8n-core (sandbox)', () => {
 		expect(output).toHaveLength(2);
 		expect(output[0]).toEqual({
 			json: { error: 'Forbidden', description: expect.stringMatching(/scope/) },
+			// The error itself rides along, so "Continue (using error output)" routes the item there.
+			error: expect.any(NodeApiError),
 			pairedItem: { item: 0 },
 		});
 		expect(output[1].json).toMatchObject({ organizationId: sb.organizationId });

@@ -2,11 +2,12 @@ import type { LexofficeResource } from '../types';
 import * as create from './create.operation';
 import * as findByCustomerNumber from './findByCustomerNumber.operation';
 import * as findByEmail from './findByEmail.operation';
+import * as findOrCreateForBitrix24 from './findOrCreateForBitrix24.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 
 export const contact: LexofficeResource = {
 	value: 'contact',
-	operations: [create, findByCustomerNumber, findByEmail, get, getMany, update],
+	operations: [create, findByCustomerNumber, findByEmail, findOrCreateForBitrix24, get, getMany, update],
 };

@@ -1,15 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { findContacts } from '../../helpers/contactRequests';
-import { customerNumber } from '../../helpers/contacts';
+import { contactsWithCustomerNumber } from '../../helpers/contactRequests';
 import { inputCheck } from '../common';
 import type { LexofficeOperation } from '../types';
 import { findNotice, findOptions, includeArchived, matchOutput } from './find';
 
-/**
- * The contact with this customer number. LexOffice's `number` filter matches customer *or*
- * vendor numbers (§3.2), so only contacts whose customer role has the number are kept.
- */
+/** The contact with this customer number (contactsWithCustomerNumber says how, §3.2). */
 
 export const option: LexofficeOperation['option'] = {
 	name: 'Find by Customer Number',
@@ -34,9 +30,6 @@ export const properties: LexofficeOperation['properties'] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);
 	const number = check.number(this.getNodeParameter('customerNumber', itemIndex), 'Customer Number', { min: 1, decimals: 0 });
-	const candidates = await findContacts.call(this, { number, customer: true }, {
-		includeArchived: includeArchived.call(this, itemIndex),
-	});
-	const matches = candidates.filter((contact) => customerNumber(contact) === number);
+	const matches = await contactsWithCustomerNumber.call(this, number, { includeArchived: includeArchived.call(this, itemIndex) });
 	return matchOutput.call(this, itemIndex, matches, `the customer number ${number}`);
 }

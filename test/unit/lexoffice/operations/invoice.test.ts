@@ -259,6 +259,7 @@ describe('LexOffice node: Invoice', () => {
 			expect(output).toHaveLength(3);
 			expect(output[0]).toEqual({
 				json: { error: `Invoice ${draft.id} is a draft: finalize the invoice in LexOffice first`, description: expect.stringContaining('finalize it') },
+				error: expect.any(NodeApiError),
 				pairedItem: { item: 0 },
 			});
 			expect(output[1].json.error).toContain('"Invoice" must be a LexOffice ID');
