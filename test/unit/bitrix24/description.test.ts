@@ -32,7 +32,7 @@ describe('Bitrix24 node description', () => {
 			expect(values).toContain(operationProperty.default);
 		}
 		expect(Object.keys(resources.user.operations).sort()).toEqual(['getCurrent', 'getMany', 'sendNotification']);
-		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual(['noteDeletion', 'summarize', 'syncContacts']);
+		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual(['noteDeletion', 'summarize', 'syncContacts', 'syncInvoice']);
 		expect(Object.keys(resources.callMethod.operations).sort()).toEqual(['batch', 'call']);
 	});
 

@@ -89,7 +89,12 @@ function visible(properties: INodeProperties[], parameters: Record<string, unkno
 describe('bundled workflow templates', () => {
 	it('are the four the README promises', () => {
 		expect(files.sort()).toEqual(
-			expect.arrayContaining(['lexoffice-bitrix24-initial-import.json', 'lexoffice-bitrix24-incremental-sync.json']),
+			[
+				'lexoffice-bitrix24-create-invoice.json',
+				'lexoffice-bitrix24-incremental-sync.json',
+				'lexoffice-bitrix24-initial-import.json',
+				'lexoffice-bitrix24-invoice-status.json',
+			],
 		);
 	});
 

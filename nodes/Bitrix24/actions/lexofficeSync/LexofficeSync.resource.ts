@@ -1,12 +1,13 @@
 import * as noteDeletion from './noteDeletion.operation';
 import * as summarize from './summarize.operation';
 import * as syncContacts from './syncContacts.operation';
+import * as syncInvoice from './syncInvoice.operation';
 import { resourceDescription } from '../types';
 
 /**
  * LexOffice → Bitrix24: the mapping and upserts the bundled workflows share, so the initial
  * import, the incremental sync and the invoice-status flow cannot drift apart.
  */
-export const operations = { noteDeletion, summarize, syncContacts };
+export const operations = { noteDeletion, summarize, syncContacts, syncInvoice };
 
 export const description = resourceDescription('lexofficeSync', operations, 'syncContacts');

@@ -1,0 +1,231 @@
+/**
+ * One LexOffice invoice → its smart invoice (bitrix24-api.md §6): find the client by its LexOffice
+ * link, upsert by xmlId, move the stage when the status changed, and remember on the smart invoice
+ * what was reported, so replays and restarts report nothing twice.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { commandError } from '../shared/crmRecordFields';
+import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
+import { decideStatusChange, parseMemory, formatMemory, STAGE_OF_STATUS, type StatusDecision } from '../../helpers/invoiceStatus';
+import { bitrix24Batch, bitrix24Call, rowsOf, type BatchCommand } from '../../transport';
+import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../smartInvoice/stages';
+import type { LexofficeInvoice } from './syncInvoiceInput';
+
+export interface InvoiceSyncSettings {
+	systemCode: string;
+	/** Category for new smart invoices; undefined = the portal's default category. */
+	categoryId?: number;
+	/** Field of the smart invoice the sync keeps its memory in (formatMemory). */
+	memoryField: string;
+}
+
+type Client = { entityType: 'company' | 'contact'; id: number };
+
+const entityTypeId = SMART_INVOICE_ENTITY_TYPE_ID;
+
+/**
+ * Deliveries of one change come in threes (invoice.changed, invoice.status.changed,
+ * payment.changed; lexoffice-api.md §6.2) and n8n runs them as parallel executions. Syncs of the
+ * same invoice take turns within this n8n process, so only the first one sees the change.
+ */
+const inFlight = new Map<string, Promise<unknown>>();
+
+export async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+	const before = inFlight.get(key) ?? Promise.resolve();
+	const mine = before.catch(() => undefined).then(work);
+	inFlight.set(key, mine);
+	try {
+		return await mine;
+	} finally {
+		if (inFlight.get(key) === mine) inFlight.delete(key);
+	}
+}
+
+/** Categories and stages are read once per execution, whatever the number of items. */
+const portalCache = new WeakMap<object, { defaultCategoryId?: Promise<number>; stages: Map<number, Promise<InvoiceStage[]>> }>();
+
+function cacheOf(context: IExecuteFunctions) {
+	let cache = portalCache.get(context);
+	if (!cache) portalCache.set(context, (cache = { stages: new Map() }));
+	return cache;
+}
+
+async function categoryForNewInvoice(context: IExecuteFunctions, settings: InvoiceSyncSettings, itemIndex: number): Promise<number> {
+	if (settings.categoryId !== undefined) return settings.categoryId;
+	const cache = cacheOf(context);
+	cache.defaultCategoryId ??= invoiceCategories(context, itemIndex).then((categories) => defaultCategory(categories)?.id ?? 0);
+	return await cache.defaultCategoryId;
+}
+
+async function stagesOfCategory(context: IExecuteFunctions, categoryId: number, itemIndex: number): Promise<InvoiceStage[]> {
+	const { stages } = cacheOf(context);
+	let pending = stages.get(categoryId);
+	if (!pending) stages.set(categoryId, (pending = invoiceStages(context, categoryId, itemIndex)));
+	return await pending;
+}
+
+/** The client record and the existing smart invoice, in one batch request. */
+async function lookUp(context: IExecuteFunctions, invoice: LexofficeInvoice, settings: InvoiceSyncSettings, itemIndex: number) {
+	const clients = [CRM_ENTITIES.company, CRM_ENTITIES.contact];
+	const commands: BatchCommand[] = [
+		{
+			key: 'invoice',
+			method: 'crm.item.list',
+			params: { entityTypeId, filter: { '=xmlId': invoice.id }, order: { id: 'ASC' }, select: ['*', 'uf*'] },
+		},
+	];
+	// Contact persons of a company carry `<companyId>:person:<n>`: the exact ORIGIN_ID excludes them.
+	if (invoice.contactId) {
+		for (const entity of clients) {
+			commands.push({
+				key: entity.resource,
+				method: `${entity.methodPrefix}.list`,
+				params: { filter: { ORIGINATOR_ID: settings.systemCode, ORIGIN_ID: invoice.contactId }, order: { ID: 'ASC' }, select: ['ID'] },
+			});
+		}
+	}
+	const found = await bitrix24Batch.call(context, commands, { itemIndex });
+	const rows = (command: BatchCommand) => {
+		const answer = found[command.key];
+		if (!answer.ok) throw commandError(context, command.method, answer, itemIndex);
+		return rowsOf(answer.result);
+	};
+	const [existing] = rows(commands[0]);
+	let client: Client | undefined;
+	for (const command of commands.slice(1)) {
+		const [row] = rows(command);
+		if (row && !client) client = { entityType: command.key as Client['entityType'], id: Number(row.ID) };
+	}
+	return { existing: existing as IDataObject | undefined, client };
+}
+
+/** The fields the smart invoice should have; stage and memory are decided separately. */
+function desiredFields(invoice: LexofficeInvoice, client: Client | undefined): IDataObject {
+	const fields: IDataObject = {
+		title: invoice.voucherNumber ? `Rechnung ${invoice.voucherNumber}` : 'LexOffice-Rechnung (Entwurf)',
+	};
+	if (invoice.voucherNumber) fields.accountNumber = invoice.voucherNumber;
+	if (invoice.amount !== undefined) fields.opportunity = invoice.amount;
+	if (invoice.currency) fields.currencyId = invoice.currency.toUpperCase();
+	if (invoice.invoiceDay) fields.begindate = invoice.invoiceDay;
+	if (invoice.dueDay) fields.closedate = invoice.dueDay;
+	// §6: the client is companyId plus contactIds. A client not found is left as it is, not removed.
+	if (client?.entityType === 'company') fields.companyId = client.id;
+	if (client?.entityType === 'contact') fields.contactIds = [client.id];
+	return fields;
+}
+
+const day = (value: unknown) => String(value ?? '').slice(0, 10);
+
+function sameValue(field: string, current: unknown, wanted: unknown): boolean {
+	switch (field) {
+		case 'opportunity':
+			return Math.abs(Number(current) - Number(wanted)) < 0.005;
+		case 'begindate':
+		case 'closedate':
+			return day(current) === wanted;
+		case 'companyId':
+			return Number(current) === wanted;
+		case 'contactIds':
+			return JSON.stringify((Array.isArray(current) ? current : []).map(Number)) === JSON.stringify(wanted);
+		case 'accountNumber':
+			// A portal that keeps accountNumber read-only (§6 VERIFY) must not cause a write every time.
+			return String(current ?? '') === '' || String(current) === wanted;
+		default:
+			return String(current ?? '') === String(wanted ?? '');
+	}
+}
+
+/** Only what differs from the smart invoice as it is. */
+function changedFields(existing: IDataObject, wanted: IDataObject): IDataObject {
+	const changes: IDataObject = {};
+	for (const [field, value] of Object.entries(wanted)) {
+		if (!sameValue(field, existing[field], value)) changes[field] = value;
+	}
+	// Otherwise Bitrix24 recomputes the amount from product rows, of which there are none (§6).
+	if ('opportunity' in changes) changes.isManualOpportunity = 'Y';
+	return changes;
+}
+
+async function targetStage(
+	context: IExecuteFunctions,
+	categoryId: number,
+	decision: StatusDecision,
+	itemIndex: number,
+): Promise<{ stage?: InvoiceStage; categoryStages: InvoiceStage[] }> {
+	const categoryStages = await stagesOfCategory(context, categoryId, itemIndex);
+	return { stage: stageWithMeaning(categoryStages, STAGE_OF_STATUS[decision.status]), categoryStages };
+}
+
+export async function syncInvoice(
+	context: IExecuteFunctions,
+	invoice: LexofficeInvoice,
+	settings: InvoiceSyncSettings,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { existing, client } = await lookUp(context, invoice, settings, itemIndex);
+	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
+	const decision = decideStatusChange(previous, invoice.status);
+	const wanted = desiredFields(invoice, client);
+	wanted[settings.memoryField] = formatMemory(decision.memory);
+
+	const categoryId = existing ? Number(existing.categoryId) : await categoryForNewInvoice(context, settings, itemIndex);
+	let warning: string | undefined;
+	// The stage follows LexOffice only when the status changed: a stage set by hand or by an
+	// automation rule in between is left alone.
+	if (!existing || decision.statusChanged) {
+		const { stage, categoryStages } = await targetStage(context, categoryId, decision, itemIndex);
+		if (stage) wanted.stageId = stage.id;
+		else {
+			const listed = categoryStages.map((candidate) => candidate.id).join(', ') || 'none';
+			warning = `Invoice category ${categoryId} has no "${STAGE_OF_STATUS[decision.status]}" stage (its stages: ${listed}); the stage was left as it is`;
+		}
+	}
+
+	let item: IDataObject;
+	let action: 'created' | 'updated' | 'unchanged';
+	let written: string[];
+	if (!existing) {
+		const fields: IDataObject = { ...wanted, xmlId: invoice.id, ...(categoryId > 0 ? { categoryId } : {}) };
+		if ('opportunity' in fields) fields.isManualOpportunity = 'Y';
+		const answer = await bitrix24Call.call(context, 'crm.item.add', { entityTypeId, fields }, { itemIndex });
+		item = ((answer.result as IDataObject | undefined)?.item ?? {}) as IDataObject;
+		action = 'created';
+		written = Object.keys(fields);
+	} else {
+		const changes = changedFields(existing, wanted);
+		written = Object.keys(changes);
+		if (written.length === 0) {
+			item = existing;
+			action = 'unchanged';
+		} else {
+			const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
+			item = ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
+			action = 'updated';
+		}
+	}
+	const stageId = String(item.stageId ?? wanted.stageId ?? '');
+	return {
+		id: Number(item.id),
+		entityTypeId,
+		lexofficeInvoiceId: invoice.id,
+		voucherNumber: invoice.voucherNumber,
+		title: String(item.title ?? wanted.title),
+		action,
+		firstSight: action === 'created',
+		previousStatus: decision.previousStatus,
+		status: decision.status,
+		stageId,
+		stageChanged: action === 'created' || (existing !== undefined && String(existing.stageId ?? '') !== stageId),
+		triggerCode: decision.trigger?.code ?? null,
+		triggerName: decision.trigger?.name ?? null,
+		attachPdf: decision.attachPdf,
+		lexofficeUrl: invoice.url,
+		clientType: client?.entityType ?? null,
+		clientId: client?.id ?? null,
+		changedFields: action === 'unchanged' ? [] : written.filter((field) => field !== 'isManualOpportunity'),
+		...(warning ? { warning } : {}),
+	};
+}

@@ -1,0 +1,220 @@
+/**
+ * The bundled invoice-status workflow, imported unchanged into a real n8n 2.41.1 with the packed
+ * package, its "Bitrix24 app" credential connected through n8n's own OAuth2 flow: finalizing,
+ * paying and voiding invoices in the LexOffice sandbox give the Bitrix24 sandbox the smart invoice,
+ * the timeline link, the PDF document, the stage changes and exactly one automation-trigger firing
+ * per change; a replayed delivery, a later event about an unchanged invoice and a second daily
+ * check fire nothing; the daily check fires "überfällig" once for an invoice that fell due silently.
+ */
+import axios from 'axios';
+
+import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { startBitrix24Sandbox } from '../sandbox/bitrix24';
+import { startLexofficeSandbox } from '../sandbox/lexoffice';
+
+type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>;
+type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
+
+const WORKFLOW = 'lexoffice-bitrix24-invoice-status';
+const TRIGGER_CODES = ['lexoffice_invoice_open', 'lexoffice_invoice_paid', 'lexoffice_invoice_voided', 'lexoffice_invoice_overdue'];
+jest.setTimeout(120_000);
+const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+
+const daysAgo = (days: number) => {
+	const day = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+	return `${day}T00:00:00.000+02:00`;
+};
+
+describe('bundled invoice-status workflow in a real n8n', () => {
+	let n8n: N8nInstance | undefined;
+	let lexoffice: LexofficeSandbox | undefined;
+	let bitrix24: Bitrix24Sandbox | undefined;
+	let workflowId = '';
+	let customerId = '';
+	let companyId = 0;
+
+	const api = (): N8nInstance => {
+		if (!n8n) throw new Error('n8n did not start (see beforeAll)');
+		return n8n;
+	};
+	const lx = (): LexofficeSandbox => lexoffice as LexofficeSandbox;
+	const bx = (): Bitrix24Sandbox => bitrix24 as Bitrix24Sandbox;
+
+	const smartInvoice = (lexofficeId: string) => bx().state.items.filter((item) => item.XML_ID === lexofficeId);
+	const firings = (smartInvoiceId: unknown) =>
+		bx().state.triggerFirings.filter((firing) => firing.entityTypeId === 31 && firing.entityId === smartInvoiceId).map((firing) => firing.code);
+	const stage = (code: string) => {
+		const category = bx().state.categories.find((candidate) => candidate.entityTypeId === 31 && candidate.isDefault === 'Y')?.id;
+		return `DT31_${String(category)}:${code}`;
+	};
+
+	/**
+	 * Deliveries flushed, the expected state reached in Bitrix24, then every execution finished and
+	 * none added over two polls: only then do counts of firings, documents and comments mean "exactly".
+	 */
+	const settle = async (reached: () => boolean, what: string) => {
+		await lx().webhooks.flush();
+		await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 60_000 });
+		let previous = '';
+		const executions = await pollUntil(
+			async () => {
+				const list = await api().executionSummaries(workflowId);
+				const fingerprint = list.map((execution) => `${execution.id}:${execution.status}`).join(',');
+				const settled = list.every((execution) => FINISHED.includes(execution.status)) && fingerprint === previous;
+				previous = fingerprint;
+				return settled ? list : undefined;
+			},
+			{ what: 'the workflow\'s executions to finish', timeoutMs: 60_000, intervalMs: 2_000 },
+		);
+		for (const execution of executions.filter((candidate) => candidate.status !== 'success')) {
+			throw new Error(`execution ${execution.id} ended ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`);
+		}
+	};
+
+	const newInvoice = (overrides: Record<string, unknown> = {}) =>
+		lx().simulate.createInvoice({
+			voucherDate: daysAgo(2),
+			address: { contactId: customerId },
+			lineItems: [{ type: 'custom', name: 'Brötchenlieferung', quantity: 3, unitName: 'Kiste', unitPrice: { currency: 'EUR', netAmount: 40, taxRatePercentage: 19 } }],
+			totalPrice: { currency: 'EUR' },
+			taxConditions: { taxType: 'net' },
+			shippingConditions: { shippingType: 'none' },
+			...overrides,
+		});
+
+	beforeAll(async () => {
+		lexoffice = await startLexofficeSandbox({ limits: 'off', seed: { contacts: 0, invoices: 0 } });
+		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
+		n8n = await startN8n();
+		await n8n.setupOwner();
+		await n8n.createApiKey();
+		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
+		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		const app = await n8n.createCredential('Bitrix24 app', 'bitrix24OAuth2Api', {
+			portalUrl: bitrix24.url,
+			clientId: bitrix24.oauth.clientId,
+			clientSecret: bitrix24.oauth.clientSecret,
+			accessTokenUrl: bitrix24.oauth.tokenUrl,
+			applicationToken: bitrix24.oauth.applicationToken,
+			plan: 'enterprise',
+		});
+		await n8n.connectOAuth2(app.id);
+		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
+
+		// The customer exists in both systems, linked the way the contact sync links it.
+		customerId = lx().simulate.createContact({ version: 0, roles: { customer: {} }, company: { name: 'Bäckerei Sonnenschein GmbH' } } as never).id;
+		const added = await axios.post(
+			`${bitrix24.webhookUrl}crm.company.add`,
+			{ fields: { TITLE: 'Bäckerei Sonnenschein GmbH', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: customerId } },
+			{ proxy: false },
+		);
+		companyId = Number(added.data.result);
+	}, 10 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await lexoffice?.close();
+		await bitrix24?.close();
+	});
+
+	it('registers the four app triggers in the one-time setup branch, through the OAuth2 app credential', async () => {
+		const executionId = await api().runManually(workflowId, 'Register triggers once');
+		const execution = await api().waitForExecution(workflowId, (candidate) => candidate.id === executionId);
+		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
+		expect(bx().state.appTriggers.map((trigger) => trigger.CODE).sort()).toEqual([...TRIGGER_CODES].sort());
+		expect(bx().state.appTriggers.find((trigger) => trigger.CODE === 'lexoffice_invoice_overdue')?.NAME).toBe('LexOffice: Rechnung überfällig');
+
+		await api().publish(workflowId);
+		await api().waitPublished(workflowId);
+	});
+
+	it('creates the smart invoice of a draft with the timeline link, then finalizing and paying move it, one trigger each', async () => {
+		const invoice = newInvoice();
+		await settle(() => smartInvoice(invoice.id).length > 0 && bx().state.timeline.length > 0, 'the draft in Bitrix24');
+		const [created] = smartInvoice(invoice.id);
+		expect(smartInvoice(invoice.id)).toHaveLength(1);
+		expect(created).toMatchObject({ COMPANY_ID: companyId, STAGE_ID: stage('N'), OPPORTUNITY: 142.8, CURRENCY_ID: 'EUR', TITLE: `Rechnung ${invoice.voucherNumber}` });
+		const comments = bx().state.timeline.filter((entry) => entry.kind === 'comment' && entry.entityTypeId === 31 && entry.entityId === created.ID);
+		expect(comments).toHaveLength(1);
+		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(`[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`);
+		expect(firings(created.ID)).toEqual([]);
+		expect(bx().state.documents).toHaveLength(0);
+
+		lx().simulate.finalizeInvoice(invoice.id);
+		await settle(() => firings(created.ID).length > 0 && bx().state.documents.length > 0, 'the finalized invoice in Bitrix24');
+		expect(smartInvoice(invoice.id)[0]).toMatchObject({ STAGE_ID: stage('S'), ACCOUNT_NUMBER: invoice.voucherNumber });
+		expect(firings(created.ID)).toEqual(['lexoffice_invoice_open']);
+		const documents = bx().state.documents.filter((document) => document.entityTypeId === 31 && document.entityId === created.ID);
+		expect(documents).toHaveLength(1);
+		expect(documents[0]).toMatchObject({ number: invoice.voucherNumber });
+		expect(documents[0].pdf?.kind).toBe('pdf');
+
+		// payment.changed, invoice.changed and invoice.status.changed: three executions, one report.
+		lx().simulate.payInvoice(invoice.id);
+		await settle(() => firings(created.ID).length > 1, 'the payment in Bitrix24');
+		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('P'));
+		expect(firings(created.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_paid']);
+		expect(bx().state.documents.filter((document) => document.entityId === created.ID)).toHaveLength(1);
+		expect(bx().state.timeline.filter((entry) => entry.entityTypeId === 31 && entry.entityId === created.ID)).toHaveLength(1);
+	});
+
+	it('fires nothing for a replayed delivery or a later event about an unchanged invoice', async () => {
+		const [paid] = bx().state.items.filter((item) => item.STAGE_ID === stage('P'));
+		const lexofficeId = String(paid.XML_ID);
+		const before = { firings: bx().state.triggerFirings.length, documents: bx().state.documents.length, timeline: bx().state.timeline.length };
+		const executionsBefore = (await api().executionSummaries(workflowId)).length;
+
+		const webhook = bundledWorkflow(WORKFLOW).nodes.find((node) => node.name === 'Invoice event') as { webhookId: string };
+		const post = async (body: string, signature: string) =>
+			await axios.post(api().webhookUrl(`${webhook.webhookId}/webhook`), body, {
+				headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': signature },
+				proxy: false,
+			});
+		const last = lx().webhooks.deliveries().filter((delivery) => delivery.resourceId === lexofficeId && delivery.eventType === 'invoice.status.changed').at(-1);
+		expect(last).toBeDefined();
+		await post(String(last?.body), String(last?.signature)); // LexOffice delivering the same event again
+		const later = lx().webhooks.signedPayload('invoice.changed', lexofficeId, new Date().toISOString().replace('Z', '+00:00'));
+		await post(later.body, later.signature); // a new event, nothing changed for Bitrix24
+		const started = async () => (await api().executionSummaries(workflowId)).length > executionsBefore;
+		await pollUntil(async () => ((await started()) ? true : undefined), { what: 'the later event to start an execution', timeoutMs: 30_000 });
+		await settle(() => true, 'nothing');
+
+		expect((await api().executionSummaries(workflowId)).length).toBeGreaterThan(executionsBefore);
+		expect({ firings: bx().state.triggerFirings.length, documents: bx().state.documents.length, timeline: bx().state.timeline.length }).toEqual(before);
+		const latest = await api().waitForExecution(workflowId, (execution) => nodeOutputJson(execution, 'Sync invoice').length > 0);
+		expect(nodeOutputJson(latest, 'Sync invoice')[0]).toMatchObject({ action: 'unchanged', triggerCode: null, attachPdf: false, firstSight: false });
+	});
+
+	it('voids a finalized invoice: failure stage and "storniert", once', async () => {
+		const invoice = newInvoice();
+		lx().simulate.finalizeInvoice(invoice.id);
+		await settle(() => smartInvoice(invoice.id)[0]?.STAGE_ID === stage('S'), 'the finalized invoice in Bitrix24');
+		const [item] = smartInvoice(invoice.id);
+		lx().simulate.voidInvoice(invoice.id);
+		await settle(() => firings(item.ID).length > 1, 'the voiding in Bitrix24');
+		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('D'));
+		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_voided']);
+		expect(bx().state.documents.filter((document) => document.entityId === item.ID)).toHaveLength(1);
+	});
+
+	it('fires "überfällig" from the daily check once for an invoice that fell due without any event', async () => {
+		const invoice = newInvoice();
+		lx().simulate.finalizeInvoice(invoice.id);
+		await settle(() => firings(smartInvoice(invoice.id)[0]?.ID).length > 0, 'the finalized invoice in Bitrix24');
+		const [item] = smartInvoice(invoice.id);
+		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
+
+		// Days pass: the due date is behind us; LexOffice sends nothing.
+		const stored = lx().state.invoices.get(invoice.id);
+		if (!stored) throw new Error('invoice vanished from the sandbox');
+		stored.dueDate = daysAgo(3);
+
+		for (let run = 0; run < 2; run++) {
+			const executionId = await api().runManually(workflowId, 'Daily at 07:00');
+			const execution = await api().waitForExecution(workflowId, (candidate) => candidate.id === executionId);
+			expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
+		}
+		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_overdue']);
+		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('S'));
+	});
+});
