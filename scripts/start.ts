@@ -1,20 +1,28 @@
 /**
  * `npm start`: the local stack for trying the package without accounts. Starts both sandboxes
- * (seeded with German test data, published rate limits), a real n8n 2.41.1 with the freshly
- * packed package installed, an owner account and both credentials, then prints where to log in
- * and keeps running until Ctrl-C.
+ * (German test data, published rate limits) and a real n8n 2.41.1 with the freshly packed package,
+ * creates the credentials, imports every workflow in workflows/, publishes the event-driven ones,
+ * runs the initial import once and prints its statistics, then keeps running until Ctrl-C.
+ *
+ * With LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL set it uses those real services instead (no
+ * sandboxes). The import then runs only with RUN_IMPORT=1: it writes into your real Bitrix24.
  */
-import { DEFAULT_OWNER, startN8n, type N8nInstance } from '../test/harness';
-import { startBitrix24Sandbox } from '../test/sandbox/bitrix24';
-import { startLexofficeSandbox } from '../test/sandbox/lexoffice';
+import { DEFAULT_OWNER } from '../test/harness';
+import { formatStatistics, importStatistics, runManually } from './lib/manualRun';
+import {
+	createAppCredential,
+	CREDENTIAL_NAMES,
+	realEndpointsFromEnv,
+	startN8nWithCredentials,
+	startSandboxes,
+	type Sandboxes,
+	type ServiceEndpoints,
+} from './lib/stack';
+import { importBundledWorkflows, manualTriggerName, publishEventDriven } from './lib/workflows';
 
 const CONTACTS = Number(process.env.SANDBOX_CONTACTS ?? 120);
-
-/** The credential names the bundled workflows refer to. */
-export const CREDENTIAL_NAMES = {
-	lexoffice: 'LexOffice account',
-	bitrix24Webhook: 'Bitrix24 webhook',
-} as const;
+const IMPORT_WORKFLOW = 'lexoffice-bitrix24-initial-import';
+const IMPORT_TIMEOUT_MS = 60 * 60_000;
 
 async function main(): Promise<void> {
 	const stops: Array<() => Promise<void>> = [];
@@ -25,37 +33,62 @@ async function main(): Promise<void> {
 	process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 
 	try {
-		console.log('Starting the LexOffice and Bitrix24 sandboxes…');
-		const lexoffice = await startLexofficeSandbox({ limits: 'published', seed: { contacts: CONTACTS } });
-		stops.push(async () => await lexoffice.close());
-		const bitrix24 = await startBitrix24Sandbox({ limits: 'published' });
-		stops.push(async () => await bitrix24.close());
+		const real = realEndpointsFromEnv(process.env);
+		let sandboxes: Sandboxes | undefined;
+		let endpoints: ServiceEndpoints;
+		if (real) {
+			console.log('LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL are set: using the real services, no sandboxes.');
+			endpoints = real;
+		} else {
+			console.log('Starting the LexOffice and Bitrix24 sandboxes…');
+			sandboxes = await startSandboxes({ limits: 'published', contacts: CONTACTS, seedBitrix24: true });
+			stops.push(async () => await sandboxes?.close());
+			endpoints = sandboxes.endpoints('standard');
+		}
 
 		console.log('Starting n8n 2.41.1 with the package installed (the first run installs n8n, 4–6 minutes)…');
-		const n8n: N8nInstance = await startN8n();
+		const { n8n, apiKey } = await startN8nWithCredentials(endpoints, 'npm start');
 		stops.push(async () => await n8n.stop());
-		await n8n.setupOwner();
-		await n8n.createApiKey('npm start');
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			appUrl: 'https://app.lexware.de',
-			webhookPublicKey: lexoffice.publicKeyPem,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'standard',
-		});
+		const app = await createAppCredential(n8n, sandboxes?.bitrix24, endpoints.bitrix24.plan);
+		console.log(app.message);
+
+		const bundles = await importBundledWorkflows(n8n);
+		console.log(`Imported ${bundles.length} workflows: ${bundles.map((bundle) => bundle.file).join(', ')}`);
+		for (const outcome of await publishEventDriven(n8n, bundles)) {
+			console.log(
+				outcome.published
+					? `published ${outcome.file}`
+					: `NOT published ${outcome.file}: ${outcome.error}\n  (it stays imported; fix the cause and publish it in the editor${real ? '. Real LexOffice/Bitrix24 must reach this n8n over public HTTPS for events' : ''})`,
+			);
+		}
+
+		const importBundle = bundles.find((bundle) => bundle.file === IMPORT_WORKFLOW);
+		const trigger = importBundle && manualTriggerName(importBundle.workflow);
+		if (!importBundle || !trigger) {
+			console.log(`No ${IMPORT_WORKFLOW}.json with a manual trigger in workflows/: initial import skipped.`);
+		} else if (real && process.env.RUN_IMPORT !== '1') {
+			console.log('Initial import not run: it would write into your real Bitrix24. Run it in the editor (try Dry Run first) or start with RUN_IMPORT=1.');
+		} else {
+			console.log(`Running the initial import (${real ? 'real services' : `${CONTACTS} sandbox contacts at the published rate limits`})…`);
+			const run = await runManually(n8n, apiKey, importBundle.id, trigger, { timeoutMs: IMPORT_TIMEOUT_MS });
+			const statistics = importStatistics(run.execution);
+			if (run.error) console.log(`The initial import ended ${run.execution.status}: ${run.error}`);
+			if (statistics) console.log(`Initial import, ${run.wallSeconds.toFixed(1)} s:\n${formatStatistics(statistics)}`);
+		}
 
 		console.log(
 			[
 				'',
-				`n8n:        ${n8n.baseUrl}`,
-				`login:      ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`,
-				`credentials: "${CREDENTIAL_NAMES.lexoffice}" and "${CREDENTIAL_NAMES.bitrix24Webhook}" point at the sandboxes`,
-				`LexOffice sandbox: ${lexoffice.url} (${CONTACTS} contacts; state under ${lexoffice.url}/_sandbox/)`,
-				`Bitrix24 sandbox:  ${bitrix24.url} (state under ${bitrix24.url}/_sandbox/)`,
-				`n8n log:    ${n8n.logFile}`,
+				`n8n:         ${n8n.baseUrl}`,
+				`login:       ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`,
+				`credentials: "${CREDENTIAL_NAMES.lexoffice}", "${CREDENTIAL_NAMES.bitrix24Webhook}"${app.created ? `, "${CREDENTIAL_NAMES.bitrix24App}"` : ''}`,
+				...(sandboxes
+					? [
+							`LexOffice sandbox: ${sandboxes.lexoffice.url} (${CONTACTS} contacts; state under ${sandboxes.lexoffice.url}/_sandbox/)`,
+							`Bitrix24 sandbox:  ${sandboxes.bitrix24.url} (state under ${sandboxes.bitrix24.url}/_sandbox/)`,
+						]
+					: []),
+				`n8n log:     ${n8n.logFile}`,
 				'',
 				'Press Ctrl-C to stop everything.',
 			].join('\n'),

@@ -1,0 +1,58 @@
+/** Command line and environment of `npm run bench`. Pure. */
+
+export const BENCH_PARTS = ['published', 'naive', 'unlimited'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+export interface BenchOptions {
+	/** LexOffice contacts to import (BENCH_CONTACTS, --contacts). */
+	contacts: number;
+	/** Records for the naive baseline, ≤ 250 (BENCH_NAIVE, --naive). */
+	naiveRecords: number;
+	parts: BenchPart[];
+	/** Where the JSON goes (BENCH_OUT, --out). */
+	out: string;
+	/** Upper bound for one import run (BENCH_TIMEOUT_MINUTES, --timeout-minutes). */
+	timeoutMinutes: number;
+}
+
+export const BENCH_USAGE = `npm run bench -- [--contacts=10000] [--naive=50] [--parts=published,naive,unlimited] [--out=bench-results/latest.json] [--timeout-minutes=240]
+  published  the initial import with the published rate limits on (wall time, requests, floor)
+  naive      the one-request-per-record baseline through the HTTP Request node (needs published)
+  unlimited  the initial import with the sandboxes' limits off (CPU per contact, peak RSS)
+Environment: BENCH_CONTACTS, BENCH_NAIVE, BENCH_PARTS, BENCH_OUT, BENCH_TIMEOUT_MINUTES.`;
+
+function positiveInteger(name: string, raw: string, max = Number.MAX_SAFE_INTEGER): number {
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got '${raw}'`);
+	return value;
+}
+
+export function parseBenchOptions(argv: string[], env: Record<string, string | undefined>): BenchOptions {
+	const flags = new Map<string, string>();
+	for (const arg of argv) {
+		const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+		if (!match) throw new Error(`unknown argument '${arg}'\n${BENCH_USAGE}`);
+		flags.set(match[1], match[2]);
+	}
+	const known = new Set(['contacts', 'naive', 'parts', 'out', 'timeout-minutes']);
+	for (const flag of flags.keys()) if (!known.has(flag)) throw new Error(`unknown option --${flag}\n${BENCH_USAGE}`);
+	const setting = (flag: string, variable: string, fallback: string) => flags.get(flag) ?? env[variable] ?? fallback;
+
+	const parts = setting('parts', 'BENCH_PARTS', BENCH_PARTS.join(','))
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
+	const unknownParts = parts.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
+	if (unknownParts.length > 0 || parts.length === 0) throw new Error(`--parts takes ${BENCH_PARTS.join(', ')}; got '${parts.join(',')}'`);
+	if (parts.includes('naive') && !parts.includes('published')) {
+		throw new Error('the naive baseline runs against the published limits: add published to --parts');
+	}
+	return {
+		contacts: positiveInteger('--contacts', setting('contacts', 'BENCH_CONTACTS', '10000')),
+		// One LexOffice page holds at most 250 contacts (lexoffice-api.md, contacts paging).
+		naiveRecords: positiveInteger('--naive', setting('naive', 'BENCH_NAIVE', '50'), 250),
+		parts: BENCH_PARTS.filter((part) => parts.includes(part)),
+		out: setting('out', 'BENCH_OUT', 'bench-results/latest.json'),
+		timeoutMinutes: positiveInteger('--timeout-minutes', setting('timeout-minutes', 'BENCH_TIMEOUT_MINUTES', '240')),
+	};
+}

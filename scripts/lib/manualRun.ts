@@ -1,0 +1,87 @@
+/** Running a workflow by hand in n8n and reading the initial import's statistics. */
+import axios from 'axios';
+
+import { executionError, nodeOutputJson, pollUntil, type Execution, type N8nClient } from '../../test/harness';
+
+/** The statistics the initial-import workflow's "Statistics" node puts out (syncStatistics.ts). */
+export interface Counts {
+	created: number;
+	updated: number;
+	unchanged: number;
+	failed: number;
+}
+
+export interface ImportStatistics {
+	dryRun: boolean;
+	total: number;
+	companies: Counts;
+	contacts: Counts;
+	contactPersons: Counts;
+	skippedArchived: number;
+	failures: Array<{ lexofficeId: string | null; name: string | null; error: string }>;
+}
+
+export const STATISTICS_NODE = 'Statistics';
+
+export interface ManualRun {
+	execution: Execution;
+	/** n8n's own start and stop stamps of the execution, so polling adds no error. */
+	wallSeconds: number;
+	error?: string;
+}
+
+/**
+ * Starts the workflow from `triggerName` and waits for it to finish. The status is polled without
+ * run data every `intervalMs` (cheap for n8n even for an hours-long run, so it barely shows in the
+ * CPU that the benchmark measures); the data is fetched once at the end.
+ */
+export async function runManually(
+	n8n: N8nClient,
+	apiKey: string,
+	workflowId: string,
+	triggerName: string,
+	{ timeoutMs, intervalMs = 2_000 }: { timeoutMs: number; intervalMs?: number },
+): Promise<ManualRun> {
+	const executionId = await n8n.runManually(workflowId, triggerName);
+	await pollUntil(
+		async () => {
+			const response = await axios.get<{ finished?: boolean; status?: string; stoppedAt?: string | null }>(
+				`${n8n.baseUrl}/api/v1/executions/${encodeURIComponent(executionId)}`,
+				{ headers: { 'x-n8n-api-key': apiKey }, proxy: false, validateStatus: () => true, timeout: 30_000 },
+			);
+			// 404 while n8n has not written the execution yet.
+			const { status, stoppedAt } = response.status === 200 ? response.data : {};
+			return status && status !== 'running' && status !== 'new' && status !== 'waiting' && stoppedAt ? true : undefined;
+		},
+		{ what: `execution ${executionId} of workflow ${workflowId}`, timeoutMs, intervalMs },
+	);
+	const execution = await n8n.getExecution(executionId);
+	const startedAt = Date.parse(execution.startedAt ?? '');
+	const stoppedAt = Date.parse(execution.stoppedAt ?? '');
+	return { execution, wallSeconds: (stoppedAt - startedAt) / 1000, error: executionError(execution) };
+}
+
+export function importStatistics(execution: Execution): ImportStatistics | undefined {
+	return nodeOutputJson(execution, STATISTICS_NODE)[0] as unknown as ImportStatistics | undefined;
+}
+
+const countsLine = (label: string, counts: Counts) =>
+	`${label.padEnd(16)}${String(counts.created).padStart(7)} created ${String(counts.updated).padStart(7)} updated ` +
+	`${String(counts.unchanged).padStart(7)} unchanged ${String(counts.failed).padStart(7)} failed`;
+
+/** The statistics as a few terminal lines; at most `maxFailures` failures listed. Pure. */
+export function formatStatistics(statistics: ImportStatistics, maxFailures = 5): string {
+	const lines = [
+		`${statistics.total} LexOffice contacts${statistics.dryRun ? ' (dry run: nothing written)' : ''}`,
+		countsLine('companies', statistics.companies),
+		countsLine('contacts', statistics.contacts),
+		countsLine('contact persons', statistics.contactPersons),
+		`skipped (archived): ${statistics.skippedArchived}`,
+	];
+	for (const failure of statistics.failures.slice(0, maxFailures)) {
+		lines.push(`failed: ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
+	}
+	if (statistics.failures.length > maxFailures) lines.push(`… and ${statistics.failures.length - maxFailures} more failures`);
+	return lines.join('\n');
+}
+

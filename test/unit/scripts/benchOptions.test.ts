@@ -1,0 +1,34 @@
+import { parseBenchOptions } from '../../../scripts/lib/benchOptions';
+
+describe('parseBenchOptions', () => {
+	it('defaults to 10 000 contacts, a naive baseline of 50 and all parts', () => {
+		expect(parseBenchOptions([], {})).toEqual({
+			contacts: 10_000,
+			naiveRecords: 50,
+			parts: ['published', 'naive', 'unlimited'],
+			out: 'bench-results/latest.json',
+			timeoutMinutes: 240,
+		});
+	});
+
+	it('takes flags over environment variables', () => {
+		const options = parseBenchOptions(['--contacts=300', '--parts=unlimited'], { BENCH_CONTACTS: '5000', BENCH_NAIVE: '20', BENCH_PARTS: 'published' });
+		expect(options).toMatchObject({ contacts: 300, naiveRecords: 20, parts: ['unlimited'] });
+	});
+
+	it('runs the parts in their fixed order whatever order they were given in', () => {
+		expect(parseBenchOptions(['--parts=unlimited,naive,published'], {}).parts).toEqual(['published', 'naive', 'unlimited']);
+	});
+
+	it.each([
+		[['--contacts=0'], /--contacts must be a whole number/],
+		[['--contacts=1.5'], /--contacts/],
+		[['--naive=251'], /from 1 to 250/],
+		[['--parts=fast'], /--parts takes/],
+		[['--parts=naive'], /add published/],
+		[['--speed=1'], /unknown option --speed/],
+		[['300'], /unknown argument '300'/],
+	])('rejects %j', (argv, message) => {
+		expect(() => parseBenchOptions(argv, {})).toThrow(message);
+	});
+});
