@@ -19,7 +19,7 @@ import { PLAN_LIMITS } from '../nodes/Bitrix24/transport/limits';
 import { bundledWorkflow, REPO_ROOT } from '../test/harness';
 import { PUBLISHED_LIMITS as LEXOFFICE_LIMITS } from '../test/sandbox/lexoffice';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './lib/benchOptions';
-import { bucketFloorSeconds, combinedFloorSeconds, operatingBreakEvenMs } from './lib/floor';
+import { bucketFloorSeconds, combinedFloorSeconds, minimalImportRequests, operatingBreakEvenMs } from './lib/floor';
 import { importStatistics, runManually, type ImportStatistics } from './lib/manualRun';
 import { NAIVE_HEADER_CREDENTIAL, NAIVE_TRIGGER, naiveImportWorkflow } from './lib/naiveImport';
 import { ProcessTreeSampler } from './lib/processTree';
@@ -59,6 +59,10 @@ interface FloorResult {
 	sequential: boolean;
 	/** Undefined when the floor is 0 (every request fit in the bursts). */
 	wallOverFloor: number | undefined;
+	/** The fewest requests this import could have needed (floor.ts), and the floor they imply. */
+	minimalRequests: { lexoffice: number; bitrix24: number };
+	minimalFloorSeconds: number;
+	wallOverMinimalFloor: number | undefined;
 	/** bitrix24-api.md §3.2 break-even for the busiest method (see floor.ts). */
 	operatingTime?: { method: string; calls: number; breakEvenMsPerCall: number | undefined };
 }
@@ -144,7 +148,15 @@ function floorOf(result: ImportResult, raw: RawStats): FloorResult {
 	const bitrix24Seconds = bucketFloorSeconds(raw.bitrix24.accepted, { capacity, perSecond: drainPerSecond });
 	const combined = combinedFloorSeconds({ floorSeconds: lexofficeSeconds, span: raw.lexoffice.span }, { floorSeconds: bitrix24Seconds, span: raw.bitrix24.span });
 	const busiest = busiestMethod(raw.bitrix24);
+	const records = result.bitrix24Records;
+	const minimalRequests = minimalImportRequests(result.contacts, records.contacts + records.companies + records.requisites + records.addresses);
+	const minimalFloorSeconds =
+		bucketFloorSeconds(minimalRequests.lexoffice, { capacity: LEXOFFICE_LIMITS.capacity, perSecond: LEXOFFICE_LIMITS.refillPerSecond }) +
+		bucketFloorSeconds(minimalRequests.bitrix24, { capacity, perSecond: drainPerSecond });
 	return {
+		minimalRequests,
+		minimalFloorSeconds,
+		wallOverMinimalFloor: minimalFloorSeconds > 0 ? result.wallSeconds / minimalFloorSeconds : undefined,
 		lexofficeSeconds,
 		bitrix24Seconds,
 		combinedSeconds: combined.floorSeconds,
@@ -224,6 +236,9 @@ function report(options: BenchOptions, published?: ImportResult & { floor: Floor
 			['floor Bitrix24 (s)', published.floor.bitrix24Seconds],
 			[`floor combined (s, ${published.floor.sequential ? 'sum: APIs called one after the other' : 'max: calls overlapped'})`, published.floor.combinedSeconds],
 			['wall / floor', published.floor.wallOverFloor],
+			['minimal requests LexOffice / Bitrix24', `${published.floor.minimalRequests.lexoffice} / ${published.floor.minimalRequests.bitrix24}`],
+			['floor for the minimal requests (s)', published.floor.minimalFloorSeconds],
+			['wall / minimal floor', published.floor.wallOverMinimalFloor],
 		];
 		rows.push(...floorRows.map(([label, value]) => [label, value, ...(unlimited ? [undefined] : [])]));
 	}

@@ -60,3 +60,22 @@ export function operatingBreakEvenMs(
 	const callsPerWindow = wallSeconds <= limit.windowSeconds ? calls : (calls * limit.windowSeconds) / wallSeconds;
 	return (limit.limitSeconds * 1000) / callsPerWindow;
 }
+
+/** lexoffice-api.md §3: GET /v1/contacts pages hold up to 250 contacts. */
+export const LEXOFFICE_CONTACT_PAGE = 250;
+/** bitrix24-api.md §3.3: one batch request carries up to 50 commands. */
+export const BITRIX24_BATCH_SIZE = 50;
+
+/**
+ * The fewest requests any import of `contacts` LexOffice contacts into an empty portal needs:
+ * every contact page read once, and every Bitrix24 record it ends up with (contacts, companies,
+ * requisites, addresses) written by one command, 50 commands per batch request. No lookups, no
+ * version stamps: a lower bound no real client reaches, against which the real request count
+ * and wall time are judged.
+ */
+export function minimalImportRequests(contacts: number, bitrix24Records: number): { lexoffice: number; bitrix24: number } {
+	return {
+		lexoffice: Math.ceil(contacts / LEXOFFICE_CONTACT_PAGE),
+		bitrix24: Math.ceil(bitrix24Records / BITRIX24_BATCH_SIZE),
+	};
+}

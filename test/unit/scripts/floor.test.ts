@@ -1,4 +1,4 @@
-import { bucketFloorSeconds, combinedFloorSeconds, operatingBreakEvenMs } from '../../../scripts/lib/floor';
+import { bucketFloorSeconds, combinedFloorSeconds, minimalImportRequests, operatingBreakEvenMs } from '../../../scripts/lib/floor';
 
 describe('bucketFloorSeconds', () => {
 	it.each([
@@ -49,5 +49,16 @@ describe('operatingBreakEvenMs', () => {
 
 	it('has no break-even without calls', () => {
 		expect(operatingBreakEvenMs(0, 100)).toBeUndefined();
+	});
+});
+
+describe('minimalImportRequests', () => {
+	it.each([
+		[10_000, 26_000, { lexoffice: 40, bitrix24: 520 }],
+		[250, 50, { lexoffice: 1, bitrix24: 1 }],
+		[251, 51, { lexoffice: 2, bitrix24: 2 }],
+		[0, 0, { lexoffice: 0, bitrix24: 0 }],
+	])('%i contacts, %i records → %o', (contacts, records, expected) => {
+		expect(minimalImportRequests(contacts, records)).toEqual(expected);
 	});
 });

@@ -47,7 +47,7 @@ export interface SyncSettings {
 }
 
 /** LexOffice contacts per round of lookups and writes; a page of LexOffice's contact list is 250. */
-export const CONTACTS_PER_CHUNK = 100;
+export const CONTACTS_PER_CHUNK = 250;
 
 interface RecordWork {
 	mapped: MappedRecord;
