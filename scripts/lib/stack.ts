@@ -2,7 +2,7 @@
  * The pieces of a local stack that `npm start` and `npm run bench` share: the two sandboxes, the
  * credentials the bundled workflows bind to by name, and the "Bitrix24 app" OAuth2 credential.
  */
-import { startN8n, type N8nClient, type N8nInstance } from '../../test/harness';
+import { connectSandboxApp, CREDENTIAL_NAMES, startN8n, type N8nClient, type N8nInstance } from '../../test/harness';
 import { startBitrix24Sandbox, type Bitrix24Limits } from '../../test/sandbox/bitrix24';
 import type { LimitSetting } from '../../test/sandbox/common';
 import { startLexofficeSandbox } from '../../test/sandbox/lexoffice';
@@ -11,12 +11,7 @@ export type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>
 export type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
 export type Bitrix24Plan = 'standard' | 'enterprise';
 
-/** The names the workflow templates refer to (`{ "id": null, "name": … }` binds on import). */
-export const CREDENTIAL_NAMES = {
-	lexoffice: 'LexOffice account',
-	bitrix24Webhook: 'Bitrix24 webhook',
-	bitrix24App: 'Bitrix24 app',
-} as const;
+export { CREDENTIAL_NAMES };
 
 /** Where the two APIs are, for the credentials: the sandboxes or the real services. */
 export interface ServiceEndpoints {
@@ -121,15 +116,7 @@ export async function createAppCredential(
 				"Create it in the editor (Credentials → Bitrix24 OAuth2 API) with your local application's client id and secret, then Connect.",
 		};
 	}
-	const { id } = await n8n.createCredential(CREDENTIAL_NAMES.bitrix24App, 'bitrix24OAuth2Api', {
-		portalUrl: bitrix24.url,
-		accessTokenUrl: bitrix24.oauth.tokenUrl,
-		clientId: bitrix24.oauth.clientId,
-		clientSecret: bitrix24.oauth.clientSecret,
-		applicationToken: bitrix24.oauth.applicationToken,
-		plan,
-	});
-	await n8n.connectOAuth2(id);
+	const id = await connectSandboxApp(n8n, bitrix24, plan);
 	const test = await n8n.testCredential(id);
 	return {
 		created: test.status === 'OK',

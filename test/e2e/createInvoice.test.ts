@@ -7,7 +7,7 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, executionError, nodeOutputJson, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, connectSandboxApp, executionError, nodeOutputJson, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -49,17 +49,7 @@ describe('Create invoice workflow in a real n8n', () => {
 		await n8n.createApiKey();
 		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url });
 		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
-		// The public API refuses oauthTokenData (not a property of the type); the editor's API keeps it,
-		// as the browser's OAuth dance would.
-		await n8n.createCredentialAsEditor('Bitrix24 app', 'bitrix24OAuth2Api', {
-			portalUrl: bitrix24.url,
-			clientId: bitrix24.oauth.clientId,
-			clientSecret: bitrix24.oauth.clientSecret,
-			accessTokenUrl: bitrix24.oauth.tokenUrl,
-			applicationToken: bitrix24.oauth.applicationToken,
-			plan: 'enterprise',
-			oauthTokenData: await bitrix24.oauth.issueTokens(),
-		});
+		await connectSandboxApp(n8n, bitrix24);
 		const template = bundledWorkflow(TEMPLATE);
 		const trigger = template.nodes.find((node) => node.name === 'Button clicked');
 		handlerUrl = n8n.webhookUrl(`${String(trigger?.webhookId)}/webhook`);

@@ -8,7 +8,7 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, connectSandboxApp, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -90,15 +90,7 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		await n8n.createApiKey();
 		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
 		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
-		const app = await n8n.createCredential('Bitrix24 app', 'bitrix24OAuth2Api', {
-			portalUrl: bitrix24.url,
-			clientId: bitrix24.oauth.clientId,
-			clientSecret: bitrix24.oauth.clientSecret,
-			accessTokenUrl: bitrix24.oauth.tokenUrl,
-			applicationToken: bitrix24.oauth.applicationToken,
-			plan: 'enterprise',
-		});
-		await n8n.connectOAuth2(app.id);
+		await connectSandboxApp(n8n, bitrix24);
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 
 		// The customer exists in both systems, linked the way the contact sync links it.

@@ -24,3 +24,4 @@ export * from './n8nProcess';
 export * from './packAndInstall';
 export * from './poll';
 export * from './bundledWorkflows';
+export * from './sandboxCredentials';

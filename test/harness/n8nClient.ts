@@ -147,21 +147,11 @@ export class N8nClient {
 	}
 
 	/**
-	 * Creates a credential the way the editor does (internal REST). Unlike the public API it keeps
-	 * data outside the type's properties, such as an OAuth2 credential's `oauthTokenData` (tokens
-	 * the browser's OAuth dance would otherwise store), so app-context calls work in tests.
-	 */
-	async createCredentialAsEditor(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string }> {
-		return await this.rest('POST', '/credentials', { name, type, data });
-	}
-
-	/**
-	 * Connects an OAuth2 credential the way the editor's "Connect" button does: n8n's public API
-	 * refuses token data in `data` (its JSON schema has `additionalProperties: false` and only the
-	 * type's non-hidden properties, so `oauthTokenData` is rejected; the internal update endpoint
-	 * deletes it), hence the real authorization-code flow: n8n builds the authorize URL, the
-	 * provider (a sandbox that "allows" at once) redirects to n8n's callback, and n8n fetches and
-	 * stores the tokens itself. The callback checks the browser-binding cookie set by /auth.
+	 * Connects an OAuth2 credential the way the editor's "Connect" button does, instead of injecting
+	 * token data (which n8n's APIs treat inconsistently across endpoints): n8n builds the authorize
+	 * URL, the provider (a sandbox that "allows" at once) redirects to n8n's callback, and n8n
+	 * fetches and stores the tokens itself, so its own token handling is what gets tested. The
+	 * callback checks the browser-binding cookie set by /auth.
 	 */
 	async connectOAuth2(credentialId: string): Promise<void> {
 		if (!this.authCookie) throw new Error('call setupOwner() before connecting an OAuth2 credential');
