@@ -14,6 +14,7 @@ import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
 import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { lexofficeContactSchema, mapLexofficeContact } from '../../nodes/Bitrix24/helpers/lexofficeContactMapping';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -154,6 +155,49 @@ describe('bundled contact workflows in a real n8n', () => {
 		);
 		const linked = bx().state.contacts.filter((row) => row.COMPANY_ID === company.ID);
 		expect(linked.map((row) => row.LAST_NAME).sort()).toEqual((sample?.company?.contactPersons ?? []).map((person) => person.lastName).sort());
+
+		// Every record exactly as the mapping (table-tested on its own) says, for all contacts.
+		const settings = { customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' as const };
+		const addressLine = (values: Record<string, string> | null) =>
+			values ? `${values.ADDRESS_1}|${values.ADDRESS_2}|${values.POSTAL_CODE}|${values.CITY}|${values.COUNTRY}` : null;
+		const mismatches: string[] = [];
+		for (const contact of live) {
+			const mapped = mapLexofficeContact(lexofficeContactSchema.parse(contact), settings);
+			const list = mapped.record.entity === 'company' ? bx().state.companies : bx().state.contacts;
+			const records = [mapped.record, ...mapped.contactPersons].map((expected) => ({
+				expected,
+				actual: (expected.entity === 'company' ? bx().state.companies : bx().state.contacts).filter((row) => row.ORIGIN_ID === expected.originId),
+			}));
+			for (const { expected, actual } of records) {
+				const fields = expected.fields;
+				const got = actual[0] ?? {};
+				const same =
+					actual.length === 1 &&
+					['TITLE', 'NAME', 'LAST_NAME', 'COMMENTS'].every((field) => (fields[field] ?? '') === (got[field] ?? '')) &&
+					JSON.stringify(sortedEntries(fields.EMAIL)) === JSON.stringify(sortedEntries(got.EMAIL)) &&
+					JSON.stringify(sortedEntries(fields.PHONE)) === JSON.stringify(sortedEntries(got.PHONE));
+				if (!same) mismatches.push(`${expected.originId}: ${JSON.stringify(fields)} vs ${JSON.stringify(actual)}`);
+			}
+			const owner = list.find((row) => row.ORIGIN_ID === contact.id);
+			const requisites = bx().state.requisites.filter((row) => row.XML_ID === contact.id);
+			const requisite = requisites[0] ?? {};
+			const addresses = bx().state.addresses.filter((row) => row.ENTITY_ID === requisite.ID);
+			const wantedAddresses = [
+				[6, addressLine(mapped.requisite.billing)],
+				[11, addressLine(mapped.requisite.shipping)],
+			].filter(([, line]) => line !== null);
+			const gotAddresses = addresses.map((row) => [row.TYPE_ID, `${row.ADDRESS_1}|${row.ADDRESS_2 ?? ''}|${row.POSTAL_CODE}|${row.CITY}|${row.COUNTRY}`]);
+			if (
+				requisites.length !== 1 ||
+				requisite.ENTITY_ID !== owner?.ID ||
+				Object.entries(mapped.requisite.fields).some(([field, value]) => (requisite[field] ?? '') !== value) ||
+				JSON.stringify(gotAddresses.sort()) !== JSON.stringify(wantedAddresses.sort())
+			) {
+				mismatches.push(`requisite of ${contact.id}: ${JSON.stringify(requisites)} ${JSON.stringify(gotAddresses)}`);
+			}
+		}
+		expect(mismatches.slice(0, 5)).toEqual([]);
+		expect(bx().state.requisites).toHaveLength(live.length);
 
 		// The summary reaches a person in Bitrix24.
 		expect(bx().state.notifications.at(-1)?.message).toContain(`${companies.length} neu`);
