@@ -9,7 +9,7 @@ import {
 	type ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { crmEntityOf, type CrmEntity } from '../actions/shared/crmRecordEntity';
+import { CRM_ENTITIES, crmEntityOf, type CrmEntity } from '../actions/shared/crmRecordEntity';
 import { fieldDescriptions } from '../actions/shared/crmRecordFields';
 import { IDENTITY_FIELDS } from '../actions/shared/crmRecordUpsertInput';
 import { fieldLabel, toResourceMapperFields, type CrmFieldDescriptions } from '../helpers/crmFieldSchema';
@@ -52,16 +52,33 @@ async function statusOptions(
 	return options;
 }
 
+async function mapperFields(
+	context: ILoadOptionsFunctions,
+	entity: CrmEntity,
+	options: { enforceRequired: boolean; managedFields: readonly string[] },
+): Promise<ResourceMapperFields> {
+	const descriptions = await fieldDescriptions(context, entity);
+	const fields = toResourceMapperFields(descriptions, { ...options, statusOptions: await statusOptions(context, descriptions) });
+	return { fields, emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.` };
+}
+
 export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	const entity = entityOfNode(this);
 	const operation = this.getNodeParameter('operation', 'create') as string;
-	const descriptions = await fieldDescriptions(this, entity);
-	const fields = toResourceMapperFields(descriptions, {
-		statusOptions: await statusOptions(this, descriptions),
+	return await mapperFields(this, entityOfNode(this), {
 		enforceRequired: operation !== 'update',
 		managedFields: operation === 'upsert' ? IDENTITY_FIELDS : [],
 	});
-	return { fields, emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.` };
+}
+
+/** Sync Contacts' extra fields: nothing is required (the built-in mapping fills the record). */
+const SYNC_MANAGED_FIELDS = [...IDENTITY_FIELDS, 'COMPANY_ID'];
+
+export async function getSyncCompanyFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await mapperFields(this, CRM_ENTITIES.company, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
+}
+
+export async function getSyncContactFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await mapperFields(this, CRM_ENTITIES.contact, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
 }
 
 export async function getCrmRecordFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
@@ -72,4 +89,4 @@ export async function getCrmRecordFieldNames(this: ILoadOptionsFunctions): Promi
 }
 
 export const crmLoadOptions = { getCrmRecordFieldNames };
-export const crmResourceMapping = { getCrmRecordFields };
+export const crmResourceMapping = { getCrmRecordFields, getSyncCompanyFields, getSyncContactFields };

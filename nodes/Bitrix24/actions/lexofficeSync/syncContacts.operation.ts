@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -11,6 +13,31 @@ import {
 import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
 import type { BatchOperation } from '../types';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
+
+/** A mapping form for fields the built-in mapping does not fill, or that a user wants otherwise. */
+function extraFieldsProperty(entity: 'company' | 'contact'): INodeProperties {
+	const company = entity === 'company';
+	return {
+		displayName: company ? 'Extra Company Fields' : 'Extra Contact Fields',
+		name: company ? 'companyFields' : 'contactFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		typeOptions: {
+			resourceMapper: {
+				resourceMapperMethod: company ? 'getSyncCompanyFields' : 'getSyncContactFields',
+				mode: 'add',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+			},
+		},
+		description: company
+			? 'Bitrix24 company fields to fill from the LexOffice company (an expression on the input item), in addition to the built-in mapping or instead of it for the same field'
+			: 'Bitrix24 contact fields to fill from the LexOffice person (an expression on the input item), in addition to the built-in mapping or instead of it for the same field. Not used for contact persons of companies.',
+	};
+}
 
 export const option: BatchOperation['option'] = {
 	name: 'Sync Contacts',
@@ -66,6 +93,8 @@ const properties: INodeProperties[] = [
 		...addressTypeProperty('Shipping Address Type Name or ID', 'Address type the LexOffice shipping address is stored as. Empty: 11 (delivery address).'),
 		name: 'shippingAddressTypeId',
 	},
+	extraFieldsProperty('company'),
+	extraFieldsProperty('contact'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -146,6 +175,39 @@ function fieldParameter(context: IExecuteFunctions, value: unknown, label: strin
 	});
 }
 
+/** Parameters that change what a contact becomes in Bitrix24; Dry Run and System Code do not. */
+const MAPPING_PARAMETERS = ['responsibleUserId', 'companyPresetId', 'contactPresetId', 'billingAddressTypeId', 'shippingAddressTypeId'];
+
+/**
+ * A short hash of how this node maps, stored with the LexOffice version (ORIGIN_VERSION
+ * `7/1a2b3c4d`): change a template, an address type or an extra field and every contact counts as
+ * changed on the next run, so the new mapping reaches records whose LexOffice version did not move.
+ */
+function mappingFingerprint(context: IExecuteFunctions): string {
+	const parameters = context.getNode().parameters;
+	const options = { ...((parameters.options ?? {}) as IDataObject) };
+	delete options.dryRun;
+	delete options.systemCode;
+	const mapperValue = (name: string) => ((parameters[name] ?? {}) as IDataObject).value ?? null;
+	const relevant = [
+		...MAPPING_PARAMETERS.map((name) => parameters[name] ?? ''),
+		mapperValue('companyFields'),
+		mapperValue('contactFields'),
+		options,
+	];
+	return createHash('sha256').update(stableJson(relevant)).digest('hex').slice(0, 8);
+}
+
+/** JSON with object keys sorted, so the same settings always hash the same. */
+function stableJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+		return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableJson(entry)}`).join(',')}}`;
+	}
+	return JSON.stringify(value ?? null);
+}
+
 /** Node-wide settings, checked before anything is read or written. */
 export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
@@ -155,6 +217,7 @@ export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 	}
 	return {
 		systemCode,
+		mappingFingerprint: mappingFingerprint(context),
 		dryRun: options.dryRun === true,
 		skipArchived: options.skipArchived !== false,
 		matchByEmail: options.matchByEmail !== false,

@@ -31,10 +31,12 @@ import { CRM_ENTITIES, type CrmEntity } from '../shared/crmRecordEntity';
 import { fieldDescriptions, withMultifieldWrites } from '../shared/crmRecordFields';
 import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
 import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
-import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
+import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
 
 export interface SyncSettings {
 	systemCode: string;
+	/** Appended to the LexOffice version in ORIGIN_VERSION (see syncContacts.operation.ts). */
+	mappingFingerprint: string;
 	dryRun: boolean;
 	skipArchived: boolean;
 	matchByEmail: boolean;
@@ -95,12 +97,25 @@ function parseItem(context: IExecuteFunctions, itemIndex: number, settings: Sync
 			description: 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.',
 		});
 	}
+	let mapped: MappedContact;
 	try {
-		return mapLexofficeContact(parsed.data, settings.mapping);
+		mapped = mapLexofficeContact(parsed.data, settings.mapping);
 	} catch (error) {
 		const message = error instanceof AddressInputError ? error.message : String(error);
 		throw new NodeOperationError(context.getNode(), `LexOffice contact ${parsed.data.id}: ${message}`, { itemIndex });
 	}
+	Object.assign(mapped.record.fields, extraFields(context, itemIndex, mapped.kind));
+	return { ...mapped, version: `${mapped.version}/${settings.mappingFingerprint}` };
+}
+
+/** The item's values of "Extra Company Fields" / "Extra Contact Fields"; they win over the built-in mapping. */
+function extraFields(context: IExecuteFunctions, itemIndex: number, kind: MappedContact['kind']): IDataObject {
+	const values = context.getNodeParameter(`${kind === 'company' ? 'companyFields' : 'contactFields'}.value`, itemIndex, {}) as IDataObject | null;
+	const extra: IDataObject = {};
+	for (const [field, value] of Object.entries(values ?? {})) {
+		if (value !== undefined && value !== null && !IDENTITY_FIELDS.includes(field as (typeof IDENTITY_FIELDS)[number])) extra[field] = value;
+	}
+	return extra;
 }
 
 function convert(context: IExecuteFunctions, itemIndex: number, record: MappedRecord, version: string, descriptions: CrmFieldDescriptions): RecordWork {
@@ -128,6 +143,8 @@ const attempt = (entry: Entry, step: () => void) => {
 const pending = (entries: Entry[]) => entries.filter((entry) => entry.mapped && !entry.error && !entry.skipped);
 const live = (entries: Entry[]) => pending(entries).filter((entry) => entry.record);
 
+const lexofficeVersion = (entry: Entry) => parseInt(entry.mapped?.version ?? '', 10);
+
 /** The later of two inputs for the same LexOffice contact wins; the other is reported as skipped. */
 function skipRepeated(entries: Entry[]): void {
 	const latest = new Map<string, Entry>();
@@ -135,7 +152,7 @@ function skipRepeated(entries: Entry[]): void {
 		const id = entry.mapped?.lexofficeId;
 		if (!id || entry.error || entry.skipped) continue;
 		const previous = latest.get(id);
-		if (previous && Number(previous.mapped?.version) > Number(entry.mapped?.version)) {
+		if (previous && lexofficeVersion(previous) > lexofficeVersion(entry)) {
 			entry.skipped = 'a newer version of this contact is in the same input';
 			continue;
 		}

@@ -8,10 +8,14 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
 import { PRESET_XML_IDS } from '../../../sandbox/bitrix24/seedData';
 import { generateLexofficeContacts, type SeedContact } from '../../../sandbox/seed';
-import { restCalls } from '../helpers';
+import { Bitrix24 } from '../../../../nodes/Bitrix24/Bitrix24.node';
+import { createLoadOptionsContext } from '../../../helpers/n8nContext';
+import { credentialsFor, restCalls, webhookCredentials } from '../helpers';
 import { addRecord, runBitrix24, writeRequests } from '../crm/helpers';
 
 const asItems = (contacts: SeedContact[]): INodeExecutionData[] => contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
+/** ORIGIN_VERSION: the LexOffice version, then the fingerprint of the node's mapping settings. */
+const versionStamp = (version: number | undefined) => expect.stringMatching(new RegExp(`^${String(version)}/[0-9a-f]{8}$`));
 const countBy = (rows: IDataObject[], key: string) =>
 	rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [String(row[key])]: (counts[String(row[key])] ?? 0) + 1 }), {});
 
@@ -51,7 +55,7 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		const sample = companies.find((c) => (c.company?.contactPersons?.length ?? 0) > 1 && c.company?.vatRegistrationId && c.addresses?.shipping) as SeedContact;
 		expect(sample).toBeDefined();
 		const [company] = byOrigin(sb.state.companies, sample.id);
-		expect(company).toMatchObject({ TITLE: sample.company?.name, ORIGINATOR_ID: 'lexoffice', ORIGIN_VERSION: String(sample.version), ASSIGNED_BY_ID: 3 });
+		expect(company).toMatchObject({ TITLE: sample.company?.name, ORIGINATOR_ID: 'lexoffice', ORIGIN_VERSION: versionStamp(sample.version), ASSIGNED_BY_ID: 3 });
 		const emails = (company.EMAIL as Array<{ VALUE: string; VALUE_TYPE: string }>).map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`);
 		expect(emails).toEqual(expect.arrayContaining((sample.emailAddresses?.business ?? []).map((email) => `WORK ${email}`)));
 		expect(String(company.COMMENTS)).toContain(`LexOffice Kundennummer: ${sample.roles?.customer?.number}`);
@@ -92,7 +96,7 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		const third = await sync([changed]);
 		expect(third.json[0]).toMatchObject({ action: 'updated', requisite: 'updated' });
 		const [company] = byOrigin(sb.state.companies, changed.id);
-		expect(company.ORIGIN_VERSION).toBe(String(changed.version));
+		expect(company.ORIGIN_VERSION).toEqual(versionStamp(changed.version));
 		const requisite = sb.state.requisites.find((row) => row.ENTITY_TYPE_ID === 4 && row.ENTITY_ID === company.ID);
 		expect(sb.state.addresses.filter((address) => address.ENTITY_ID === requisite?.ID).map((a) => [a.TYPE_ID, a.ADDRESS_1])).toEqual([[6, 'Neue Straße 1']]);
 		expect(byOrigin(sb.state.companies, changed.id)).toHaveLength(1);
@@ -108,6 +112,26 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		expect(countBy(rerun.json, 'action')).toEqual({ updated: 20 });
 		expect(counts()).toEqual(before);
 		expect(countBy((await sync(live.slice(0, 20))).json, 'action')).toEqual({ unchanged: 20 });
+	});
+
+	it('fills extra fields from expressions, and rewrites every contact once the mapping settings change', async () => {
+		const persons = live.filter((contact) => contact.person && contact.roles?.customer?.number).slice(0, 5);
+		const extra = { mappingMode: 'defineBelow', value: { UF_CRM_KUNDENNUMMER: '={{ $json.roles.customer.number }}' } };
+		const first = await sync(persons, { contactFields: extra });
+		expect(countBy(first.json, 'action')).toEqual({ created: 5 });
+		for (const person of persons) {
+			expect(byOrigin(sb.state.contacts, person.id)[0]).toMatchObject({ UF_CRM_KUNDENNUMMER: String(person.roles?.customer?.number) });
+		}
+		expect(countBy((await sync(persons, { contactFields: extra })).json, 'action')).toEqual({ unchanged: 5 });
+
+		// Another template: same LexOffice versions, yet every contact is brought to the new mapping.
+		const otherTemplate = String(sb.state.presets.find((preset) => preset.XML_ID === '')?.ID);
+		const changed = await sync(persons, { contactFields: extra, contactPresetId: otherTemplate });
+		expect(countBy(changed.json, 'action')).toEqual({ updated: 5 });
+		expect(sb.state.requisites.filter((row) => row.ENTITY_TYPE_ID === 3).every((row) => String(row.PRESET_ID) === otherTemplate)).toBe(true);
+		expect(countBy((await sync(persons, { contactFields: extra, contactPresetId: otherTemplate })).json, 'action')).toEqual({ unchanged: 5 });
+		// Dry Run is not part of the mapping: switching it changes nothing.
+		expect(countBy((await sync(persons, { contactFields: extra, contactPresetId: otherTemplate, options: { dryRun: true } })).json, 'action')).toEqual({ unchanged: 5 });
 	});
 
 	it('dry run reports what would happen and writes nothing', async () => {
@@ -133,5 +157,28 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		expect(restCalls(sb)).toHaveLength(0);
 		const { json } = await sync([live[1], broken], {}, true);
 		expect(json.map((row) => row.action)).toEqual(['created', 'failed']);
+	});
+});
+
+describe('Sync Contacts → Extra Company/Contact Fields mapping forms', () => {
+	it.each([
+		['getSyncCompanyFields', 'TITLE', 'UF_CRM_LEXOFFICE_ID'],
+		['getSyncContactFields', 'LAST_NAME', 'UF_CRM_KUNDENNUMMER'],
+	] as const)('%s lists the portal\'s fields, custom ones included, none required, the link fields read-only', async (method, standard, custom) => {
+		const sb = await startBitrix24Sandbox({ limits: 'off' });
+		try {
+			const node = new Bitrix24();
+			const context = createLoadOptionsContext(node, {
+				parameters: { resource: 'lexofficeSync', operation: 'syncContacts' },
+				credentials: credentialsFor('webhook', webhookCredentials(sb)),
+			});
+			const { fields } = await node.methods.resourceMapping[method].call(context);
+			const ids = fields.map((field) => field.id);
+			expect(ids).toEqual(expect.arrayContaining([standard, custom, 'ORIGIN_ID']));
+			expect(fields.filter((field) => field.required)).toEqual([]);
+			expect(fields.find((field) => field.id === 'ORIGIN_ID')?.readOnly).toBe(true);
+		} finally {
+			await sb.close();
+		}
 	});
 });
