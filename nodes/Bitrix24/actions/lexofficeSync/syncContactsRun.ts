@@ -125,7 +125,7 @@ function convert(context: IExecuteFunctions, itemIndex: number, record: MappedRe
 		if (!(error instanceof FieldValueError)) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 		throw new NodeOperationError(context.getNode(), error.message, {
 			itemIndex,
-			description: `Check the field options of Sync Contacts (e.g. Customer Number Field): the Bitrix24 ${record.entity} has no field ${error.field}.`,
+			description: `Check the fields named in Sync Contacts (Customer or Vendor Number Field, Extra Company or Contact Fields; reload their field list if the portal changed): the Bitrix24 ${record.entity} has no field ${error.field}.`,
 		});
 	}
 }
