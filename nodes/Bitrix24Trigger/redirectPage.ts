@@ -13,6 +13,8 @@ export interface RedirectPageContent {
 	linkText?: string;
 	/** `lang` of the document, e.g. the `LANG` Bitrix24 sends with a placement call. */
 	language?: string;
+	/** Replace Bitrix24 in the top window (default), or open the target in a new tab and keep Bitrix24 open. */
+	openIn?: 'top' | 'newTab';
 }
 
 /**
@@ -24,6 +26,10 @@ const REDIRECT_SCRIPT =
 	"(function(){var a=document.getElementById('target');if(!a)return;try{window.top.location.href=a.href;}catch(e){a.focus();}})();";
 
 const REDIRECT_SCRIPT_HASH = createHash('sha256').update(REDIRECT_SCRIPT, 'utf8').digest('base64');
+
+/** A new tab needs a popup permission the browser may refuse; then the top window is used after all. */
+const NEW_TAB_SCRIPT =
+	"(function(){var a=document.getElementById('target');if(!a)return;try{if(!window.open(a.href,'_blank')){window.top.location.href=a.href;}}catch(e){a.focus();}})();";
 
 /**
  * For pages the trigger sends itself: nothing may load, only the redirect script may run, and
@@ -87,9 +93,10 @@ export function renderRedirectPage(content: RedirectPageContent): string {
 	if (content.message) parts.push(`<p>${escapeHtml(content.message)}</p>`);
 	if (target) {
 		const linkText = content.linkText || target;
+		const newTab = content.openIn === 'newTab';
 		parts.push(
-			`<p><a id="target" href="${escapeHtml(target)}" target="_top" rel="noopener">${escapeHtml(linkText)}</a></p>`,
-			`<script>${REDIRECT_SCRIPT}</script>`,
+			`<p><a id="target" href="${escapeHtml(target)}" target="${newTab ? '_blank' : '_top'}" rel="noopener">${escapeHtml(linkText)}</a></p>`,
+			`<script>${newTab ? NEW_TAB_SCRIPT : REDIRECT_SCRIPT}</script>`,
 		);
 	}
 	parts.push('</body></html>');

@@ -91,3 +91,12 @@ describe('renderRedirectPage', () => {
 		expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
 	});
 });
+
+describe('renderRedirectPage opening a new tab', () => {
+	it('links with target _blank and tries a new tab before replacing the top window', () => {
+		const html = renderRedirectPage({ title: 'Rechnung', url: 'https://app.lexware.de/permalink/invoices/edit/1', openIn: 'newTab' });
+		expect(html).toContain('href="https://app.lexware.de/permalink/invoices/edit/1" target="_blank"');
+		expect(html).toMatch(/window\.open\(a\.href,'_blank'\)\)\{window\.top\.location\.href=a\.href/);
+		expect(renderRedirectPage({ title: 'Rechnung', url: 'https://example.de/' })).toContain('target="_top"');
+	});
+});
