@@ -1,25 +1,11 @@
 /** Running a workflow by hand in n8n and reading the initial import's statistics. */
 import axios from 'axios';
 
+import type { Counts, SyncStatistics } from '../../nodes/Bitrix24/actions/lexofficeSync/syncStatistics';
 import { executionError, nodeOutputJson, pollUntil, type Execution, type N8nClient } from '../../test/harness';
 
-/** The statistics the initial-import workflow's "Statistics" node puts out (syncStatistics.ts). */
-export interface Counts {
-	created: number;
-	updated: number;
-	unchanged: number;
-	failed: number;
-}
-
-export interface ImportStatistics {
-	dryRun: boolean;
-	total: number;
-	companies: Counts;
-	contacts: Counts;
-	contactPersons: Counts;
-	skippedArchived: number;
-	failures: Array<{ lexofficeId: string | null; name: string | null; error: string }>;
-}
+/** What the initial-import workflow's "Statistics" node puts out. */
+export type ImportStatistics = SyncStatistics;
 
 export const STATISTICS_NODE = 'Statistics';
 
@@ -78,6 +64,7 @@ export function formatStatistics(statistics: ImportStatistics, maxFailures = 5):
 		countsLine('contact persons', statistics.contactPersons),
 		`skipped (archived): ${statistics.skippedArchived}`,
 	];
+	if (statistics.adoptedExisting) lines.splice(4, 0, `adopted existing Bitrix24 records (same e-mail): ${statistics.adoptedExisting}`);
 	for (const failure of statistics.failures.slice(0, maxFailures)) {
 		lines.push(`failed: ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
 	}

@@ -6,7 +6,11 @@ const statistics = (failures: number, dryRun = false): ImportStatistics => ({
 	companies: { created: 97, updated: 3, unchanged: 0, failed: 1 },
 	contacts: { created: 187, updated: 0, unchanged: 12, failed: failures - 1 },
 	contactPersons: { created: 137, updated: 0, unchanged: 0, failed: 0 },
+	adoptedExisting: 0,
 	skippedArchived: 16,
+	skippedOther: 0,
+	responsibleUserId: null,
+	message: '',
 	failures: Array.from({ length: failures }, (_, index) => ({ lexofficeId: `id-${index}`, name: index === 0 ? null : `Kontakt ${index}`, error: 'Bitrix24 said no' })),
 });
 
@@ -20,6 +24,11 @@ describe('formatStatistics', () => {
 		expect(lines).toContain('skipped (archived): 16');
 		expect(lines).toContain('failed: id-0: Bitrix24 said no');
 		expect(lines).toContain('failed: Kontakt 1: Bitrix24 said no');
+	});
+
+	it('says how many existing Bitrix24 records were adopted, when there were any', () => {
+		expect(formatStatistics({ ...statistics(0), adoptedExisting: 5 })).toContain('adopted existing Bitrix24 records (same e-mail): 5');
+		expect(formatStatistics(statistics(0))).not.toContain('adopted');
 	});
 
 	it('says when nothing was written and cuts a long failure list', () => {

@@ -14,6 +14,8 @@ export interface SyncStatistics {
 	companies: Counts;
 	contacts: Counts;
 	contactPersons: Counts;
+	/** Updated records that were not linked before: existing Bitrix24 records adopted by e-mail. */
+	adoptedExisting: number;
 	skippedArchived: number;
 	skippedOther: number;
 	failures: Array<{ lexofficeId: string | null; name: string | null; error: string }>;
@@ -40,6 +42,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 		companies: emptyCounts(),
 		contacts: emptyCounts(),
 		contactPersons: emptyCounts(),
+		adoptedExisting: 0,
 		skippedArchived: 0,
 		skippedOther: 0,
 		failures: [],
@@ -55,6 +58,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 			continue;
 		}
 		count(outcome.entityType === 'company' ? stats.companies : stats.contacts, outcome.action);
+		if (outcome.matchedBy && outcome.action !== 'failed') stats.adoptedExisting++;
 		for (const person of Array.isArray(outcome.contactPersons) ? (outcome.contactPersons as IDataObject[]) : []) {
 			count(stats.contactPersons, person.action);
 		}
@@ -77,6 +81,7 @@ function messageOf(stats: SyncStatistics): string {
 		line('Kontakte', stats.contacts),
 		line('Ansprechpartner', stats.contactPersons),
 	];
+	if (stats.adoptedExisting > 0) lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
 	if (stats.skippedArchived + stats.skippedOther > 0) lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
 	for (const failure of stats.failures.slice(0, FAILURES_IN_MESSAGE)) {
 		lines.push(`Fehler bei ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);

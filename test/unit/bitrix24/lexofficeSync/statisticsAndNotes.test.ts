@@ -13,7 +13,7 @@ describe('Summarize Sync Results', () => {
 	const outcomes: IDataObject[] = [
 		{ entityType: 'company', action: 'created', contactPersons: [{ action: 'created' }, { action: 'failed' }], responsibleUserId: 3 },
 		{ entityType: 'company', action: 'unchanged', contactPersons: [] },
-		{ entityType: 'contact', action: 'updated', contactPersons: [] },
+		{ entityType: 'contact', action: 'updated', matchedBy: 'email', contactPersons: [] },
 		{ entityType: 'contact', action: 'failed', lexofficeId: 'l-9', name: 'Eva Roth', error: 'crm.contact.add: Ungültige E-Mail' },
 		{ entityType: 'contact', action: 'skipped', reason: 'archived in LexOffice' },
 		{ entityType: 'company', action: 'skipped', reason: 'a newer version of this contact is in the same input' },
@@ -26,6 +26,7 @@ describe('Summarize Sync Results', () => {
 			companies: { created: 1, updated: 0, unchanged: 1, failed: 0 },
 			contacts: { created: 0, updated: 1, unchanged: 0, failed: 1 },
 			contactPersons: { created: 1, updated: 0, unchanged: 0, failed: 1 },
+			adoptedExisting: 1,
 			skippedArchived: 1,
 			skippedOther: 1,
 			failures: [{ lexofficeId: 'l-9', name: 'Eva Roth', error: 'crm.contact.add: Ungültige E-Mail' }],
@@ -37,6 +38,7 @@ describe('Summarize Sync Results', () => {
 		const { message } = summarizeOutcomes(outcomes);
 		expect(message).toContain('Unternehmen: 1 neu, 0 aktualisiert, 1 unverändert, 0 fehlgeschlagen');
 		expect(message).toContain('Fehler bei Eva Roth: crm.contact.add: Ungültige E-Mail');
+		expect(message).toContain('Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): 1');
 		expect(summarizeOutcomes(outcomes.map((outcome) => ({ ...outcome, dryRun: true }))).message).toContain('Probelauf');
 	});
 
