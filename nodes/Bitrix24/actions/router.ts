@@ -42,7 +42,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [[{ json, pairedItem: itemIndexes.map((item) => ({ item })) }]];
 	}
 	if (isBatchOperation(operation)) {
-		const outcomes = await operation.executeBatch.call(this, itemIndexes);
+		let outcomes: Array<IDataObject | Error>;
+		try {
+			outcomes = await operation.executeBatch.call(this, itemIndexes);
+		} catch (error) {
+			// A failure of the whole operation (settings, a lookup): every item shares it.
+			if (!this.continueOnFail()) throw asNodeError.call(this, error);
+			outcomes = itemIndexes.map(() => error as Error);
+		}
 		return [outcomes.map((outcome, itemIndex) => pairOutcome.call(this, outcome, itemIndex))];
 	}
 
@@ -72,8 +79,8 @@ function pairOutcome(this: IExecuteFunctions, outcome: IDataObject | Error, item
 	return { json: describeFailure(outcome), error: nodeError, pairedItem: { item: itemIndex } };
 }
 
-function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) error.context.itemIndex ??= itemIndex;
+function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if ((error instanceof NodeApiError || error instanceof NodeOperationError) && itemIndex !== undefined) error.context.itemIndex ??= itemIndex;
 	// Both constructors hand back an error of their own class unchanged.
 	if (error instanceof NodeApiError) return new NodeApiError(this.getNode(), error as unknown as JsonObject);
 	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });

@@ -25,6 +25,7 @@ export interface ItemOperation {
 export interface BatchOperation {
 	option: INodePropertyOptions & { value: string; action: string };
 	description: INodeProperties[];
+	/** A throw fails the whole operation: the router stops the node, or with continueOnFail fails every item. */
 	executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>>;
 }
 

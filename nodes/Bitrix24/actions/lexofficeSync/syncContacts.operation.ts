@@ -1,13 +1,11 @@
 import { createHash } from 'crypto';
 
 import {
-	NodeApiError,
 	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
@@ -235,17 +233,11 @@ export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 }
 
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
-	try {
-		const settings = readSyncSettings(this);
-		if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
-			throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
-				description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
-			});
-		}
-		return await syncContacts(this, settings, itemIndexes);
-	} catch (error) {
-		// Both constructors hand back an error of their own class unchanged.
-		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
-		throw new NodeOperationError(this.getNode(), error as Error);
+	const settings = readSyncSettings(this);
+	if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
+		throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
+			description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
+		});
 	}
+	return await syncContacts(this, settings, itemIndexes);
 }

@@ -62,9 +62,8 @@ interface RecordWork {
 }
 
 interface Entry {
+	/** The input item; also names this entry's batch commands (`r7`, `r7p1`, `rq7`, `v7`). */
 	itemIndex: number;
-	/** Unique within the run; names this entry's batch commands. */
-	serial: number;
 	mapped?: MappedContact;
 	skipped?: string;
 	error?: Error;
@@ -230,12 +229,12 @@ const idOrReference = (work: RecordWork): number | string =>
 function planWrites(entry: Entry, settings: SyncSettings, records: EntityRecords, addresses: Map<number, Map<number, IDataObject>>): void {
 	const record = entry.record as RecordWork;
 	if (record.decision?.action === 'unchanged') return;
-	const recordWrite = recordCommand(record, `r${entry.serial}`, records, {}, settings);
+	const recordWrite = recordCommand(record, `r${entry.itemIndex}`, records, {}, settings);
 	if (recordWrite) entry.commands.push(recordWrite);
 	const owner = idOrReference(record);
 	entry.persons.forEach((person, index) => {
 		const companyLink = { COMPANY_ID: owner };
-		const write = recordCommand(person, `r${entry.serial}p${index + 1}`, records, companyLink, settings);
+		const write = recordCommand(person, `r${entry.itemIndex}p${index + 1}`, records, companyLink, settings);
 		if (write) entry.commands.push(write);
 	});
 	const requisite = entry.requisite;
@@ -262,7 +261,7 @@ function requisiteFor(entry: Entry, settings: SyncSettings, presets: Map<string,
 	const presetId = (mapped.kind === 'company' ? settings.companyPresetId : settings.contactPresetId) ?? (presets.get(mapped.kind) as number);
 	const decision = entry.record?.decision;
 	const input: RequisiteInput = {
-		itemIndex: entry.serial,
+		itemIndex: entry.itemIndex,
 		ownerEntityTypeId,
 		ownerId: decision && decision.action !== 'created' ? decision.id : 0,
 		externalKey: mapped.lexofficeId,
@@ -351,7 +350,7 @@ function stampCommand(entry: Entry, results: Record<string, BatchCommandResult>)
 	const created = results[record.key as string];
 	const id = record.decision?.action === 'created' ? Number(created?.ok ? created.result : 0) : idOrReference(record);
 	const entity = entityOf(record.mapped);
-	return [{ key: `v${entry.serial}`, method: `${entity.methodPrefix}.update`, params: { id, fields: { ORIGIN_VERSION: entry.mapped?.version } } }];
+	return [{ key: `v${entry.itemIndex}`, method: `${entity.methodPrefix}.update`, params: { id, fields: { ORIGIN_VERSION: entry.mapped?.version } } }];
 }
 
 interface WriteOutcome {
@@ -372,7 +371,7 @@ function writeOutcome(work: RecordWork, results: Record<string, BatchCommandResu
 
 /** The first write of the entry Bitrix24 refused (or did not run) becomes the entry's error. */
 function recordResults(entry: Entry, results: Record<string, BatchCommandResult>): void {
-	const stamp = `v${entry.serial}`;
+	const stamp = `v${entry.itemIndex}`;
 	const failed =
 		entry.commands.find((command) => !results[command.key]?.ok) ??
 		(results[stamp]?.ok === false ? { key: stamp, method: 'storing ORIGIN_VERSION' } : undefined);
@@ -416,7 +415,6 @@ export async function syncContacts(context: IExecuteFunctions, settings: SyncSet
 	for (let start = 0; start < itemIndexes.length; start += CONTACTS_PER_CHUNK) {
 		const entries: Entry[] = itemIndexes.slice(start, start + CONTACTS_PER_CHUNK).map((itemIndex) => ({
 			itemIndex,
-			serial: itemIndex,
 			persons: [],
 			commands: [],
 		}));

@@ -151,6 +151,17 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		expect(sb.state.contacts[0]).toMatchObject({ ORIGIN_ID: person.id, NAME: person.person?.firstName });
 	});
 
+	it('stops on settings that cannot work, or with Continue On Fail reports them on every item, writing nothing', async () => {
+		const sameTypes = { billingAddressTypeId: '6', shippingAddressTypeId: '6' };
+		await expect(sync(live.slice(0, 2), sameTypes)).rejects.toThrow('Billing Address Type and Shipping Address Type are the same');
+		const { json } = await sync(live.slice(0, 2), sameTypes, true);
+		expect(json.map((row) => row.error)).toEqual([
+			'Billing Address Type and Shipping Address Type are the same',
+			'Billing Address Type and Shipping Address Type are the same',
+		]);
+		expect(restCalls(sb)).toHaveLength(0);
+	});
+
 	it('refuses an item that is not a LexOffice contact, naming the field, before writing anything', async () => {
 		const broken = { ...structuredClone(live[0]), version: 'drei' } as unknown as SeedContact;
 		await expect(sync([live[1], broken])).rejects.toThrow(/LexOffice Contact.*version/);
