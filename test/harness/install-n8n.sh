@@ -5,11 +5,32 @@
 # Usage: test/harness/install-n8n.sh        progress on stderr; on success prints one JSON line on
 #                                           stdout: {"dir":…,"nodeBin":…,"n8nBin":…}
 #
-# Idempotent and unattended: a finished install is recognised by a marker file and costs nothing.
-# Safe if interrupted: everything happens in "<dir>.partial" and is renamed into place at the end;
-# a partial npm install (no stamp) is wiped and redone, later steps simply run again.
-# Concurrent callers wait on a lock instead of installing twice.
+# Called from `npm test` (jest's globalSetup) and `npm start`, so it usually runs inside an npm
+# script. npm hands every script its configuration as environment variables: this project's
+# .npmrc (`ignore-scripts=true`) arrives as npm_config_ignore_scripts=true and would make the
+# nested `npm rebuild sqlite3` build nothing and still report success. So the script first
+# re-runs itself in a clean environment, and every npm call states the settings it relies on.
+#
+# Idempotent and unattended: a finished install is recognised by a marker file, and each run checks
+# that it still works (Node 24 loads sqlite3's native binding) before handing it out; a broken one
+# is repaired. The marker is written only after the runtime passed the full check (binding loads,
+# `n8n --version` answers). Safe if interrupted: everything happens in "<dir>.partial" and is
+# renamed into place at the end; the next run resumes it. Concurrent callers wait on a lock.
 set -euo pipefail
+
+# --- 1. A clean environment ------------------------------------------------------------------
+if [[ "${INSTALL_N8N_HERMETIC:-}" != 1 ]]; then
+	keep=()
+	for name in HOME USER LOGNAME LANG LC_ALL TERM TMPDIR XDG_CACHE_HOME NODE_EXTRA_CA_CERTS SSL_CERT_FILE \
+		http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+		if [[ -n "${!name+set}" ]]; then keep+=("$name=${!name}"); fi
+	done
+	# npm puts every node_modules/.bin above the working directory and its own node-gyp shim first on
+	# PATH; a tool found there would be this project's, not the machine's.
+	clean_path="$(printf '%s' "${PATH:-/usr/local/bin:/usr/bin:/bin}" | tr ':' '\n' |
+		grep -v -e '/node_modules/\.bin$' -e '/node-gyp-bin$' | paste -sd: -)"
+	exec env -i "${keep[@]}" PATH="$clean_path" INSTALL_N8N_HERMETIC=1 bash "$0" "$@"
+fi
 
 readonly N8N_VERSION='2.41.1'
 readonly NODE_VERSION='24.9.0'
@@ -50,11 +71,52 @@ print_paths() {
 		"$dir" "$dir/node_modules/$node_pkg/bin/node" "$dir/node_modules/n8n/bin/n8n"
 }
 
-is_complete() {
+# What every run checks (a fraction of a second): the right Node 24 answers and loads sqlite3's
+# native binding. Prints the reason and fails when it does not hold. $1: the runtime directory.
+quick_check() {
+	local node_bin="$1/node_modules/$node_pkg/bin/node" version
+	if ! version="$("$node_bin" --version 2>/dev/null)"; then
+		echo "Node $NODE_VERSION does not start ($node_bin)"
+		return 1
+	fi
+	if [[ "$version" != "v$NODE_VERSION" ]]; then
+		echo "Node is $version, expected v$NODE_VERSION"
+		return 1
+	fi
+	if ! (cd "$1" && "$node_bin" -e "new (require('sqlite3').Database)(':memory:').close()" >/dev/null 2>&1); then
+		echo "Node $NODE_VERSION cannot load sqlite3's native binding"
+		return 1
+	fi
+}
+
+# Before the marker is written: the quick check, the pinned n8n version, and n8n's CLI answering.
+full_check() {
+	local problem actual
+	problem="$(quick_check "$1")" || { echo "$problem"; return 1; }
+	actual="$(cd "$1" && "$1/node_modules/$node_pkg/bin/node" -p "require('n8n/package.json').version" 2>/dev/null)" ||
+		actual='missing'
+	if [[ "$actual" != "$N8N_VERSION" ]]; then
+		echo "n8n is $actual, expected $N8N_VERSION"
+		return 1
+	fi
+	# n8n's CLI starts with its own bin folder first on PATH, as the harness runs it.
+	if ! actual="$(cd "$1" && PATH="$1/node_modules/$node_pkg/bin:$PATH" N8N_USER_FOLDER="$1/.check-home" \
+		"$1/node_modules/$node_pkg/bin/node" "$1/node_modules/n8n/bin/n8n" --version 2>/dev/null | tail -n 1)"; then
+		echo "\`n8n --version\` failed"
+		return 1
+	fi
+	rm -rf "$1/.check-home"
+	if [[ "$actual" != *"$N8N_VERSION"* ]]; then
+		echo "\`n8n --version\` answered '$actual', expected $N8N_VERSION"
+		return 1
+	fi
+}
+
+is_marked() {
 	[[ -f "$dir/$marker_name" && "$(cat "$dir/$marker_name")" == "$marker_content" ]]
 }
 
-if is_complete; then
+if is_marked && quick_check "$dir" >/dev/null; then
 	print_paths
 	exit 0
 fi
@@ -66,15 +128,20 @@ if ! flock -n "$lock_fd"; then
 	flock "$lock_fd"
 fi
 
-if is_complete; then
-	print_paths
-	exit 0
+# --- 2. Decide what is there: complete, broken, unfinished, or nothing -----------------------
+if is_marked; then
+	if problem="$(quick_check "$dir")"; then
+		print_paths # completed by the caller we waited for
+		exit 0
+	fi
+	log "the cached runtime in $dir is broken ($problem); repairing it"
+	rm -f "$dir/$marker_name"
 fi
-
-# A directory without the marker is an unfinished install (ours, or an older layout): resume it.
 if [[ -d "$dir" ]]; then
 	rm -rf "$staging"
 	mv "$dir" "$staging"
+elif [[ -d "$staging" ]]; then
+	log "resuming an unfinished install found in $staging"
 fi
 mkdir -p "$staging"
 cd "$staging"
@@ -83,6 +150,7 @@ started=$SECONDS
 package_json="{\"name\":\"n8n-e2e-runtime\",\"private\":true,\"dependencies\":{\"n8n\":\"$N8N_VERSION\",\"$node_pkg\":\"$NODE_VERSION\"}}"
 npm_stamp='.step-npm-install'
 
+# --- 3. npm install (about 7 minutes and 3 GB on a 2-core machine with an empty npm cache) -----
 # The stamp records which package.json a *finished* npm install matched. Without one,
 # node_modules may hold half-extracted packages that npm would not notice, so start over; with a
 # stamp for another package.json the tree is consistent and npm can update it in place.
@@ -91,35 +159,32 @@ if [[ ! -f "$npm_stamp" ]]; then
 fi
 if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$package_json" ]]; then
 	printf '%s\n' "$package_json" > package.json
-	log "npm install n8n@$N8N_VERSION $node_pkg@$NODE_VERSION into $staging (takes a few minutes)"
+	log "npm install n8n@$N8N_VERSION $node_pkg@$NODE_VERSION into $staging (about 7 minutes and 3 GB on 2 cores)"
 	# --ignore-scripts: a Kafka addon downloads a binary in its install script (fails offline);
 	# the only native module n8n needs at runtime, sqlite3, is built below.
 	npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 	printf '%s\n' "$package_json" > "$npm_stamp"
 fi
 
-node_bin="$staging/node_modules/$node_pkg/bin/node"
 node_dir="$staging/node_modules/$node_pkg"
-"$node_bin" --version >/dev/null
 
+# --- 4. sqlite3's native binding (about 3.5 minutes on 2 cores) -------------------------------
 # sqlite3 is N-API; build it from source against Node 24's headers (shipped in the platform package),
 # so nothing is downloaded from GitHub or nodejs.org. Node 24 first on PATH makes npm and node-gyp
-# run on it.
-if ! PATH="$node_dir/bin:$PATH" "$node_bin" -e "require('sqlite3')" 2>/dev/null; then
-	log 'building sqlite3 for Node 24'
-	PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir" npm_config_build_from_source=true \
-		npm rebuild sqlite3 --loglevel=error >&2
+# run on it. Every setting the build depends on is given on the command line, which beats any
+# npmrc (a user's `ignore-scripts` or `nodedir` included).
+if ! quick_check "$staging" >/dev/null; then
+	log 'building sqlite3 for Node 24 (about 3.5 minutes on 2 cores)'
+	PATH="$node_dir/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --build-from-source=true \
+		--nodedir="$node_dir" --loglevel=error >&2
 fi
 
-# Verify what the tests will rely on before declaring the install complete.
-actual_node="$("$node_bin" --version)"
-actual_n8n="$("$node_bin" -p "require('./node_modules/n8n/package.json').version")"
-if [[ "$actual_node" != "v$NODE_VERSION" || "$actual_n8n" != "$N8N_VERSION" ]]; then
-	log "unexpected versions: node $actual_node, n8n $actual_n8n"
+# --- 5. Check everything the tests rely on, then mark complete --------------------------------
+if ! problem="$(full_check "$staging")"; then
+	log "the runtime in $staging failed its check: $problem"
+	log 'it is not marked complete; the next run repairs it (or delete the folder to start over)'
 	exit 1
 fi
-"$node_bin" -e "new (require('sqlite3').Database)(':memory:').close()"
-
 printf '%s\n' "$marker_content" > "$marker_name"
 cd "$cache_root"
 mv "$staging" "$dir"

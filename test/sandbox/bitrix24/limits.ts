@@ -129,7 +129,10 @@ export class PortalLimits {
 	private bucket: ServerTokenBucket | undefined;
 	readonly operating: OperatingTimeTracker;
 
-	constructor(now: () => number, initial: Bitrix24Limits) {
+	constructor(
+		private readonly now: () => number,
+		initial: Bitrix24Limits,
+	) {
 		this.operating = new OperatingTimeTracker(now);
 		this.set(initial);
 	}
@@ -137,7 +140,7 @@ export class PortalLimits {
 	set(setting: Bitrix24Limits): void {
 		const numbers = numbersFor(parseBitrix24Limits(setting));
 		this.setting = setting;
-		this.bucket = numbers ? new ServerTokenBucket(numbers.capacity, numbers.drainPerSecond) : undefined;
+		this.bucket = numbers ? new ServerTokenBucket(numbers.capacity, numbers.drainPerSecond, this.now) : undefined;
 		this.operating.limitMs = numbers ? numbers.operatingLimitSeconds * 1000 : undefined;
 		this.operating.windowMs = (numbers?.operatingWindowSeconds ?? OPERATING_DEFAULTS.operatingWindowSeconds) * 1000;
 		this.operating.clear();

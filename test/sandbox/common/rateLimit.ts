@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../../nodes/shared/rateLimit';
+import { TokenBucket, systemClock } from '../../../nodes/shared/rateLimit';
 
 export type LimitSetting = 'off' | 'published' | { capacity: number; refillPerSecond: number };
 
@@ -11,8 +11,9 @@ export class ServerTokenBucket {
 	private readonly bucket: TokenBucket;
 	private reserved = 0;
 
-	constructor(capacity: number, refillPerSecond: number) {
-		this.bucket = new TokenBucket(capacity, refillPerSecond);
+	/** @param now the server's clock (default real time); tests may stop it to make refusals certain. */
+	constructor(capacity: number, refillPerSecond: number, now: () => number = systemClock.now) {
+		this.bucket = new TokenBucket(capacity, refillPerSecond, { now, sleep: systemClock.sleep });
 	}
 
 	get capacity(): number {
@@ -42,6 +43,7 @@ export class SandboxRateLimiter {
 	constructor(
 		private readonly published: { capacity: number; refillPerSecond: number },
 		initial: LimitSetting = 'off',
+		private readonly now: () => number = systemClock.now,
 	) {
 		this.set(initial);
 	}
@@ -52,7 +54,7 @@ export class SandboxRateLimiter {
 			throw new Error('limits need capacity > 0 and refillPerSecond > 0');
 		}
 		this.current = setting;
-		this.bucket = numbers ? new ServerTokenBucket(numbers.capacity, numbers.refillPerSecond) : undefined;
+		this.bucket = numbers ? new ServerTokenBucket(numbers.capacity, numbers.refillPerSecond, this.now) : undefined;
 	}
 
 	get(): LimitSetting {

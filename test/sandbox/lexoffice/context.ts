@@ -11,6 +11,8 @@ export interface LexofficeSandboxOptions {
 	signingKey?: string;
 	/** Default 'off'; 'published' = 2 req/s token bucket (lexoffice-api.md §2). */
 	limits?: LimitSetting;
+	/** The rate limiter's clock (default real time): a test that stops it gets refusals however slow the machine. */
+	limiterClock?: () => number;
 	faults?: FaultOptions;
 	/** Deterministic German seed data created at start. */
 	seed?: SeedRequest;

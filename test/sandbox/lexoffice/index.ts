@@ -88,7 +88,7 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 	// Injected faults answer like the gateway (§7.2 shape 1).
 	const gatewayMessages: Record<number, string> = { 429: 'Too Many Requests', 504: 'Endpoint request timed out' };
 	const faults = new FaultInjector((status) => ({ message: gatewayMessages[status] ?? null }));
-	const limiter = new SandboxRateLimiter(PUBLISHED_LIMITS, options.limits ?? 'off');
+	const limiter = new SandboxRateLimiter(PUBLISHED_LIMITS, options.limits ?? 'off', options.limiterClock);
 	const initialLimits = limiter.get();
 	const simulate = createSimulator(ctx);
 	const startSeed = options.seed;

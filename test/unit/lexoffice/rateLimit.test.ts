@@ -4,6 +4,8 @@ import {
 	setLexofficeRateLimit,
 	bucketKey,
 } from '../../../nodes/Lexoffice/transport';
+import type { ExecuteContext } from 'n8n-core';
+
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
 import { contactsNamed, executeContext, newCompanyContact } from './helpers';
 
@@ -11,53 +13,100 @@ import { contactsNamed, executeContext, newCompanyContact } from './helpers';
  * The client-side token bucket (lexoffice-api.md §2). Never asserts on time: only on what the
  * sandbox saw. Each test uses its own API key, so it starts with its own full bucket.
  */
+/** The context with every request's send time recorded (as the transport hands it to n8n). */
+function recordingSends(ctx: ExecuteContext, sentAt: number[]): ExecuteContext {
+	const send = ctx.helpers.httpRequestWithAuthentication;
+	ctx.helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof send>) {
+		sentAt.push(Date.now());
+		return await send.apply(this as ExecuteContext, args);
+	};
+	return ctx;
+}
+
+/** How many of these send times a server token bucket with these numbers would have refused. */
+function refusalsOfBucket(sentAt: number[], limit: { capacity: number; refillPerSecond: number }): number {
+	let tokens = limit.capacity;
+	let refused = 0;
+	let last = sentAt[0] ?? 0;
+	for (const at of [...sentAt].sort((a, b) => a - b)) {
+		tokens = Math.min(limit.capacity, tokens + ((at - last) / 1000) * limit.refillPerSecond);
+		last = at;
+		if (tokens >= 1) tokens -= 1;
+		else refused += 1;
+	}
+	return refused;
+}
+
+/**
+ * A server clock that stands still until the sandbox has refused `refusals` requests, then runs:
+ * while it stands, the bucket does not refill, so the refusals happen however slow this machine is.
+ */
+function stoppedUntilRefusals(sandbox: () => LexofficeSandbox | undefined, refusals: number): () => number {
+	const stoppedAt = Date.now();
+	let offset: number | undefined;
+	return () => {
+		if (offset === undefined && (sandbox()?.requests.count({ status: 429 }) ?? 0) >= refusals) offset = Date.now() - stoppedAt;
+		return offset === undefined ? stoppedAt : Date.now() - offset;
+	};
+}
+
 describe('LexOffice rate limiting', () => {
 	// Real seconds at 2 req/s (bounded: ~5 s for the longest test).
 	jest.setTimeout(20_000);
 	let sb: LexofficeSandbox;
 	afterEach(async () => await sb?.close());
 
-	test('with the published limits, a burst of 10 calls from two "workflows" is not throttled', async () => {
+	test('with the published limits, a burst of 10 calls from two "workflows" is paced within LexOffice\'s bucket', async () => {
 		setLexofficeRateLimit(DEFAULT_LEXOFFICE_RATE_LIMIT);
-		sb = await startLexofficeSandbox({ limits: 'published', apiKey: 'burst-key-1' });
+		sb = await startLexofficeSandbox({ apiKey: 'burst-key-1' });
 		// Two execution contexts with the same key share one bucket, like two workflows in one n8n.
-		const workflows = [executeContext(sb), executeContext(sb)];
+		const sentAt: number[] = [];
+		const workflows = [recordingSends(executeContext(sb), sentAt), recordingSends(executeContext(sb), sentAt)];
 		const calls = Array.from({ length: 10 }, (_, i) =>
 			lexofficeRequest.call(workflows[i % 2], { path: '/v1/profile' }),
 		);
 		await Promise.all(calls);
 		expect(sb.requests.count({ status: 200 })).toBe(10);
-		// We pace at 90 % of the limit, so only requests bunched in flight (a loaded test machine
-		// delaying some more than others — the network jitter lexoffice-api.md §2 warns about) can
-		// meet a full server bucket; at most one such refusal, against several without our limiter.
-		expect(sb.requests.count({ status: 429 })).toBeLessThanOrEqual(1);
+		// Judged on when the client sent, not when the server got around to it: a stalled machine can
+		// bunch arrivals, but a client that paces within the published bucket never sends over it.
+		expect(refusalsOfBucket(sentAt, { capacity: 2, refillPerSecond: 2 })).toBe(0);
 	});
 
 	test('without our limiter the same burst is throttled by the sandbox (the test above can fail)', async () => {
 		setLexofficeRateLimit({ capacity: 1000, refillPerSecond: 1000 });
-		sb = await startLexofficeSandbox({ limits: 'published', apiKey: 'burst-key-2' });
-		const ctx = executeContext(sb);
+		const sentAt: number[] = [];
+		sb = await startLexofficeSandbox({ limits: 'published', apiKey: 'burst-key-2', limiterClock: stoppedUntilRefusals(() => sb, 4) });
+		const ctx = recordingSends(executeContext(sb), sentAt);
 		await Promise.all(Array.from({ length: 6 }, () => lexofficeRequest.call(ctx, { path: '/v1/profile' })));
-		// Every call still succeeds (429s are retried), but the sandbox had to refuse several.
+		// Every call still succeeds (429s are retried), but the sandbox had to refuse the 4 over its bucket.
 		expect(sb.requests.count({ status: 200 })).toBe(6);
-		expect(sb.requests.count({ status: 429 })).toBeGreaterThan(1);
+		expect(sb.requests.count({ status: 429 })).toBeGreaterThanOrEqual(4);
+		expect(refusalsOfBucket(sentAt.slice(0, 6), { capacity: 2, refillPerSecond: 2 })).toBeGreaterThan(0);
 	});
 
 	test('when the server bucket is smaller than ours, 429s are retried until every call succeeds', async () => {
 		setLexofficeRateLimit({ capacity: 10, refillPerSecond: 20 });
-		sb = await startLexofficeSandbox({ limits: { capacity: 2, refillPerSecond: 5 }, apiKey: 'defeated-key' });
+		sb = await startLexofficeSandbox({
+			limits: { capacity: 2, refillPerSecond: 5 },
+			apiKey: 'defeated-key',
+			limiterClock: stoppedUntilRefusals(() => sb, 6),
+		});
 		const ctx = executeContext(sb);
 		const results = await Promise.all(
 			Array.from({ length: 8 }, () => lexofficeRequest.call(ctx, { path: '/v1/profile' })),
 		);
 		expect(results).toHaveLength(8);
-		expect(sb.requests.count({ status: 429 })).toBeGreaterThan(0);
+		expect(sb.requests.count({ status: 429 })).toBeGreaterThanOrEqual(6);
 		expect(sb.requests.count({ status: 200 })).toBe(8);
 	});
 
 	test('a 429 answered POST is retried and creates exactly one contact', async () => {
 		setLexofficeRateLimit({ capacity: 10, refillPerSecond: 20 });
-		sb = await startLexofficeSandbox({ limits: { capacity: 1, refillPerSecond: 2 }, apiKey: 'post-key' });
+		sb = await startLexofficeSandbox({
+			limits: { capacity: 1, refillPerSecond: 2 },
+			apiKey: 'post-key',
+			limiterClock: stoppedUntilRefusals(() => sb, 1),
+		});
 		const ctx = executeContext(sb);
 		// Spend the sandbox's only token so the POST meets a 429 first.
 		await lexofficeRequest.call(ctx, { path: '/v1/profile' });

@@ -13,6 +13,7 @@ import {
 	writeMethods,
 	type CompanyRow,
 } from './helpers';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../../helpers/timeouts';
 
 describe('Requisite → Create or Update (batched, with billing and shipping address)', () => {
 	let sb: Bitrix24Sandbox;
@@ -203,7 +204,7 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		expect(sb.state.addresses.filter((address) => address.TYPE_ID === 11).every((address) => String(address.ADDRESS_1).endsWith('a'))).toBe(
 			true,
 		);
-	});
+	}, HEAVY_TEST_TIMEOUT_MS);
 
 	it('refuses bad input before anything is written, naming the field', async () => {
 		const [row] = await companies(1);
