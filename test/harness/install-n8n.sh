@@ -162,8 +162,10 @@ if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$package_json" ]]; then
 	log "npm install n8n@$N8N_VERSION $node_pkg@$NODE_VERSION into $staging (about 7 minutes and 3 GB on 2 cores)"
 	# --ignore-scripts: a Kafka addon downloads a binary in its install script (fails offline);
 	# the only native module n8n needs at runtime, sqlite3, is built below.
+	step_started=$SECONDS
 	npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 	printf '%s\n' "$package_json" > "$npm_stamp"
+	log "npm install done ($((SECONDS - step_started)) s)"
 fi
 
 node_dir="$staging/node_modules/$node_pkg"
@@ -175,8 +177,10 @@ node_dir="$staging/node_modules/$node_pkg"
 # npmrc (a user's `ignore-scripts` or `nodedir` included).
 if ! quick_check "$staging" >/dev/null; then
 	log 'building sqlite3 for Node 24 (about 3.5 minutes on 2 cores)'
+	step_started=$SECONDS
 	PATH="$node_dir/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --build-from-source=true \
 		--nodedir="$node_dir" --loglevel=error >&2
+	log "sqlite3 built ($((SECONDS - step_started)) s)"
 fi
 
 # --- 5. Check everything the tests rely on, then mark complete --------------------------------
