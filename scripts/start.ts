@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 			endpoints = sandboxes.endpoints('standard');
 		}
 
-		console.log('Starting n8n 2.41.1 with the package installed (the first run installs n8n and Node.js 24, about 10 minutes)…');
+		console.log('Starting n8n 2.41.1 with the package installed (the first run installs n8n and Node.js 24: 6 to 18 minutes on 2 cores)…');
 		const { n8n, apiKey } = await startN8nWithCredentials(endpoints, 'npm start');
 		stops.push(async () => await n8n.stop());
 		const app = await createAppCredential(n8n, sandboxes?.bitrix24, endpoints.bitrix24.plan);

@@ -150,7 +150,7 @@ started=$SECONDS
 package_json="{\"name\":\"n8n-e2e-runtime\",\"private\":true,\"dependencies\":{\"n8n\":\"$N8N_VERSION\",\"$node_pkg\":\"$NODE_VERSION\"}}"
 npm_stamp='.step-npm-install'
 
-# --- 3. npm install (about 7 minutes and 3 GB on a 2-core machine with an empty npm cache) -----
+# --- 3. npm install (3 GB; 5 to 15 minutes on a 2-core machine with an empty npm cache) ------
 # The stamp records which package.json a *finished* npm install matched. Without one,
 # node_modules may hold half-extracted packages that npm would not notice, so start over; with a
 # stamp for another package.json the tree is consistent and npm can update it in place.
@@ -159,7 +159,7 @@ if [[ ! -f "$npm_stamp" ]]; then
 fi
 if [[ ! -f "$npm_stamp" || "$(cat "$npm_stamp")" != "$package_json" ]]; then
 	printf '%s\n' "$package_json" > package.json
-	log "npm install n8n@$N8N_VERSION $node_pkg@$NODE_VERSION into $staging (about 7 minutes and 3 GB on 2 cores)"
+	log "npm install n8n@$N8N_VERSION $node_pkg@$NODE_VERSION into $staging (3 GB; 5 to 15 minutes on 2 cores)"
 	# --ignore-scripts: a Kafka addon downloads a binary in its install script (fails offline);
 	# the only native module n8n needs at runtime, sqlite3, is built below.
 	step_started=$SECONDS
@@ -170,13 +170,13 @@ fi
 
 node_dir="$staging/node_modules/$node_pkg"
 
-# --- 4. sqlite3's native binding (about 3.5 minutes on 2 cores) -------------------------------
+# --- 4. sqlite3's native binding (1 to 4 minutes on 2 cores) -----------------------------------
 # sqlite3 is N-API; build it from source against Node 24's headers (shipped in the platform package),
 # so nothing is downloaded from GitHub or nodejs.org. Node 24 first on PATH makes npm and node-gyp
 # run on it. Every setting the build depends on is given on the command line, which beats any
 # npmrc (a user's `ignore-scripts` or `nodedir` included).
 if ! quick_check "$staging" >/dev/null; then
-	log 'building sqlite3 for Node 24 (about 3.5 minutes on 2 cores)'
+	log 'building sqlite3 for Node 24 (1 to 4 minutes on 2 cores)'
 	step_started=$SECONDS
 	PATH="$node_dir/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --build-from-source=true \
 		--nodedir="$node_dir" --loglevel=error >&2
