@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { FaultInjector, startSandboxServer, type FaultOptions } from '../common';
+import { FaultInjector, startSandboxServer, type ApiRequest, type ApiResponse, type FaultOptions } from '../common';
+import { accessTokenFrom } from './oauth';
 import { bitrix24ControlApi } from './control';
 import { seedCrm, type CrmSeedOptions, type CrmSeedSummary } from './crmSeed';
 import { defaultFaultBody } from './errors';
@@ -127,6 +128,29 @@ function portalConfig(options: Bitrix24SandboxOptions): PortalConfig {
 	};
 }
 
+/**
+ * A careless portal's error: `error_description` repeats the URL called (with a webhook's
+ * secret), the token the request carried (header or `auth` parameter) and the app's secrets.
+ */
+function echoCredentials(portal: Portal, request: ApiRequest, response: ApiResponse): ApiResponse {
+	let params: Record<string, unknown> = {};
+	try {
+		params = JSON.parse(request.rawBody.toString('utf8') || '{}') as Record<string, unknown>;
+	} catch {
+		// A form or empty body: the query and header still say enough.
+	}
+	const token = accessTokenFrom(request.headers, { ...request.query, ...params }) ?? '';
+	const echoed = [
+		`${portal.url}${request.path}`,
+		`token ${token}`,
+		`client_secret ${portal.oauth.clientSecret}`,
+		`application_token ${portal.oauth.applicationToken}`,
+	].join(', ');
+	const original = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+	const description = typeof original.error_description === 'string' ? original.error_description : '';
+	return { ...response, json: { ...original, error: original.error ?? 'ERROR', error_description: `${description} (${echoed})` }, bytes: undefined };
+}
+
 export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {}): Promise<Bitrix24Sandbox> {
 	const portal = new Portal(portalConfig(options));
 	portal.methods = allMethods;
@@ -174,6 +198,7 @@ export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
 		faults,
 		api: createApiHandler(portal, requests),
 		control: bitrix24ControlApi({ portal, requests, faults, simulate, info, summary, reset, seed, setLimits }),
+		echoCredentials: (request, response) => echoCredentials(portal, request, response),
 	});
 	portal.url = server.url;
 	if (options.seed) seed(options.seed === true ? {} : options.seed);
