@@ -129,23 +129,28 @@ function portalConfig(options: Bitrix24SandboxOptions): PortalConfig {
 }
 
 /**
- * A careless portal's error: `error_description` repeats the URL called (with a webhook's
- * secret), the token the request carried (header or `auth` parameter) and the app's secrets.
+ * A careless portal's error: `error_description` repeats what the request carried — the URL
+ * called (with a webhook's secret), the access token (header or `auth` parameter), at the token
+ * endpoint the client secret and refresh token — and the application token the portal keeps.
  */
 function echoCredentials(portal: Portal, request: ApiRequest, response: ApiResponse): ApiResponse {
 	let params: Record<string, unknown> = {};
 	try {
 		params = JSON.parse(request.rawBody.toString('utf8') || '{}') as Record<string, unknown>;
 	} catch {
-		// A form or empty body: the query and header still say enough.
+		params = Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8')));
 	}
-	const token = accessTokenFrom(request.headers, { ...request.query, ...params }) ?? '';
+	const all = { ...request.query, ...params };
+	const carried = (name: string) => (typeof all[name] === 'string' ? `${name} ${all[name] as string}` : '');
 	const echoed = [
 		`${portal.url}${request.path}`,
-		`token ${token}`,
-		`client_secret ${portal.oauth.clientSecret}`,
+		`token ${accessTokenFrom(request.headers, all) ?? ''}`,
+		carried('client_secret'),
+		carried('refresh_token'),
 		`application_token ${portal.oauth.applicationToken}`,
-	].join(', ');
+	]
+		.filter(Boolean)
+		.join(', ');
 	const original = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
 	const description = typeof original.error_description === 'string' ? original.error_description : '';
 	return { ...response, json: { ...original, error: original.error ?? 'ERROR', error_description: `${description} (${echoed})` }, bytes: undefined };

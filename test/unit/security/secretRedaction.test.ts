@@ -59,8 +59,9 @@ describe('the sandboxes echo credentials when asked to (so the checks below can 
 		const response = await fetch(`${bitrix24.webhookUrl}no.such.method`, { method: 'POST' });
 		const text = JSON.stringify(await response.json());
 		expect(text).toContain(new URL(bitrix24.webhookUrl).pathname);
-		expect(text).toContain(bitrix24.oauth.clientSecret);
 		expect(text).toContain(bitrix24.oauth.applicationToken);
+		const refresh = await fetch(`${bitrix24.url}/oauth/token/?grant_type=refresh_token&client_id=${bitrix24.oauth.clientId}&client_secret=${bitrix24.oauth.clientSecret}&refresh_token=stale`);
+		expect(JSON.stringify(await refresh.json())).toContain(bitrix24.oauth.clientSecret);
 	});
 });
 
