@@ -10,7 +10,6 @@ import {
 import { bitrix24Call } from '../Bitrix24/transport';
 import { checkAccessToken } from '../Bitrix24/transport/accessTokenCheck';
 import { resolveConnection } from '../Bitrix24/transport/connection';
-import { planOf } from '../Bitrix24/transport/limits';
 import { installPortal, parseInstallCallback } from './appInstall';
 import { answerWithoutExecution, expectedCaller, refusalReason } from './callerCheck';
 import { isDynamicItemEvent, parseCrmEventCall, sameEvent, type CrmEventCall } from './crmEvents';
@@ -136,7 +135,7 @@ async function placementUserRefusal(context: IWebhookFunctions, authId: string, 
 	const check = await checkAccessToken(context, {
 		restBase: connection.restBase,
 		host: connection.host,
-		plan: planOf(connection.plan),
+		plan: connection.plan,
 		token: authId,
 		expiresInSeconds: Number(expiresIn),
 	});
