@@ -35,6 +35,15 @@ export class Bitrix24WebhookApi implements ICredentialType {
 			description:
 				'The URL of an incoming webhook (Bitrix24: Developer resources → Other → Incoming webhook). A URL copied with a method at the end (e.g. …/profile.json) works too. Treat it like a password: it contains the secret.',
 		},
+		{
+			displayName: 'Application Token (Outgoing Webhook)',
+			name: 'applicationToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Bitrix24 Trigger: the application token Bitrix24 shows for your outgoing webhook (Developer resources → Other → Outgoing webhook), or of the app whose button calls the trigger. The trigger refuses every call that does not carry it.',
+		},
 		...bitrix24LimitProperties,
 	];
 

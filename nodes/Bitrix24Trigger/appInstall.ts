@@ -1,5 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { parsePortalUrl, type PortalEndpoint } from '../Bitrix24/transport/urls';
 import { formText, objectAt } from './formBody';
 
 /**
@@ -9,10 +10,13 @@ import { formText, objectAt } from './formBody';
  *
  * What must be kept is the application token (it authenticates every later event and placement
  * call, §1.3), the portal and its member id. The access and refresh tokens are left out of the
- * output: the OAuth2 credential gets its own through n8n's OAuth flow.
+ * output: the OAuth2 credential gets its own through n8n's OAuth flow. The application token is
+ * the one secret this output carries on purpose; the instructions say to delete the execution.
  */
 export interface InstallCallback {
 	event: string;
+	/** The app's client id, as the portal named it when it confirmed the callback's access token. */
+	clientId?: string;
 	applicationToken: string;
 	memberId: string;
 	domain: string;
@@ -23,6 +27,18 @@ export interface InstallCallback {
 	status: string;
 	application: IDataObject;
 	instructions: string;
+}
+
+/**
+ * The portal the callback must come from ("Portal Address"), or undefined when none is set. The
+ * callback is only believed once this portal confirms the access token the callback carries.
+ */
+export function installPortal(context: IWebhookFunctions | IHookFunctions): PortalEndpoint | undefined {
+	try {
+		return parsePortalUrl(context.getNodeParameter('expectedPortal', ''));
+	} catch {
+		return undefined;
+	}
 }
 
 export function installInstructions(portalUrl: string): string {

@@ -14,6 +14,8 @@ export interface ExpectedCaller {
 	applicationToken: string;
 	/** The portal's `member_id`, when the OAuth2 token response (kept by n8n as oauthTokenData) told us (§1.2). */
 	memberId?: string;
+	/** The local application's client id (OAuth2): a placement's user token must belong to it. */
+	clientId?: string;
 }
 
 export interface PresentedCaller {
@@ -46,22 +48,34 @@ export function refusalReason(expected: ExpectedCaller, presented: PresentedCall
 }
 
 /**
- * The token to expect: the OAuth2 credential's `applicationToken` (from the app's install
- * callback), or, with an incoming-webhook credential, the node's own field (the outgoing
- * webhook's token, which Bitrix24 shows in its form).
+ * The token to expect: the credential's `applicationToken`. With OAuth2 that is the app's token
+ * from the install callback; with an incoming-webhook credential it is the outgoing webhook's
+ * token (Bitrix24 shows it in the outgoing webhook's form). Both live in the credential, so the
+ * token is encrypted at rest and never part of the workflow JSON.
  */
 export async function expectedCaller(context: IWebhookFunctions | IHookFunctions): Promise<ExpectedCaller> {
 	const authentication = authenticationOf(context);
-	if (authentication === 'webhook') {
-		return { applicationToken: nonEmptyString(context.getNodeParameter('applicationToken', '')) ?? '' };
-	}
-	const credentials = await context.getCredentials(CREDENTIAL_TYPES.oAuth2);
+	const credentials = await context.getCredentials(CREDENTIAL_TYPES[authentication]);
+	if (authentication === 'webhook') return { applicationToken: nonEmptyString(credentials.applicationToken) ?? '' };
 	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
 	return {
 		applicationToken: nonEmptyString(credentials.applicationToken) ?? '',
 		memberId: nonEmptyString(tokenData.member_id),
+		clientId: nonEmptyString(credentials.clientId),
 	};
 }
+
+/**
+ * Versions before the token moved into the credential kept it in the node parameter
+ * `applicationToken`, so such a workflow still carries it in its JSON. It is never used, and a
+ * trigger that still holds it refuses to publish until it is moved and the field cleared.
+ */
+export function legacyTokenParameter(context: IWebhookFunctions | IHookFunctions): boolean {
+	return nonEmptyString(context.getNode().parameters.applicationToken) !== undefined;
+}
+
+export const LEGACY_TOKEN_ADVICE =
+	'The application token now lives in the credential, where n8n keeps it encrypted, instead of in the workflow. Open the "Bitrix24 Webhook API" credential of this trigger, paste the token into "Application Token (Outgoing Webhook)" and save it; then empty the trigger\'s "Application Token (Moved to Credential)" field and save the workflow.';
 
 /** Answers the request itself (no execution starts) with the given status and body. */
 export function answerWithoutExecution(

@@ -47,7 +47,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'An incoming-webhook credential cannot subscribe to events. In Bitrix24 open Developer resources → Other → Outgoing webhook, paste this node\'s Production URL (see "Webhook URLs" above) as the handler, tick the same events, and copy the application token Bitrix24 shows there into the field below.',
+			'An incoming-webhook credential cannot subscribe to events. In Bitrix24 open Developer resources → Other → Outgoing webhook, paste this node\'s Production URL (see "Webhook URLs" above) as the handler, tick the same events, and copy the application token Bitrix24 shows there into the credential\'s "Application Token (Outgoing Webhook)".',
 		name: 'outgoingWebhookNotice',
 		type: 'notice',
 		default: '',
@@ -62,14 +62,13 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: { show: { ...inModes('events'), authentication: ['oAuth2'] } },
 	},
 	{
-		displayName: 'Application Token',
+		displayName: 'Application Token (Moved to Credential)',
 		name: 'applicationToken',
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
-		required: true,
 		description:
-			'The token Bitrix24 shows for the outgoing webhook (or the application token of the app that registered the placement). Every call must carry it; calls without it are refused.',
+			'Leave empty. The token now belongs in the "Bitrix24 Webhook API" credential ("Application Token (Outgoing Webhook)"), where n8n keeps it encrypted; a trigger with a token here will not publish.',
 		displayOptions: { show: { ...inModes('events', 'placement'), authentication: ['webhook'] } },
 	},
 	{
@@ -173,8 +172,10 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'expectedPortal',
 		type: 'string',
 		default: '',
-		placeholder: 'your-portal.bitrix24.de',
-		description: 'Optional. When set, installation callbacks from any other portal are refused.',
+		required: true,
+		placeholder: 'https://your-portal.bitrix24.de',
+		description:
+			'Your Bitrix24 portal. A callback is accepted only when this portal confirms the access token it carries (app.info); nothing from any other call reaches the workflow.',
 		displayOptions: { show: inModes('appInstall') },
 	},
 ];

@@ -2,7 +2,8 @@ import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-w
 
 import { bitrix24Call } from '../Bitrix24/transport';
 import { authenticationOf } from '../Bitrix24/transport/connection';
-import { expectedCaller } from './callerCheck';
+import { installPortal } from './appInstall';
+import { expectedCaller, LEGACY_TOKEN_ADVICE, legacyTokenParameter } from './callerCheck';
 import { sameEvent } from './crmEvents';
 import type { TriggerMode } from './description';
 
@@ -47,15 +48,25 @@ async function boundHandlers(context: IHookFunctions): Promise<BoundHandler[]> {
 	}));
 }
 
-/** Refuses to publish a trigger that could never accept a call (no token to compare with). */
+/** Refuses to publish a trigger that could never accept a call (no token or portal to check against). */
 async function assertCallsCanBeVerified(context: IHookFunctions): Promise<void> {
 	const mode = context.getNodeParameter('mode') as TriggerMode;
-	if (mode === 'appInstall') return;
+	if (mode === 'appInstall') {
+		if (installPortal(context)) return;
+		throw new NodeOperationError(context.getNode(), 'No portal address to check installation callbacks against', {
+			description: 'Enter your Bitrix24 portal in "Portal Address" (e.g. your-portal.bitrix24.de).',
+		});
+	}
+	if (authenticationOf(context) === 'webhook' && legacyTokenParameter(context)) {
+		throw new NodeOperationError(context.getNode(), 'The application token must move into the credential', {
+			description: LEGACY_TOKEN_ADVICE,
+		});
+	}
 	if ((await expectedCaller(context)).applicationToken !== '') return;
 	throw new NodeOperationError(context.getNode(), 'No application token to check Bitrix24 calls against', {
 		description:
 			authenticationOf(context) === 'webhook'
-				? 'Copy the application token Bitrix24 shows for the outgoing webhook into "Application Token".'
+				? 'Copy the application token Bitrix24 shows for the outgoing webhook into the "Bitrix24 Webhook API" credential\'s "Application Token (Outgoing Webhook)".'
 				: 'Enter the application token from the app installation in the "Bitrix24 OAuth2 API" credential (use this trigger\'s "App Installation" mode to receive it).',
 	});
 }

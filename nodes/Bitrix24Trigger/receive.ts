@@ -8,20 +8,36 @@ import {
 } from 'n8n-workflow';
 
 import { bitrix24Call } from '../Bitrix24/transport';
-import { parseInstallCallback } from './appInstall';
+import { checkAccessToken } from '../Bitrix24/transport/accessTokenCheck';
+import { resolveConnection } from '../Bitrix24/transport/connection';
+import { installPortal, parseInstallCallback } from './appInstall';
 import { answerWithoutExecution, expectedCaller, refusalReason } from './callerCheck';
 import { isDynamicItemEvent, parseCrmEventCall, sameEvent, type CrmEventCall } from './crmEvents';
 import type { PlacementResponse } from './description';
-import { formText, objectAt, readFormBody } from './formBody';
+import {
+	formText,
+	isBodyRefusal,
+	nestCallerBody,
+	objectAt,
+	presentedValue,
+	readCallerBody,
+	type BodyRefusal,
+} from './formBody';
 import { parsePlacementCall } from './placement';
 import { REDIRECT_PAGE_CONTENT_SECURITY_POLICY, renderRedirectPage } from './redirectPage';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 
+const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Payload Too Large' };
+
 function refuseJson(context: IWebhookFunctions, statusCode: number, message: string): IWebhookResponseData {
-	const error = statusCode === 401 ? 'Unauthorized' : 'Bad Request';
+	const error = STATUS_NAMES[statusCode] ?? 'Bad Request';
 	return answerWithoutExecution(context, statusCode, JSON_TYPE, JSON.stringify({ error, message }));
+}
+
+function refuseBody(context: IWebhookFunctions, refusal: BodyRefusal): IWebhookResponseData {
+	return refuseJson(context, refusal.status, refusal.reason);
 }
 
 /** Answered with 200 so Bitrix24 does not slow its deliveries down (§10), but nothing runs. */
@@ -54,14 +70,21 @@ async function fetchRecord(context: IWebhookFunctions, call: CrmEventCall): Prom
 	}
 }
 
+/**
+ * Every mode follows the same order, so a stranger costs no more than reading a bounded body:
+ * size and key count of the raw bytes, then the token from its raw value, and only after that
+ * the nested body (with its depth limit) and any work for the workflow.
+ */
 export async function receiveCrmEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const body = await readFormBody(this);
-	const auth = objectAt(body.auth);
+	const raw = await readCallerBody(this);
+	if (isBodyRefusal(raw)) return refuseBody(this, raw);
 	const refusal = refusalReason(await expectedCaller(this), {
-		applicationToken: formText(auth.application_token),
-		memberId: formText(auth.member_id),
+		applicationToken: presentedValue(raw, 'auth[application_token]'),
+		memberId: presentedValue(raw, 'auth[member_id]'),
 	});
 	if (refusal) return refuseJson(this, 401, refusal);
+	const body = nestCallerBody(raw);
+	if (isBodyRefusal(body)) return refuseBody(this, body);
 
 	const call = parseCrmEventCall(body);
 	const selected = this.getNodeParameter('events', []) as string[];
@@ -92,22 +115,51 @@ function placementPage(context: IWebhookFunctions, language: string): string {
 	}
 }
 
-export async function receivePlacementCall(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const body = await readFormBody(this);
-	const query = objectAt(this.getQueryData());
-	const refusal = refusalReason(await expectedCaller(this), {
-		applicationToken: formText(body.APPLICATION_TOKEN),
-		memberId: formText(body.member_id) || formText(query.member_id),
+function refusePlacement(context: IWebhookFunctions, statusCode: number, reason: string): IWebhookResponseData {
+	const page = renderRedirectPage({
+		title: `Zugriff verweigert (${statusCode})`,
+		message: `Dieser Aufruf konnte nicht als Aufruf Ihres Bitrix24-Portals bestätigt werden. / This call could not be verified as coming from your Bitrix24 portal. (${reason})`,
 	});
-	if (refusal) {
-		const page = renderRedirectPage({
-			title: 'Zugriff verweigert (401)',
-			message: `Dieser Aufruf konnte nicht als Aufruf Ihres Bitrix24-Portals bestätigt werden. / This call could not be verified as coming from your Bitrix24 portal. (${refusal})`,
-		});
-		return answerWithoutExecution(this, 401, HTML_TYPE, page, {
-			'Content-Security-Policy': REDIRECT_PAGE_CONTENT_SECURITY_POLICY,
-		});
-	}
+	return answerWithoutExecution(context, statusCode, HTML_TYPE, page, {
+		'Content-Security-Policy': REDIRECT_PAGE_CONTENT_SECURITY_POLICY,
+	});
+}
+
+/**
+ * The application token is readable by every user who opens the button's frame, so it is not
+ * enough: the user's own access token (`AUTH_ID`, §9) must be live on the configured portal and,
+ * with OAuth2, belong to our application. Proven tokens are cached for a few minutes.
+ */
+async function placementUserRefusal(context: IWebhookFunctions, authId: string, expiresIn: string, clientId?: string): Promise<string | undefined> {
+	const connection = await resolveConnection(context);
+	const check = await checkAccessToken(context, {
+		restBase: connection.restBase,
+		host: connection.host,
+		plan: connection.plan,
+		token: authId,
+		expiresInSeconds: Number(expiresIn),
+	});
+	if (!check.valid) return check.reason;
+	if (clientId !== undefined && check.clientId !== clientId) return "The user's access token belongs to another application";
+	return undefined;
+}
+
+export async function receivePlacementCall(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const raw = await readCallerBody(this);
+	if (isBodyRefusal(raw)) return refusePlacement(this, raw.status, raw.reason);
+	const query = objectAt(this.getQueryData());
+	const expected = await expectedCaller(this);
+	const refusal = refusalReason(expected, {
+		applicationToken: presentedValue(raw, 'APPLICATION_TOKEN'),
+		memberId: presentedValue(raw, 'member_id') || formText(query.member_id),
+	});
+	if (refusal) return refusePlacement(this, 401, refusal);
+	// The body's shape is judged before the portal is asked about the user.
+	const body = nestCallerBody(raw);
+	if (isBodyRefusal(body)) return refusePlacement(this, body.status, body.reason);
+	const userRefusal = await placementUserRefusal(this, formText(body.AUTH_ID), formText(body.AUTH_EXPIRES), expected.clientId);
+	if (userRefusal) return refusePlacement(this, 401, userRefusal);
+
 	const call = parsePlacementCall(body, query);
 	const workflowData = [[{ json: { ...call } as IDataObject }]];
 	if ((this.getNodeParameter('placementResponse', 'redirectPage') as PlacementResponse) !== 'redirectPage') {
@@ -119,18 +171,30 @@ export async function receivePlacementCall(this: IWebhookFunctions): Promise<IWe
 	return { noWebhookResponse: true, workflowData };
 }
 
+/**
+ * The install callback brings the token everything else is checked against, so it is proven
+ * differently: its host must be the configured portal, and that portal must confirm the access
+ * token it carries. Nothing of an unproven callback is output.
+ */
 export async function receiveInstallCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const parsed = parseInstallCallback(await readFormBody(this));
+	const raw = await readCallerBody(this);
+	if (isBodyRefusal(raw)) return refuseBody(this, raw);
+	const portal = installPortal(this);
+	if (!portal) return refuseJson(this, 401, 'No portal address is configured for this trigger');
+	const domain = presentedValue(raw, 'auth[domain]').trim().toLowerCase();
+	if (domain !== portal.host) {
+		return refuseJson(this, 401, 'The installation callback comes from a different Bitrix24 portal');
+	}
+	const accessToken = presentedValue(raw, 'auth[access_token]');
+	if (accessToken === '') return refuseJson(this, 401, 'The installation callback carries no access token');
+	const body = nestCallerBody(raw);
+	if (isBodyRefusal(body)) return refuseBody(this, body);
+	const check = await checkAccessToken(this, { restBase: portal.restBase, host: portal.host, plan: 'standard', token: accessToken });
+	if (!check.valid) return refuseJson(this, 401, check.reason);
+
+	const parsed = parseInstallCallback(body);
 	if ('missing' in parsed) {
 		return refuseJson(this, 400, `Not a Bitrix24 installation callback: missing ${parsed.missing.join(', ')}`);
 	}
-	const expectedPortal = (this.getNodeParameter('expectedPortal', '') as string)
-		.trim()
-		.toLowerCase()
-		.replace(/^https?:\/\//, '')
-		.replace(/\/.*$/, '');
-	if (expectedPortal && parsed.domain !== expectedPortal) {
-		return refuseJson(this, 401, 'The installation callback comes from a different Bitrix24 portal');
-	}
-	return { workflowData: [[{ json: { ...parsed } as IDataObject }]] };
+	return { workflowData: [[{ json: { ...parsed, clientId: check.clientId } as IDataObject }]] };
 }

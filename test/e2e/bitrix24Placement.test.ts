@@ -2,12 +2,15 @@
  * A click on the "LexOffice: Rechnung erstellen" button, end to end in a real n8n 2.41.1: the
  * Bitrix24 sandbox posts the documented placement payload to the published Bitrix24 Trigger, which
  * answers with the redirect page and starts an execution naming the clicked record; a call with a
- * forged application token gets a readable 401 page and starts nothing.
+ * forged application token or a forged user token gets a readable 401 page and starts nothing, and
+ * hostile 1 MB bodies start nothing and leave n8n responsive (issue #11 items 1 and 4).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import axios from 'axios';
 
+import { parseProcStat } from '../../scripts/lib/processTree';
 import { declaredTypes, nodeOutputJson, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 
@@ -39,7 +42,10 @@ describe('Bitrix24 Trigger placement handler in a real n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl });
+		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24.webhookUrl,
+			applicationToken: bitrix24.oauth.applicationToken,
+		});
 		const imported = await n8n.importWorkflow({
 			name: 'e2e: Bitrix24 placement',
 			nodes: [
@@ -53,7 +59,6 @@ describe('Bitrix24 Trigger placement handler in a real n8n', () => {
 					parameters: {
 						mode: 'placement',
 						authentication: 'webhook',
-						applicationToken: bitrix24.oauth.applicationToken,
 						placementResponse: 'redirectPage',
 						redirectUrl: REDIRECT_URL,
 					},
@@ -133,4 +138,60 @@ describe('Bitrix24 Trigger placement handler in a real n8n', () => {
 		await new Promise((resolve) => setTimeout(resolve, 2_000));
 		expect(await api().executionIds(workflowId)).toEqual(before);
 	});
+
+	it('refuses the right application token with a forged user token (AUTH_ID): 401 page, no execution', async () => {
+		const before = await api().executionIds(workflowId);
+		const response = await sandbox().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 1044 }, { forgedAuthId: 'ffffffffffffffffffffffffffffffff' });
+
+		expect(response.status).toBe(401);
+		expect(response.body).toMatch(/<html/i);
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(await api().executionIds(workflowId)).toEqual(before);
+	});
+
+	/** n8n's own CPU time (utime + stime of its main process), from /proc: never wall time. */
+	const n8nCpuMs = (): number => {
+		const stat = parseProcStat(readFileSync(`/proc/${String(api().pid)}/stat`, 'utf8'));
+		return (stat.cpuTicks * 1000) / 100;
+	};
+
+	const MEGABYTE = 1024 * 1024;
+	const hostileBodies: Array<[string, string | undefined, string]> = [
+		['JSON `a[]` array', 'application/json', `{"a[]":[${'0,'.repeat(MEGABYTE / 2 - 8)}0]}`],
+		['JSON nested deep', 'application/json', `${'{"a":'.repeat(MEGABYTE / 6)}1${'}'.repeat(MEGABYTE / 6)}`],
+		['urlencoded `a[]` pairs', 'application/x-www-form-urlencoded', 'a[]=0&'.repeat(MEGABYTE / 6)],
+		['urlencoded deep key', 'application/x-www-form-urlencoded', `a${'[b]'.repeat(MEGABYTE / 3)}=1`],
+		['text/plain', 'text/plain', 'a%5B%5D=0&'.repeat(MEGABYTE / 10)],
+		['no Content-Type', undefined, 'a[]=0&'.repeat(MEGABYTE / 6)],
+	];
+
+	it('refuses 1 MB hostile bodies of every shape without starting an execution, and stays responsive', async () => {
+		const before = await api().executionIds(workflowId);
+		const cpuBefore = n8nCpuMs();
+		const statuses: Record<string, number> = {};
+		for (const [shape, contentType, body] of hostileBodies) {
+			const response = await axios.post(api().webhookUrl(`${webhookId}/webhook`), body, {
+				headers: contentType ? { 'Content-Type': contentType } : { 'Content-Type': '' },
+				transformRequest: [(data: unknown) => data],
+				validateStatus: () => true,
+				proxy: false,
+				maxBodyLength: 4 * MEGABYTE,
+			});
+			statuses[shape] = response.status;
+		}
+		const cpuUsed = n8nCpuMs() - cpuBefore;
+
+		// 413 from the trigger; n8n may refuse a body it cannot parse itself (422) before the trigger runs.
+		for (const status of Object.values(statuses)) expect([413, 422]).toContain(status);
+		// The old parser needed minutes of CPU for one such body; n8n's own reading and parsing of six
+		// megabytes stays far below a second each.
+		expect(cpuUsed).toBeLessThan(hostileBodies.length * 1000);
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(await api().executionIds(workflowId)).toEqual(before);
+
+		// Still responsive: a real click right after is answered and runs.
+		const click = await sandbox().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 1045 });
+		expect(click.status).toBe(200);
+		await api().waitForExecution(workflowId, (candidate) => nodeOutputJson(candidate, 'Button clicked').some((item) => item.id === 1045));
+	}, 180_000);
 });

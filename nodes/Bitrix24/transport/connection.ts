@@ -34,6 +34,8 @@ export interface Bitrix24Connection {
 	 * the secret base in front, so the secret never passes through node code.
 	 */
 	methodUrl(method: string): string;
+	/** `https://portal/rest/` without any secret: where a caller's own access token is checked. */
+	restBase: string;
 	/** Strings that must never appear in an error (webhook secret, tokens, client secret). */
 	secrets: string[];
 }
@@ -77,7 +79,10 @@ export async function resolveConnection(
 				host: webhook.host,
 				identity: `webhook:${webhook.host}:${shortHash(webhook.base)}`,
 				methodUrl: (method) => method,
-				secrets: [webhook.base, webhook.secret],
+				restBase: webhook.base.slice(0, webhook.base.length - `${webhook.userId}/${webhook.secret}/`.length),
+				secrets: [webhook.base, webhook.secret, credentials.applicationToken].filter(
+					(value): value is string => typeof value === 'string' && value !== '',
+				),
 			};
 		}
 		const portal = parsePortalUrl(credentials.portalUrl);
@@ -86,6 +91,7 @@ export async function resolveConnection(
 			host: portal.host,
 			identity: `app:${portal.host}:${shortHash(String(credentials.clientId ?? ''))}`,
 			methodUrl: (method) => `${portal.restBase}${method}`,
+			restBase: portal.restBase,
 			secrets: oauthSecrets(credentials),
 		};
 	} catch (error) {

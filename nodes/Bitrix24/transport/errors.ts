@@ -1,5 +1,9 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { redact } from '../../shared/redact';
+
+export { redact };
+
 /** What came back from one HTTP attempt, before we decide what it means. */
 export interface RawResponse {
 	statusCode: number;
@@ -68,14 +72,6 @@ export function classifyResponse(response: RawResponse): Failure | undefined {
 	// OVERLOAD_LIMIT is a manual block by Bitrix24 support (§2): waiting will not lift it.
 	if (statusCode >= 500 && described.error !== 'OVERLOAD_LIMIT') return { kind: 'server', statusCode, error: described };
 	return { kind: 'rejected', statusCode, error: described };
-}
-
-/** Replaces every secret (webhook secret, tokens) in a text; longest first so overlaps vanish whole. */
-export function redact(text: string, secrets: readonly string[]): string {
-	return [...secrets]
-		.filter((secret) => secret.length >= 4)
-		.sort((a, b) => b.length - a.length)
-		.reduce((current, secret) => current.split(secret).join('***'), text);
 }
 
 const FRIENDLY_DESCRIPTIONS: Record<string, string> = {

@@ -2,6 +2,8 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { redact } from '../../shared/redact';
+
 /** The three error body shapes of lexoffice-api.md §7.2. */
 
 /** 2. Legacy, used by contacts, files and vouchers. */
@@ -97,14 +99,21 @@ const ADVICE: Record<number, string> = {
 	429: RATE_LIMIT_ADVICE,
 };
 
-/** A NodeApiError carrying LexOffice's message and the HTTP code; never the request (and so never the key). */
+/**
+ * A NodeApiError carrying LexOffice's message and the HTTP code; never the request. LexOffice's
+ * own words can repeat the key (the 403 for a malformed header says `Bearer <key>`, §1.2), so
+ * they pass through `redact` with the credential's secrets first.
+ */
 export function lexofficeApiError(
 	node: INode,
 	status: number,
 	body: unknown,
+	secrets: readonly unknown[],
 	extraAdvice?: string,
 ): NodeApiError {
-	const { message, description } = describeErrorBody(status, body);
+	const described = describeErrorBody(status, body);
+	const message = redact(described.message, secrets);
+	const description = described.description === undefined ? undefined : redact(described.description, secrets);
 	const text = [description, extraAdvice ?? ADVICE[status]].filter(Boolean).join('\n\n');
 	return new NodeApiError(node, { httpCode: String(status), message } as JsonObject, {
 		message,

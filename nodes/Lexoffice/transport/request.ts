@@ -118,6 +118,7 @@ export async function lexofficeDownload(
 async function send(this: LexofficeContext, options: LexofficeRequestOptions): Promise<IN8nHttpFullResponse> {
 	const node = this.getNode();
 	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
+	const secrets = [credentials.apiKey];
 	const { capacity, refillPerSecond } = rateLimit;
 	const bucket = sharedBucket(bucketKey(credentials.apiKey), capacity, refillPerSecond);
 	const method = options.method ?? 'GET';
@@ -157,7 +158,7 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 				await sleep(backoffDelay(rateLimitedRetries++, RETRY_POLICY.rateLimitBackoff));
 				continue;
 			}
-			throw lexofficeApiError(node, status, response.body, RATE_LIMIT_ADVICE);
+			throw lexofficeApiError(node, status, response.body, secrets, RATE_LIMIT_ADVICE);
 		}
 
 		if (status >= 500) {
@@ -166,9 +167,9 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 				continue;
 			}
 			// 504: the gateway gave up after 30 s, the backend may still have done the work (§2, §7.1).
-			if (!idempotent && status === 504) throw lexofficeApiError(node, status, response.body, MAY_HAVE_BEEN_PROCESSED);
+			if (!idempotent && status === 504) throw lexofficeApiError(node, status, response.body, secrets, MAY_HAVE_BEEN_PROCESSED);
 		}
-		throw lexofficeApiError(node, status, response.body);
+		throw lexofficeApiError(node, status, response.body, secrets);
 	}
 }
 

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { FaultInjector, startSandboxServer, type FaultOptions } from '../common';
+import { FaultInjector, startSandboxServer, type ApiRequest, type ApiResponse, type FaultOptions } from '../common';
+import { accessTokenFrom } from './oauth';
 import { bitrix24ControlApi } from './control';
 import { seedCrm, type CrmSeedOptions, type CrmSeedSummary } from './crmSeed';
 import { defaultFaultBody } from './errors';
@@ -127,6 +128,34 @@ function portalConfig(options: Bitrix24SandboxOptions): PortalConfig {
 	};
 }
 
+/**
+ * A careless portal's error: `error_description` repeats what the request carried — the URL
+ * called (with a webhook's secret), the access token (header or `auth` parameter), at the token
+ * endpoint the client secret and refresh token — and the application token the portal keeps.
+ */
+function echoCredentials(portal: Portal, request: ApiRequest, response: ApiResponse): ApiResponse {
+	let params: Record<string, unknown> = {};
+	try {
+		params = JSON.parse(request.rawBody.toString('utf8') || '{}') as Record<string, unknown>;
+	} catch {
+		params = Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8')));
+	}
+	const all = { ...request.query, ...params };
+	const carried = (name: string) => (typeof all[name] === 'string' ? `${name} ${all[name] as string}` : '');
+	const echoed = [
+		`${portal.url}${request.path}`,
+		`token ${accessTokenFrom(request.headers, all) ?? ''}`,
+		carried('client_secret'),
+		carried('refresh_token'),
+		`application_token ${portal.oauth.applicationToken}`,
+	]
+		.filter(Boolean)
+		.join(', ');
+	const original = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+	const description = typeof original.error_description === 'string' ? original.error_description : '';
+	return { ...response, json: { ...original, error: original.error ?? 'ERROR', error_description: `${description} (${echoed})` }, bytes: undefined };
+}
+
 export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {}): Promise<Bitrix24Sandbox> {
 	const portal = new Portal(portalConfig(options));
 	portal.methods = allMethods;
@@ -174,6 +203,7 @@ export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
 		faults,
 		api: createApiHandler(portal, requests),
 		control: bitrix24ControlApi({ portal, requests, faults, simulate, info, summary, reset, seed, setLimits }),
+		echoCredentials: (request, response) => echoCredentials(portal, request, response),
 	});
 	portal.url = server.url;
 	if (options.seed) seed(options.seed === true ? {} : options.seed);

@@ -59,6 +59,8 @@ export class OAuthApp {
 	private readonly accessTokens = new Map<string, Grant>();
 	private readonly refreshTokens = new Map<string, Grant>();
 	private readonly codes = new Map<string, Grant>();
+	/** Every access and refresh token ever handed out, for tests that look for leaks. */
+	readonly issuedTokens: string[] = [];
 
 	constructor(
 		options: OAuthAppOptions,
@@ -82,6 +84,7 @@ export class OAuthApp {
 		const now = this.now();
 		this.accessTokens.set(accessToken, { userId, expiresAt: now + this.accessLifetimeMs });
 		this.refreshTokens.set(refreshToken, { userId, expiresAt: now + REFRESH_LIFETIME_MS });
+		this.issuedTokens.push(accessToken, refreshToken);
 		const { url, domain } = this.endpoints();
 		return {
 			access_token: accessToken,

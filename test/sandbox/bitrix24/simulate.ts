@@ -12,6 +12,18 @@ export interface PlacementCallOptions {
 	handler?: string;
 	userId?: number;
 	lang?: string;
+	/**
+	 * A caller who is not this user: sends this instead of the user's real access token (e.g. a
+	 * portal user who read the application token from the frame and forges a click).
+	 */
+	forgedAuthId?: string;
+}
+
+export interface AppInstallOptions {
+	/** A forger's callback: this access token instead of one the portal issued. */
+	forgedAccessToken?: string;
+	/** A forger's callback: this `auth[domain]` instead of the portal's. */
+	domain?: string;
 }
 
 export class Simulator {
@@ -37,7 +49,7 @@ export class Simulator {
 		return await postForm(
 			binding.handler,
 			{
-				AUTH_ID: tokens.access_token,
+				AUTH_ID: options.forgedAuthId ?? tokens.access_token,
 				AUTH_EXPIRES: tokens.expires_in,
 				REFRESH_ID: tokens.refresh_token,
 				SERVER_ENDPOINT: tokens.server_endpoint,
@@ -60,18 +72,18 @@ export class Simulator {
 	}
 
 	/** The install callback: ONAPPINSTALL with a full set of tokens, incl. application_token. */
-	async appInstall(handlerUrl: string): Promise<HandlerResponse> {
+	async appInstall(handlerUrl: string, options: AppInstallOptions = {}): Promise<HandlerResponse> {
 		const tokens = this.portal.oauth.issue();
 		return await postForm(handlerUrl, {
 			event: 'ONAPPINSTALL',
 			data: { VERSION: 1, ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'de' },
 			ts: Math.floor(this.portal.now() / 1000),
 			auth: {
-				access_token: tokens.access_token,
+				access_token: options.forgedAccessToken ?? tokens.access_token,
 				expires: tokens.expires,
 				expires_in: tokens.expires_in,
 				scope: tokens.scope,
-				domain: tokens.domain,
+				domain: options.domain ?? tokens.domain,
 				server_endpoint: tokens.server_endpoint,
 				status: tokens.status,
 				client_endpoint: tokens.client_endpoint,

@@ -30,6 +30,12 @@ export interface FaultOptions {
 	failNext?: FailNextRule[];
 	/** Seed for the random rates (default 1): the same seed fails the same requests. */
 	seed?: number;
+	/**
+	 * A hostile or careless API: every error answer (the API's own and injected ones) repeats the
+	 * credentials the request carried and the account's other secrets, as LexOffice's 403 for a
+	 * malformed Authorization header repeats `Bearer <key>` (lexoffice-api.md §1.2).
+	 */
+	echoCredentials?: boolean;
 }
 
 export type FaultDecision =

@@ -105,6 +105,11 @@ export interface SandboxServerOptions {
 	control: (request: ApiRequest) => Promise<ApiResponse>;
 	log: RequestLog;
 	faults: FaultInjector;
+	/**
+	 * With the fault option `echoCredentials`: rewrites an error answer so it repeats the secrets
+	 * of the request (and of the account), in the API's own error shape.
+	 */
+	echoCredentials?: (request: ApiRequest, response: ApiResponse) => ApiResponse;
 }
 
 /**
@@ -113,6 +118,8 @@ export interface SandboxServerOptions {
  */
 export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningServer> {
 	const { api, control, log, faults } = options;
+	const echo = (request: ApiRequest, response: ApiResponse): ApiResponse =>
+		response.status >= 400 && faults.get().echoCredentials && options.echoCredentials ? options.echoCredentials(request, response) : response;
 	return await startHttpServer(
 		async (req, res) => {
 			const request = await toApiRequest(req);
@@ -133,7 +140,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 			};
 			if (!decision) {
 				log.add(entry);
-				sendApiResponse(res, processed as ApiResponse);
+				sendApiResponse(res, echo(request, processed as ApiResponse));
 				return;
 			}
 			const processedFlag = processed ? { processed: true } : {};
@@ -143,7 +150,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 				return;
 			}
 			log.add({ ...entry, status: decision.status, fault: 'injected', ...processedFlag });
-			sendApiResponse(res, json(decision.status, decision.body));
+			sendApiResponse(res, echo(request, json(decision.status, decision.body)));
 		},
 		{ port: options.port, host: options.host },
 	);

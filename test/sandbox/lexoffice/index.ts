@@ -116,6 +116,14 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 		control: lexofficeControlApi({ state, requests, faults, limiter, simulate, webhooks, publicKeyPem, reset }),
 		log: requests,
 		faults,
+		// §1.2: the gateway's 403 repeats the Authorization header verbatim.
+		echoCredentials: (request, response) => {
+			const header = String(request.headers.authorization ?? `Bearer ${resolved.apiKey}`);
+			const token = header.replace(/^Bearer\s+/i, '');
+			const message = `'${token}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`;
+			const original = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+			return { ...response, json: { ...original, message }, bytes: undefined };
+		},
 	});
 
 	return {

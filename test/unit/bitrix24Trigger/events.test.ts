@@ -13,8 +13,10 @@ let parameters: INodeParameters;
 
 const ALL_CONTACT_EVENTS = ['ONCRMCONTACTADD', 'ONCRMCONTACTUPDATE', 'ONCRMCONTACTDELETE'];
 
+/** The cases name the expected token next to the parameters; it lives in the webhook credential. */
 function setup(): TriggerSetup {
-	return { parameters, credentials: { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl } } };
+	const { applicationToken, ...nodeParameters } = parameters;
+	return { parameters: nodeParameters, credentials: { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken: String(applicationToken ?? '') } } };
 }
 
 async function rest(method: string, params: IDataObject): Promise<IDataObject> {

@@ -163,10 +163,10 @@ describe('OAuth2: the trigger subscribes its events itself', () => {
 });
 
 describe('incoming webhook: nothing to subscribe through the API', () => {
-	const credentials = () => ({ bitrix24WebhookApi: { webhookUrl: sb.webhookUrl } });
+	const credentials = (applicationToken = 'from-the-credential') => ({ bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken } });
 
 	it('answers checkExists/create/delete with true and makes no HTTP call', async () => {
-		const parameters = { mode: 'events', authentication: 'webhook', applicationToken: 'from-the-ui', events: ['ONCRMCONTACTADD'] };
+		const parameters = { mode: 'events', authentication: 'webhook', events: ['ONCRMCONTACTADD'] };
 		const staticData: IDataObject = {};
 		const lifecycle = hooks(parameters, credentials(), staticData);
 		const before = sb.requests.calls().length;
@@ -177,15 +177,29 @@ describe('incoming webhook: nothing to subscribe through the API', () => {
 		expect(staticData).toEqual({});
 	});
 
-	it('will not publish without the outgoing webhook\'s token', async () => {
-		const lifecycle = hooks({ mode: 'events', authentication: 'webhook', applicationToken: '', events: ['ONCRMCONTACTADD'] }, credentials(), {});
+	it('will not publish without the outgoing webhook\'s token in the credential', async () => {
+		const lifecycle = hooks({ mode: 'events', authentication: 'webhook', events: ['ONCRMCONTACTADD'] }, credentials(''), {});
 		await expect(lifecycle.checkExists()).rejects.toThrow(/application token/i);
 	});
 
-	it('needs no credential call for the install callback mode', async () => {
+	it('will not publish while the node still holds a token of its own (issue #11 item 7), and says where it goes', async () => {
+		const legacy = { mode: 'events', authentication: 'webhook', applicationToken: 'from-an-old-workflow', events: ['ONCRMCONTACTADD'] };
+		for (const lifecycle of [hooks(legacy, credentials(''), {}), hooks(legacy, credentials(), {})]) {
+			const error = await lifecycle.checkExists().then(
+				() => undefined,
+				(thrown: unknown) => thrown as { message: string; description?: string },
+			);
+			expect(error?.message).toMatch(/must move into the credential/);
+			expect(error?.description).toMatch(/Bitrix24 Webhook API.*Application Token \(Outgoing Webhook\).*empty the trigger/s);
+			expect(JSON.stringify(error)).not.toContain('from-an-old-workflow');
+		}
+	});
+
+	it('needs no credential call for the install callback mode, but a portal to check callbacks against', async () => {
 		const before = sb.requests.calls().length;
-		const lifecycle = hooks({ mode: 'appInstall' }, {}, {});
+		const lifecycle = hooks({ mode: 'appInstall', expectedPortal: 'acme.bitrix24.de' }, {}, {});
 		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([true, true, true]);
 		expect(sb.requests.calls().length).toBe(before);
+		await expect(hooks({ mode: 'appInstall' }, {}, {}).checkExists()).rejects.toThrow(/portal address/i);
 	});
 });

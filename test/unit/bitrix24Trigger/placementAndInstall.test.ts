@@ -5,7 +5,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialFixtures } from '../../helpers/n8nContext';
+import { forgetProvenTokens } from '../../../nodes/Bitrix24/transport/accessTokenCheck';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../sandbox/bitrix24';
+import { postForm } from '../../sandbox/bitrix24/form';
 import { startTriggerEndpoint, type TriggerEndpoint } from './triggerEndpoint';
 
 let sb: Bitrix24Sandbox;
@@ -129,13 +131,13 @@ describe('placement calls', () => {
 		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
 	});
 
-	it('checks against the node\'s token with an incoming-webhook credential', async () => {
+	it('checks against the credential\'s token with an incoming-webhook credential', async () => {
 		const saved = credentials;
-		credentials = { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl } };
+		credentials = { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken: sb.oauth.applicationToken } };
 		try {
-			parameters = { mode: 'placement', authentication: 'webhook', applicationToken: sb.oauth.applicationToken, placementResponse: 'responseNode' };
+			parameters = { mode: 'placement', authentication: 'webhook', placementResponse: 'responseNode' };
 			await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 9 });
-			parameters = { ...parameters, applicationToken: 'something-else' };
+			credentials = { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken: 'something-else' } };
 			const refused = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 9 });
 
 			expect(item(0)).toMatchObject({ entityType: 'contact', id: 9 });
@@ -147,9 +149,54 @@ describe('placement calls', () => {
 	});
 });
 
+describe('placement calls: the user behind the click (issue #11 item 4)', () => {
+	const appInfoCalls = () => sb.requests.calls().filter((call) => call.label === 'app.info').length;
+
+	beforeEach(() => {
+		forgetProvenTokens();
+		parameters = { mode: 'placement', authentication: 'oAuth2', placementResponse: 'responseNode' };
+	});
+
+	it('refuses the right application token with a forged user token: 401 page, no execution', async () => {
+		const response = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 5 }, { forgedAuthId: 'f0f107a52e6ad7ef9a1b8c3d5e2f4061' });
+
+		expect(response.status).toBe(401);
+		expect(response.body).toContain('did not accept');
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+	});
+
+	it('refuses a call without any user token', async () => {
+		const response = await fetch(endpoint.url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: sb.oauth.memberId, PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR', PLACEMENT_OPTIONS: '{"ID":"1"}' }).toString(),
+		});
+		expect(response.status).toBe(401);
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+	});
+
+	it('asks the configured portal once per user token, then trusts it for a few minutes', async () => {
+		const before = appInfoCalls();
+		const first = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 5 });
+		expect(first.status).toBe(200);
+		expect(appInfoCalls()).toBe(before + 1);
+
+		// The same user token again (a second click within its lifetime): no second check.
+		const authId = /AUTH_ID=([^&]+)/.exec(endpoint.calls[0].request.rawBody!.toString())![1];
+		const again = await fetch(endpoint.url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ AUTH_ID: authId, APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: sb.oauth.memberId, PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR', PLACEMENT_OPTIONS: '{"ID":"6"}' }).toString(),
+		});
+		expect(again.status).toBe(200);
+		expect(appInfoCalls()).toBe(before + 1);
+		expect(item()).toMatchObject({ entityType: 'contact', id: 6 });
+	});
+});
+
 describe('app install callback', () => {
-	it('outputs the application token, member id and portal with instructions, without the OAuth tokens', async () => {
-		parameters = { mode: 'appInstall' };
+	it('outputs the application token, member id, portal and client id with instructions, without the OAuth tokens', async () => {
+		parameters = { mode: 'appInstall', expectedPortal: sb.url };
 		const response = await sb.simulate.appInstall(endpoint.url);
 
 		expect(response.status).toBe(200);
@@ -159,6 +206,7 @@ describe('app install callback', () => {
 			applicationToken: sb.oauth.applicationToken,
 			memberId: sb.oauth.memberId,
 			domain: new URL(sb.url).host,
+			clientId: sb.oauth.clientId,
 			application: { INSTALLED: 'Y' },
 		});
 		expect(installed?.instructions).toEqual(expect.stringContaining('Application Token'));
@@ -174,19 +222,42 @@ describe('app install callback', () => {
 		expect(response.status).toBe(401);
 		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
 
-		parameters = { mode: 'appInstall', expectedPortal: new URL(sb.url).host };
+		parameters = { mode: 'appInstall', expectedPortal: sb.url };
 		expect((await sb.simulate.appInstall(endpoint.url)).status).toBe(200);
 	});
 
-	it('answers 400 to a request that is not an install callback', async () => {
-		parameters = { mode: 'appInstall' };
+	it('refuses a forged callback naming the configured portal: its access token is not confirmed (issue #11 item 3)', async () => {
+		parameters = { mode: 'appInstall', expectedPortal: sb.url };
+		const planted = 'planted-application-token';
+		const before = sb.requests.calls().filter((call) => call.label === 'app.info').length;
+		const response = await postForm(endpoint.url, {
+			event: 'ONAPPINSTALL',
+			auth: { access_token: 'a'.repeat(48), application_token: planted, member_id: sb.oauth.memberId, domain: new URL(sb.url).host },
+		});
+
+		expect(response.status).toBe(401);
+		expect(response.body).not.toContain(planted);
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+		// The configured portal was asked, not the one the callback names.
+		expect(sb.requests.calls().filter((call) => call.label === 'app.info').length).toBe(before + 1);
+	});
+
+	it('refuses a callback without any access token before asking anyone', async () => {
+		parameters = { mode: 'appInstall', expectedPortal: sb.url };
+		const before = sb.requests.calls().length;
 		const response = await fetch(endpoint.url, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: 'event=ONAPPINSTALL&auth%5Bdomain%5D=acme.bitrix24.de',
+			body: `event=ONAPPINSTALL&auth%5Bapplication_token%5D=planted&auth%5Bdomain%5D=${encodeURIComponent(new URL(sb.url).host)}`,
 		});
-		expect(response.status).toBe(400);
-		expect(await response.json()).toMatchObject({ message: expect.stringContaining('auth[application_token]') });
+		expect(response.status).toBe(401);
+		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
+		expect(sb.requests.calls().length).toBe(before);
+	});
+
+	it('refuses every callback while no portal is configured', async () => {
+		parameters = { mode: 'appInstall' };
+		expect((await sb.simulate.appInstall(endpoint.url)).status).toBe(401);
 		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
 	});
 });

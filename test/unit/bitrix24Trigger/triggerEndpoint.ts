@@ -58,11 +58,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-function parseLikeN8n(contentType: string, raw: Buffer): unknown {
+/** n8n 2.41's body-parser: JSON, forms through `querystring` with at most 1000 keys, text as a string. */
+export function parseLikeN8n(contentType: string, raw: Buffer): unknown {
 	const type = contentType.split(';')[0].trim().toLowerCase();
 	if (raw.length === 0) return {};
-	if (type === 'application/x-www-form-urlencoded') return { ...parseQueryString(raw.toString('utf8')) };
+	if (type === 'application/x-www-form-urlencoded') return { ...parseQueryString(raw.toString('utf8'), undefined, undefined, { maxKeys: 1000 }) };
 	if (type === 'application/json') return JSON.parse(raw.toString('utf8')) as unknown;
+	if (type === 'text/plain') return raw.toString('utf8');
 	return {};
 }
 

@@ -182,4 +182,26 @@ const eventMethods: MethodTable = {
 	events: { scope: 'basic', handler: () => done(KNOWN_EVENTS) },
 };
 
-export const appMethods: MethodTable = { ...placementMethods, ...eventMethods };
+/**
+ * `app.info` (dev.1c-bitrix.ru rest_help/general/app_info.php; basic scope, any user of the app):
+ * which application the calling token belongs to. `CODE` is the app's client id.
+ */
+const appInfoMethods: MethodTable = {
+	'app.info': {
+		scope: 'basic',
+		appOnly: 'ACCESS_DENIED',
+		handler: (context) =>
+			done({
+				ID: '7',
+				CODE: context.portal.oauth.clientId,
+				VERSION: 1,
+				STATUS: 'L',
+				INSTALLED: true,
+				PAYMENT_EXPIRED: 'N',
+				DAYS: null,
+				LICENSE: 'de_project',
+			}),
+	},
+};
+
+export const appMethods: MethodTable = { ...placementMethods, ...eventMethods, ...appInfoMethods };
