@@ -2,12 +2,14 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }];
 
 module.exports = {
+	// A guard against hangs, not a speed budget: record-heavy in-process tests take seconds on an idle
+	// machine and many times that on a busy one. (A global option: jest ignores it inside a project,
+	// which left the unit tests on the 5 s default.)
+	testTimeout: 60_000,
 	projects: [
 		{
 			displayName: 'unit',
 			testEnvironment: 'node',
-			// A guard against hangs, not a speed budget: the 500-record upsert runs take seconds under load.
-			testTimeout: 30_000,
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 		},
