@@ -187,6 +187,14 @@ function fit(value: string, field: string, source: string, notes: Notes): string
 	return chars.slice(0, limit).join('');
 }
 
+/** A tax identifier is written whole or not at all: a cut one would be a wrong one. */
+function whole(value: string, field: string, source: string, notes: Notes): string {
+	const limit = BITRIX24_TEXT_LIMITS[field];
+	if ([...value].length <= limit) return value;
+	notes.warnings.push(`${source} "${value}" is longer than Bitrix24 keeps in ${field} (${limit}); it was not written. Check it in LexOffice.`);
+	return '';
+}
+
 function multifield(
 	lists: { [kind: string]: unknown } | null | undefined,
 	types: Record<string, string>,
@@ -363,8 +371,8 @@ export function mapLexofficeContact(contact: LexofficeContact, settings: Contact
 		const title = fit(name, 'TITLE', 'company.name', notes);
 		requisite.fields = {
 			RQ_COMPANY_NAME: fit(name, 'RQ_COMPANY_NAME', 'company.name', { warnings: [], commentLines: [] }),
-			RQ_INN: fit(clean(company.taxNumber), 'RQ_INN', 'company.taxNumber', notes),
-			RQ_VAT_ID: fit(clean(company.vatRegistrationId), 'RQ_VAT_ID', 'company.vatRegistrationId', notes),
+			RQ_INN: whole(clean(company.taxNumber), 'RQ_INN', 'company.taxNumber', notes),
+			RQ_VAT_ID: whole(clean(company.vatRegistrationId), 'RQ_VAT_ID', 'company.vatRegistrationId', notes),
 		};
 		const contactPersons = (company.contactPersons ?? []).flatMap((person, index) => {
 			const record = person ? contactPersonRecord(contact.id, person, index + 1, settings, notes) : undefined;
