@@ -108,8 +108,8 @@ function parseItem(context: IExecuteFunctions, itemIndex: number, settings: Sync
 	try {
 		mapped = mapLexofficeContact(parsed.data, settings.mapping);
 	} catch (error) {
-		if (!(error instanceof MappingError)) throw error;
-		throw new NodeOperationError(context.getNode(), `LexOffice contact ${parsed.data.id}: ${error.message}`, { itemIndex, description: error.fix });
+		const fix = error instanceof MappingError ? error.fix : undefined;
+		throw new NodeOperationError(context.getNode(), `LexOffice contact ${parsed.data.id}: ${(error as Error).message}`, { itemIndex, description: fix });
 	}
 	Object.assign(mapped.record.fields, extraFields(context, itemIndex, mapped.kind));
 	return { ...mapped, version: `${mapped.version}/${settings.mappingFingerprint}` };

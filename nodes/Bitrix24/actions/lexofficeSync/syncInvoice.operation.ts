@@ -1,4 +1,12 @@
-import { NodeApiError, NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { DEFAULT_APP_URL } from '../../../Lexoffice/helpers/eventResources';
 import type { ItemOperation } from '../types';
@@ -135,6 +143,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	} catch (error) {
 		const failure = invoiceFailure(error, current.id);
 		if (failure) return { ...failure, voucherNumber: current.voucherNumber };
-		throw error;
+		// Node-wide (credentials, portal unreachable): the router stops the node with it.
+		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
 }
