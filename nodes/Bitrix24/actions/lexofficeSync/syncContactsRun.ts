@@ -66,8 +66,8 @@ interface RecordWork {
 interface Entry {
 	/** The input item; also names this entry's batch commands (`r7`, `r7p1`, `rq7`, `v7`). */
 	itemIndex: number;
-	/** The item's LexOffice id as given, for an item that could not be read as a contact. */
-	givenId?: string;
+	/** The item's LexOffice id and record type as given, for an item that could not be read as a contact. */
+	given?: { id?: string; entity?: MappedRecord['entity'] };
 	mapped?: MappedContact;
 	skipped?: string;
 	error?: Error;
@@ -439,10 +439,10 @@ function recordResults(entry: Entry, results: Record<string, BatchCommandResult>
 function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, settings: SyncSettings): IDataObject {
 	const mapped = entry.mapped;
 	const identity: IDataObject = {
-		lexofficeId: mapped?.lexofficeId ?? entry.givenId ?? null,
+		lexofficeId: mapped?.lexofficeId ?? entry.given?.id ?? null,
 		name: mapped?.name ?? null,
 		kind: mapped?.kind ?? null,
-		entityType: mapped?.record.entity ?? null,
+		entityType: mapped?.record.entity ?? entry.given?.entity ?? null,
 	};
 	if (settings.dryRun) identity.dryRun = true;
 	if (entry.skipped) return { ...identity, action: 'skipped', id: null, reason: entry.skipped };
@@ -468,12 +468,17 @@ function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, se
 	return outcome;
 }
 
-function givenId(context: IExecuteFunctions, itemIndex: number): string | undefined {
+/** What an unreadable item still says about itself, so its failure is named and counted where it belongs. */
+function givenIdentity(context: IExecuteFunctions, itemIndex: number): Entry['given'] {
 	try {
 		let raw = context.getNodeParameter('contact', itemIndex) as unknown;
 		if (typeof raw === 'string') raw = JSON.parse(raw) as unknown;
-		const id = typeof raw === 'object' && raw !== null ? (raw as IDataObject).id : undefined;
-		return typeof id === 'string' && id ? id : undefined;
+		if (typeof raw !== 'object' || raw === null) return undefined;
+		const { id, company, person } = raw as IDataObject;
+		return {
+			id: typeof id === 'string' && id ? id : undefined,
+			entity: company ? 'company' : person ? 'contact' : undefined,
+		};
 	} catch {
 		return undefined;
 	}
@@ -493,7 +498,7 @@ export async function syncContacts(context: IExecuteFunctions, settings: SyncSet
 				if (settings.skipArchived && entry.mapped.archived) entry.skipped = 'archived in LexOffice';
 			} catch (error) {
 				entry.error = error as Error;
-				entry.givenId = givenId(context, entry.itemIndex);
+				entry.given = givenIdentity(context, entry.itemIndex);
 			}
 		}
 		// A contact that cannot be read fails alone (its output item says why); the others go on.

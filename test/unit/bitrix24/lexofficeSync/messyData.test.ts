@@ -164,6 +164,7 @@ describe('Messy data: Sync Contacts and Sync Invoice hold up', () => {
 			expect(out.map((row) => row.action)).toEqual(['failed', 'created']);
 			expect(out[0]).toMatchObject({ error: `LexOffice contact ${String(blank.id)}: company.name is empty`, errorDescription: expect.stringContaining('Enter the company name in LexOffice') });
 			const stats = summarizeOutcomes(out);
+			expect([stats.companies.failed, stats.companies.created, stats.contacts.failed]).toEqual([1, 1, 0]);
 			expect(stats.failures).toEqual([{ lexofficeId: blank.id, name: null, error: `LexOffice contact ${String(blank.id)}: company.name is empty` }]);
 			expect(stats.message).toContain(`Fehler bei ${String(blank.id)}: LexOffice contact ${String(blank.id)}: company.name is empty`);
 		});
