@@ -169,8 +169,6 @@ function skipRepeated(entries: Entry[]): void {
 }
 
 async function decide(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[], records: EntityRecords): Promise<void> {
-	const works = live(entries).flatMap((entry) => [entry.record as RecordWork, ...entry.persons]);
-	const byEntity = (entity: CrmEntity) => works.filter((work) => work.mapped.entity === entity.resource);
 	const companies = live(entries).filter((entry) => entry.mapped?.kind === 'company');
 	const people = live(entries).filter((entry) => entry.mapped?.kind === 'person');
 	const lookups = await runLookups(context, [
@@ -178,15 +176,6 @@ async function decide(context: IExecuteFunctions, settings: SyncSettings, entrie
 			(command) => ({ ...command, key: `company_${command.key}` }),
 		),
 		...originLookupCommands(CRM_ENTITIES.contact, settings.systemCode, people.map((entry) => entry.mapped?.lexofficeId as string)),
-		// A company's contact persons are found by their ORIGIN_ID prefix, then told apart by e-mail and name.
-		...companies.map((entry) =>
-			scanCommand(
-				`persons${entry.itemIndex}`,
-				'crm.contact.list',
-				{ ORIGINATOR_ID: settings.systemCode, '=%ORIGIN_ID': `${personOriginPrefix(entry.mapped?.lexofficeId as string)}%` },
-				[...RECORD_SELECT, 'NAME', 'LAST_NAME'],
-			),
-		),
 	]);
 	const companyResults = new Map([...lookups].filter(([key]) => key.startsWith('company_')).map(([key, value]) => [key.slice(8), value]));
 	const contactResults = new Map([...lookups].filter(([key]) => !key.startsWith('company_')));
@@ -194,8 +183,29 @@ async function decide(context: IExecuteFunctions, settings: SyncSettings, entrie
 		company: originMatches(companyResults, settings.systemCode, records.company),
 		contact: originMatches(contactResults, settings.systemCode, records.contact),
 	};
-	for (const entry of companies) {
-		const rows = rowsFrom(lookups, `persons${entry.itemIndex}`).filter((row) => String(row.ORIGINATOR_ID ?? '') === settings.systemCode);
+
+	// Contact persons matter only for companies that will be written (their persons are rewritten with them).
+	const unchanged = (entry: Entry) => {
+		const [own] = [...(matches.company.get(entry.mapped?.lexofficeId as string) ?? [])].sort((a, b) => a.id - b.id);
+		return own !== undefined && own.originVersion === entry.record?.version;
+	};
+	const writing = companies.filter((entry) => !unchanged(entry));
+	// A company's contact persons are found by their ORIGIN_ID prefix, then told apart by e-mail and name.
+	const personLookups = writing.length
+		? await runLookups(
+				context,
+				writing.map((entry) =>
+					scanCommand(
+						`persons${entry.itemIndex}`,
+						'crm.contact.list',
+						{ ORIGINATOR_ID: settings.systemCode, '=%ORIGIN_ID': `${personOriginPrefix(entry.mapped?.lexofficeId as string)}%` },
+						[...RECORD_SELECT, 'NAME', 'LAST_NAME'],
+					),
+				),
+			)
+		: new Map<string, unknown>();
+	for (const entry of writing) {
+		const rows = rowsFrom(personLookups, `persons${entry.itemIndex}`).filter((row) => String(row.ORIGINATOR_ID ?? '') === settings.systemCode);
 		for (const row of rows) records.contact.set(Number(row.ID), row);
 		entry.removedPersons = assignContactPersons(entry.mapped?.lexofficeId as string, entry.persons.map((person) => person.mapped), rows).removed;
 		for (const person of entry.persons) {
@@ -203,6 +213,8 @@ async function decide(context: IExecuteFunctions, settings: SyncSettings, entrie
 			if (own.length > 0) matches.contact.set(person.mapped.originId, own);
 		}
 	}
+	const works = live(entries).flatMap((entry) => [entry.record as RecordWork, ...(writing.includes(entry) ? entry.persons : [])]);
+	const byEntity = (entity: CrmEntity) => works.filter((work) => work.mapped.entity === entity.resource);
 
 	for (const entity of [CRM_ENTITIES.company, CRM_ENTITIES.contact]) {
 		const list = byEntity(entity);
