@@ -97,11 +97,11 @@ async function upsert(context: IExecuteFunctions, itemIndexes: number[]): Promis
 	const presets: RequisitePreset[] | undefined = needsPresets ? presetsOf(rowsFrom(first, 'presets')) : undefined;
 	const byOwner = requisitesByOwner(first, ownerCommands);
 	for (const state of live(states)) {
-		attempt(state, () => {
-			const { input } = state;
-			state.presetId = resolvePresetId(context.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
-			state.current = findManagedRequisite(byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, state.presetId);
-		});
+		const { input } = state;
+		// A default template the portal does not have is the portal's problem, not the item's: it stops the node.
+		const presetId = resolvePresetId(context.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
+		state.presetId = presetId;
+		attempt(state, () => (state.current = findManagedRequisite(byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, presetId)));
 	}
 	refuseSharedTargets(context, live(states));
 
