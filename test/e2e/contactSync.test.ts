@@ -341,4 +341,40 @@ describe('bundled contact workflows in a real n8n', () => {
 			expect(bx().state.companies.find((row) => row.ID === company.ID)).toBeDefined();
 		});
 	});
+
+	it('a partly failed import still reaches the statistics and the notification (messy data, docs/data-quality.md)', async () => {
+		// As LexOffice may really send them: a company without name (fails alone), nulls everywhere, an extended country code.
+		const nameless = {
+			id: randomUUID(),
+			organizationId: randomUUID(),
+			version: 1,
+			roles: { customer: { number: 99001 } },
+			company: { name: ' ', taxNumber: null, contactPersons: null },
+			addresses: { billing: null, shipping: null },
+			emailAddresses: { business: null },
+			note: null,
+			archived: false,
+		};
+		const canary = {
+			id: randomUUID(),
+			organizationId: randomUUID(),
+			version: 1,
+			roles: { customer: { number: 99002 } },
+			person: { salutation: null, firstName: 'Carmen', lastName: 'Suárez' },
+			addresses: { billing: [{ street: 'Calle Mayor 3', zip: '35001', city: 'Las Palmas', countryCode: 'ES_CN' }] },
+			emailAddresses: { business: ['carmen@example.es'], private: null },
+			note: null,
+			archived: false,
+		};
+		for (const contact of [nameless, canary]) lx().state.contacts.set(contact.id, contact as never);
+		const execution = await runImport();
+		expect(execution.data?.resultData.lastNodeExecuted).toBe('Import statistics');
+		const statistics = statisticsOf(execution);
+		expect(statistics).toMatchObject({ companies: { failed: 1 }, contacts: { created: 1, failed: 0 } });
+		expect(statistics.failures).toEqual([{ lexofficeId: nameless.id, name: null, error: `LexOffice contact ${nameless.id}: company.name is empty` }]);
+		expect(bx().state.notifications.at(-1)?.message).toContain(`Fehler bei ${nameless.id}`);
+		const record = bx().state.contacts.find((row) => row.ORIGIN_ID === canary.id) as Row;
+		const requisite = bx().state.requisites.find((row) => row.ENTITY_TYPE_ID === 3 && row.ENTITY_ID === record.ID) as Row;
+		expect(bx().state.addresses.find((row) => row.ENTITY_ID === requisite.ID)).toMatchObject({ COUNTRY_CODE: 'ES', PROVINCE: 'Kanarische Inseln', CITY: 'Las Palmas' });
+	});
 });

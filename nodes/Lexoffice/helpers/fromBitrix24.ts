@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { NOTE_MAX, SALUTATION_MAX, newContactBody, type ContactChanges, type EmailKind, type PhoneKind } from './contacts';
+import { joinCountryCode } from '../../shared/countryCodes';
+import { NOTE_MAX, SALUTATION_MAX, newContactBody, type ContactAddress, type ContactChanges, type EmailKind, type PhoneKind } from './contacts';
 import { EMAIL_ADDRESS, type InputCheck } from './input';
 
 /**
@@ -108,6 +109,25 @@ function noteOf(comments: unknown, leftOut: string[]): string | undefined {
 }
 
 /**
+ * The record's address as a LexOffice billing address, from the address fields crm.contact.get and
+ * crm.company.get still return (bitrix24-api.md §4.2, "only for compatibility"): COUNTRY_CODE is
+ * the ISO country, and a region LexOffice has an extended code for (PROVINCE "Kanarische Inseln"
+ * → `ES_CN`, lexoffice-api.md §3.3, §9) becomes that code, so LexOffice accepts it and taxes right.
+ */
+function addressOf(record: IDataObject, leftOut: string[]): ContactAddress | undefined {
+	const parts = { street: text(record.ADDRESS), supplement: text(record.ADDRESS_2), zip: text(record.ADDRESS_POSTAL_CODE), city: text(record.ADDRESS_CITY) };
+	const iso = text(record.ADDRESS_COUNTRY_CODE).toUpperCase();
+	const hasAddress = Object.values(parts).some(Boolean);
+	if (!/^[A-Z]{2}$/.test(iso)) {
+		if (hasAddress || text(record.ADDRESS_COUNTRY)) leftOut.push(`ADDRESS: no two-letter country code (ADDRESS_COUNTRY_CODE "${iso}"), which LexOffice needs for an address`);
+		return undefined;
+	}
+	const address: ContactAddress = { countryCode: joinCountryCode(iso, text(record.ADDRESS_PROVINCE)) };
+	for (const [key, value] of Object.entries(parts) as Array<[keyof typeof parts, string]>) if (value) address[key] = value;
+	return address;
+}
+
+/**
  * 'contact' or 'company' for a record of unknown type: companies have TITLE, contacts NAME or
  * LAST_NAME (crm.company.fields / crm.contact.fields). Undefined when the record shows neither.
  */
@@ -146,6 +166,7 @@ export function contactFromBitrix24(
 		emails: assignKinds(multifieldEntries(record.EMAIL), EMAIL_KINDS_BY_TYPE, 'EMAIL', leftOut),
 		phones: assignKinds(multifieldEntries(record.PHONE), PHONE_KINDS_BY_TYPE, 'PHONE', leftOut),
 		note: noteOf(record.COMMENTS, leftOut),
+		billingAddress: addressOf(record, leftOut),
 	};
 	if (type === 'company') {
 		const name = text(record.TITLE);

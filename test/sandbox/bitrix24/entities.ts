@@ -23,6 +23,7 @@ import {
 import { compileFilter, paginate, sortRecords, type FilterSchema, type Page } from './listQuery';
 import type { Portal } from './portal';
 import { invoiceStageEntityId } from './seedData';
+import { checkLengths, checkMultifields, TEXT_LIMITS } from './validation';
 import { MULTIFIELD_TYPES, nextId, type CrmRecord, type Multifield } from './state';
 
 export function recordsOf(portal: Portal, entity: EntityDescriptor): CrmRecord[] {
@@ -105,6 +106,10 @@ function applyInvoiceDefaults(context: CallContext, record: CrmRecord, isNew: bo
 }
 
 function assign(context: CallContext, entity: EntityDescriptor, record: CrmRecord, input: RecordInput): void {
+	if (entity.name === 'CONTACT' || entity.name === 'COMPANY') {
+		checkLengths(TEXT_LIMITS[entity.name], input.fields);
+		checkMultifields(input.multifields);
+	}
 	const writable = writableFields(context.portal, entity);
 	for (const [name, raw] of Object.entries(input.fields)) {
 		const def = writable.get(name);

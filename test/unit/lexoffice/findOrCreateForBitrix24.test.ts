@@ -204,6 +204,25 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 	};
 	const posts = () => sb.requests.filter({ method: 'POST' });
 
+	test('an address on the Canary Islands (ES + PROVINCE) is created in LexOffice with the extended code ES_CN', async () => {
+		const record = bitrix24Contact({
+			ADDRESS: 'Calle Mayor 3',
+			ADDRESS_POSTAL_CODE: '35001',
+			ADDRESS_CITY: 'Las Palmas',
+			ADDRESS_PROVINCE: 'Kanarische Inseln',
+			ADDRESS_COUNTRY: 'Spanien',
+			ADDRESS_COUNTRY_CODE: 'ES',
+		});
+		const output = await run(record);
+		expect(output).toMatchObject({ created: true });
+		expect(sb.state.contacts.get(String(output.id))?.addresses?.billing).toEqual([
+			{ street: 'Calle Mayor 3', zip: '35001', city: 'Las Palmas', countryCode: 'ES_CN' },
+		]);
+		// An ordinary German address keeps its ISO code; a province LexOffice has no code for changes nothing.
+		const berlin = await run(bitrix24Contact({ ID: '1043', LAST_NAME: 'Berliner', EMAIL: [], ADDRESS: 'Unter den Linden 1', ADDRESS_CITY: 'Berlin', ADDRESS_PROVINCE: 'Berlin', ADDRESS_COUNTRY_CODE: 'de' }));
+		expect(sb.state.contacts.get(String(berlin.id))?.addresses?.billing?.[0].countryCode).toBe('DE');
+	});
+
 	test('the linked contact is used as it is: no search, no write, no link to write', async () => {
 		const existing = person('Musterfrau', ['inge@musterfrau.de']);
 		const output = await run(bitrix24Contact(linked(existing.id)));

@@ -150,4 +150,25 @@ describe('bundled workflow templates', () => {
 			}
 		});
 	});
+
+	describe('a partly failed run still reports (docs/data-quality.md)', () => {
+		const node = (file: string, name: string) => load(file).nodes.find((candidate) => candidate.name === name) as TemplateNode & { onError?: string };
+
+		it.each([
+			// A draft deleted in LexOffice answers 404: the item goes on to Sync invoice, which reports it failed (case C41).
+			['lexoffice-bitrix24-invoice-status.json', 'Get invoice'],
+			// Statistics are kept in "Import statistics" even when the notification cannot be sent.
+			['lexoffice-bitrix24-initial-import.json', 'Notify responsible user'],
+		])('%s: "%s" continues on error', (file, name) => {
+			expect(node(file, name).onError).toBe('continueRegularOutput');
+		});
+
+		it.each([
+			['lexoffice-bitrix24-initial-import.json', 'Sync Contacts', 'Statistics'],
+			['lexoffice-bitrix24-incremental-sync.json', 'Sync Contacts', 'Statistics'],
+		])('%s: every item of "%s" (failed ones included, they are ordinary items) reaches "%s"', (file, from, to) => {
+			expect(node(file, from).onError).toBeUndefined();
+			expect(load(file).connections[from].main[0].map((target) => target.node)).toContain(to);
+		});
+	});
 });

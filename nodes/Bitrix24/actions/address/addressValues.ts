@@ -6,13 +6,18 @@
  */
 import { NodeOperationError, type IDataObject, type INode, type INodeProperties } from 'n8n-workflow';
 
+import { splitCountryCode } from '../../../shared/countryCodes';
+
 /** ENTITY_TYPE_ID of a requisite as an address owner (§4.1, §5). */
 export const REQUISITE_ENTITY_TYPE_ID = 8;
 
-/** The address fields this node writes; REGION, PROVINCE, LOC_ADDR_ID are left as they are. */
+/**
+ * The address fields this node writes; REGION and LOC_ADDR_ID are left as they are, PROVINCE only
+ * when the values carry it (the region of an extended LexOffice country code such as `ES_CN`).
+ */
 export const MANAGED_ADDRESS_FIELDS = ['ADDRESS_1', 'ADDRESS_2', 'POSTAL_CODE', 'CITY', 'COUNTRY', 'COUNTRY_CODE'] as const;
 
-export type AddressValues = Record<(typeof MANAGED_ADDRESS_FIELDS)[number], string>;
+export type AddressValues = Record<(typeof MANAGED_ADDRESS_FIELDS)[number], string> & { PROVINCE?: string };
 
 export type CountryNameLanguage = 'de' | 'en';
 
@@ -64,7 +69,7 @@ export function addressValueProperties(): INodeProperties[] {
 			'Country Code',
 			'countryCode',
 			'DE',
-			'Two-letter ISO 3166 code, as LexOffice gives it (COUNTRY_CODE). The country name (COUNTRY) is filled in from it.',
+			'Two-letter ISO 3166 code, or LexOffice\'s extended code such as ES_CN (COUNTRY_CODE; the region, e.g. Canary Islands, goes to PROVINCE). The country name (COUNTRY) is filled in from it.',
 		),
 	];
 }
@@ -116,11 +121,12 @@ export function addressTypeIdOf(value: unknown, field: string): number {
  * address is left alone, or deleted when the caller asks for it).
  */
 export function toAddressValues(raw: IDataObject, language: CountryNameLanguage, label: string): AddressValues | null {
-	const code = textOf(raw.countryCode).toUpperCase();
-	if (code !== '' && !/^[A-Z]{2}$/.test(code)) {
+	const given = textOf(raw.countryCode);
+	const country = given === '' ? { iso: '', region: '' } : splitCountryCode(given, language);
+	if (!country) {
 		throw new AddressInputError(
 			`${label}: Country Code`,
-			`"${label}: Country Code" must be a two-letter ISO 3166 code like DE or AT, got "${textOf(raw.countryCode)}"`,
+			`"${label}: Country Code" must be a two-letter ISO 3166 code like DE or AT (or LexOffice's extended code like ES_CN), got "${given}"`,
 			'Map the country code (e.g. LexOffice\'s countryCode), not the country name.',
 		);
 	}
@@ -129,10 +135,12 @@ export function toAddressValues(raw: IDataObject, language: CountryNameLanguage,
 		ADDRESS_2: textOf(raw.supplement),
 		POSTAL_CODE: textOf(raw.zip),
 		CITY: textOf(raw.city),
-		COUNTRY: code === '' ? '' : countryName(code, language),
-		COUNTRY_CODE: code,
+		COUNTRY: country.iso === '' ? '' : countryName(country.iso, language),
+		COUNTRY_CODE: country.iso,
 	};
-	return Object.values(values).every((value) => value === '') ? null : values;
+	if (Object.values(values).every((value) => value === '')) return null;
+	if (country.region) values.PROVINCE = country.region;
+	return values;
 }
 
 /** The three fields that identify an address (§5); `requisite` may be a `$result[…]` reference. */
@@ -147,6 +155,7 @@ export function addressKeyFields(typeId: number, requisite: number | string): ID
  * portal returns a value. VERIFY on a live portal whether COUNTRY_CODE is stored.
  */
 export function addressDiffers(current: IDataObject, desired: AddressValues): boolean {
+	if (desired.PROVINCE !== undefined && textOf(current.PROVINCE) !== desired.PROVINCE) return true;
 	return MANAGED_ADDRESS_FIELDS.some((field) => {
 		if (field === 'COUNTRY_CODE' && (current[field] === null || current[field] === undefined)) return false;
 		return textOf(current[field]) !== desired[field];

@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
+import { bitrix24Call, rowsOf } from '../../transport';
 import type { BatchOperation } from '../types';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
 
@@ -239,5 +240,23 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
 		});
 	}
+	await checkResponsibleUser(this, settings.mapping.responsibleUserId);
 	return await syncContacts(this, settings, itemIndexes);
+}
+
+/**
+ * Every record gets the responsible user, so a user who left (deactivated) or does not exist is a
+ * setting that fails the whole run, before anything is written. ASSUMPTION: bitrix24-api.md does
+ * not say whether Bitrix24 refuses ASSIGNED_BY_ID of a deactivated user; records assigned to one
+ * would be invisible in every employee's "my contacts", so the sync does not rely on it.
+ */
+async function checkResponsibleUser(context: IExecuteFunctions, userId: number | undefined): Promise<void> {
+	if (userId === undefined) return;
+	const answer = await bitrix24Call.call(context, 'user.get', { FILTER: { ID: userId } });
+	const [user] = rowsOf(answer.result);
+	const fix = 'Choose an active user as "Responsible User" on Sync Contacts (in both contact workflows).';
+	if (!user) throw new NodeOperationError(context.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, { description: fix });
+	if (user.ACTIVE === false || user.ACTIVE === 'N') {
+		throw new NodeOperationError(context.getNode(), `Responsible User ${userId} is deactivated in Bitrix24`, { description: fix });
+	}
 }

@@ -11,9 +11,11 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { assignContactPersons, personOriginPrefix } from '../../helpers/contactPersonIdentity';
 import {
 	lexofficeContactSchema,
 	mapLexofficeContact,
+	MappingError,
 	type ContactMappingSettings,
 	type MappedContact,
 	type MappedRecord,
@@ -22,7 +24,6 @@ import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
 import { FieldValueError, toBitrix24Fields, type ConvertedFields } from '../../helpers/crmFieldValues';
 import { decideUpserts, type UpsertDecision } from '../../helpers/upsertMatching';
 import { bitrix24Batch, type BatchCommand, type BatchCommandResult } from '../../transport';
-import { AddressInputError } from '../address/addressValues';
 import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../requisite/presets';
 import type { RequisiteInput } from '../requisite/upsertInput';
 import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../requisite/upsertLookup';
@@ -30,7 +31,8 @@ import { planRequisite, type RequisitePlan } from '../requisite/upsertPlan';
 import { CRM_ENTITIES, type CrmEntity } from '../shared/crmRecordEntity';
 import { fieldDescriptions, withMultifieldWrites } from '../shared/crmRecordFields';
 import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
-import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
+import { candidateOf, originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
+import { scanCommand } from '../shared/crmRecordLookup';
 import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
 
 export interface SyncSettings {
@@ -64,6 +66,8 @@ interface RecordWork {
 interface Entry {
 	/** The input item; also names this entry's batch commands (`r7`, `r7p1`, `rq7`, `v7`). */
 	itemIndex: number;
+	/** The item's LexOffice id and record type as given, for an item that could not be read as a contact. */
+	given?: { id?: string; entity?: MappedRecord['entity'] };
 	mapped?: MappedContact;
 	skipped?: string;
 	error?: Error;
@@ -71,37 +75,41 @@ interface Entry {
 	persons: RecordWork[];
 	requisite?: { input: RequisiteInput; presetId: number; current?: IDataObject; plan?: RequisitePlan };
 	commands: BatchCommand[];
+	/** Bitrix24 contacts of contact persons no longer in LexOffice (left as they are). */
+	removedPersons?: number[];
 }
 
 const entityOf = (record: MappedRecord): CrmEntity => CRM_ENTITIES[record.entity];
 
+const INPUT_HINT = 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.';
+
+/** The item as a mapped contact; a contact that cannot be one throws an error naming its id, the field and the fix. */
 function parseItem(context: IExecuteFunctions, itemIndex: number, settings: SyncSettings): MappedContact {
 	let raw = context.getNodeParameter('contact', itemIndex) as unknown;
 	if (typeof raw === 'string') {
 		try {
 			raw = JSON.parse(raw) as unknown;
 		} catch {
-			throw new NodeOperationError(context.getNode(), '"LexOffice Contact" is not valid JSON', {
-				itemIndex,
-				description: 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.',
-			});
+			throw new NodeOperationError(context.getNode(), '"LexOffice Contact" is not valid JSON', { itemIndex, description: INPUT_HINT });
 		}
 	}
+	const rawId = typeof raw === 'object' && raw !== null ? (raw as IDataObject).id : undefined;
+	const who = typeof rawId === 'string' && rawId ? `LexOffice contact ${rawId}` : '"LexOffice Contact"';
 	const parsed = lexofficeContactSchema.safeParse(raw);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const path = issue.path.join('.') || '(the contact)';
-		throw new NodeOperationError(context.getNode(), `"LexOffice Contact" is not a LexOffice contact: ${path}: ${issue.message}`, {
+		throw new NodeOperationError(context.getNode(), `${who} is not a LexOffice contact as expected: ${path}: ${issue.message}`, {
 			itemIndex,
-			description: 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.',
+			description: `${INPUT_HINT} If it is one, correct ${path} in LexOffice.`,
 		});
 	}
 	let mapped: MappedContact;
 	try {
 		mapped = mapLexofficeContact(parsed.data, settings.mapping);
 	} catch (error) {
-		const message = error instanceof AddressInputError ? error.message : String(error);
-		throw new NodeOperationError(context.getNode(), `LexOffice contact ${parsed.data.id}: ${message}`, { itemIndex });
+		const fix = error instanceof MappingError ? error.fix : undefined;
+		throw new NodeOperationError(context.getNode(), `LexOffice contact ${parsed.data.id}: ${(error as Error).message}`, { itemIndex, description: fix });
 	}
 	Object.assign(mapped.record.fields, extraFields(context, itemIndex, mapped.kind));
 	return { ...mapped, version: `${mapped.version}/${settings.mappingFingerprint}` };
@@ -161,13 +169,13 @@ function skipRepeated(entries: Entry[]): void {
 }
 
 async function decide(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[], records: EntityRecords): Promise<void> {
-	const works = live(entries).flatMap((entry) => [entry.record as RecordWork, ...entry.persons]);
-	const byEntity = (entity: CrmEntity) => works.filter((work) => work.mapped.entity === entity.resource);
+	const companies = live(entries).filter((entry) => entry.mapped?.kind === 'company');
+	const people = live(entries).filter((entry) => entry.mapped?.kind === 'person');
 	const lookups = await runLookups(context, [
-		...originLookupCommands(CRM_ENTITIES.company, settings.systemCode, byEntity(CRM_ENTITIES.company).map((work) => work.mapped.originId)).map(
+		...originLookupCommands(CRM_ENTITIES.company, settings.systemCode, companies.map((entry) => entry.mapped?.lexofficeId as string)).map(
 			(command) => ({ ...command, key: `company_${command.key}` }),
 		),
-		...originLookupCommands(CRM_ENTITIES.contact, settings.systemCode, byEntity(CRM_ENTITIES.contact).map((work) => work.mapped.originId)),
+		...originLookupCommands(CRM_ENTITIES.contact, settings.systemCode, people.map((entry) => entry.mapped?.lexofficeId as string)),
 	]);
 	const companyResults = new Map([...lookups].filter(([key]) => key.startsWith('company_')).map(([key, value]) => [key.slice(8), value]));
 	const contactResults = new Map([...lookups].filter(([key]) => !key.startsWith('company_')));
@@ -175,6 +183,38 @@ async function decide(context: IExecuteFunctions, settings: SyncSettings, entrie
 		company: originMatches(companyResults, settings.systemCode, records.company),
 		contact: originMatches(contactResults, settings.systemCode, records.contact),
 	};
+
+	// Contact persons matter only for companies that will be written (their persons are rewritten with them).
+	const unchanged = (entry: Entry) => {
+		const [own] = [...(matches.company.get(entry.mapped?.lexofficeId as string) ?? [])].sort((a, b) => a.id - b.id);
+		return own !== undefined && own.originVersion === entry.record?.version;
+	};
+	const writing = companies.filter((entry) => !unchanged(entry));
+	// A company's contact persons are found by their ORIGIN_ID prefix, then told apart by e-mail and name.
+	const personLookups = writing.length
+		? await runLookups(
+				context,
+				writing.map((entry) =>
+					scanCommand(
+						`persons${entry.itemIndex}`,
+						'crm.contact.list',
+						{ ORIGINATOR_ID: settings.systemCode, '=%ORIGIN_ID': `${personOriginPrefix(entry.mapped?.lexofficeId as string)}%` },
+						[...RECORD_SELECT, 'NAME', 'LAST_NAME'],
+					),
+				),
+			)
+		: new Map<string, unknown>();
+	for (const entry of writing) {
+		const rows = rowsFrom(personLookups, `persons${entry.itemIndex}`).filter((row) => String(row.ORIGINATOR_ID ?? '') === settings.systemCode);
+		for (const row of rows) records.contact.set(Number(row.ID), row);
+		entry.removedPersons = assignContactPersons(entry.mapped?.lexofficeId as string, entry.persons.map((person) => person.mapped), rows).removed;
+		for (const person of entry.persons) {
+			const own = rows.filter((row) => String(row.ORIGIN_ID) === person.mapped.originId).map(candidateOf);
+			if (own.length > 0) matches.contact.set(person.mapped.originId, own);
+		}
+	}
+	const works = live(entries).flatMap((entry) => [entry.record as RecordWork, ...(writing.includes(entry) ? entry.persons : [])]);
+	const byEntity = (entity: CrmEntity) => works.filter((work) => work.mapped.entity === entity.resource);
 
 	for (const entity of [CRM_ENTITIES.company, CRM_ENTITIES.contact]) {
 		const list = byEntity(entity);
@@ -207,6 +247,21 @@ async function decide(context: IExecuteFunctions, settings: SyncSettings, entrie
 }
 
 type EntityRecords = { company: RecordCache; contact: RecordCache };
+
+/**
+ * Events may arrive out of order (contact.changed before contact.created, a retried delivery
+ * late): an input older than the version Bitrix24 already has from LexOffice is not written back.
+ */
+function skipIfOlder(entry: Entry, records: EntityRecords): void {
+	const decision = entry.record?.decision;
+	if (!decision || decision.action !== 'updated') return;
+	const current = records[entry.record?.mapped.entity ?? 'contact'].get(decision.id);
+	const stored = parseInt(String(current?.ORIGIN_VERSION ?? ''), 10);
+	const incoming = lexofficeVersion(entry);
+	if (Number.isInteger(stored) && stored > incoming) {
+		entry.skipped = `Bitrix24 already has LexOffice version ${stored} of this contact, newer than this input's version ${incoming} (a late event); nothing was written`;
+	}
+}
 
 /** The write of one record (no ORIGIN_VERSION: that is stamped once everything else is written). */
 function recordCommand(work: RecordWork, key: string, records: EntityRecords, extra: IDataObject, settings: SyncSettings): BatchCommand | undefined {
@@ -315,6 +370,7 @@ async function syncChunk(context: IExecuteFunctions, settings: SyncSettings, ent
 	}
 	const records: EntityRecords = { company: new Map(), contact: new Map() };
 	await decide(context, settings, entries, records);
+	for (const entry of live(entries)) skipIfOlder(entry, records);
 
 	// Requisites and addresses, only for contacts that changed.
 	const changed = live(entries).filter((entry) => entry.record?.decision?.action !== 'unchanged');
@@ -369,6 +425,15 @@ function writeOutcome(work: RecordWork, results: Record<string, BatchCommandResu
 	return { action, id: id ?? Number(result.result) };
 }
 
+/** What to do about a write Bitrix24 refused, from its message. */
+function refusalFix(message: string): string {
+	if (/required/i.test(message)) {
+		return 'This portal requires a field the sync does not fill: give it a value for every record with Extra Company Fields / Extra Contact Fields on Sync Contacts, or make it optional in Bitrix24, then run the sync again.';
+	}
+	if (/mail/i.test(message)) return 'Correct the e-mail address in LexOffice, then run the sync again.';
+	return 'Correct the value named in LexOffice (or the Bitrix24 field settings), then run the sync again; the next run completes this contact.';
+}
+
 /** The first write of the entry Bitrix24 refused (or did not run) becomes the entry's error. */
 function recordResults(entry: Entry, results: Record<string, BatchCommandResult>): void {
 	const stamp = `v${entry.itemIndex}`;
@@ -377,16 +442,19 @@ function recordResults(entry: Entry, results: Record<string, BatchCommandResult>
 		(results[stamp]?.ok === false ? { key: stamp, method: 'storing ORIGIN_VERSION' } : undefined);
 	if (!failed) return;
 	const result = results[failed.key] as Extract<BatchCommandResult, { ok: false }> | undefined;
-	entry.error = new Error(`${failed.method}: ${result?.description || result?.error || 'not executed'}`);
+	const reason = result?.description || result?.error || 'not executed';
+	const error = new Error(`LexOffice contact ${entry.mapped?.lexofficeId ?? '?'}: ${failed.method}: ${reason}`) as Error & { description: string };
+	error.description = refusalFix(reason);
+	entry.error = error;
 }
 
 function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, settings: SyncSettings): IDataObject {
 	const mapped = entry.mapped;
 	const identity: IDataObject = {
-		lexofficeId: mapped?.lexofficeId ?? null,
+		lexofficeId: mapped?.lexofficeId ?? entry.given?.id ?? null,
 		name: mapped?.name ?? null,
 		kind: mapped?.kind ?? null,
-		entityType: mapped?.record.entity ?? null,
+		entityType: mapped?.record.entity ?? entry.given?.entity ?? null,
 	};
 	if (settings.dryRun) identity.dryRun = true;
 	if (entry.skipped) return { ...identity, action: 'skipped', id: null, reason: entry.skipped };
@@ -402,12 +470,30 @@ function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, se
 		requisite: entry.requisite?.plan ? entry.requisite.plan.action : record?.decision?.action === 'unchanged' ? 'unchanged' : null,
 	};
 	if (settings.mapping.responsibleUserId !== undefined) outcome.responsibleUserId = settings.mapping.responsibleUserId;
+	if (mapped && mapped.warnings.length > 0) outcome.warnings = mapped.warnings;
+	if (entry.removedPersons?.length && record?.decision?.action !== 'unchanged') outcome.contactPersonsRemovedInLexoffice = entry.removedPersons;
 	if (entry.error) {
 		const { description } = entry.error as { description?: string | null };
 		outcome.error = entry.error.message;
 		if (description) outcome.errorDescription = description;
 	}
 	return outcome;
+}
+
+/** What an unreadable item still says about itself, so its failure is named and counted where it belongs. */
+function givenIdentity(context: IExecuteFunctions, itemIndex: number): Entry['given'] {
+	try {
+		let raw = context.getNodeParameter('contact', itemIndex) as unknown;
+		if (typeof raw === 'string') raw = JSON.parse(raw) as unknown;
+		if (typeof raw !== 'object' || raw === null) return undefined;
+		const { id, company, person } = raw as IDataObject;
+		return {
+			id: typeof id === 'string' && id ? id : undefined,
+			entity: company ? 'company' : person ? 'contact' : undefined,
+		};
+	} catch {
+		return undefined;
+	}
 }
 
 export async function syncContacts(context: IExecuteFunctions, settings: SyncSettings, itemIndexes: number[]): Promise<IDataObject[]> {
@@ -424,12 +510,10 @@ export async function syncContacts(context: IExecuteFunctions, settings: SyncSet
 				if (settings.skipArchived && entry.mapped.archived) entry.skipped = 'archived in LexOffice';
 			} catch (error) {
 				entry.error = error as Error;
+				entry.given = givenIdentity(context, entry.itemIndex);
 			}
 		}
-		if (!context.continueOnFail()) {
-			const invalid = entries.find((entry) => entry.error);
-			if (invalid?.error) throw invalid.error;
-		}
+		// A contact that cannot be read fails alone (its output item says why); the others go on.
 		skipRepeated(entries);
 		const results = pending(entries).length > 0 ? await syncChunk(context, settings, entries) : {};
 		outcomes.push(...entries.map((entry) => outcomeOf(entry, results, settings)));

@@ -1,4 +1,12 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { DEFAULT_APP_URL } from '../../../Lexoffice/helpers/eventResources';
 import type { ItemOperation } from '../types';
@@ -96,14 +104,47 @@ function readSettings(context: IExecuteFunctions, itemIndex: number): InvoiceSyn
 	};
 }
 
+/**
+ * A problem of this one invoice (not an invoice, a value Bitrix24 refuses for it): reported in its
+ * output item with what to do, so the other invoices of the run go on. Authentication, an
+ * unreachable portal and other node-wide problems still stop the node.
+ */
+function invoiceFailure(error: unknown, invoiceId: string | null): IDataObject | undefined {
+	if (error instanceof InvalidInvoice) return { action: 'failed', lexofficeInvoiceId: invoiceId, error: error.message, errorDescription: error.hint };
+	const { httpCode, message } = error as { httpCode?: string | null; message?: string };
+	if (error instanceof NodeApiError && httpCode === '400') {
+		return {
+			action: 'failed',
+			lexofficeInvoiceId: invoiceId,
+			error: `LexOffice invoice ${invoiceId ?? '?'}: Bitrix24 refused the smart invoice: ${message}`,
+			errorDescription: 'Correct the value Bitrix24 names (or make the field optional in the smart-invoice settings); the next event of this invoice syncs it.',
+		};
+	}
+	return undefined;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const settings = readSettings(this, itemIndex);
 	let invoice;
 	try {
-		invoice = readLexofficeInvoice(this.getNodeParameter('invoice', itemIndex), settings.appUrl, berlinToday());
+		const raw = this.getNodeParameter('invoice', itemIndex);
+		if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'error' in raw && !('id' in raw)) {
+			// The LexOffice node before this one failed for this item (Continue on error), e.g. an invoice deleted in LexOffice.
+			throw new InvalidInvoice(`The invoice could not be read from LexOffice: ${String((raw as IDataObject).error)}`, 'A draft deleted in LexOffice leaves its smart invoice as it is. Otherwise check the LexOffice node before this one.');
+		}
+		invoice = readLexofficeInvoice(raw, settings.appUrl, berlinToday());
 	} catch (error) {
-		const hint = error instanceof InvalidInvoice ? error.hint : 'The value must be a JSON object: the LexOffice invoice.';
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: hint });
+		if (error instanceof InvalidInvoice) return invoiceFailure(error, null) as IDataObject;
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: 'The value must be a JSON object: the LexOffice invoice.' });
 	}
-	return await oneAtATime(invoice.id, async () => await syncInvoice(this, invoice, settings, itemIndex));
+	const current = invoice;
+	try {
+		return await oneAtATime(current.id, async () => await syncInvoice(this, current, settings, itemIndex));
+	} catch (error) {
+		const failure = invoiceFailure(error, current.id);
+		if (failure) return { ...failure, voucherNumber: current.voucherNumber };
+		// Node-wide (credentials, portal unreachable): the router stops the node with it.
+		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
 }

@@ -173,6 +173,9 @@ export async function syncInvoice(
 
 	const categoryId = existing ? Number(existing.categoryId) : await categoryForNewInvoice(context, settings, itemIndex);
 	let warning: string | undefined;
+	if (invoice.contactId && !client) {
+		warning = `LexOffice contact ${invoice.contactId} is not in Bitrix24 (not synced yet), so the smart invoice has no client; the contact sync brings it, and the next sync of this invoice links it`;
+	}
 	// The stage follows LexOffice only when the status changed: a stage set by hand or by an
 	// automation rule in between is left alone.
 	if (!existing || decision.statusChanged) {
@@ -180,7 +183,7 @@ export async function syncInvoice(
 		if (stage) wanted.stageId = stage.id;
 		else {
 			const listed = categoryStages.map((candidate) => candidate.id).join(', ') || 'none';
-			warning = `Invoice category ${categoryId} has no "${STAGE_OF_STATUS[decision.status]}" stage (its stages: ${listed}); the stage was left as it is`;
+			warning = `${warning ? `${warning}. ` : ''}Invoice category ${categoryId} has no "${STAGE_OF_STATUS[decision.status]}" stage (its stages: ${listed}); the stage was left as it is`;
 		}
 	}
 

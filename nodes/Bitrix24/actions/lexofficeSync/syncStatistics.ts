@@ -19,6 +19,8 @@ export interface SyncStatistics {
 	skippedArchived: number;
 	skippedOther: number;
 	failures: Array<{ lexofficeId: string | null; name: string | null; error: string }>;
+	/** Contacts written with something repaired or left out (their items' `warnings`). */
+	withWarnings: number;
 	responsibleUserId: number | null;
 	message: string;
 }
@@ -46,6 +48,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 		skippedArchived: 0,
 		skippedOther: 0,
 		failures: [],
+		withWarnings: 0,
 		responsibleUserId: null,
 		message: '',
 	};
@@ -59,6 +62,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 		}
 		count(outcome.entityType === 'company' ? stats.companies : stats.contacts, outcome.action);
 		if (outcome.matchedBy && outcome.action !== 'failed') stats.adoptedExisting++;
+		if (Array.isArray(outcome.warnings) && outcome.warnings.length > 0) stats.withWarnings++;
 		for (const person of Array.isArray(outcome.contactPersons) ? (outcome.contactPersons as IDataObject[]) : []) {
 			count(stats.contactPersons, person.action);
 		}
@@ -83,6 +87,7 @@ function messageOf(stats: SyncStatistics): string {
 	];
 	if (stats.adoptedExisting > 0) lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
 	if (stats.skippedArchived + stats.skippedOther > 0) lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
+	if (stats.withWarnings > 0) lines.push(`Mit Hinweisen (Daten angepasst, siehe "warnings" in n8n): ${stats.withWarnings}`);
 	for (const failure of stats.failures.slice(0, FAILURES_IN_MESSAGE)) {
 		lines.push(`Fehler bei ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
 	}

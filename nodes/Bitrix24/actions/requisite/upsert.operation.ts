@@ -46,12 +46,6 @@ type LiveState = ItemState & { input: RequisiteInput };
 
 const live = (states: ItemState[]) => states.filter((state): state is LiveState => !state.error && state.input !== undefined);
 
-function failFast(context: IExecuteFunctions, states: ItemState[]): void {
-	if (context.continueOnFail()) return;
-	const failed = states.find((state) => state.error);
-	if (failed?.error) throw failed.error;
-}
-
 function attempt(state: ItemState, step: () => void): void {
 	try {
 		step();
@@ -95,7 +89,6 @@ function plan(context: IExecuteFunctions, state: LiveState, addresses: Map<numbe
 async function upsert(context: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject[]> {
 	const states: ItemState[] = itemIndexes.map((itemIndex) => ({ itemIndex }));
 	for (const state of states) attempt(state, () => (state.input = readRequisiteInput(context, state.itemIndex)));
-	failFast(context, states);
 
 	// Round 1: the templates (only when a default is chosen) and every owner's requisites.
 	const ownerCommands = requisiteLookupCommands(live(states).map((state) => state.input));
@@ -104,20 +97,18 @@ async function upsert(context: IExecuteFunctions, itemIndexes: number[]): Promis
 	const presets: RequisitePreset[] | undefined = needsPresets ? presetsOf(rowsFrom(first, 'presets')) : undefined;
 	const byOwner = requisitesByOwner(first, ownerCommands);
 	for (const state of live(states)) {
-		attempt(state, () => {
-			const { input } = state;
-			state.presetId = resolvePresetId(context.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
-			state.current = findManagedRequisite(byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, state.presetId);
-		});
+		const { input } = state;
+		// A default template the portal does not have is the portal's problem, not the item's: it stops the node.
+		const presetId = resolvePresetId(context.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
+		state.presetId = presetId;
+		attempt(state, () => (state.current = findManagedRequisite(byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, presetId)));
 	}
 	refuseSharedTargets(context, live(states));
-	failFast(context, states);
 
 	// Round 2: the addresses of the requisites found, for items that manage addresses.
 	const withAddresses = live(states).filter((state) => state.current && state.input.addresses.length > 0);
 	const addresses = await addressesOf(context, withAddresses.map((state) => Number(state.current?.ID)));
 	for (const state of live(states)) attempt(state, () => (state.plan = plan(context, state, addresses)));
-	failFast(context, states);
 
 	// Writes: no halt, so a refused command fails only its item.
 	const commands = live(states).flatMap((state) => state.plan?.commands ?? []);

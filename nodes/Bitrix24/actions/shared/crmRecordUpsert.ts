@@ -21,12 +21,6 @@ import { runLookups } from './crmRecordLookup';
 import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from './crmRecordMatching';
 import { readItem, readSettings, upsertProperties, type UpsertItem, type UpsertSettings } from './crmRecordUpsertInput';
 
-function failFast(context: IExecuteFunctions, items: UpsertItem[]): void {
-	if (context.continueOnFail()) return;
-	const failed = items.find((item) => item.error);
-	if (failed?.error) throw failed.error;
-}
-
 /** The batch command that writes one record, or none when it is unchanged. */
 function writeCommand(
 	entity: CrmEntity,
@@ -62,7 +56,6 @@ function outcomeOf(decision: UpsertDecision, result: BatchCommandResult | undefi
 async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes: number[]): Promise<IDataObject[]> {
 	const settings = readSettings(context);
 	const items = itemIndexes.map((itemIndex) => readItem(context, itemIndex, settings));
-	failFast(context, items);
 
 	// Round 1: the live field list (to convert values) and the lookup by external id, one batch.
 	const records: RecordCache = new Map();
@@ -80,7 +73,6 @@ async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes
 			item.error = error as Error;
 		}
 	}
-	failFast(context, items);
 	const byOriginId = originMatches(first, settings.systemCode, records);
 
 	const live = items.filter((item) => !item.error);

@@ -3,6 +3,7 @@
  * address chain needs. Addresses are keyed by (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID): one per type
  * per requisite; crm.address.add returns `true`, a second add of the same type "TypeAddress exists".
  */
+import { checkLengths, TEXT_LIMITS } from '../validation';
 import { done, isRecord, param, positiveInt, type CallContext, type MethodResult, type MethodTable } from '../context';
 import { findRecord } from '../entities';
 import { crmError } from '../errors';
@@ -83,6 +84,7 @@ function findRequisite(context: CallContext, id: unknown): CrmRecord | undefined
 
 /** RQ_* and system fields via their definitions; UF_CRM_* kept as strings. */
 function assignRequisiteFields(target: CrmRecord, fields: Record<string, unknown>, writable: (def: FieldDef) => boolean): void {
+	checkLengths(TEXT_LIMITS.REQUISITE, fields);
 	for (const [name, raw] of Object.entries(fields)) {
 		const def = REQUISITE_FIELDS.find((candidate) => candidate.upper === name);
 		if (def && !def.isReadOnly && writable(def)) target[name] = normalizeFieldValue(def, raw);
@@ -198,6 +200,7 @@ function findAddress(context: CallContext, typeId: number, requisiteId: number):
 }
 
 function assignAddressText(address: Address, fields: Record<string, unknown>): void {
+	checkLengths(TEXT_LIMITS.ADDRESS, fields);
 	for (const name of ADDRESS_TEXT_FIELDS) {
 		if (name in fields) address[name] = fields[name] === null ? null : String(fields[name]);
 	}

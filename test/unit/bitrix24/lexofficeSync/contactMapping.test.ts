@@ -59,12 +59,12 @@ describe('LexOffice contact → Bitrix24 records', () => {
 		expect(mapped.record).toMatchObject({ entity: 'contact', originId: 'c1', fields: { NAME: 'Anna', LAST_NAME: 'Schmidt', ASSIGNED_BY_ID: 7 } });
 		expect(mapped.requisite).toEqual({
 			fields: { RQ_FIRST_NAME: 'Anna', RQ_LAST_NAME: 'Schmidt' },
-			billing: { ADDRESS_1: 'Hauptstr. 1', ADDRESS_2: 'c/o Buchhaltung', POSTAL_CODE: '10115', CITY: 'Berlin', COUNTRY: 'Deutschland', COUNTRY_CODE: 'DE' },
-			shipping: { ADDRESS_1: 'Lager 5', ADDRESS_2: '', POSTAL_CODE: '1010', CITY: 'Wien', COUNTRY: 'Österreich', COUNTRY_CODE: 'AT' },
+			billing: { ADDRESS_1: 'Hauptstr. 1', ADDRESS_2: 'c/o Buchhaltung', POSTAL_CODE: '10115', CITY: 'Berlin', COUNTRY: 'Deutschland', COUNTRY_CODE: 'DE', PROVINCE: '' },
+			shipping: { ADDRESS_1: 'Lager 5', ADDRESS_2: '', POSTAL_CODE: '1010', CITY: 'Wien', COUNTRY: 'Österreich', COUNTRY_CODE: 'AT', PROVINCE: '' },
 		});
 	});
 
-	it('maps a company with tax number, VAT ID and contact persons linked by position', () => {
+	it('maps a company with tax number, VAT ID and contact persons, each with the e-mail and name it is recognised by', () => {
 		const mapped = mapLexofficeContact(
 			contact({
 				company: {
@@ -86,16 +86,17 @@ describe('LexOffice contact → Bitrix24 records', () => {
 			{
 				entity: 'contact',
 				originId: 'c1:person:1',
+				identity: { email: 'jan@mueller.de', name: 'jan müller' },
 				fields: { NAME: 'Jan', LAST_NAME: 'Müller', EMAIL: [{ VALUE: 'jan@mueller.de', VALUE_TYPE: 'WORK' }], PHONE: [{ VALUE: '030 1234', VALUE_TYPE: 'WORK' }] },
 			},
-			{ entity: 'contact', originId: 'c1:person:2', fields: { NAME: '', LAST_NAME: 'Schulz', EMAIL: [], PHONE: [] } },
+			{ entity: 'contact', originId: 'c1:person:2', identity: { email: '', name: 'schulz' }, fields: { NAME: '', LAST_NAME: 'Schulz', EMAIL: [], PHONE: [] } },
 		]);
 		expect(mapped.requisite.billing).toBeNull();
 	});
 
-	it('refuses an address whose country is not an ISO code, naming the address', () => {
+	it('refuses an address whose country is not a country code, naming the field', () => {
 		expect(() => mapLexofficeContact(contact({ ...person, addresses: { billing: [{ countryCode: 'Deutschland' }] } }), settings)).toThrow(
-			/Billing Address: Country Code/,
+			'addresses.billing[0].countryCode "Deutschland" is not a country code',
 		);
 	});
 

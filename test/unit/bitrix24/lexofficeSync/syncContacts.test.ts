@@ -162,12 +162,12 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		expect(restCalls(sb)).toHaveLength(0);
 	});
 
-	it('refuses an item that is not a LexOffice contact, naming the field, before writing anything', async () => {
+	it('fails an item that is not a LexOffice contact alone, naming its id and the field, and syncs the others', async () => {
 		const broken = { ...structuredClone(live[0]), version: 'drei' } as unknown as SeedContact;
-		await expect(sync([live[1], broken])).rejects.toThrow(/LexOffice Contact.*version/);
-		expect(restCalls(sb)).toHaveLength(0);
-		const { json } = await sync([live[1], broken], {}, true);
+		const { json } = await sync([live[1], broken]);
 		expect(json.map((row) => row.action)).toEqual(['created', 'failed']);
+		expect(json[1]).toMatchObject({ lexofficeId: live[0].id, error: `LexOffice contact ${live[0].id} is not a LexOffice contact as expected: version: Expected number, received string` });
+		expect(byOrigin(sb.state.companies, live[0].id).concat(byOrigin(sb.state.contacts, live[0].id))).toHaveLength(0);
 	});
 });
 

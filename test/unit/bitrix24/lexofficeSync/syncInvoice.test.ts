@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
-import { caught, everythingIn, restCalls } from '../helpers';
+import { caught, restCalls } from '../helpers';
 import { addRecord, runBitrix24, writeRequests } from '../crm/helpers';
 
 const berlinDay = (offsetDays: number) => DateTime.now().setZone('Europe/Berlin').plus({ days: offsetDays }).toISODate() as string;
@@ -222,18 +222,21 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		expect(oneTime).toMatchObject({ action: 'created', clientType: null });
 	});
 
-	it('refuses input that is not a LexOffice invoice before sending anything', async () => {
-		const missingId = await caught(sync([{ voucherStatus: 'open' }]));
-		expect(everythingIn(missingId)).toContain('"LexOffice Invoice" has no id');
-		const creditNote = await caught(sync([{ ...lexofficeInvoice(companyLexofficeId), voucherType: 'creditnote' }]));
-		expect(creditNote.message).toContain('not an invoice');
-		const badStatus = await caught(sync([lexofficeInvoice(companyLexofficeId, { voucherStatus: 'accepted' })]));
-		expect(badStatus.message).toContain('"accepted"');
+	it('fails input that is not a LexOffice invoice alone, saying why, before sending anything; a wrong setting stops the node', async () => {
+		const results = await sync([
+			{ voucherStatus: 'open' },
+			{ ...lexofficeInvoice(companyLexofficeId), voucherType: 'creditnote' },
+			lexofficeInvoice(companyLexofficeId, { voucherStatus: 'accepted' }),
+			{ id: 'nope' },
+		]);
+		expect(results.map((row) => row.action)).toEqual(['failed', 'failed', 'failed', 'failed']);
+		expect(String(results[0].error)).toContain('"LexOffice Invoice" has no id');
+		expect(String(results[1].error)).toContain('not an invoice');
+		expect(String(results[2].error)).toContain('"accepted"');
+		expect(String(results[3].error)).toContain('not a LexOffice id');
+		expect(restCalls(sb)).toHaveLength(0);
 		const badField = await caught(sync([lexofficeInvoice(companyLexofficeId)], { options: { memoryField: 'SOURCE DESCRIPTION' } }));
 		expect(badField.message).toContain('Sync State Field');
 		expect(restCalls(sb)).toHaveLength(0);
-
-		const [failed] = await sync([{ id: 'nope' }], {}, true);
-		expect(String(failed.error)).toContain('not a LexOffice id');
 	});
 });

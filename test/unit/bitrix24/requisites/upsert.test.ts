@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PRESET_XML_IDS, startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
-import { caught, everythingIn, restCalls } from '../helpers';
+import { restCalls } from '../helpers';
 import {
 	addOwners,
 	addressesOfRequisite,
@@ -206,17 +206,22 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		);
 	}, HEAVY_TEST_TIMEOUT_MS);
 
-	it('refuses bad input before anything is written, naming the field', async () => {
+	it('fails a bad item alone, naming the field and the fix; the others are written', async () => {
 		const [row] = await companies(1);
 		const bad = { ...row, billing: { ...row.billing, countryCode: 'Deutschland' } };
-		const error = await caught(runRequisites(sb, companyUpsertParameters(), [row, bad]));
-		expect(error.message).toContain('Billing Address: Country Code');
-		expect(everythingIn(error)).toContain('two-letter');
-		expect(restCalls(sb)).toHaveLength(0);
-
-		const { json } = await runRequisites(sb, companyUpsertParameters(), [row, bad], true);
+		const { json } = await runRequisites(sb, companyUpsertParameters(), [row, bad]);
 		expect(json.map((item) => item.action)).toEqual(['created', 'failed']);
-		expect(json[1].error).toContain('Country Code');
+		expect(json[1].error).toContain('"Billing Address: Country Code" must be a two-letter ISO 3166 code');
+		expect(json[1].errorDescription).toContain('Map the country code');
+		expect(sb.state.requisites).toHaveLength(1);
+	});
+
+	it('takes LexOffice\'s extended country code: ES_CN is Spain with the Canary Islands in PROVINCE', async () => {
+		const [row] = await companies(1);
+		const canary = { ...row, billing: { ...row.billing, countryCode: 'ES_CN' } };
+		const { json } = await runRequisites(sb, companyUpsertParameters(), [canary]);
+		expect(json.map((item) => item.action)).toEqual(['created']);
+		expect(sb.state.addresses.find((address) => address.TYPE_ID === 6)).toMatchObject({ COUNTRY_CODE: 'ES', COUNTRY: 'Spanien', PROVINCE: 'Kanarische Inseln' });
 	});
 
 	it('refuses a second item for the same requisite in one run', async () => {
