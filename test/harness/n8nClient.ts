@@ -1,3 +1,5 @@
+import http from 'node:http';
+
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import type { IConnections, INode, IRunExecutionData } from 'n8n-workflow';
 
@@ -96,6 +98,9 @@ export class N8nClient {
 			maxRedirects: 0,
 			proxy: false,
 			timeout: 60_000,
+			// A fresh connection per request: Node's default agent reuses idle sockets, and on a starved
+			// machine n8n may close one just as it is reused ("socket hang up", seen under full CPU load).
+			httpAgent: new http.Agent({ keepAlive: false }),
 		});
 	}
 
