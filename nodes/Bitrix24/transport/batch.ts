@@ -30,7 +30,12 @@ export interface BatchCommand {
 
 export type BatchCommandResult =
 	| { ok: true; result: unknown; total?: number; next?: number }
-	| { ok: false; error: string; description: string };
+	/**
+	 * `uncertain`: the request was sent but its answer lost (5xx, dropped connection), so the
+	 * command may or may not have been carried out. Never repeated here: the caller reads back by
+	 * the record's idempotency key and plans again (actions/shared/settleUncertain.ts).
+	 */
+	| { ok: false; error: string; description: string; uncertain?: boolean };
 
 export interface BatchOptions {
 	/** Stop at the first failing command; everything after it is reported as not executed. */
@@ -232,7 +237,8 @@ async function sendChunk(
 		connection.secrets,
 	);
 	const error = redact(outcome.error.error, connection.secrets);
-	return { answered: false, results: Object.fromEntries(chunk.map(({ key }) => [key, { ok: false, error, description }])) };
+	const uncertain = outcome.uncertain === true ? { uncertain: true } : {};
+	return { answered: false, results: Object.fromEntries(chunk.map(({ key }) => [key, { ok: false, error, description, ...uncertain }])) };
 }
 
 /**

@@ -183,7 +183,7 @@ export function assertCallableWith(
 
 export type SendOutcome =
 	| { ok: true; envelope: Bitrix24Envelope }
-	| { ok: false; statusCode: number; error: Bitrix24ErrorBody; note?: string };
+	| { ok: false; statusCode: number; error: Bitrix24ErrorBody; note?: string; uncertain?: boolean };
 
 const MAYBE_PERFORMED_NOTE =
 	'The request may or may not have been carried out, so it was not repeated automatically. Check in Bitrix24 before running it again.';
@@ -236,7 +236,8 @@ export async function trySendRequest(
 			}
 			case 'server':
 			case 'transport': {
-				if (!options.idempotent) return { ...giveUp, note: MAYBE_PERFORMED_NOTE };
+				// The answer was lost, not the request refused: the caller settles it by reading back.
+				if (!options.idempotent) return { ...giveUp, note: MAYBE_PERFORMED_NOTE, uncertain: true };
 				if (retries.uncertain++ >= RETRY_LIMITS.uncertain) return giveUp;
 				await pause(context, backoffDelay(retries.uncertain - 1, { baseMs: 500, maxMs: 8_000, floorMs: 100 }));
 				break;

@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
+import { settleUncertainWrites } from '../shared/settleUncertain';
 import type { BatchOperation } from '../types';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
 
@@ -239,5 +240,5 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
 		});
 	}
-	return await syncContacts(this, settings, itemIndexes);
+	return await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes), ['contactPersons']);
 }

@@ -32,6 +32,7 @@ import { fieldDescriptions, withMultifieldWrites } from '../shared/crmRecordFiel
 import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
 import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
 import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
+import { uncertainMark } from '../shared/settleUncertain';
 
 export interface SyncSettings {
 	systemCode: string;
@@ -365,7 +366,7 @@ function writeOutcome(work: RecordWork, results: Record<string, BatchCommandResu
 	const id = decision.action === 'created' ? null : decision.id;
 	const result = work.key ? results[work.key] : undefined;
 	if (!result) return { action, id };
-	if (!result.ok) return { action: 'failed', id, error: result.description || result.error };
+	if (!result.ok) return { action: 'failed', id, error: result.description || result.error, ...(result.uncertain ? uncertainMark(action) : {}) };
 	return { action, id: id ?? Number(result.result) };
 }
 
@@ -377,7 +378,10 @@ function recordResults(entry: Entry, results: Record<string, BatchCommandResult>
 		(results[stamp]?.ok === false ? { key: stamp, method: 'storing ORIGIN_VERSION' } : undefined);
 	if (!failed) return;
 	const result = results[failed.key] as Extract<BatchCommandResult, { ok: false }> | undefined;
-	entry.error = new Error(`${failed.method}: ${result?.description || result?.error || 'not executed'}`);
+	// An answer lost on the way back: settleUncertainWrites reads this contact back and plans again.
+	entry.error = Object.assign(new Error(`${failed.method}: ${result?.description || result?.error || 'not executed'}`), {
+		uncertain: result?.uncertain === true,
+	});
 }
 
 function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, settings: SyncSettings): IDataObject {
@@ -406,6 +410,7 @@ function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, se
 		const { description } = entry.error as { description?: string | null };
 		outcome.error = entry.error.message;
 		if (description) outcome.errorDescription = description;
+		if ((entry.error as { uncertain?: boolean }).uncertain) Object.assign(outcome, uncertainMark(String(record?.decision?.action)));
 	}
 	return outcome;
 }
