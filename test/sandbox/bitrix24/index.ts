@@ -49,7 +49,10 @@ export interface Bitrix24SandboxOptions {
 	invoiceCategoryId?: number;
 	/** Default 57. */
 	userCount?: number;
-	/** Simulated execution time per call (ms) for the operating-time limit; number or per method. */
+	/**
+	 * Server time (ms) charged per call for the operating-time limit, accounted and never slept:
+	 * a number, or per method with `write`, `read` and `*` fall-backs, e.g. `{ write: 50, read: 5 }`.
+	 */
 	executionTimeMs?: number | Record<string, number>;
 	/** §8 VERIFY: default 'target-not-found' (what the mirrored core does for SMART_INVOICE_x). */
 	smartInvoiceWebhookTrigger?: 'target-not-found' | 'fires';
