@@ -274,9 +274,10 @@ async function createContact(this: IExecuteFunctions, body: IDataObject, leftOut
 			answer = await lexofficeRequest.call(this, { method: 'POST', path: '/v1/contacts', body });
 			break;
 		} catch (error) {
-			if (!isUncertainWrite(error) || attempt >= 1) throw error;
+			// The transport's errors are NodeApiErrors already, handed back unchanged.
+			if (!isUncertainWrite(error) || attempt >= 1) throw new NodeApiError(this.getNode(), error as JsonObject);
 			const made = await contactsMadeFrom.call(this, body);
-			if (made === undefined || made.length > 1) throw error;
+			if (made === undefined || made.length > 1) throw new NodeApiError(this.getNode(), error as JsonObject);
 			if (made.length === 1) return { contact: made[0], matchedBy: 'created', leftOut, settledByReadBack: true };
 		}
 	}

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { invoiceBody, type InvoiceInput } from '../../helpers/invoices';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
@@ -25,7 +25,8 @@ export async function createInvoice(
 	} catch (error) {
 		// Never repeated: a finalized invoice has a number and cannot be deleted (§4.1).
 		if (isUncertainWrite(error)) (error as { description?: string | null }).description = whatToCheck(input, finalize);
-		throw error;
+		// The transport's errors are NodeApiErrors already, handed back unchanged.
+		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 	const result = parseActionResult.call(this, answer, 'the new invoice');
 	if (!readBack) return { result };
