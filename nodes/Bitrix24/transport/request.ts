@@ -259,5 +259,13 @@ export async function sendRequest(
 	const outcome = await trySendRequest(context, connection, method, params, options);
 	if (outcome.ok) return outcome.envelope;
 	const errorContext = { node: context.getNode(), method, secrets: connection.secrets, itemIndex: options.itemIndex };
-	throw bitrix24ApiError(errorContext, outcome.statusCode, outcome.error, outcome.note);
+	const error = bitrix24ApiError(errorContext, outcome.statusCode, outcome.error, outcome.note);
+	// A single write whose answer was lost: the caller settles it by reading back (settleUncertain.ts).
+	throw outcome.uncertain ? Object.assign(error, { bitrix24UncertainWrite: method }) : error;
+}
+
+/** The method of a single write whose answer was lost, when `error` is one. */
+export function uncertainWriteOf(error: unknown): string | undefined {
+	const method = typeof error === 'object' && error !== null ? (error as { bitrix24UncertainWrite?: unknown }).bitrix24UncertainWrite : undefined;
+	return typeof method === 'string' ? method : undefined;
 }

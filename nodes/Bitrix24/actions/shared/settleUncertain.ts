@@ -76,3 +76,4 @@ export async function settleUncertainWrites<T extends IDataObject | Error>(
 	}
 	return outcomes;
 }
+
