@@ -102,7 +102,7 @@ describe('Contact/Company → Create or Update (batched, idempotent upsert)', ()
 		const updated = sb.state.contacts.find((record) => record.ID === third.json[77].id);
 		expect(updated).toMatchObject({ LAST_NAME: 'Geändert77', ORIGIN_VERSION: '2' });
 		expect(emailsOf(updated)).toEqual(['p77@beispiel.de']);
-	});
+	}, 60_000);
 
 	it('secondary match by e-mail adopts an existing record and stores the external id; lowest ID wins', async () => {
 		const older = await addRecord(sb, 'crm.contact.add', { NAME: 'Alt', EMAIL: [{ VALUE: 'Anna@Beispiel.de', VALUE_TYPE: 'HOME' }] });

@@ -203,7 +203,7 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		expect(sb.state.addresses.filter((address) => address.TYPE_ID === 11).every((address) => String(address.ADDRESS_1).endsWith('a'))).toBe(
 			true,
 		);
-	});
+	}, 60_000);
 
 	it('refuses bad input before anything is written, naming the field', async () => {
 		const [row] = await companies(1);
