@@ -9,6 +9,10 @@
  *    import's is the speed-up.
  * 3. unlimited: a fresh n8n and sandboxes with the limits off: n8n's CPU time per contact and peak
  *    RSS (its process group in /proc).
+ * 4. faults: the import under 5 % random faults in both sandboxes, checked against a fault-free run
+ *    and followed by a second run that must write nothing (scripts/lib/faultBench.ts).
+ * 5. optime: the import against a Bitrix24 sandbox charging server time per write, so it meets
+ *    OPERATION_TIME_LIMIT and has to wait for the window.
  * Every number printed is measured or computed from measured numbers and documented limits.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { bundledWorkflow, REPO_ROOT } from '../test/harness';
 import { PUBLISHED_LIMITS as LEXOFFICE_LIMITS } from '../test/sandbox/lexoffice';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './lib/benchOptions';
 import { bucketFloorSeconds, combinedFloorSeconds, minimalImportRequests, operatingBreakEvenMs } from './lib/floor';
+import { FAULT_RATE, faultsPart, faultsRows, optimePart, optimeRows, type FaultsResult, type OptimeResult } from './lib/faultBench';
 import { importStatistics, runManually, type ImportStatistics } from './lib/manualRun';
 import { NAIVE_HEADER_CREDENTIAL, NAIVE_TRIGGER, naiveImportWorkflow } from './lib/naiveImport';
 import { ProcessTreeSampler } from './lib/processTree';
@@ -291,7 +296,8 @@ async function main(): Promise<void> {
 		return;
 	}
 	if (process.platform !== 'linux') console.warn('CPU and RSS come from /proc: on this platform the unlimited part will fail.');
-	console.log(`bench: ${options.parts.join(', ')}; ${options.contacts} contacts${options.parts.includes('naive') ? `, naive ${options.naiveRecords}` : ''}`);
+	const speedParts = options.parts.some((part) => part === 'published' || part === 'unlimited');
+	console.log(`bench: ${options.parts.join(', ')}${speedParts ? `; ${options.contacts} contacts` : ''}${options.parts.includes('naive') ? `, naive ${options.naiveRecords}` : ''}`);
 	const startedAt = new Date().toISOString();
 	const machineInfo = machine();
 	let published: (ImportResult & { floor: FloorResult }) | undefined;
@@ -318,10 +324,23 @@ async function main(): Promise<void> {
 		});
 	}
 
-	console.log(`\n${report(options, published, unlimited, naive)}`);
+	let faults: FaultsResult | undefined;
+	let optime: OptimeResult | undefined;
+	if (options.parts.includes('faults')) {
+		console.log(`faults: ${options.faultContacts} contacts, a fault-free run, a run under ${FAULT_RATE * 100} % faults, a second run…`);
+		faults = await faultsPart(options);
+	}
+	if (options.parts.includes('optime')) {
+		console.log(`optime: ${options.optimeContacts} contacts, ${options.optimeWriteMs} ms per write, window ${options.optimeWindowSeconds} s…`);
+		optime = await optimePart(options);
+	}
+
+	if (published || unlimited || naive) console.log(`\n${report(options, published, unlimited, naive)}`);
+	if (faults) console.log(`\nImport under faults\n${formatTable(['', 'value'], faultsRows(faults))}`);
+	if (optime) console.log(`\nImport meeting Bitrix24's operating-time limit\n${formatTable(['', 'value'], optimeRows(optime))}`);
 	const out = path.resolve(REPO_ROOT, options.out);
 	mkdirSync(path.dirname(out), { recursive: true });
-	writeFileSync(out, `${JSON.stringify({ startedAt, machine: machineInfo, options, published, naive, unlimited }, null, '\t')}\n`);
+	writeFileSync(out, `${JSON.stringify({ startedAt, machine: machineInfo, options, published, naive, unlimited, faults, optime }, null, '\t')}\n`);
 	console.log(`\nMachine: ${machineInfo.cpu}, ${machineInfo.cores} cores, ${machineInfo.memoryGb} GB; load ${machineInfo.loadAverageAtStart.toFixed(2)} at start.\nJSON: ${out}`);
 }
 

@@ -1,6 +1,6 @@
 /** Command line and environment of `npm run bench`. Pure. */
 
-export const BENCH_PARTS = ['published', 'naive', 'unlimited'] as const;
+export const BENCH_PARTS = ['published', 'naive', 'unlimited', 'faults', 'optime'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -13,13 +13,24 @@ export interface BenchOptions {
 	out: string;
 	/** Upper bound for one import run (BENCH_TIMEOUT_MINUTES, --timeout-minutes). */
 	timeoutMinutes: number;
+	/** Contacts for the faults part (BENCH_FAULT_CONTACTS, --fault-contacts). */
+	faultContacts: number;
+	/** Contacts for the operating-time part (BENCH_OPTIME_CONTACTS, --optime-contacts). */
+	optimeContacts: number;
+	/** Server time charged per Bitrix24 write in the operating-time part (BENCH_OPTIME_WRITE_MS, --optime-write-ms). */
+	optimeWriteMs: number;
+	/** Operating-time window in seconds, the limit scaled with it (480/600; BENCH_OPTIME_WINDOW, --optime-window). */
+	optimeWindowSeconds: number;
 }
 
 export const BENCH_USAGE = `npm run bench -- [--contacts=10000] [--naive=50] [--parts=published,naive,unlimited] [--out=bench-results/latest.json] [--timeout-minutes=240]
   published  the initial import with the published rate limits on (wall time, requests, floor)
   naive      the one-request-per-record baseline through the HTTP Request node (needs published)
   unlimited  the initial import with the sandboxes' limits off (CPU per contact, peak RSS)
-Environment: BENCH_CONTACTS, BENCH_NAIVE, BENCH_PARTS, BENCH_OUT, BENCH_TIMEOUT_MINUTES.`;
+  faults     [--fault-contacts=2000] the import with 5 % random faults in both sandboxes, checked against a fault-free run
+  optime     [--optime-contacts=10000 --optime-write-ms=50 --optime-window=600] the import meeting Bitrix24's operating-time limit
+Environment: BENCH_CONTACTS, BENCH_NAIVE, BENCH_PARTS, BENCH_OUT, BENCH_TIMEOUT_MINUTES, BENCH_FAULT_CONTACTS,
+BENCH_OPTIME_CONTACTS, BENCH_OPTIME_WRITE_MS, BENCH_OPTIME_WINDOW.`;
 
 function positiveInteger(name: string, raw: string, max = Number.MAX_SAFE_INTEGER): number {
 	const value = Number(raw);
@@ -34,11 +45,11 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
 		if (!match) throw new Error(`unknown argument '${arg}'\n${BENCH_USAGE}`);
 		flags.set(match[1], match[2]);
 	}
-	const known = new Set(['contacts', 'naive', 'parts', 'out', 'timeout-minutes']);
+	const known = new Set(['contacts', 'naive', 'parts', 'out', 'timeout-minutes', 'fault-contacts', 'optime-contacts', 'optime-write-ms', 'optime-window']);
 	for (const flag of flags.keys()) if (!known.has(flag)) throw new Error(`unknown option --${flag}\n${BENCH_USAGE}`);
 	const setting = (flag: string, variable: string, fallback: string) => flags.get(flag) ?? env[variable] ?? fallback;
 
-	const parts = setting('parts', 'BENCH_PARTS', BENCH_PARTS.join(','))
+	const parts = setting('parts', 'BENCH_PARTS', 'published,naive,unlimited')
 		.split(',')
 		.map((part) => part.trim())
 		.filter(Boolean);
@@ -54,5 +65,9 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
 		parts: BENCH_PARTS.filter((part) => parts.includes(part)),
 		out: setting('out', 'BENCH_OUT', 'bench-results/latest.json'),
 		timeoutMinutes: positiveInteger('--timeout-minutes', setting('timeout-minutes', 'BENCH_TIMEOUT_MINUTES', '240')),
+		faultContacts: positiveInteger('--fault-contacts', setting('fault-contacts', 'BENCH_FAULT_CONTACTS', '2000')),
+		optimeContacts: positiveInteger('--optime-contacts', setting('optime-contacts', 'BENCH_OPTIME_CONTACTS', '10000')),
+		optimeWriteMs: positiveInteger('--optime-write-ms', setting('optime-write-ms', 'BENCH_OPTIME_WRITE_MS', '50')),
+		optimeWindowSeconds: positiveInteger('--optime-window', setting('optime-window', 'BENCH_OPTIME_WINDOW', '600')),
 	};
 }

@@ -16,6 +16,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { lexofficeContactSchema, mapLexofficeContact } from '../../nodes/Bitrix24/helpers/lexofficeContactMapping';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
+import { crmSnapshot, sortedEntries } from '../sandbox/bitrix24/crmSnapshot';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';
 
 type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>;
@@ -27,43 +28,8 @@ const IMPORT = 'lexoffice-bitrix24-initial-import';
 const SYNC = 'lexoffice-bitrix24-incremental-sync';
 jest.setTimeout(240_000);
 
-const sortedEntries = (list: unknown) =>
-	((list as Array<{ VALUE: string; VALUE_TYPE: string }> | undefined) ?? []).map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`).sort();
-
 /** Bitrix24's content keyed by LexOffice identity, without ids that differ between runs. */
-function snapshot(sb: Bitrix24Sandbox) {
-	const { state } = sb;
-	const originOf = new Map<string, unknown>([
-		...state.companies.map((row): [string, unknown] => [`4:${row.ID}`, row.ORIGIN_ID]),
-		...state.contacts.map((row): [string, unknown] => [`3:${row.ID}`, row.ORIGIN_ID]),
-	]);
-	const record = (row: Row) => ({
-		origin: row.ORIGIN_ID,
-		version: row.ORIGIN_VERSION ?? null,
-		title: row.TITLE ?? null,
-		name: [row.NAME, row.LAST_NAME].join(' '),
-		comments: row.COMMENTS ?? null,
-		company: row.COMPANY_ID ? originOf.get(`4:${String(row.COMPANY_ID)}`) : null,
-		emails: sortedEntries(row.EMAIL),
-		phones: sortedEntries(row.PHONE),
-	});
-	const requisiteKey = new Map(state.requisites.map((row) => [row.ID, row.XML_ID]));
-	return {
-		companies: state.companies.map(record).sort((a, b) => String(a.origin).localeCompare(String(b.origin))),
-		contacts: state.contacts.map(record).sort((a, b) => String(a.origin).localeCompare(String(b.origin))),
-		requisites: state.requisites
-			.map((row) => ({
-				key: row.XML_ID,
-				owner: originOf.get(`${String(row.ENTITY_TYPE_ID)}:${String(row.ENTITY_ID)}`),
-				preset: row.PRESET_ID,
-				fields: Object.fromEntries(Object.entries(row).filter(([field]) => field.startsWith('RQ_'))),
-			}))
-			.sort((a, b) => String(a.key).localeCompare(String(b.key))),
-		addresses: state.addresses
-			.map((row) => `${String(requisiteKey.get(row.ENTITY_ID))} ${row.TYPE_ID} ${row.ADDRESS_1} ${row.POSTAL_CODE} ${row.CITY} ${row.COUNTRY}`)
-			.sort(),
-	};
-}
+const snapshot = (sb: Bitrix24Sandbox) => crmSnapshot(sb.state);
 
 describe('bundled contact workflows in a real n8n', () => {
 	let n8n: N8nInstance | undefined;

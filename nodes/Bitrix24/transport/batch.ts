@@ -30,7 +30,12 @@ export interface BatchCommand {
 
 export type BatchCommandResult =
 	| { ok: true; result: unknown; total?: number; next?: number }
-	| { ok: false; error: string; description: string };
+	/**
+	 * `uncertain`: the request was sent but its answer lost (5xx, dropped connection), so the
+	 * command may or may not have been carried out. Never repeated here: the caller reads back by
+	 * the record's idempotency key and plans again (actions/shared/settleUncertain.ts).
+	 */
+	| { ok: false; error: string; description: string; uncertain?: boolean };
 
 export interface BatchOptions {
 	/** Stop at the first failing command; everything after it is reported as not executed. */
@@ -177,9 +182,41 @@ function notSent(chunk: BatchCommand[], description: string): Record<string, Bat
 const LIMIT_ERRORS = new Set(['OPERATION_TIME_LIMIT', 'QUERY_LIMIT_EXCEEDED']);
 
 /**
+ * `$result[key][…]` references to commands that already succeeded, replaced by their values: a
+ * command sent again without them (e.g. an address whose requisite was created in the first round)
+ * still points at the right record. A reference whose value is unknown is left as it is.
+ */
+function withKnownResults(command: BatchCommand, results: Record<string, BatchCommandResult>, resent: Set<string>): BatchCommand {
+	const known = (key: string, path: string): unknown => {
+		const result = results[key];
+		if (resent.has(key) || !result?.ok) return undefined;
+		let value: unknown = result.result;
+		for (const [, segment] of path.matchAll(/\[([^[\]]*)\]/g)) {
+			value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[segment] : undefined;
+		}
+		return value;
+	};
+	const resolve = (value: unknown): unknown => {
+		if (typeof value === 'string') {
+			const whole = /^\$result\[([^[\]]*)\]((?:\[[^[\]]*\])*)$/.exec(value);
+			if (whole) return known(whole[1], whole[2]) ?? value;
+			return value.replace(/\$result\[([^[\]]*)\]((?:\[[^[\]]*\])*)/g, (match, key: string, path: string) => {
+				const found = known(key, path);
+				return typeof found === 'string' || typeof found === 'number' ? String(found) : match;
+			});
+		}
+		if (Array.isArray(value)) return value.map(resolve);
+		if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolve(entry)]));
+		return value;
+	};
+	return { ...command, params: resolve(command.params ?? {}) as IDataObject };
+}
+
+/**
  * The commands of an answered batch that can simply be sent again: those refused by a limit
- * (with `halt`, the refused one and everything the halt skipped after it), minus any whose
- * `$result[…]` references would point at a command that is not sent again.
+ * (with `halt`, the refused one and everything the halt skipped after it). References to commands
+ * that succeeded are replaced by their results; a command still referring to one that is neither
+ * sent again nor known is left out.
  */
 export function commandsToResend(
 	sent: BatchCommand[],
@@ -200,9 +237,9 @@ export function commandsToResend(
 	}
 	for (;;) {
 		const keys = new Set(candidates.map((command) => command.key));
-		const resolvable = candidates.filter((command) =>
-			[...referencedCommandKeys(command.params ?? {})].every((target) => keys.has(target)),
-		);
+		const resolvable = candidates
+			.map((command) => withKnownResults(command, results, keys))
+			.filter((command) => [...referencedCommandKeys(command.params ?? {})].every((target) => keys.has(target)));
 		if (resolvable.length === candidates.length) return resolvable;
 		candidates = resolvable;
 	}
@@ -232,7 +269,8 @@ async function sendChunk(
 		connection.secrets,
 	);
 	const error = redact(outcome.error.error, connection.secrets);
-	return { answered: false, results: Object.fromEntries(chunk.map(({ key }) => [key, { ok: false, error, description }])) };
+	const uncertain = outcome.uncertain === true ? { uncertain: true } : {};
+	return { answered: false, results: Object.fromEntries(chunk.map(({ key }) => [key, { ok: false, error, description, ...uncertain }])) };
 }
 
 /**

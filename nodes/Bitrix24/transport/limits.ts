@@ -53,7 +53,12 @@ function finiteNumber(value: unknown): number | undefined {
 export class OperatingTimeGuard {
 	private readonly usage = new Map<string, MethodUsage>();
 
-	constructor(private readonly clock: Clock = systemClock) {}
+	constructor(private clock: Clock = systemClock) {}
+
+	/** Tests run the guard on the sandbox's virtual clock, so operating-time waits take no real time. */
+	useClock(clock: Clock): void {
+		this.clock = clock;
+	}
 
 	/** Records the `time` block of a successful call (or of one batch sub-call). */
 	record(key: string, time: unknown, receivedAtMs = this.clock.now()): void {

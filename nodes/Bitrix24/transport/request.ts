@@ -183,7 +183,7 @@ export function assertCallableWith(
 
 export type SendOutcome =
 	| { ok: true; envelope: Bitrix24Envelope }
-	| { ok: false; statusCode: number; error: Bitrix24ErrorBody; note?: string };
+	| { ok: false; statusCode: number; error: Bitrix24ErrorBody; note?: string; uncertain?: boolean };
 
 const MAYBE_PERFORMED_NOTE =
 	'The request may or may not have been carried out, so it was not repeated automatically. Check in Bitrix24 before running it again.';
@@ -236,7 +236,8 @@ export async function trySendRequest(
 			}
 			case 'server':
 			case 'transport': {
-				if (!options.idempotent) return { ...giveUp, note: MAYBE_PERFORMED_NOTE };
+				// The answer was lost, not the request refused: the caller settles it by reading back.
+				if (!options.idempotent) return { ...giveUp, note: MAYBE_PERFORMED_NOTE, uncertain: true };
 				if (retries.uncertain++ >= RETRY_LIMITS.uncertain) return giveUp;
 				await pause(context, backoffDelay(retries.uncertain - 1, { baseMs: 500, maxMs: 8_000, floorMs: 100 }));
 				break;
@@ -258,5 +259,13 @@ export async function sendRequest(
 	const outcome = await trySendRequest(context, connection, method, params, options);
 	if (outcome.ok) return outcome.envelope;
 	const errorContext = { node: context.getNode(), method, secrets: connection.secrets, itemIndex: options.itemIndex };
-	throw bitrix24ApiError(errorContext, outcome.statusCode, outcome.error, outcome.note);
+	const error = bitrix24ApiError(errorContext, outcome.statusCode, outcome.error, outcome.note);
+	// A single write whose answer was lost: the caller settles it by reading back (settleUncertain.ts).
+	throw outcome.uncertain ? Object.assign(error, { bitrix24UncertainWrite: method }) : error;
+}
+
+/** The method of a single write whose answer was lost, when `error` is one. */
+export function uncertainWriteOf(error: unknown): string | undefined {
+	const method = typeof error === 'object' && error !== null ? (error as { bitrix24UncertainWrite?: unknown }).bitrix24UncertainWrite : undefined;
+	return typeof method === 'string' ? method : undefined;
 }

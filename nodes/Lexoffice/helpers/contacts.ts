@@ -65,7 +65,7 @@ const COMPANY_ONLY = {
 } as const;
 const PERSON_ONLY = { salutation: 'Salutation', firstName: 'First Name', lastName: 'Last Name' } as const;
 
-const isObject = (value: unknown): value is IDataObject =>
+export const isObject = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The body of `POST /v1/contacts` (§3.3 "Create requirements": version 0, roles as empty objects). */

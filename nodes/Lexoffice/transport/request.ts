@@ -81,7 +81,7 @@ export function getLexofficeRateLimit(): RateLimit {
 
 /** Retry budget; bounded so a workflow never hangs on a broken account or host. */
 export const RETRY_POLICY = {
-	/** Answers that LexOffice documents as "not performed" (429, and 500 "rate limit exceeded"). */
+	/** 429 (documented as not performed), and for idempotent methods a 500 "rate limit exceeded". */
 	rateLimitedRetries: 8,
 	rateLimitBackoff: { baseMs: 500, maxMs: 8_000, floorMs: 500 },
 	/** Other 5xx, timeouts and dropped connections, for idempotent methods only. */
@@ -150,9 +150,12 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 		const status = response.statusCode;
 		if (status < 400) return response;
 
-		if (isRateLimited(status, response.body)) {
-			// The call was not performed (§2), so it is safe to repeat for every method. Our bucket
-			// was too optimistic (someone else uses the same key): start from empty.
+		// 429 was not performed (§2): safe to repeat for every method. A 500 saying "rate limit
+		// exceeded" is the gateway's generic 500 text too ("Internal server error or rate limit
+		// exceeded", §7.2), so it may have been performed: repeated only for idempotent methods,
+		// never for a POST that could create a second numbered invoice.
+		if (status === 429 || (idempotent && isRateLimited(status, response.body))) {
+			// Our bucket was too optimistic (someone else uses the same key): start from empty.
 			bucket.empty();
 			if (rateLimitedRetries < RETRY_POLICY.rateLimitedRetries) {
 				await sleep(backoffDelay(rateLimitedRetries++, RETRY_POLICY.rateLimitBackoff));
@@ -166,8 +169,8 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 				await sleep(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff));
 				continue;
 			}
-			// 504: the gateway gave up after 30 s, the backend may still have done the work (§2, §7.1).
-			if (!idempotent && status === 504) throw lexofficeApiError(node, status, response.body, secrets, MAY_HAVE_BEEN_PROCESSED);
+			// A POST/PUT answered 5xx may have been carried out (504: the gateway gave up after 30 s, §2, §7.1).
+			if (!idempotent) throw markUncertain(lexofficeApiError(node, status, response.body, secrets, MAY_HAVE_BEEN_PROCESSED));
 		}
 		throw lexofficeApiError(node, status, response.body, secrets);
 	}
@@ -200,10 +203,21 @@ export function bucketKey(apiKey: string): string {
 	return `lexoffice:${createHash('sha256').update(apiKey).digest('hex')}`;
 }
 
-/** 429, or a 500 whose message says "rate limit exceeded" (newer docs, lexoffice-api.md §2). */
+/** A 500 whose message says "rate limit exceeded" (newer docs, lexoffice-api.md §2). */
 function isRateLimited(status: number, body: unknown): boolean {
-	if (status === 429) return true;
 	return status === 500 && /rate limit/i.test(describeErrorBody(status, body).message);
+}
+
+/**
+ * A write that LexOffice may have carried out although no answer said so. Callers that can look
+ * the result up (Find or Create) check `isUncertainWrite` before doing anything else.
+ */
+function markUncertain<T extends Error>(error: T): T {
+	return Object.assign(error, { lexofficeUncertainWrite: true });
+}
+
+export function isUncertainWrite(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && (error as { lexofficeUncertainWrite?: unknown }).lexofficeUncertainWrite === true;
 }
 
 type Failure = 'cancelled' | 'notConnected' | 'dropped';
@@ -239,13 +253,10 @@ function connectionFailure(node: INode, failure: Failure, idempotent: boolean) {
 			'The request was not sent. Check the host in the LexOffice credential and the network connection.',
 		);
 	}
-	return lexofficeConnectionError(
-		node,
-		idempotent
-			? 'The connection to LexOffice was lost'
-			: 'The connection to LexOffice was lost; the request may have been processed',
-		idempotent ? 'The request was retried several times without an answer. Try again later.' : MAY_HAVE_BEEN_PROCESSED,
-	);
+	if (idempotent) {
+		return lexofficeConnectionError(node, 'The connection to LexOffice was lost', 'The request was retried several times without an answer. Try again later.');
+	}
+	return markUncertain(lexofficeConnectionError(node, 'The connection to LexOffice was lost; the request may have been processed', MAY_HAVE_BEEN_PROCESSED));
 }
 
 function toFile(response: IN8nHttpFullResponse): LexofficeFile {

@@ -64,7 +64,10 @@ export async function executeCall(
 
 	const key = operatingKey(auth, method);
 	const operating = portal.limits.operating;
-	if (!spec.wrapper && operating.isBlocked(key)) throw systemErrors.operationTimeLimit();
+	if (!spec.wrapper && operating.isBlocked(key)) {
+		operating.refusals += 1;
+		throw systemErrors.operationTimeLimit();
+	}
 
 	const context: CallContext = { method, params, auth, portal, inBatch };
 	const startMs = portal.now();

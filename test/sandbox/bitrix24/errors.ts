@@ -47,3 +47,14 @@ export function defaultFaultBody(status: number): unknown {
 	if (status === 401) return systemErrors.noAuthFound().toBody();
 	return { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' };
 }
+
+/**
+ * What a random fault answers (FaultOptions.rate): Bitrix24's own INTERNAL_SERVER_ERROR for 500,
+ * and the web server's HTML page for 502/503/504 — never QUERY_LIMIT_EXCEEDED, which Bitrix24
+ * sends only for a call it refused and did not perform (§2, §3.1).
+ */
+export function gatewayFaultAnswer(status: number): { body?: unknown; html?: string } {
+	if (status === 500) return { body: systemErrors.internal().toBody() };
+	const reason = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status] ?? 'Error';
+	return { html: `<html><head><title>${status} ${reason}</title></head><body><center><h1>${status} ${reason}</h1></center><hr><center>nginx</center></body></html>` };
+}

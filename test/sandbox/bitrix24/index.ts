@@ -8,11 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { FaultInjector, startSandboxServer, type ApiRequest, type ApiResponse, type FaultOptions } from '../common';
+import { FaultInjector, startSandboxServer, type ApiRequest, type ApiResponse, type FaultOptions, type FaultStats } from '../common';
 import { accessTokenFrom } from './oauth';
 import { bitrix24ControlApi } from './control';
 import { seedCrm, type CrmSeedOptions, type CrmSeedSummary } from './crmSeed';
-import { defaultFaultBody } from './errors';
+import { defaultFaultBody, gatewayFaultAnswer } from './errors';
 import type { EventDelivery, EventDeliveryMode } from './events';
 import { createApiHandler } from './httpApi';
 import { parseBitrix24Limits, type Bitrix24Limits } from './limits';
@@ -28,6 +28,7 @@ export type { Bitrix24RequestLogEntry } from './requestLog';
 export type { Bitrix24State } from './state';
 export type { EventDelivery } from './events';
 export type { CrmSeedOptions } from './crmSeed';
+export { crmSnapshot, snapshotDifferences, type CrmSnapshot } from './crmSnapshot';
 export { PRESET_XML_IDS, ADDRESS_TYPES } from './seedData';
 
 export interface Bitrix24SandboxOptions {
@@ -49,7 +50,10 @@ export interface Bitrix24SandboxOptions {
 	invoiceCategoryId?: number;
 	/** Default 57. */
 	userCount?: number;
-	/** Simulated execution time per call (ms) for the operating-time limit; number or per method. */
+	/**
+	 * Server time (ms) charged per call for the operating-time limit, accounted and never slept:
+	 * a number, or per method with `write`, `read` and `*` fall-backs, e.g. `{ write: 50, read: 5 }`.
+	 */
 	executionTimeMs?: number | Record<string, number>;
 	/** §8 VERIFY: default 'target-not-found' (what the mirrored core does for SMART_INVOICE_x). */
 	smartInvoiceWebhookTrigger?: 'target-not-found' | 'fires';
@@ -82,6 +86,8 @@ export interface Bitrix24Sandbox {
 	requests: Bitrix24RequestLog;
 	setLimits(limits: Bitrix24Limits): void;
 	setFaults(faults: FaultOptions): void;
+	/** What the random faults (FaultOptions.rate) injected since the last setFaults. */
+	faultStats(): FaultStats;
 	/** Simulated execution time (ms) per call, all methods or per method; undefined = measured. */
 	setExecutionTime(ms: number | Record<string, number> | undefined): void;
 	/** Every access token issued so far now answers 401 expired_token. */
@@ -160,7 +166,7 @@ export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
 	const portal = new Portal(portalConfig(options));
 	portal.methods = allMethods;
 	const requests = new Bitrix24RequestLog();
-	const faults = new FaultInjector(defaultFaultBody);
+	const faults = new FaultInjector(defaultFaultBody, gatewayFaultAnswer);
 	if (options.faults) faults.set(options.faults);
 	const simulate = new Simulator(portal);
 	const seed = (seedOptions: CrmSeedOptions = {}) => seedCrm(portal, seedOptions);
@@ -225,6 +231,7 @@ export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
 		requests,
 		setLimits,
 		setFaults: (faultOptions) => faults.set(faultOptions),
+		faultStats: () => faults.stats(),
 		setExecutionTime: (ms) => {
 			portal.executionTimeMs = ms;
 		},

@@ -81,6 +81,8 @@ export class OperatingTimeTracker {
 	private readonly samples = new Map<string, Array<{ bucketStart: number; ms: number }>>();
 	limitMs: number | undefined;
 	windowMs = OPERATING_DEFAULTS.operatingWindowSeconds * 1000;
+	/** Calls refused with OPERATION_TIME_LIMIT (batch sub-calls included), for tests and the bench. */
+	refusals = 0;
 
 	constructor(private readonly now: () => number) {}
 
@@ -117,6 +119,7 @@ export class OperatingTimeTracker {
 
 	clear(): void {
 		this.samples.clear();
+		this.refusals = 0;
 	}
 
 	private bucketStart(): number {

@@ -39,6 +39,8 @@ export interface Webhook {
 	scopes: string[];
 }
 
+const WRITE_METHOD = /\.(add|update|delete|set)$/;
+
 export const ALL_SCOPES = ['crm', 'user', 'user_basic', 'bizproc', 'placement', 'documentgenerator', 'disk', 'im', 'basic'];
 
 export class Portal {
@@ -98,9 +100,14 @@ export class Portal {
 		this.limits.operating.clear();
 	}
 
+	/**
+	 * Server time charged for one call (accounted, never slept): a number for every method, or a
+	 * map by method name with `write` (add/update/delete/set), `read` and `*` as fall-backs.
+	 */
 	simulatedExecutionMs(method: string): number | undefined {
 		const setting = this.executionTimeMs;
 		if (typeof setting === 'number') return setting;
-		return setting?.[method];
+		if (!setting) return undefined;
+		return setting[method] ?? (WRITE_METHOD.test(method) ? setting.write : setting.read) ?? setting['*'];
 	}
 }

@@ -30,7 +30,8 @@ export interface ControlApi {
 /**
  * Builds the `/_sandbox/*` handler shared by both sandboxes:
  *   GET state · GET|DELETE requests (filters: method, pathIncludes, status, label, since) ·
- *   POST reset · POST seed · GET|PUT limits · GET|PUT|DELETE faults · POST faults/failNext · extra routes.
+ *   POST reset · POST seed · GET|PUT limits · GET|PUT|DELETE faults · POST faults/failNext ·
+ *   GET faults/stats (what `rate` injected) · extra routes.
  * Returns undefined for paths it does not know, so the caller answers 404.
  */
 export function mountControlApi(
@@ -56,6 +57,7 @@ export function mountControlApi(
 			return json(200, { limits: control.limits.get() });
 		},
 		'GET /faults': () => json(200, core.faults.get()),
+		'GET /faults/stats': () => json(200, core.faults.stats()),
 		'PUT /faults': (_request, body) => {
 			core.faults.set((body ?? {}) as Parameters<FaultInjector['set']>[0]);
 			return json(200, core.faults.get());
@@ -127,7 +129,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 				sendApiResponse(res, await control(request));
 				return;
 			}
-			const decision = faults.decide(request.method, request.path);
+			const decision = faults.decide(request.method, request.path, request.rawBody.toString('utf8'));
 			await faults.delay();
 			const processed = !decision || decision.afterProcessing ? await api(request) : undefined;
 			const entry: RequestLogEntry = {
@@ -150,7 +152,15 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 				return;
 			}
 			log.add({ ...entry, status: decision.status, fault: 'injected', ...processedFlag });
-			sendApiResponse(res, echo(request, json(decision.status, decision.body)));
+			sendApiResponse(
+				res,
+				echo(
+					request,
+					decision.html === undefined
+						? json(decision.status, decision.body)
+						: { status: decision.status, bytes: Buffer.from(decision.html), headers: { 'Content-Type': 'text/html' } },
+				),
+			);
 		},
 		{ port: options.port, host: options.host },
 	);

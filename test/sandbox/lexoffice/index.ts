@@ -87,7 +87,13 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 	const requests = new RequestLog();
 	// Injected faults answer like the gateway (§7.2 shape 1).
 	const gatewayMessages: Record<number, string> = { 429: 'Too Many Requests', 504: 'Endpoint request timed out' };
-	const faults = new FaultInjector((status) => ({ message: gatewayMessages[status] ?? null }));
+	// Random faults (FaultOptions.rate) answer 500 with the documented "… or rate limit exceeded"
+	// text (§2, §7.2): the case that must never make a client repeat a POST.
+	const randomFaultMessages: Record<number, string> = { 500: 'Internal server error or rate limit exceeded', 502: 'Bad Gateway', ...gatewayMessages };
+	const faults = new FaultInjector(
+		(status) => ({ message: gatewayMessages[status] ?? null }),
+		(status) => ({ body: { message: randomFaultMessages[status] ?? null } }),
+	);
 	const limiter = new SandboxRateLimiter(PUBLISHED_LIMITS, options.limits ?? 'off', options.limiterClock);
 	const initialLimits = limiter.get();
 	const simulate = createSimulator(ctx);

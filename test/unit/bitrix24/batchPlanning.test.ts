@@ -125,8 +125,20 @@ describe('commandsToResend', () => {
 		expect(commandsToResend([get('a'), get('b')], { a: failed, b: skipped }, true)).toEqual([]);
 	});
 
-	it('drops commands whose references would point outside the resent set', () => {
+	it('replaces references to commands that succeeded by their results (e.g. an address whose requisite was created)', () => {
+		const sent = [
+			get('a'),
+			{ key: 'b', method: 'x.add', params: { fields: { ENTITY_ID: '$result[a]', NAME: 'req $result[a]', SELF: '$result[b]' } } },
+			get('c'),
+		];
+		expect(commandsToResend(sent, { a: { ok: true, result: 4711 }, b: refused, c: refused }, false)).toEqual([
+			{ key: 'b', method: 'x.add', params: { fields: { ENTITY_ID: 4711, NAME: 'req 4711', SELF: '$result[b]' } } },
+			get('c'),
+		]);
+	});
+
+	it('drops commands whose references point at a command that neither succeeded nor is sent again', () => {
 		const sent = [get('a'), { key: 'b', method: 'x.get', params: { id: '$result[a]' } }, get('c')];
-		expect(commandsToResend(sent, { a: done, b: refused, c: refused }, false).map((c) => c.key)).toEqual(['c']);
+		expect(commandsToResend(sent, { a: failed, b: refused, c: refused }, false).map((c) => c.key)).toEqual(['c']);
 	});
 });

@@ -337,6 +337,28 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 		expect(sb.requests.count()).toBe(0);
 	});
 
+	test('a create whose answer was lost is looked up again before another create: found, it is used', async () => {
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 504, afterProcessing: true }] });
+		const output = await run(bitrix24Contact());
+		expect(output).toMatchObject({ matchedBy: 'created', created: true, settledByReadBack: true, name: 'Inge Musterfrau' });
+		expect(posts()).toHaveLength(1);
+		expect([...sb.state.contacts.values()].map((contact) => contact.id)).toEqual([output.id]);
+	});
+
+	test('a create whose answer was lost and that LexOffice does not have is created once more, once', async () => {
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', dropConnection: true }] });
+		const output = await run(bitrix24Company());
+		expect(output).toMatchObject({ matchedBy: 'created', created: true, name: 'Testfirma GmbH' });
+		expect(posts()).toHaveLength(2);
+		expect(sb.state.contacts.size).toBe(1);
+
+		sb.reset(false);
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', dropConnection: true, times: 2 }] });
+		const error = await operationError(sb, { resource: 'contact', operation: 'findOrCreateForBitrix24' }, { items: [{ json: bitrix24Company() }] });
+		expect(error.message).toMatch(/may have been processed/);
+		expect(posts()).toHaveLength(2);
+	});
+
 	test('LexOffice refusing the new contact fails with its message; with Continue On Fail the item carries it', async () => {
 		sb.setFaults({
 			failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 406, body: { message: 'Die Kontaktdaten sind ungültig' }, times: 2 }],

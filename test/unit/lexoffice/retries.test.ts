@@ -1,13 +1,13 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { lexofficeRequest, RETRY_POLICY } from '../../../nodes/Lexoffice/transport';
+import { isUncertainWrite, lexofficeRequest, RETRY_POLICY } from '../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
 import { contactsNamed, executeContext, liftRateLimit, newCompanyContact } from './helpers';
 
 /** Retries: lexoffice-api.md §2 and §7.1; ARCHITECTURE.md "Transports". */
 describe('LexOffice transport retries', () => {
 	// Backoff waits are real (bounded by RETRY_POLICY: a few seconds at most per test).
-	jest.setTimeout(15_000);
+	jest.setTimeout(30_000);
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
 		liftRateLimit();
@@ -69,21 +69,42 @@ describe('LexOffice transport retries', () => {
 		expect(sb.requests.count({ method: 'PUT' })).toBe(1);
 	});
 
-	test('a 500 that says "rate limit exceeded" is retried even for POST (the call was not performed)', async () => {
-		sb.setFaults({
-			failNext: [
-				{
-					method: 'POST',
-					pathIncludes: '/v1/contacts',
-					status: 500,
-					body: { message: 'Internal server error or rate limit exceeded' },
-					times: 2,
-				},
-			],
-		});
-		await expect(createContact('Drosselung AG')).resolves.toMatchObject({ id: expect.any(String) });
-		expect(sb.requests.filter({ method: 'POST' }).map((r) => r.status)).toEqual([500, 500, 201]);
+	test('a 500 that says "rate limit exceeded" is retried for a GET, but not for a POST (it is also the gateway\'s generic 500 text)', async () => {
+		const rateLimit500 = { status: 500, body: { message: 'Internal server error or rate limit exceeded' }, times: 2 };
+		sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: '/v1/profile', ...rateLimit500 }] });
+		await expect(profile()).resolves.toMatchObject({ organizationId: sb.organizationId });
+		expect(sb.requests.filter({ method: 'GET' }).map((r) => r.status)).toEqual([500, 500, 200]);
+
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', afterProcessing: true, ...rateLimit500 }] });
+		const error = await createContact('Drosselung AG').catch((e: unknown) => e);
+		expect((error as NodeApiError).httpCode).toBe('500');
+		expect((error as NodeApiError).description).toMatch(/may have processed/);
+		expect(isUncertainWrite(error)).toBe(true);
+		expect(sb.requests.filter({ method: 'POST' }).map((r) => r.status)).toEqual([500]);
 		expect(contactsNamed(sb, 'Drosselung AG')).toBe(1);
+	});
+
+	test('a POST refused with 429 is repeated (LexOffice did not perform it)', async () => {
+		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 429, times: 2 }] });
+		await expect(createContact('Wartezeit OHG')).resolves.toMatchObject({ id: expect.any(String) });
+		expect(sb.requests.filter({ method: 'POST' }).map((r) => r.status)).toEqual([429, 429, 201]);
+		expect(contactsNamed(sb, 'Wartezeit OHG')).toBe(1);
+	});
+
+	test('no POST is ever repeated after a 5xx or a reset connection, before or after processing', async () => {
+		// Every POST meets a random fault: 500 (with the "rate limit exceeded" text), 502, 503, 504 or a reset.
+		sb.setFaults({ rate: 1, seed: 3 });
+		const names = Array.from({ length: 30 }, (_, index) => `Störung ${index} GmbH`);
+		const errors = [];
+		for (const name of names) errors.push(await createContact(name).catch((e: unknown) => e));
+		const stats = sb.faults.stats();
+		expect(stats.injected).toBe(30);
+		expect(Object.keys(stats.byKind).sort()).toEqual(['500', '502', '503', '504', 'reset']);
+		expect(stats.afterProcessing).toBeGreaterThan(0);
+		expect(stats.beforeProcessing).toBeGreaterThan(0);
+		expect(sb.requests.count({ method: 'POST' })).toBe(30);
+		expect(errors.every(isUncertainWrite)).toBe(true);
+		for (const name of names) expect(contactsNamed(sb, name)).toBeLessThanOrEqual(1);
 	});
 
 	test('a plain 500 on POST is not retried', async () => {

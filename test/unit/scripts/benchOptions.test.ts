@@ -1,14 +1,23 @@
 import { parseBenchOptions } from '../../../scripts/lib/benchOptions';
 
 describe('parseBenchOptions', () => {
-	it('defaults to 10 000 contacts, a naive baseline of 50 and all parts', () => {
+	it('defaults to 10 000 contacts, a naive baseline of 50 and the three speed parts', () => {
 		expect(parseBenchOptions([], {})).toEqual({
 			contacts: 10_000,
 			naiveRecords: 50,
 			parts: ['published', 'naive', 'unlimited'],
 			out: 'bench-results/latest.json',
 			timeoutMinutes: 240,
+			faultContacts: 2000,
+			optimeContacts: 10_000,
+			optimeWriteMs: 50,
+			optimeWindowSeconds: 600,
 		});
+	});
+
+	it('takes the faults and optime parts with their own sizes', () => {
+		const options = parseBenchOptions(['--parts=optime,faults', '--fault-contacts=500', '--optime-window=60'], { BENCH_OPTIME_CONTACTS: '1000' });
+		expect(options).toMatchObject({ parts: ['faults', 'optime'], faultContacts: 500, optimeContacts: 1000, optimeWindowSeconds: 60 });
 	});
 
 	it('takes flags over environment variables', () => {

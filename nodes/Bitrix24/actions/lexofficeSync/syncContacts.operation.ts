@@ -10,6 +10,7 @@ import {
 
 import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
 import { bitrix24Call, rowsOf } from '../../transport';
+import { settleUncertainWrites } from '../shared/settleUncertain';
 import type { BatchOperation } from '../types';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
 
@@ -241,7 +242,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		});
 	}
 	await checkResponsibleUser(this, settings.mapping.responsibleUserId);
-	return await syncContacts(this, settings, itemIndexes);
+	return await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes), ['contactPersons']);
 }
 
 /**

@@ -34,6 +34,7 @@ import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
 import { candidateOf, originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
 import { scanCommand } from '../shared/crmRecordLookup';
 import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
+import { uncertainMark } from '../shared/settleUncertain';
 
 export interface SyncSettings {
 	systemCode: string;
@@ -421,7 +422,7 @@ function writeOutcome(work: RecordWork, results: Record<string, BatchCommandResu
 	const id = decision.action === 'created' ? null : decision.id;
 	const result = work.key ? results[work.key] : undefined;
 	if (!result) return { action, id };
-	if (!result.ok) return { action: 'failed', id, error: result.description || result.error };
+	if (!result.ok) return { action: 'failed', id, error: result.description || result.error, ...(result.uncertain ? uncertainMark(action) : {}) };
 	return { action, id: id ?? Number(result.result) };
 }
 
@@ -443,8 +444,11 @@ function recordResults(entry: Entry, results: Record<string, BatchCommandResult>
 	if (!failed) return;
 	const result = results[failed.key] as Extract<BatchCommandResult, { ok: false }> | undefined;
 	const reason = result?.description || result?.error || 'not executed';
-	const error = new Error(`LexOffice contact ${entry.mapped?.lexofficeId ?? '?'}: ${failed.method}: ${reason}`) as Error & { description: string };
-	error.description = refusalFix(reason);
+	// An answer lost on the way back: settleUncertainWrites reads this contact back and plans again.
+	const error = Object.assign(new Error(`LexOffice contact ${entry.mapped?.lexofficeId ?? '?'}: ${failed.method}: ${reason}`), {
+		description: refusalFix(reason),
+		uncertain: result?.uncertain === true,
+	});
 	entry.error = error;
 }
 
@@ -476,6 +480,7 @@ function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, se
 		const { description } = entry.error as { description?: string | null };
 		outcome.error = entry.error.message;
 		if (description) outcome.errorDescription = description;
+		if ((entry.error as { uncertain?: boolean }).uncertain) Object.assign(outcome, uncertainMark(String(record?.decision?.action)));
 	}
 	return outcome;
 }

@@ -3,13 +3,14 @@
  * link, upsert by xmlId, move the stage when the status changed, and remember on the smart invoice
  * what was reported, so replays and restarts report nothing twice.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { CRM_ENTITIES } from '../shared/crmRecordEntity';
 import { commandError } from '../shared/crmRecordFields';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
 import { decideStatusChange, parseMemory, formatMemory, STAGE_OF_STATUS, type StatusDecision } from '../../helpers/invoiceStatus';
-import { bitrix24Batch, bitrix24Call, rowsOf, type BatchCommand } from '../../transport';
+import { bitrix24Batch, bitrix24Call, rowsOf, uncertainWriteOf, type BatchCommand } from '../../transport';
+import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../smartInvoice/stages';
 import type { LexofficeInvoice } from './syncInvoiceInput';
 
@@ -159,6 +160,30 @@ async function targetStage(
 	return { stage: stageWithMeaning(categoryStages, STAGE_OF_STATUS[decision.status]), categoryStages };
 }
 
+/**
+ * crm.item.add, settled when its answer is lost: the smart invoice is looked up again by its xmlId
+ * (the LexOffice invoice id) and, if it is there, taken as created; only if not is it added again.
+ */
+async function createSettled(
+	context: IExecuteFunctions,
+	invoice: LexofficeInvoice,
+	settings: InvoiceSyncSettings,
+	params: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const answer = await bitrix24Call.call(context, 'crm.item.add', params, { itemIndex });
+			const item = ((answer.result as IDataObject | undefined)?.item ?? {}) as IDataObject;
+			return attempt > 0 ? { ...item, settledByReadBack: true } : item;
+		} catch (error) {
+			if (uncertainWriteOf(error) === undefined || attempt >= SETTLE_ROUNDS) throw new NodeApiError(context.getNode(), error as JsonObject);
+			const { existing } = await lookUp(context, invoice, settings, itemIndex);
+			if (existing) return { ...existing, settledByReadBack: true };
+		}
+	}
+}
+
 export async function syncInvoice(
 	context: IExecuteFunctions,
 	invoice: LexofficeInvoice,
@@ -193,8 +218,7 @@ export async function syncInvoice(
 	if (!existing) {
 		const fields: IDataObject = { ...wanted, xmlId: invoice.id, ...(categoryId > 0 ? { categoryId } : {}) };
 		if ('opportunity' in fields) fields.isManualOpportunity = 'Y';
-		const answer = await bitrix24Call.call(context, 'crm.item.add', { entityTypeId, fields }, { itemIndex });
-		item = ((answer.result as IDataObject | undefined)?.item ?? {}) as IDataObject;
+		item = await createSettled(context, invoice, settings, { entityTypeId, fields }, itemIndex);
 		action = 'created';
 		written = Object.keys(fields);
 	} else {
@@ -229,6 +253,7 @@ export async function syncInvoice(
 		clientType: client?.entityType ?? null,
 		clientId: client?.id ?? null,
 		changedFields: action === 'unchanged' ? [] : written.filter((field) => field !== 'isManualOpportunity'),
+		...(item.settledByReadBack === true ? { settledByReadBack: true } : {}),
 		...(warning ? { warning } : {}),
 	};
 }

@@ -18,6 +18,7 @@ import {
 
 import { bitrix24Batch, type BatchCommandResult } from '../../transport';
 import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
+import { settleUncertainWrites } from '../shared/settleUncertain';
 import type { BatchOperation } from '../types';
 import { isDefaultChoice, presetLookupCommand, presetsOf, resolvePresetId, type RequisitePreset } from './presets';
 import { nameForNewRequisite, readRequisiteInput, upsertProperties, type RequisiteInput } from './upsertInput';
@@ -130,7 +131,7 @@ function failedOutcome(error: Error | undefined): IDataObject {
 
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
 	try {
-		return await upsert(this, itemIndexes);
+		return await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, indexes));
 	} catch (error) {
 		if (this.continueOnFail()) return itemIndexes.map(() => failedOutcome(error as Error));
 		// Both constructors hand back an error of their own class unchanged.

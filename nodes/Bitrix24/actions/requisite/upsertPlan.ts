@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { BatchCommand, BatchCommandResult } from '../../transport';
 import { planAddressWrite, type AddressAction } from '../address/addressValues';
+import { uncertainMark } from '../shared/settleUncertain';
 import type { AddressRole, RequisiteInput } from './upsertInput';
 
 export interface PlannedAddress {
@@ -109,5 +110,11 @@ export function requisiteOutcome(plan: RequisitePlan, results: Record<string, Ba
 	const failure = plan.commands.find((command) => failed(command.key));
 	if (!failure) return outcome;
 	const result = results[failure.key] as Extract<BatchCommandResult, { ok: false }>;
-	return { ...outcome, action: 'failed', error: `${failure.method}: ${result.description || result.error}`, errorCode: result.error };
+	return {
+		...outcome,
+		action: 'failed',
+		error: `${failure.method}: ${result.description || result.error}`,
+		errorCode: result.error,
+		...(result.uncertain ? uncertainMark(plan.action) : {}),
+	};
 }

@@ -20,6 +20,7 @@ import { asFieldDescriptions, convertMappedValues, withMultifieldWrites } from '
 import { runLookups } from './crmRecordLookup';
 import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from './crmRecordMatching';
 import { readItem, readSettings, upsertProperties, type UpsertItem, type UpsertSettings } from './crmRecordUpsertInput';
+import { settleUncertainWrites, uncertainMark } from './settleUncertain';
 
 /** The batch command that writes one record, or none when it is unchanged. */
 function writeCommand(
@@ -48,7 +49,9 @@ function outcomeOf(decision: UpsertDecision, result: BatchCommandResult | undefi
 	if ('duplicatesFound' in decision && decision.duplicatesFound.length > 0) outcome.duplicatesFound = decision.duplicatesFound;
 	if (dryRun) outcome.dryRun = true;
 	if (!result) return outcome;
-	if (!result.ok) return { ...outcome, action: 'failed', error: result.description, errorCode: result.error };
+	if (!result.ok) {
+		return { ...outcome, action: 'failed', error: result.description, errorCode: result.error, ...(result.uncertain ? uncertainMark(decision.action) : {}) };
+	}
 	if (decision.action === 'created') outcome.id = Number(result.result);
 	return outcome;
 }
@@ -148,7 +151,7 @@ export function crmUpsert(entity: CrmEntity): BatchOperation {
 		description: forOperation(entity, 'upsert', upsertProperties(entity)),
 		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]) {
 			try {
-				return await upsert(this, entity, itemIndexes);
+				return await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, entity, indexes));
 			} catch (error) {
 				if (this.continueOnFail()) return itemIndexes.map((itemIndex) => failedOutcome(entity, identityFor(this, itemIndex), error as Error));
 				// Both constructors hand back an error of their own class unchanged.

@@ -1,7 +1,7 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 
-import { contactsWithCustomerNumber, contactsWithEmail, getContact } from '../../helpers/contactRequests';
-import { contactDisplayName, customerNumber } from '../../helpers/contacts';
+import { contactsWithCustomerNumber, contactsWithEmail, findContacts, getContact } from '../../helpers/contactRequests';
+import { contactDisplayName, contactEmails, customerNumber, isObject } from '../../helpers/contacts';
 import {
 	contactFromBitrix24,
 	detectRecordType,
@@ -10,7 +10,7 @@ import {
 } from '../../helpers/fromBitrix24';
 import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
-import { httpCodeOf, lexofficeRequest } from '../../transport';
+import { encodeSearchValue, httpCodeOf, isUncertainWrite, lexofficeRequest } from '../../transport';
 import { inputCheck } from '../common';
 import type { LexofficeOperation } from '../types';
 import { includeArchived, matchOutput } from './find';
@@ -126,6 +126,27 @@ interface Found {
 	contact: IDataObject;
 	matchedBy: MatchedBy;
 	leftOut?: string[];
+	/** Created by a POST whose answer was lost, and found again by looking it up. */
+	settledByReadBack?: boolean;
+}
+
+/**
+ * Contacts LexOffice has that this create body would have made: same kind, name and e-mails, found
+ * by the name search (§3.2, at least 3 characters). undefined when the name is too short to search.
+ */
+async function contactsMadeFrom(this: IExecuteFunctions, body: IDataObject): Promise<IDataObject[] | undefined> {
+	const name = contactDisplayName(body);
+	const searchName = isObject(body.company) ? name : String((body.person as IDataObject | undefined)?.lastName ?? '');
+	if (searchName.trim().length < 3) return undefined;
+	const emails = contactEmails(body).map((email) => email.toLowerCase()).sort().join(' ');
+	const kind = isObject(body.company) ? 'company' : 'person';
+	const candidates = await findContacts.call(this, { name: encodeSearchValue(searchName, { literal: true }) }, { includeArchived: false });
+	return candidates.filter(
+		(contact) =>
+			ofKind(kind)(contact) &&
+			contactDisplayName(contact) === name &&
+			contactEmails(contact).map((email) => email.toLowerCase()).sort().join(' ') === emails,
+	);
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -164,6 +185,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				created: found.matchedBy === 'created',
 				linkMustBeWritten: !isLinkedTo(record, id),
 				...(found.leftOut?.length ? { leftOut: found.leftOut } : {}),
+				...(found.settledByReadBack ? { settledByReadBack: true } : {}),
 				bitrix24,
 				contact: found.contact,
 			},
@@ -240,8 +262,25 @@ async function contactByCustomerNumber(
 	return chosen ? { contact: chosen.json, matchedBy: 'customerNumber' } : undefined;
 }
 
+/**
+ * Creates the contact. When the answer to the POST is lost (the transport never repeats it), the
+ * contact is looked up again first: found, it is used; not there, it was not created and is
+ * created once more. Never a second contact for one Bitrix24 record.
+ */
 async function createContact(this: IExecuteFunctions, body: IDataObject, leftOut: string[]): Promise<Found> {
-	const answer = await lexofficeRequest.call(this, { method: 'POST', path: '/v1/contacts', body });
+	let answer: unknown;
+	for (let attempt = 0; ; attempt++) {
+		try {
+			answer = await lexofficeRequest.call(this, { method: 'POST', path: '/v1/contacts', body });
+			break;
+		} catch (error) {
+			// The transport's errors are NodeApiErrors already, handed back unchanged.
+			if (!isUncertainWrite(error) || attempt >= 1) throw new NodeApiError(this.getNode(), error as JsonObject);
+			const made = await contactsMadeFrom.call(this, body);
+			if (made === undefined || made.length > 1) throw new NodeApiError(this.getNode(), error as JsonObject);
+			if (made.length === 1) return { contact: made[0], matchedBy: 'created', leftOut, settledByReadBack: true };
+		}
+	}
 	const { id } = parseActionResult.call(this, answer, 'the new contact');
 	// Read back for the customer number LexOffice assigned (§3.3: read-only, set on creation).
 	const contact = await readAfterWrite.call(this, { what: 'contact', id, done: 'created' }, async () => await getContact.call(this, id));

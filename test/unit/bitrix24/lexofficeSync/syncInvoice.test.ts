@@ -108,6 +108,19 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		expect(restCalls(sb).filter((call) => (call.batchMethods ?? []).includes('crm.item.list'))).toHaveLength(1);
 	});
 
+	it.each([
+		['a 504 after Bitrix24 created it', { status: 504, afterProcessing: true }],
+		['a reset connection before it reached Bitrix24', { dropConnection: true }],
+	])('a lost answer to crm.item.add (%s) is settled by its xmlId: one smart invoice, reported created, trigger kept', async (_name, fault) => {
+		const invoice = lexofficeInvoice(companyLexofficeId);
+		sb.setFaults({ failNext: [{ pathIncludes: 'crm.item.add', ...fault }] });
+		const [out] = await sync([invoice]);
+		sb.setFaults({});
+		expect(smartInvoices(String(invoice.id))).toHaveLength(1);
+		expect(out).toMatchObject({ action: 'created', firstSight: true, triggerCode: 'lexoffice_invoice_open', attachPdf: true, settledByReadBack: true });
+		expect(out.id).toBe(smartInvoices(String(invoice.id))[0].ID);
+	});
+
 	it('reports nothing and writes nothing when the same invoice comes again', async () => {
 		const invoice = lexofficeInvoice(companyLexofficeId);
 		await sync([invoice]);

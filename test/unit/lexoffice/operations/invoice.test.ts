@@ -129,6 +129,24 @@ describe('LexOffice node: Invoice', () => {
 			expect(Math.abs(Date.parse(stored.voucherDate) - Date.now())).toBeLessThan(60 * 60 * 1000);
 		});
 
+		test.each([
+			['a 500 "rate limit exceeded" after processing', { status: 500, body: { message: 'Internal server error or rate limit exceeded' }, afterProcessing: true }],
+			['a reset connection after processing', { dropConnection: true, afterProcessing: true }],
+			['a 503 before processing', { status: 503 }],
+		])('a finalized invoice whose answer was lost (%s) is never sent again: the error says what to check', async (_name, fault) => {
+			sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/invoices', ...fault }] });
+			const before = sb.state.invoices.size;
+			const error = await operationError(
+				sb,
+				create({ addressSource: 'oneTime', recipientName: 'Ungewiss GmbH', recipientCountryCode: 'de', finalize: true, voucherDate: '2025-04-01T10:00:00' }),
+			);
+			expect(error.description).toBe(
+				'LexOffice may have created this invoice although no answer arrived, so it was not sent again. Before running this again, look in LexOffice under Rechnungen for a finalized (numbered) invoice for "Ungewiss GmbH" dated 2025-04-01 with 2 line item(s) (the first: "Beratung"). If it is there, use it; only if it is not, create the invoice again.',
+			);
+			expect(sb.requests.count({ method: 'POST' })).toBe(1);
+			expect(sb.state.invoices.size).toBe(before + ('afterProcessing' in fault ? 1 : 0));
+		});
+
 		test('if reading the new invoice back fails, the error says it was created, with its ID', async () => {
 			sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: '/v1/invoices/', status: 404 }] });
 			const before = sb.state.invoices.size;
