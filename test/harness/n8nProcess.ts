@@ -21,6 +21,8 @@ export interface StartN8nOptions {
 	readinessTimeoutMs?: number;
 	/** Listen on this port (default: a free one), e.g. when N8N_WEBHOOK_URL must be known first. */
 	port?: number;
+	/** For messages (default "n8n"). */
+	name?: string;
 }
 
 /** Fixed so encrypted credentials stay readable across restarts of the same user folder. */
@@ -192,7 +194,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		const port = options.port ?? (await freeLoopbackPorts(1))[0];
 		const main = await spawnN8n({
 			command: 'start',
-			name: 'n8n',
+			name: options.name ?? 'n8n',
 			userFolder,
 			logFile: path.join(logDir, 'n8n.log'),
 			port,

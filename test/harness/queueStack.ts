@@ -305,6 +305,9 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			DB_POSTGRESDB_DATABASE: postgres.database,
 			DB_POSTGRESDB_USER: postgres.user,
 			DB_POSTGRESDB_PASSWORD: '',
+			// n8n's default of 2 connections per process queues a burst of webhook deliveries behind the
+			// database; LexOffice stops reading an answer after 5 s (lexoffice-api.md §6.5).
+			DB_POSTGRESDB_POOL_SIZE: '10',
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
@@ -317,7 +320,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			...options.env,
 		};
 		const readinessTimeoutMs = options.readinessTimeoutMs ?? 180_000;
-		const main = await startN8n({ userFolder, installPackage: null, port: mainPort, env: shared, readinessTimeoutMs });
+		const main = await startN8n({ name: 'n8n main', userFolder, installPackage: null, port: mainPort, env: shared, readinessTimeoutMs });
 		started.push(main);
 		const spawned = await Promise.allSettled([
 			spawnN8n({
