@@ -87,22 +87,39 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 
 const runningAsRoot = () => process.getuid?.() === 0;
 
+/** What is missing, in words (pure, for the message and its test). */
+export function missingPrerequisites(found: {
+	postgresBin?: string;
+	redisServer?: string;
+	/** Root must hand PostgreSQL to the `postgres` user. */
+	needsPostgresUser: boolean;
+	hasPostgresUser: boolean;
+}): string[] {
+	const missing: string[] = [];
+	if (!found.postgresBin) missing.push('PostgreSQL server binaries (initdb, postgres, pg_isready, createdb; looked in /usr/lib/postgresql/*/bin and PATH)');
+	else if (found.needsPostgresUser && !found.hasPostgresUser) {
+		missing.push('a `postgres` user (PostgreSQL refuses to run as root; the postgresql package creates it)');
+	}
+	if (!found.redisServer) missing.push('redis-server (looked on PATH, /usr/bin, /usr/local/bin)');
+	return missing;
+}
+
+export function prerequisitesMessage(missing: string[]): string {
+	return `n8n queue mode needs PostgreSQL and Redis on this machine. Missing: ${missing.join('; ')}. ${INSTALL_HINT}`;
+}
+
 export function queuePrerequisites(): QueuePrerequisites {
 	const postgresBin = postgresBinDir();
 	const redisServer = onPath('redis-server') ?? ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => existsSync(file));
-	const missing: string[] = [];
-	if (!postgresBin) missing.push('PostgreSQL server binaries (initdb, postgres, pg_isready, createdb; looked in /usr/lib/postgresql/*/bin and PATH)');
-	else if (runningAsRoot() && !postgresUser()) missing.push('a `postgres` user (PostgreSQL refuses to run as root; the postgresql package creates it)');
-	if (!redisServer) missing.push('redis-server (looked on PATH, /usr/bin, /usr/local/bin)');
+	const needsPostgresUser = runningAsRoot();
+	const missing = missingPrerequisites({ postgresBin, redisServer, needsPostgresUser, hasPostgresUser: needsPostgresUser && postgresUser() !== undefined });
 	return { postgresBin, redisServer, missing };
 }
 
 /** Throws one message naming everything missing and how to install it. */
 export function assertQueuePrerequisites(): Required<Omit<QueuePrerequisites, 'missing'>> {
 	const found = queuePrerequisites();
-	if (found.missing.length > 0 || !found.postgresBin || !found.redisServer) {
-		throw new Error(`n8n queue mode needs PostgreSQL and Redis on this machine. Missing: ${found.missing.join('; ')}. ${INSTALL_HINT}`);
-	}
+	if (found.missing.length > 0 || !found.postgresBin || !found.redisServer) throw new Error(prerequisitesMessage(found.missing));
 	return { postgresBin: found.postgresBin, redisServer: found.redisServer };
 }
 
