@@ -61,6 +61,8 @@ export interface SandboxOptions {
 	seed?: number;
 	/** Multiplies LexOffice's webhook retry delays (tests: 0.05 turns the first retry's 10 s into 0.5 s). */
 	webhookTimeScale?: number;
+	/** How long LexOffice waits for the answer to a delivery (default the documented 5 s, lexoffice-api.md §6.5). */
+	webhookTimeoutMs?: number;
 }
 
 export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes> {
@@ -70,6 +72,7 @@ export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes
 		limits: lexofficeLimits,
 		seed: { contacts: options.contacts, seed: options.seed ?? 1 },
 		timeScale: options.webhookTimeScale,
+		deliveryTimeoutMs: options.webhookTimeoutMs,
 	});
 	const bitrix24 = await startBitrix24Sandbox({ limits: bitrix24Limits, seed: options.seedBitrix24 ?? false }).catch(
 		async (error: unknown) => {

@@ -20,7 +20,7 @@ const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 /** New contacts in the series of single deliveries. */
 const SERIES = 24;
 /** New contacts whose `contact.created` and `contact.changed` arrive together. */
-const PAIRS = 8;
+const PAIRS = 10;
 /** Pause between new contacts: a series, not one burst (the issue's bursts are for when it is resolved). */
 const STAGGER_MS = 250;
 jest.setTimeout(8 * 60_000);
@@ -61,8 +61,14 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 
 	/** Flushes LexOffice's deliveries of these contacts (retries included) and says how many needed a retry. */
 	const deliver = async (contactIds: string[]) => {
-		await sb().lexoffice.webhooks.flush({ timeoutMs: 180_000 });
-		const deliveries = sb().lexoffice.webhooks.deliveries().filter((delivery) => contactIds.includes(delivery.resourceId));
+		const relevant = () => sb().lexoffice.webhooks.deliveries().filter((delivery) => contactIds.includes(delivery.resourceId));
+		// Not flush(): it waits for every delivery, and one stuck elsewhere would fail this step too.
+		await pollUntil(async () => (relevant().every((delivery) => delivery.status !== 'pending') ? true : undefined), {
+			what: 'the deliveries to be settled',
+			timeoutMs: 180_000,
+			intervalMs: 500,
+		}).catch(() => undefined); // the status assertion that follows shows what is still pending
+		const deliveries = relevant();
 		const retried = deliveries.filter((delivery) => delivery.attempts.length > 1).length;
 		const failedAttempts = new Map<string, number>();
 		for (const attempt of deliveries.flatMap((delivery) => delivery.attempts).filter((candidate) => candidate.outcome !== 'delivered')) {
@@ -83,7 +89,11 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 	};
 
 	beforeAll(async () => {
-		sandboxes = await startSandboxes({ limits: 'off', contacts: 10, webhookTimeScale: 0.05 });
+		// LexOffice stops reading an answer after 5 s (§6.5). On the shared 2-core CI machine a webhook
+		// processor that has just started took longer for most of its first deliveries, and the retries
+		// then came in bunches. This test is about where executions run, so the sandbox waits 30 s and
+		// retries 20× sooner; the 5 s budget under load belongs to issue #12's load test.
+		sandboxes = await startSandboxes({ limits: 'off', contacts: 10, webhookTimeScale: 0.05, webhookTimeoutMs: 30_000 });
 		running = await startN8nWithCredentials(sandboxes.endpoints('enterprise'), 'e2e queue mode', { queue: { workers: 2 } });
 		const app = await createAppCredential(running.n8n, sandboxes.bitrix24, 'enterprise');
 		if (!app.created) throw new Error(app.message);
@@ -143,7 +153,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		beforeAll(async () => {
 			const before = await syncExecutionIds();
 			// Slow answers from Bitrix24 widen the window between an execution's lookup and its add.
-			sb().bitrix24.setFaults({ latencyMs: 300 });
+			sb().bitrix24.setFaults({ latencyMs: 1_500 });
 			try {
 				for (let index = 0; index < PAIRS; index++) {
 					const created = newPerson(`Paar-${index}-${randomUUID().slice(0, 6)}`);
