@@ -6,9 +6,14 @@
  *
  * With LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL set it uses those real services instead (no
  * sandboxes). The import then runs only with RUN_IMPORT=1: it writes into your real Bitrix24.
+ *
+ * `npm start -- --queue` starts n8n in queue mode instead (README "Scaling out"): a private
+ * PostgreSQL and Redis, the main process, two workers (QUEUE_WORKERS=N for more) and a webhook
+ * processor, all with the package; everything else as above, executions running on the workers.
  */
-import { DEFAULT_OWNER } from '../test/harness';
+import { DEFAULT_OWNER, type QueueStack } from '../test/harness';
 import { formatStatistics, importStatistics, runManually } from './lib/manualRun';
+import { processTreeRssBytes } from './lib/processTree';
 import {
 	createAppCredential,
 	CREDENTIAL_NAMES,
@@ -23,6 +28,26 @@ import { importBundledWorkflows, manualTriggerName, publishEventDriven } from '.
 const CONTACTS = Number(process.env.SANDBOX_CONTACTS ?? 120);
 const IMPORT_WORKFLOW = 'lexoffice-bitrix24-initial-import';
 const IMPORT_TIMEOUT_MS = 60 * 60_000;
+const QUEUE = process.argv.slice(2).includes('--queue');
+const QUEUE_WORKERS = Number(process.env.QUEUE_WORKERS ?? 2);
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/** Where each queue-mode process is, and its resident memory (process and children) right now. */
+function describeQueue(stack: QueueStack): string[] {
+	const rss = (pid: number | undefined) => (pid === undefined ? 0 : processTreeRssBytes(pid));
+	const rows = stack.processes.map((process) => ({ name: process.name, rss: rss(process.pid), log: process.logFile }));
+	const total = rows.reduce((sum, row) => sum + row.rss, 0);
+	return [
+		`queue mode:  main ${stack.main.baseUrl}, ${stack.workers.length} workers, webhook processor ${stack.webhookBaseUrl} (production webhooks)`,
+		`PostgreSQL:  psql -h 127.0.0.1 -p ${stack.postgres.port} -U ${stack.postgres.user} ${stack.postgres.database}`,
+		`Redis:       redis-cli -p ${stack.redis.port}`,
+		`started in ${stack.startupSeconds.toFixed(0)} s; resident memory now (each process with its children, shared pages counted per process):`,
+		...rows.map((row) => `  ${row.name.padEnd(12)} ${megabytes(row.rss).padStart(8)}   log ${row.log}`),
+		`  ${'total'.padEnd(12)} ${megabytes(total).padStart(8)}`,
+		'Which worker ran an execution: grep "Worker started execution <id>" in the worker logs.',
+	];
+}
 
 async function main(): Promise<void> {
 	const stops: Array<() => Promise<void>> = [];
@@ -46,9 +71,14 @@ async function main(): Promise<void> {
 			endpoints = sandboxes.endpoints('standard');
 		}
 
-		console.log('Starting n8n 2.41.1 with the package installed (the first run installs n8n and Node.js 24: 6 to 18 minutes on 2 cores)…');
-		const { n8n, apiKey } = await startN8nWithCredentials(endpoints, 'npm start');
-		stops.push(async () => await n8n.stop());
+		console.log(
+			QUEUE
+				? `Starting n8n 2.41.1 in queue mode: PostgreSQL, Redis, main, ${QUEUE_WORKERS} workers and a webhook processor, each with the package (the first run installs n8n and Node.js 24: 6 to 18 minutes on 2 cores)…`
+				: 'Starting n8n 2.41.1 with the package installed (the first run installs n8n and Node.js 24: 6 to 18 minutes on 2 cores)…',
+		);
+		const running = await startN8nWithCredentials(endpoints, 'npm start', QUEUE ? { queue: { workers: QUEUE_WORKERS } } : {});
+		const { n8n, apiKey } = running;
+		stops.push(running.stop);
 		const app = await createAppCredential(n8n, sandboxes?.bitrix24, endpoints.bitrix24.plan);
 		console.log(app.message);
 
@@ -88,7 +118,7 @@ async function main(): Promise<void> {
 							`Bitrix24 sandbox:  ${sandboxes.bitrix24.url} (state under ${sandboxes.bitrix24.url}/_sandbox/)`,
 						]
 					: []),
-				`n8n log:     ${n8n.logFile}`,
+				...(running.queue ? describeQueue(running.queue) : [`n8n log:     ${n8n.logFile}`]),
 				'',
 				'Press Ctrl-C to stop everything.',
 			].join('\n'),

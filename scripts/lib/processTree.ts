@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcStat {
 	pid: number;
+	parentPid: number;
 	processGroup: number;
 	/** utime + stime in clock ticks (the process itself, not its waited-for children). */
 	cpuTicks: number;
@@ -22,7 +23,7 @@ export function parseProcStat(text: string): ProcStat {
 	// Fields from 3 (state) on; field k of proc(5) is rest[k - 3].
 	const rest = text.slice(close + 2).trim().split(/\s+/);
 	const field = (k: number) => Number(rest[k - 3]);
-	return { pid, processGroup: field(5), cpuTicks: field(14) + field(15), rssPages: field(24) };
+	return { pid, parentPid: field(4), processGroup: field(5), cpuTicks: field(14) + field(15), rssPages: field(24) };
 }
 
 function readStat(pid: string): ProcStat | undefined {
@@ -33,11 +34,36 @@ function readStat(pid: string): ProcStat | undefined {
 	}
 }
 
-function groupMembers(processGroup: number): ProcStat[] {
+function allProcesses(): ProcStat[] {
 	return readdirSync('/proc')
 		.filter((name) => /^\d+$/.test(name))
 		.map(readStat)
-		.filter((stat): stat is ProcStat => stat !== undefined && stat.processGroup === processGroup);
+		.filter((stat): stat is ProcStat => stat !== undefined);
+}
+
+function groupMembers(processGroup: number): ProcStat[] {
+	return allProcesses().filter((stat) => stat.processGroup === processGroup);
+}
+
+/**
+ * Resident memory of a process and all its descendants, by parent pid: unlike the group, this
+ * includes children that left it (PostgreSQL's backends call setsid). Shared pages count once per
+ * process, so this is an upper bound.
+ */
+export function processTreeRssBytes(rootPid: number): number {
+	const processes = allProcesses();
+	const inTree = new Set([rootPid]);
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const stat of processes) {
+			if (!inTree.has(stat.pid) && inTree.has(stat.parentPid)) {
+				inTree.add(stat.pid);
+				grew = true;
+			}
+		}
+	}
+	const pages = processes.filter((stat) => inTree.has(stat.pid)).reduce((sum, stat) => sum + stat.rssPages, 0);
+	return pages * getconf('PAGESIZE', 4096);
 }
 
 function getconf(name: string, fallback: number): number {

@@ -2,7 +2,16 @@
  * The pieces of a local stack that `npm start` and `npm run bench` share: the two sandboxes, the
  * credentials the bundled workflows bind to by name, and the "Bitrix24 app" OAuth2 credential.
  */
-import { connectSandboxApp, CREDENTIAL_NAMES, startN8n, type N8nClient, type N8nInstance } from '../../test/harness';
+import {
+	connectSandboxApp,
+	CREDENTIAL_NAMES,
+	startN8n,
+	startQueueStack,
+	type N8nClient,
+	type N8nInstance,
+	type QueueStack,
+	type QueueStackOptions,
+} from '../../test/harness';
 import { startBitrix24Sandbox, type Bitrix24Limits } from '../../test/sandbox/bitrix24';
 import type { LimitSetting } from '../../test/sandbox/common';
 import { startLexofficeSandbox } from '../../test/sandbox/lexoffice';
@@ -50,6 +59,10 @@ export interface SandboxOptions {
 	/** Also fill Bitrix24 with German CRM records of its own (contacts without a LexOffice link). */
 	seedBitrix24?: boolean;
 	seed?: number;
+	/** Multiplies LexOffice's webhook retry delays (tests: 0.05 turns the first retry's 10 s into 0.5 s). */
+	webhookTimeScale?: number;
+	/** How long LexOffice waits for the answer to a delivery (default the documented 5 s, lexoffice-api.md §6.5). */
+	webhookTimeoutMs?: number;
 }
 
 export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes> {
@@ -58,6 +71,8 @@ export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes
 	const lexoffice = await startLexofficeSandbox({
 		limits: lexofficeLimits,
 		seed: { contacts: options.contacts, seed: options.seed ?? 1 },
+		timeScale: options.webhookTimeScale,
+		deliveryTimeoutMs: options.webhookTimeoutMs,
 	});
 	const bitrix24 = await startBitrix24Sandbox({ limits: bitrix24Limits, seed: options.seedBitrix24 ?? false }).catch(
 		async (error: unknown) => {
@@ -79,21 +94,35 @@ export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes
 }
 
 export interface RunningN8n {
+	/** The n8n that serves the editor and the APIs (in queue mode: the main process). */
 	n8n: N8nInstance;
 	apiKey: string;
+	/** In queue mode: the workers, the webhook processor, PostgreSQL and Redis as well. */
+	queue?: QueueStack;
+	/** Stops every process started here. */
+	stop(): Promise<void>;
 }
 
-/** A real n8n with the package installed, an owner, an API key and the two credentials. */
-export async function startN8nWithCredentials(endpoints: ServiceEndpoints, apiKeyLabel: string): Promise<RunningN8n> {
-	const n8n = await startN8n();
+/**
+ * A real n8n with the package installed, an owner, an API key and the two credentials; with
+ * `queue`, n8n in queue mode (main, workers, webhook processor on PostgreSQL and Redis).
+ */
+export async function startN8nWithCredentials(
+	endpoints: ServiceEndpoints,
+	apiKeyLabel: string,
+	{ queue }: { queue?: QueueStackOptions } = {},
+): Promise<RunningN8n> {
+	const stack = queue ? await startQueueStack(queue) : undefined;
+	const n8n = stack?.main ?? (await startN8n());
+	const stop = async () => await (stack ?? n8n).stop();
 	try {
 		await n8n.setupOwner();
 		const apiKey = await n8n.createApiKey(apiKeyLabel);
 		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', endpoints.lexoffice);
 		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', endpoints.bitrix24);
-		return { n8n, apiKey };
+		return { n8n, apiKey, queue: stack, stop };
 	} catch (error) {
-		await n8n.stop();
+		await stop();
 		throw error;
 	}
 }

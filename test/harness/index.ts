@@ -15,13 +15,18 @@
  *   await n8n.stop();                        // in afterAll; kills the process group, removes temp dirs
  *
  * N8N_E2E_KEEP=1 keeps the user folder and n8n.log after stop() for debugging.
+ *
+ *   const stack = await startQueueStack();   // PostgreSQL + Redis + main + 2 workers + webhook processor
+ *   stack.main is an N8nInstance as above; stack.workerOf(executionId); await stack.stop();
  */
 export * from './declaredTypes';
 export * from './ensureN8n';
 export * from './executionData';
 export * from './n8nClient';
 export * from './n8nProcess';
+export * from './managedProcess';
 export * from './packAndInstall';
 export * from './poll';
+export * from './queueStack';
 export * from './bundledWorkflows';
 export * from './sandboxCredentials';
