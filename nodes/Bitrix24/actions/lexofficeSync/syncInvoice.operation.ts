@@ -3,7 +3,9 @@ import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecu
 import { DEFAULT_APP_URL } from '../../../Lexoffice/helpers/eventResources';
 import type { ItemOperation } from '../types';
 import { berlinToday, InvalidInvoice, readLexofficeInvoice } from './syncInvoiceInput';
-import { oneAtATime, syncInvoice, type InvoiceSyncSettings } from './syncInvoiceRun';
+import { withKeyLock } from '../../../shared/keyedLock';
+import { portalHostOf } from '../../transport';
+import { invoiceLockKey, syncInvoice, type InvoiceSyncSettings } from './syncInvoiceRun';
 
 export const option: ItemOperation['option'] = {
 	name: 'Sync Invoice',
@@ -105,5 +107,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const hint = error instanceof InvalidInvoice ? error.hint : 'The value must be a JSON object: the LexOffice invoice.';
 		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: hint });
 	}
-	return await oneAtATime(invoice.id, async () => await syncInvoice(this, invoice, settings, itemIndex));
+	const key = invoiceLockKey(await portalHostOf(this), invoice.id);
+	return await withKeyLock([key], async () => await syncInvoice(this, invoice, settings, itemIndex));
 }

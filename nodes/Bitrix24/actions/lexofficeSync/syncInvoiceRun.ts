@@ -28,19 +28,11 @@ const entityTypeId = SMART_INVOICE_ENTITY_TYPE_ID;
 /**
  * Deliveries of one change come in threes (invoice.changed, invoice.status.changed,
  * payment.changed; lexoffice-api.md §6.2) and n8n runs them as parallel executions. Syncs of the
- * same invoice take turns within this n8n process, so only the first one sees the change.
+ * same invoice on the same portal take turns within this n8n process (withKeyLock), so only the
+ * first one sees the change and there is one smart invoice per LexOffice invoice.
  */
-const inFlight = new Map<string, Promise<unknown>>();
-
-export async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-	const before = inFlight.get(key) ?? Promise.resolve();
-	const mine = before.catch(() => undefined).then(work);
-	inFlight.set(key, mine);
-	try {
-		return await mine;
-	} finally {
-		if (inFlight.get(key) === mine) inFlight.delete(key);
-	}
+export function invoiceLockKey(portalHost: string, invoiceId: string): string {
+	return `bitrix24-smart-invoice ${portalHost} ${invoiceId}`;
 }
 
 /** Categories and stages are read once per execution, whatever the number of items. */
