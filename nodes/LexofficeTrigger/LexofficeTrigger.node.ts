@@ -41,8 +41,8 @@ function managesSubscriptions(context: IHookFunctions): boolean {
 
 /**
  * Checks what deliveries will need, at activation: a usable public key (a mistyped override would
- * reject every delivery silently) and the credential's organization id, kept in static data
- * because n8n saves it after activation but not after webhook().
+ * reject every delivery silently) and the credential's organization id, kept in static data so
+ * that a delivery is checked against it without a request (issue #15).
  */
 async function prepareForDeliveries(context: IHookFunctions): Promise<void> {
 	const credentials = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
