@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => await sb.close());
 
-const setupWith = (staticData: IDataObject, options: IDataObject = { fetchResource: false }): TriggerSetup => ({
+const setupWith = (staticData: IDataObject, options: Record<string, boolean> = { fetchResource: false }): TriggerSetup => ({
 	parameters: { events: ['contact.changed'], options },
 	credentials: credentialsFor(sb),
 	staticData,

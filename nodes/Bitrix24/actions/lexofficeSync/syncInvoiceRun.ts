@@ -8,7 +8,15 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { CRM_ENTITIES } from '../shared/crmRecordEntity';
 import { commandError } from '../shared/crmRecordFields';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
-import { decideStatusChange, parseMemory, formatMemory, STAGE_OF_STATUS, type StatusDecision } from '../../helpers/invoiceStatus';
+import {
+	decideStatusChange,
+	formatMemory,
+	isOlderState,
+	parseMemory,
+	STAGE_OF_STATUS,
+	type StatusDecision,
+	type SyncMemory,
+} from '../../helpers/invoiceStatus';
 import { bitrix24Batch, bitrix24Call, rowsOf, type BatchCommand } from '../../transport';
 import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../smartInvoice/stages';
 import type { LexofficeInvoice } from './syncInvoiceInput';
@@ -151,6 +159,29 @@ async function targetStage(
 	return { stage: stageWithMeaning(categoryStages, STAGE_OF_STATUS[decision.status]), categoryStages };
 }
 
+/** An older state than the one synced (a late or replayed event): nothing written, nothing to report. */
+function olderStateOutcome(existing: IDataObject, invoice: LexofficeInvoice, previous: SyncMemory): IDataObject {
+	return {
+		id: Number(existing.id),
+		entityTypeId,
+		lexofficeInvoiceId: invoice.id,
+		voucherNumber: invoice.voucherNumber,
+		title: String(existing.title ?? ''),
+		action: 'unchanged',
+		firstSight: false,
+		previousStatus: previous.status,
+		status: previous.status,
+		stageId: String(existing.stageId ?? ''),
+		stageChanged: false,
+		triggerCode: null,
+		triggerName: null,
+		attachPdf: false,
+		lexofficeUrl: invoice.url,
+		changedFields: [],
+		skippedReason: `Bitrix24 already holds a newer state of this invoice (${String(previous.updatedDate)}) than this input (${String(invoice.updatedDate)})`,
+	};
+}
+
 export async function syncInvoice(
 	context: IExecuteFunctions,
 	invoice: LexofficeInvoice,
@@ -159,7 +190,8 @@ export async function syncInvoice(
 ): Promise<IDataObject> {
 	const { existing, client } = await lookUp(context, invoice, settings, itemIndex);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
-	const decision = decideStatusChange(previous, invoice.status);
+	if (existing && isOlderState(previous, invoice.updatedDate)) return olderStateOutcome(existing, invoice, previous as SyncMemory);
+	const decision = decideStatusChange(previous, invoice.status, invoice.updatedDate);
 	const wanted = desiredFields(invoice, client);
 	wanted[settings.memoryField] = formatMemory(decision.memory);
 
