@@ -1,8 +1,8 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../Lexoffice/transport/request';
 import { deliveryMemory, isFirstDelivery, persist } from './deduplication';
-import { buildEventItem } from './eventItem';
+import { eventItem } from '../Lexoffice/helpers/eventItem';
 import { confirmOrganization, organizationVerdict, type OrganizationStaticData } from './organization';
 import { parseWebhookPayload, type WebhookPayload } from './payload';
 import { isValidSignature, SIGNATURE_HEADER, webhookPublicKey } from './signature';
@@ -12,7 +12,6 @@ export const DEDUPLICATION = { windowMs: 48 * 60 * 60 * 1000, maxEntries: 2000 }
 
 export interface DeliveryOptions {
 	events: string[];
-	fetchResource: boolean;
 	deduplicate: boolean;
 }
 
@@ -33,8 +32,8 @@ async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer> {
  * is answered at once however many arrive (LexOffice waits 5 s, §6.5; issue #15): the signature
  * over the raw body, the payload's shape, the organization against the id known from activation,
  * the replay check. Refusals start no execution: 401 bad signature, 400 bad or foreign payload.
- * What needs LexOffice (an organization that is not the known one, the resource) comes after the
- * answer and never turns a valid delivery into an error answer.
+ * An organization that is not the known one is confirmed after the answer; the resource is loaded
+ * in the execution. Nothing that needs LexOffice turns a valid delivery into an error answer.
  */
 export async function handleDelivery(this: IWebhookFunctions, options: DeliveryOptions): Promise<IWebhookResponseData> {
 	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
@@ -67,7 +66,7 @@ export async function handleDelivery(this: IWebhookFunctions, options: DeliveryO
 		const memory = deliveryMemory(this.getWorkflow().id ?? '', seen);
 		const parts = [this.getNode().id, payload.eventType, payload.resourceId, payload.eventDate];
 		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION)) return answer(this, 200, 'Duplicate delivery; ignored');
-		persist(memory, seen);
+		persist(memory, seen, Date.now());
 	}
 
 	this.getResponseObject().status(200).json({ message: 'Event received' });
@@ -77,9 +76,7 @@ export async function handleDelivery(this: IWebhookFunctions, options: DeliveryO
 		});
 		return { noWebhookResponse: true };
 	}
-	const item: IDataObject = await buildEventItem.call(this, payload, {
-		fetch: options.fetchResource,
-		appUrl: credentials.appUrl,
-	});
-	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+	// The resource is loaded inside the execution (LexOffice node, Event → Get Resource): n8n holds
+	// resources for a webhook request until webhook() returns, so it must return at once.
+	return { noWebhookResponse: true, workflowData: [[{ json: eventItem(payload, credentials.appUrl) }]] };
 }

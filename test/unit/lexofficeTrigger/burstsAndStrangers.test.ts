@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => await sb.close());
 
-const setupWith = (staticData: IDataObject, options: Record<string, boolean> = { fetchResource: false }): TriggerSetup => ({
+const setupWith = (staticData: IDataObject, options: Record<string, boolean> = {}): TriggerSetup => ({
 	parameters: { events: ['contact.changed'], options },
 	credentials: credentialsFor(sb),
 	staticData,
@@ -52,10 +52,10 @@ describe('LexOffice Trigger: answered before anything that needs LexOffice', () 
 		sb.requests.clear();
 		sb.setFaults({ latencyMs: 300 });
 		try {
-			const run = await deliver(setupWith({}, { fetchResource: true }), signedBody({ eventDate: '2026-12-05T12:31:00.000+01:00' }));
+			const run = await deliver(setupWith({}, {}), signedBody({ eventDate: '2026-12-05T12:31:00.000+01:00' }));
 			expect(run.response.statusCode).toBe(200);
 			expect(run.apiPathsAtAnswer).toEqual([]);
-			// …and the organization check and the fetch happened after the answer.
+			// …and the organization check happened after it; the resource is loaded in the execution.
 			expect(run.workflowData?.[0][0].json).toMatchObject({ resourceId: CONTACT_ID });
 			expect(profileCalls()).toBe(1);
 		} finally {
@@ -95,14 +95,15 @@ describe('LexOffice Trigger: signed deliveries of another organization', () => {
 
 describe('LexOffice Trigger: replays', () => {
 	it('refuses a replayed delivery after a restart, from what it kept in the static data', async () => {
+		forgetDeliveries(); // a fresh process: its first delivery is written to static data at once
 		const staticData: IDataObject = {};
 		const delivery = signedBody({ eventDate: '2026-12-05T14:00:00.000+01:00' });
-		const first = await deliver(setupWith(staticData, { fetchResource: false }), delivery);
+		const first = await deliver(setupWith(staticData), delivery);
 		expect(first.workflowData).toHaveLength(1);
 		// n8n saves the static data webhook() changed; a restart keeps that and nothing else.
 		const saved = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 		forgetDeliveries();
-		const replay = await deliver(setupWith(saved, { fetchResource: false }), delivery);
+		const replay = await deliver(setupWith(saved), delivery);
 		expect(replay.response.statusCode).toBe(200);
 		expect(replay.response.body).toMatchObject({ message: 'Duplicate delivery; ignored' });
 		expect(replay.workflowData).toBeUndefined();
