@@ -29,20 +29,13 @@ export function deliveryMemory(workflowId: string, staticData: IDataObject): IDa
 	return memory;
 }
 
-/** n8n writes the workflow row for every request whose static data changed: at most this often. */
-export const PERSIST_EVERY_MS = 1_000;
-const persistedAt = new WeakMap<IDataObject, number>();
-
 /**
  * Copies the whole memory into the static data this request holds; n8n saves static data changed
  * by webhook() once it returns (LiveWebhooks, n8n 2.41). Whichever delivery saves last writes
- * everything this process has seen, so a lost concurrent save loses nothing for long. At most once
- * per PERSIST_EVERY_MS, so a burst is not one database write per delivery: a restart within that
- * time of the last delivery forgets the last ones (their targets still refuse them, ARCHITECTURE.md).
+ * everything this process has seen, so a lost concurrent save loses nothing for long. (Writing
+ * less often would lose the end of a burst: without timers nothing writes after the last one.)
  */
-export function persist(memory: IDataObject, staticData: IDataObject, nowMs: number): void {
-	if (nowMs - (persistedAt.get(memory) ?? -Infinity) < PERSIST_EVERY_MS) return;
-	persistedAt.set(memory, nowMs);
+export function persist(memory: IDataObject, staticData: IDataObject): void {
 	staticData[STORE_KEY] = [...((memory[STORE_KEY] as IDataObject[] | undefined) ?? [])];
 }
 

@@ -66,7 +66,7 @@ export async function handleDelivery(this: IWebhookFunctions, options: DeliveryO
 		const memory = deliveryMemory(this.getWorkflow().id ?? '', seen);
 		const parts = [this.getNode().id, payload.eventType, payload.resourceId, payload.eventDate];
 		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION)) return answer(this, 200, 'Duplicate delivery; ignored');
-		persist(memory, seen, Date.now());
+		persist(memory, seen);
 	}
 
 	this.getResponseObject().status(200).json({ message: 'Event received' });
