@@ -432,7 +432,8 @@ const olderThanStored = (version: string, stored: string) =>
 
 /**
  * Entries whose version (or a newer one) this process saw stored moments ago need no request:
- * a burst of events for one contact costs one sync (issue #15).
+ * a burst of events for one contact costs one sync (issue #15). Used by executions started by an
+ * event only, so an import or the nightly reconciliation still repairs records deleted meanwhile.
  */
 function skipSettled(entries: Entry[], now: number): void {
 	for (const entry of pending(entries)) {
@@ -467,7 +468,8 @@ async function syncLocked(context: IExecuteFunctions, settings: SyncSettings, en
 	for (const entry of pending(entries)) entry.key = contactKey(portalHost, settings.systemCode, (entry.mapped as MappedContact).lexofficeId);
 	const keys = pending(entries).map((entry) => entry.key as string);
 	return await withKeyLock(keys, async () => {
-		if (!settings.dryRun) skipSettled(entries, Date.now());
+		// Only for event executions: a manual or scheduled run (import, reconciliation) always asks Bitrix24.
+		if (!settings.dryRun && context.getMode() === 'webhook') skipSettled(entries, Date.now());
 		if (pending(entries).length === 0) return {};
 		const results = await syncChunk(context, settings, entries);
 		if (!settings.dryRun) rememberOutcomes(entries, results, Date.now());

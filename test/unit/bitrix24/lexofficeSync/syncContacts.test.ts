@@ -168,11 +168,12 @@ describe('LexOffice Sync → Sync Contacts', () => {
 	});
 
 	describe('bursts of events for one contact (issue #15)', () => {
-		// Executions of one n8n process run concurrently; these run the node like separate executions.
+		// Executions of one n8n process started by events run concurrently; these run the node like them.
 		const one = (contact: SeedContact) =>
 			runBitrix24(sb, {
 				parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
 				items: asItems([contact]),
+				mode: 'webhook',
 			});
 		const version = (contact: SeedContact, number: number, lastName: string) => {
 			const copy = structuredClone(contact);
@@ -194,6 +195,15 @@ describe('LexOffice Sync → Sync Contacts', () => {
 			expect(records[0]).toMatchObject({ LAST_NAME: 'Neuer', ORIGIN_VERSION: versionStamp(3) });
 			expect(sb.state.requisites.filter((row) => row.XML_ID === base.id)).toHaveLength(1);
 			expect(outcomes.filter((outcome) => outcome.action === 'created')).toHaveLength(1);
+		});
+
+		it('still asks Bitrix24 in a manual or scheduled run, which re-creates records deleted right after an event', async () => {
+			const base = person();
+			await one(base);
+			sb.reset(); // everything deleted in Bitrix24 within the minute the process remembers
+			const { json } = await sync([base]);
+			expect(json[0]).toMatchObject({ action: 'created' });
+			expect(byOrigin(sb.state.contacts, base.id)).toHaveLength(1);
 		});
 
 		it('never lets an older snapshot overwrite a newer one, also in a later process', async () => {
