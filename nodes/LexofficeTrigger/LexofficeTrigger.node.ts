@@ -41,8 +41,8 @@ function managesSubscriptions(context: IHookFunctions): boolean {
 
 /**
  * Checks what deliveries will need, at activation: a usable public key (a mistyped override would
- * reject every delivery silently) and the credential's organization id, kept in static data
- * because n8n saves it after activation but not after webhook().
+ * reject every delivery silently) and the credential's organization id, kept in static data so
+ * that a delivery is checked against it without a request (issue #15).
  */
 async function prepareForDeliveries(context: IHookFunctions): Promise<void> {
 	const credentials = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
@@ -85,6 +85,13 @@ export class LexofficeTrigger implements INodeType {
 				default: '',
 			},
 			{
+				displayName:
+					'LexOffice sends only IDs. To work with the current contact, invoice or payment, add the LexOffice node\'s "Event → Get Resource" after this trigger: this trigger answers LexOffice at once, however many events arrive.',
+				name: 'resourceNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
@@ -115,14 +122,6 @@ export class LexofficeTrigger implements INodeType {
 						default: true,
 						description:
 							'Whether to drop a delivery whose event type, resource and event date were already seen in the last 48 hours (LexOffice repeats deliveries it believes failed)',
-					},
-					{
-						displayName: 'Fetch Resource',
-						name: 'fetchResource',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether to load the current contact, invoice, voucher or payment into the item. A deleted resource appears as "deleted: true".',
 					},
 				],
 			},
@@ -184,7 +183,6 @@ export class LexofficeTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		return await handleDelivery.call(this, {
 			events: this.getNodeParameter('events', []) as string[],
-			fetchResource: options.fetchResource !== false,
 			deduplicate: options.deduplicate !== false,
 		});
 	}

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-/** [key hash, first seen (epoch ms)], oldest first; kept in the node's static data. */
+/** [key hash, first seen (epoch ms)], oldest first. */
 type SeenEntry = [string, number];
 
 export interface DeduplicationLimits {
@@ -9,23 +9,39 @@ export interface DeduplicationLimits {
 	maxEntries: number;
 }
 
-const STORE_KEY = 'recentDeliveries';
+/** Where the seen deliveries of all LexOffice Triggers of a workflow live in its global static data. */
+export const STORE_KEY = 'lexofficeSeenDeliveries';
 
 const memories = new Map<string, IDataObject>();
 
 /**
- * Where a trigger node remembers deliveries: in this n8n process, not in static data, because
- * n8n reloads static data from the database before a webhook's execution runs
- * (WorkflowRunner.run(…, loadStaticData = true) in n8n 2.41), so webhook() cannot persist it.
- * A restart forgets; with several webhook processes (queue mode) each remembers its own.
+ * The deliveries a workflow's LexOffice Triggers have seen. The process memory is the truth while
+ * n8n runs: concurrent deliveries each hold their own copy of the static data (n8n loads it per
+ * request), so only memory sees them all at once. It starts from the workflow's static data, so a
+ * restart remembers what the last saved delivery knew (persist()).
  */
-export function deliveryMemory(scope: string): IDataObject {
-	let memory = memories.get(scope);
+export function deliveryMemory(workflowId: string, staticData: IDataObject): IDataObject {
+	let memory = memories.get(workflowId);
 	if (!memory) {
-		memory = {};
-		memories.set(scope, memory);
+		memory = { [STORE_KEY]: Array.isArray(staticData[STORE_KEY]) ? [...(staticData[STORE_KEY] as IDataObject[])] : [] };
+		memories.set(workflowId, memory);
 	}
 	return memory;
+}
+
+/**
+ * Copies the whole memory into the static data this request holds; n8n saves static data changed
+ * by webhook() once it returns (LiveWebhooks, n8n 2.41). Whichever delivery saves last writes
+ * everything this process has seen, so a lost concurrent save loses nothing for long. (Writing
+ * less often would lose the end of a burst: without timers nothing writes after the last one.)
+ */
+export function persist(memory: IDataObject, staticData: IDataObject): void {
+	staticData[STORE_KEY] = [...((memory[STORE_KEY] as IDataObject[] | undefined) ?? [])];
+}
+
+/** Forgets the process memory (tests: as after a restart). */
+export function forgetDeliveries(): void {
+	memories.clear();
 }
 
 /** 16 base64url chars of SHA-256: short enough to keep hundreds in static data, far from colliding. */
@@ -45,7 +61,7 @@ export function isFirstDelivery(
 	limits: DeduplicationLimits,
 ): boolean {
 	const key = fingerprint(parts);
-	const stored = Array.isArray(memory[STORE_KEY]) ? (memory[STORE_KEY] as SeenEntry[]) : [];
+	const stored = Array.isArray(memory[STORE_KEY]) ? (memory[STORE_KEY] as unknown as SeenEntry[]) : [];
 	const recent = stored.filter(([, seenAt]) => typeof seenAt === 'number' && nowMs - seenAt < limits.windowMs);
 	const seen = recent.some(([storedKey]) => storedKey === key);
 	if (!seen) recent.push([key, nowMs]);

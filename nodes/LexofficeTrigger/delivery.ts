@@ -1,18 +1,17 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../Lexoffice/transport/request';
-import { deliveryMemory, isFirstDelivery } from './deduplication';
-import { buildEventItem } from './eventItem';
-import { isOwnOrganization, type OrganizationStaticData } from './organization';
+import { deliveryMemory, isFirstDelivery, persist } from './deduplication';
+import { eventItem } from '../Lexoffice/helpers/eventItem';
+import { confirmOrganization, organizationVerdict, type OrganizationStaticData } from './organization';
 import { parseWebhookPayload, type WebhookPayload } from './payload';
 import { isValidSignature, SIGNATURE_HEADER, webhookPublicKey } from './signature';
 
 /** LexOffice retries for up to ~2 days (lexoffice-api.md §6.5); remember deliveries that long. */
-export const DEDUPLICATION = { windowMs: 48 * 60 * 60 * 1000, maxEntries: 1000 };
+export const DEDUPLICATION = { windowMs: 48 * 60 * 60 * 1000, maxEntries: 2000 };
 
 export interface DeliveryOptions {
 	events: string[];
-	fetchResource: boolean;
 	deduplicate: boolean;
 }
 
@@ -29,10 +28,12 @@ async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer> {
 }
 
 /**
- * One webhook delivery: verify, then acknowledge, then build the item. Verification comes first
- * and rejects with no execution: 401 for a bad signature, 400 for a bad or foreign payload. The
- * acknowledgement is sent before the resource is fetched because LexOffice gives up reading the
- * answer after 5 s (§6.5).
+ * One webhook delivery. Everything before the answer works without a request, so every delivery
+ * is answered at once however many arrive (LexOffice waits 5 s, §6.5; issue #15): the signature
+ * over the raw body, the payload's shape, the organization against the id known from activation,
+ * the replay check. Refusals start no execution: 401 bad signature, 400 bad or foreign payload.
+ * An organization that is not the known one is confirmed after the answer; the resource is loaded
+ * in the execution. Nothing that needs LexOffice turns a valid delivery into an error answer.
  */
 export async function handleDelivery(this: IWebhookFunctions, options: DeliveryOptions): Promise<IWebhookResponseData> {
 	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
@@ -52,29 +53,30 @@ export async function handleDelivery(this: IWebhookFunctions, options: DeliveryO
 	if ('problem' in parsed) return answer(this, 400, `Invalid LexOffice event: ${parsed.problem}`);
 	const payload: WebhookPayload = parsed.payload;
 
-	try {
-		const staticData = this.getWorkflowStaticData('node') as OrganizationStaticData;
-		if (!(await isOwnOrganization.call(this, payload.organizationId, credentials, staticData))) {
-			return answer(this, 400, 'The event belongs to another LexOffice organization than the credential');
-		}
-	} catch {
-		// Could not ask LexOffice who we are; a 5xx makes it deliver again later (§6.5).
-		return answer(this, 503, 'Could not verify the organization with LexOffice; try again later');
-	}
-
 	// A subscription for an event this node no longer listens to: accept it so it is not retried.
 	if (!options.events.includes(payload.eventType)) return answer(this, 200, 'Event type not selected; ignored');
 
+	const organizationData = this.getWorkflowStaticData('node') as OrganizationStaticData;
+	const verdict = organizationVerdict(payload.organizationId, credentials, organizationData, Date.now());
+	// 400: LexOffice does not retry it (§6.5).
+	if (verdict === 'foreign') return answer(this, 400, 'The event belongs to another LexOffice organization than the credential');
+
 	if (options.deduplicate) {
-		const memory = deliveryMemory(`${this.getWorkflow().id ?? ''} ${this.getNode().id}`);
-		const parts = [payload.eventType, payload.resourceId, payload.eventDate];
+		const seen = this.getWorkflowStaticData('global');
+		const memory = deliveryMemory(this.getWorkflow().id ?? '', seen);
+		const parts = [this.getNode().id, payload.eventType, payload.resourceId, payload.eventDate];
 		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION)) return answer(this, 200, 'Duplicate delivery; ignored');
+		persist(memory, seen);
 	}
 
 	this.getResponseObject().status(200).json({ message: 'Event received' });
-	const item: IDataObject = await buildEventItem.call(this, payload, {
-		fetch: options.fetchResource,
-		appUrl: credentials.appUrl,
-	});
-	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+	if (verdict === 'unknown' && !(await confirmOrganization.call(this, payload.organizationId, credentials, organizationData, Date.now()))) {
+		this.logger.warn('LexOffice Trigger: ignored a signed event of another LexOffice organization (or the profile could not be read)', {
+			eventType: payload.eventType,
+		});
+		return { noWebhookResponse: true };
+	}
+	// The resource is loaded inside the execution (LexOffice node, Event → Get Resource): n8n holds
+	// resources for a webhook request until webhook() returns, so it must return at once.
+	return { noWebhookResponse: true, workflowData: [[{ json: eventItem(payload, credentials.appUrl) }]] };
 }

@@ -1,6 +1,6 @@
 /**
  * The LexOffice Trigger in a real n8n 2.41.1: publishing subscribes in the LexOffice sandbox,
- * signed deliveries start executions carrying the fetched resource, a forged delivery starts
+ * signed deliveries start executions whose Event → Get Resource node loads the resource, a forged delivery starts
  * nothing, and unpublishing removes the subscriptions.
  */
 import { randomUUID } from 'node:crypto';
@@ -59,8 +59,17 @@ describe('LexOffice Trigger in a real n8n', () => {
 					parameters: { events: EVENTS, options: {} },
 					credentials: { lexofficeApi: { id: null, name: 'LexOffice account' } },
 				},
+				{
+					id: randomUUID(),
+					name: 'Get Resource',
+					type: `${packageName}.lexoffice`,
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: { resource: 'event', operation: 'getResource', eventType: '={{ $json.eventType }}', resourceId: '={{ $json.resourceId }}' },
+					credentials: { lexofficeApi: { id: null, name: 'LexOffice account' } },
+				},
 			],
-			connections: {},
+			connections: { 'LexOffice Trigger': { main: [[{ node: 'Get Resource', type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },
 		});
 		workflowId = imported.id;
@@ -93,7 +102,7 @@ describe('LexOffice Trigger in a real n8n', () => {
 		const execution = await api().waitForExecution(workflowId, (candidate) =>
 			nodeOutputJson(candidate, 'LexOffice Trigger').some((item) => item.resourceId === contact.id),
 		);
-		const [item] = nodeOutputJson(execution, 'LexOffice Trigger');
+		const [item] = nodeOutputJson(execution, 'Get Resource');
 		expect(execution.status).toBe('success');
 		expect(item).toMatchObject({
 			eventType: 'contact.created',
@@ -125,7 +134,7 @@ describe('LexOffice Trigger in a real n8n', () => {
 		const execution = await api().waitForExecution(workflowId, (candidate) =>
 			nodeOutputJson(candidate, 'LexOffice Trigger').some((item) => item.resourceId === invoice.id),
 		);
-		const [item] = nodeOutputJson(execution, 'LexOffice Trigger');
+		const [item] = nodeOutputJson(execution, 'Get Resource');
 		// The customer's own contact.created delivery runs too; let it finish so later counts are stable.
 		await api().waitForExecution(workflowId, (candidate) =>
 			nodeOutputJson(candidate, 'LexOffice Trigger').some((event) => event.resourceId === customer.id),

@@ -9,6 +9,7 @@
  * (and takes the voucherlist's word for it). `paidoff` (credit notes), `transferred` and
  * `sepadebit` come from the voucherlist and payments endpoints and are folded into the four.
  */
+import { DateTime } from 'luxon';
 import type { StageMeaning } from '../actions/smartInvoice/stages';
 
 export type InvoiceStatus = 'draft' | 'open' | 'overdue' | 'paid' | 'voided';
@@ -67,6 +68,8 @@ export interface SyncMemory {
 	pdf: boolean;
 	/** "überfällig" was fired (once per invoice, however often it is seen overdue again). */
 	overdue: boolean;
+	/** LexOffice's updatedDate of the newest invoice state synced; an older snapshot is not synced over it. */
+	updatedDate?: string;
 }
 
 const MEMORY_PREFIX = 'LexOffice-Abgleich:';
@@ -74,7 +77,8 @@ const MEMORY_PREFIX = 'LexOffice-Abgleich:';
 /** A line a person can read in the card and the sync can read back, e.g. `LexOffice-Abgleich: status=paid; pdf=ja; überfällig=nein`. */
 export function formatMemory(memory: SyncMemory): string {
 	const yesNo = (value: boolean) => (value ? 'ja' : 'nein');
-	return `${MEMORY_PREFIX} status=${memory.status}; pdf=${yesNo(memory.pdf)}; überfällig=${yesNo(memory.overdue)}`;
+	const stand = memory.updatedDate ? `; stand=${memory.updatedDate}` : '';
+	return `${MEMORY_PREFIX} status=${memory.status}; pdf=${yesNo(memory.pdf)}; überfällig=${yesNo(memory.overdue)}${stand}`;
 }
 
 /** The memory in a field's value, or undefined when the field holds none (empty, or edited away). */
@@ -83,7 +87,8 @@ export function parseMemory(text: unknown): SyncMemory | undefined {
 	const value = (key: string) => new RegExp(`${key}=([a-zäöü]+)`).exec(text)?.[1];
 	const status = value('status') as InvoiceStatus | undefined;
 	if (!status || !INVOICE_STATUSES.includes(status)) return undefined;
-	return { status, pdf: value('pdf') === 'ja', overdue: value('überfällig') === 'ja' };
+	const updatedDate = /stand=([^\s;]+)/.exec(text)?.[1];
+	return { status, pdf: value('pdf') === 'ja', overdue: value('überfällig') === 'ja', ...(updatedDate ? { updatedDate } : {}) };
 }
 
 export interface StatusDecision {
@@ -101,7 +106,18 @@ export interface StatusDecision {
  * What a sync of an invoice now in `status` does, given what was acted on before (`previous`,
  * undefined on first sight). Replaying the same state changes nothing and fires nothing.
  */
-export function decideStatusChange(previous: SyncMemory | undefined, status: InvoiceStatus): StatusDecision {
+/**
+ * Whether the input is an older state of the invoice than the one already synced (events of one
+ * change run in parallel, and each carries the invoice as fetched at its own moment).
+ */
+export function isOlderState(previous: SyncMemory | undefined, updatedDate: string | undefined): boolean {
+	if (!previous?.updatedDate || !updatedDate) return false;
+	const before = DateTime.fromISO(previous.updatedDate, { setZone: true });
+	const now = DateTime.fromISO(updatedDate, { setZone: true });
+	return before.isValid && now.isValid && now < before;
+}
+
+export function decideStatusChange(previous: SyncMemory | undefined, status: InvoiceStatus, updatedDate?: string): StatusDecision {
 	const statusChanged = previous?.status !== status;
 	const overdueAgain = status === 'overdue' && previous?.overdue === true;
 	const trigger = statusChanged && status !== 'draft' && !overdueAgain ? INVOICE_TRIGGERS[status] : null;
@@ -116,6 +132,7 @@ export function decideStatusChange(previous: SyncMemory | undefined, status: Inv
 			status,
 			pdf: previous?.pdf === true || attachPdf,
 			overdue: previous?.overdue === true || trigger?.code === INVOICE_TRIGGERS.overdue.code,
+			...((updatedDate ?? previous?.updatedDate) ? { updatedDate: updatedDate ?? previous?.updatedDate } : {}),
 		},
 	};
 }

@@ -103,3 +103,8 @@ export async function resolveConnection(
 		);
 	}
 }
+
+/** Which portal a node writes to (`host[:port]`), secret-free: names per-portal state such as locks. */
+export async function portalHostOf(context: Bitrix24Context): Promise<string> {
+	return (await resolveConnection(context)).host;
+}

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { contact } from './contact/Contact.resource';
+import { event } from './event/Event.resource';
 import { eventSubscription } from './eventSubscription/EventSubscription.resource';
 import { invoice } from './invoice/Invoice.resource';
 import { payment } from './payment/Payment.resource';
@@ -14,7 +15,7 @@ import { voucherList } from './voucherList/VoucherList.resource';
  * (kept literal because n8n's lint and verification scanner read it literally); a new operation
  * is one file plus one entry in its resource.
  */
-export const resources: LexofficeResource[] = [contact, eventSubscription, invoice, payment, profile, voucherList];
+export const resources: LexofficeResource[] = [contact, event, eventSubscription, invoice, payment, profile, voucherList];
 
 export const nodeProperties: INodeProperties[] = [
 	{
@@ -24,6 +25,7 @@ export const nodeProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Contact', value: 'contact' },
+			{ name: 'Event', value: 'event' },
 			{ name: 'Event Subscription', value: 'eventSubscription' },
 			{ name: 'Invoice', value: 'invoice' },
 			{ name: 'Payment', value: 'payment' },

@@ -154,6 +154,8 @@ export interface ActionResult {
 /** One HTTP attempt of a webhook delivery; `nominalDelayMs` is the documented (unscaled) wait before it. */
 export interface DeliveryAttempt {
 	at: number;
+	/** How long the subscriber took to answer (or to fail); LexOffice gives up after 5 s (§6.5). */
+	answeredAfterMs: number;
 	nominalDelayMs: number;
 	status?: number;
 	error?: string;

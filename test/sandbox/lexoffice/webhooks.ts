@@ -156,6 +156,7 @@ export class WebhookDispatcher {
 		if (delivery.status !== 'pending') return;
 		const at = Date.now();
 		const result = await this.post(delivery);
+		const answeredAfterMs = Date.now() - at;
 		if (delivery.status !== 'pending') return; // abandoned while in flight
 		const verdict = verdictFor(result);
 		const retriesUsed = delivery.attempts.length;
@@ -163,6 +164,7 @@ export class WebhookDispatcher {
 		const record = (outcome: DeliveryAttempt['outcome']) =>
 			delivery.attempts.push({
 				at,
+				answeredAfterMs,
 				nominalDelayMs,
 				...('status' in result ? { status: result.status } : { error: result.error }),
 				outcome,

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isFirstDelivery } from '../../../nodes/LexofficeTrigger/deduplication';
+import { isFirstDelivery, STORE_KEY } from '../../../nodes/LexofficeTrigger/deduplication';
 
 const limits = { windowMs: 60_000, maxEntries: 3 };
 const event = (n: number) => ['contact.changed', `id-${n}`, '2025-09-01T12:30:00.000+02:00'];
@@ -26,7 +26,7 @@ describe('delivery deduplication', () => {
 	it('keeps at most maxEntries, dropping the oldest', () => {
 		const store: IDataObject = {};
 		for (let n = 1; n <= 4; n++) isFirstDelivery(store, event(n), n, limits);
-		expect(store.recentDeliveries).toHaveLength(3);
+		expect(store[STORE_KEY]).toHaveLength(3);
 		expect(isFirstDelivery(store, event(4), 10, limits)).toBe(false);
 		expect(isFirstDelivery(store, event(1), 10, limits)).toBe(true);
 	});

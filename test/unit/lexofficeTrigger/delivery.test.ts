@@ -2,12 +2,16 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
+import { createExecuteContext } from '../../helpers/n8nContext';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
 import { APP_URL, credentialsFor, lifecycle, unlimitedClient, WebhookListener, type TriggerSetup } from './triggerHarness';
 
 /**
  * End to end, in-process: the sandbox changes something "in the web app", signs and delivers the
- * event over HTTP to a listener standing in for n8n, which hands it to the trigger's webhook().
+ * event over HTTP to a listener standing in for n8n, which hands it to the trigger's webhook();
+ * each execution's items then go through the LexOffice node's Event → Get Resource, as in the
+ * bundled workflows.
  */
 
 const EVENTS = ['contact.created', 'contact.changed', 'contact.deleted', 'payment.changed', 'invoice.status.changed'];
@@ -33,12 +37,24 @@ afterAll(async () => {
 	await sb.close();
 });
 
-/** Lets every delivery arrive and every webhook() finish; returns the items of new executions. */
+/** The items after LexOffice → Event → Get Resource, the node that follows the trigger. */
+async function withResources(items: IDataObject[]): Promise<IDataObject[]> {
+	const node = new Lexoffice();
+	const context = createExecuteContext(node, {
+		parameters: { resource: 'event', operation: 'getResource', eventType: '={{ $json.eventType }}', resourceId: '={{ $json.resourceId }}' },
+		credentials: credentialsFor(sb),
+		items: items.map((json) => ({ json })),
+	});
+	const [output] = await node.execute.call(context);
+	return output.map((item) => item.json);
+}
+
+/** Lets every delivery arrive and every webhook() finish; returns the items of new executions, resources loaded. */
 async function delivered(): Promise<IDataObject[]> {
 	const before = listener.executions.length;
 	await sb.webhooks.flush({ timeoutMs: 10_000 });
 	await listener.settle();
-	return listener.executions.slice(before).flatMap((run) => run[0].map((item) => item.json));
+	return await withResources(listener.executions.slice(before).flatMap((run) => run[0].map((item) => item.json)));
 }
 
 async function postToTrigger(body: string, signature: string): Promise<number> {
@@ -68,9 +84,10 @@ describe('LexOffice Trigger end to end with the sandbox', () => {
 				permalinks: { view: `${APP_URL}/permalink/contacts/view/${contact.id}` },
 			},
 		]);
-		// LexOffice got its 200 before the contact was fetched (5 s read timeout, §6.5).
+		// LexOffice got its 200 before the contact was fetched (5 s read timeout, §6.5): in the execution.
 		const run = listener.runs[listener.runs.length - 1];
 		expect(run.apiPathsAtAnswer).not.toContain(`/v1/contacts/${contact.id}`);
+		expect(run.workflowData?.[0][0].json.resource).toBeUndefined();
 		expect(sb.requests.count({ method: 'GET', pathIncludes: `/v1/contacts/${contact.id}` })).toBe(1);
 		expect(sb.webhooks.deliveries().at(-1)?.status).toBe('delivered');
 		// The organization was looked up at activation, not per delivery.

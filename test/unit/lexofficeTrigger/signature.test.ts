@@ -24,7 +24,7 @@ afterAll(async () => await sb.close());
 
 function setup(overrides: IDataObject = {}): TriggerSetup {
 	return {
-		parameters: { events: ['contact.changed'], options: { fetchResource: false, deduplicate: false } },
+		parameters: { events: ['contact.changed'], options: { deduplicate: false } },
 		credentials: credentialsFor(sb, overrides),
 		staticData: {},
 	};

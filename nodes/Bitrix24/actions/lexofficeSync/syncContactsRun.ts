@@ -23,7 +23,8 @@ import {
 import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
 import { FieldValueError, toBitrix24Fields, type ConvertedFields } from '../../helpers/crmFieldValues';
 import { decideUpserts, type UpsertDecision } from '../../helpers/upsertMatching';
-import { bitrix24Batch, type BatchCommand, type BatchCommandResult } from '../../transport';
+import { withKeyLock } from '../../../shared/keyedLock';
+import { bitrix24Batch, portalHostOf, type BatchCommand, type BatchCommandResult } from '../../transport';
 import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../requisite/presets';
 import type { RequisiteInput } from '../requisite/upsertInput';
 import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../requisite/upsertLookup';
@@ -35,6 +36,7 @@ import { candidateOf, originLookupCommands, originMatches, RECORD_SELECT, second
 import { scanCommand } from '../shared/crmRecordLookup';
 import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
 import { uncertainMark } from '../shared/settleUncertain';
+import { contactKey, isOlderThanStored, rememberSettled, settledFor } from './contactVersions';
 
 export interface SyncSettings {
 	systemCode: string;
@@ -60,6 +62,8 @@ interface RecordWork {
 	version: string;
 	converted: ConvertedFields;
 	decision?: UpsertDecision;
+	/** ORIGIN_VERSION of the Bitrix24 record the decision is about ('' if none). */
+	storedVersion?: string;
 	/** Batch key of the write; its result is the new id for a created record. */
 	key?: string;
 }
@@ -70,6 +74,10 @@ interface Entry {
 	/** The item's LexOffice id and record type as given, for an item that could not be read as a contact. */
 	given?: { id?: string; entity?: MappedRecord['entity'] };
 	mapped?: MappedContact;
+	/** Lock and memory key (contactVersions.ts). */
+	key?: string;
+	/** Bitrix24 holds this version already, as seen by this process moments ago: nothing to do. */
+	settledId?: number;
 	skipped?: string;
 	error?: Error;
 	record?: RecordWork;
@@ -148,7 +156,7 @@ const attempt = (entry: Entry, step: () => void) => {
 };
 
 /** Entries still in play: parsed, not skipped, not failed. */
-const pending = (entries: Entry[]) => entries.filter((entry) => entry.mapped && !entry.error && !entry.skipped);
+const pending = (entries: Entry[]) => entries.filter((entry) => entry.mapped && !entry.error && !entry.skipped && entry.settledId === undefined);
 const live = (entries: Entry[]) => pending(entries).filter((entry) => entry.record);
 
 const lexofficeVersion = (entry: Entry) => parseInt(entry.mapped?.version ?? '', 10);
@@ -243,26 +251,15 @@ async function decide(context: IExecuteFunctions, settings: SyncSettings, entrie
 				bySecondary: secondaryOf.get(work) ?? [],
 			})),
 		);
-		list.forEach((work, index) => (work.decision = decisions[index]));
+		list.forEach((work, index) => {
+			const decision = (work.decision = decisions[index]);
+			if (decision.action === 'created') return;
+			work.storedVersion = (found.get(work.mapped.originId) ?? []).find((candidate) => candidate.id === decision.id)?.originVersion ?? '';
+		});
 	}
 }
 
 type EntityRecords = { company: RecordCache; contact: RecordCache };
-
-/**
- * Events may arrive out of order (contact.changed before contact.created, a retried delivery
- * late): an input older than the version Bitrix24 already has from LexOffice is not written back.
- */
-function skipIfOlder(entry: Entry, records: EntityRecords): void {
-	const decision = entry.record?.decision;
-	if (!decision || decision.action !== 'updated') return;
-	const current = records[entry.record?.mapped.entity ?? 'contact'].get(decision.id);
-	const stored = parseInt(String(current?.ORIGIN_VERSION ?? ''), 10);
-	const incoming = lexofficeVersion(entry);
-	if (Number.isInteger(stored) && stored > incoming) {
-		entry.skipped = `Bitrix24 already has LexOffice version ${stored} of this contact, newer than this input's version ${incoming} (a late event); nothing was written`;
-	}
-}
 
 /** The write of one record (no ORIGIN_VERSION: that is stamped once everything else is written). */
 function recordCommand(work: RecordWork, key: string, records: EntityRecords, extra: IDataObject, settings: SyncSettings): BatchCommand | undefined {
@@ -371,7 +368,10 @@ async function syncChunk(context: IExecuteFunctions, settings: SyncSettings, ent
 	}
 	const records: EntityRecords = { company: new Map(), contact: new Map() };
 	await decide(context, settings, entries, records);
-	for (const entry of live(entries)) skipIfOlder(entry, records);
+	for (const entry of live(entries)) {
+		const { version, storedVersion } = entry.record as RecordWork;
+		if (storedVersion && isOlderThanStored(version, storedVersion)) entry.skipped = olderThanStored(version, storedVersion);
+	}
 
 	// Requisites and addresses, only for contacts that changed.
 	const changed = live(entries).filter((entry) => entry.record?.decision?.action !== 'unchanged');
@@ -462,6 +462,7 @@ function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, se
 	};
 	if (settings.dryRun) identity.dryRun = true;
 	if (entry.skipped) return { ...identity, action: 'skipped', id: null, reason: entry.skipped };
+	if (entry.settledId !== undefined) return { ...identity, action: 'unchanged', id: entry.settledId, contactPersons: [], requisite: 'unchanged' };
 	const record = entry.record;
 	const main = record?.decision ? writeOutcome(record, results) : { action: 'failed', id: null };
 	const persons = entry.persons.filter((person) => person.decision).map((person) => writeOutcome(person, results));
@@ -501,6 +502,56 @@ function givenIdentity(context: IExecuteFunctions, itemIndex: number): Entry['gi
 	}
 }
 
+const olderThanStored = (version: string, stored: string) =>
+	`Bitrix24 already holds LexOffice version ${parseInt(stored, 10)} of this contact, newer than this input (version ${parseInt(version, 10)})`;
+
+/**
+ * Entries whose version (or a newer one) this process saw stored moments ago need no request:
+ * a burst of events for one contact costs one sync (issue #15). Used by executions started by an
+ * event only, so an import or the nightly reconciliation still repairs records deleted meanwhile.
+ */
+function skipSettled(entries: Entry[], now: number): void {
+	for (const entry of pending(entries)) {
+		const mapped = entry.mapped as MappedContact;
+		const known = settledFor(entry.key as string, mapped.version, now);
+		if (!known) continue;
+		if (known.version === mapped.version) entry.settledId = known.id;
+		else entry.skipped = olderThanStored(mapped.version, known.version);
+	}
+}
+
+/** Remembers what Bitrix24 now holds for every entry that was written completely or found current. */
+function rememberOutcomes(entries: Entry[], results: Record<string, BatchCommandResult>, now: number): void {
+	// live(): recordResults has turned every refused write into the entry's error by now.
+	for (const entry of live(entries)) {
+		const record = entry.record as RecordWork;
+		const decision = record.decision;
+		if (!decision) continue;
+		const stamped = decision.action === 'unchanged' || results[`v${entry.itemIndex}`]?.ok === true;
+		const id = decision.action === 'unchanged' ? decision.id : writeOutcome(record, results).id;
+		if (stamped && id) rememberSettled(entry.key as string, record.version, id, now);
+	}
+}
+
+/**
+ * One chunk under the lock of its LexOffice contacts: executions for the same contact (a burst of
+ * created/changed events) never interleave their lookup and their writes, so the second one finds
+ * what the first one wrote. In one n8n process only (see ARCHITECTURE.md, "Concurrency").
+ */
+async function syncLocked(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[]): Promise<Record<string, BatchCommandResult>> {
+	const portalHost = await portalHostOf(context);
+	for (const entry of pending(entries)) entry.key = contactKey(portalHost, settings.systemCode, (entry.mapped as MappedContact).lexofficeId);
+	const keys = pending(entries).map((entry) => entry.key as string);
+	return await withKeyLock(keys, async () => {
+		// Only for event executions: a manual or scheduled run (import, reconciliation) always asks Bitrix24.
+		if (!settings.dryRun && context.getMode() === 'webhook') skipSettled(entries, Date.now());
+		if (pending(entries).length === 0) return {};
+		const results = await syncChunk(context, settings, entries);
+		if (!settings.dryRun) rememberOutcomes(entries, results, Date.now());
+		return results;
+	});
+}
+
 export async function syncContacts(context: IExecuteFunctions, settings: SyncSettings, itemIndexes: number[]): Promise<IDataObject[]> {
 	const outcomes: IDataObject[] = [];
 	for (let start = 0; start < itemIndexes.length; start += CONTACTS_PER_CHUNK) {
@@ -520,7 +571,7 @@ export async function syncContacts(context: IExecuteFunctions, settings: SyncSet
 		}
 		// A contact that cannot be read fails alone (its output item says why); the others go on.
 		skipRepeated(entries);
-		const results = pending(entries).length > 0 ? await syncChunk(context, settings, entries) : {};
+		const results = pending(entries).length > 0 ? await syncLocked(context, settings, entries) : {};
 		outcomes.push(...entries.map((entry) => outcomeOf(entry, results, settings)));
 	}
 	return outcomes;

@@ -11,7 +11,9 @@ import {
 import { DEFAULT_APP_URL } from '../../../Lexoffice/helpers/eventResources';
 import type { ItemOperation } from '../types';
 import { berlinToday, InvalidInvoice, readLexofficeInvoice } from './syncInvoiceInput';
-import { oneAtATime, syncInvoice, type InvoiceSyncSettings } from './syncInvoiceRun';
+import { withKeyLock } from '../../../shared/keyedLock';
+import { portalHostOf } from '../../transport';
+import { invoiceLockKey, syncInvoice, type InvoiceSyncSettings } from './syncInvoiceRun';
 
 export const option: ItemOperation['option'] = {
 	name: 'Sync Invoice',
@@ -139,7 +141,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const current = invoice;
 	try {
-		return await oneAtATime(current.id, async () => await syncInvoice(this, current, settings, itemIndex));
+		const key = invoiceLockKey(await portalHostOf(this), current.id);
+		return await withKeyLock([key], async () => await syncInvoice(this, current, settings, itemIndex));
 	} catch (error) {
 		const failure = invoiceFailure(error, current.id);
 		if (failure) return { ...failure, voucherNumber: current.voucherNumber };

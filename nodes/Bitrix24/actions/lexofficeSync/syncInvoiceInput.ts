@@ -23,6 +23,8 @@ export interface LexofficeInvoice {
 	dueDay?: string;
 	/** Where the invoice opens in the LexOffice web app (§4.4). */
 	url: string;
+	/** LexOffice's updatedDate (full invoice and voucherlist row alike): which of two states is newer. */
+	updatedDate?: string;
 }
 
 export class InvalidInvoice extends Error {
@@ -95,5 +97,6 @@ export function readLexofficeInvoice(raw: unknown, appUrl: string, today: string
 		invoiceDay: calendarDay(input.voucherDate),
 		dueDay,
 		url: text(links.view) ?? text(input.viewUrl) ?? (permalinksFor('invoice', id, appUrl || DEFAULT_APP_URL).view as string),
+		...(text(input.updatedDate) ? { updatedDate: text(input.updatedDate) } : {}),
 	};
 }

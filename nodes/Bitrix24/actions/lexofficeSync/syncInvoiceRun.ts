@@ -8,7 +8,15 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject
 import { CRM_ENTITIES } from '../shared/crmRecordEntity';
 import { commandError } from '../shared/crmRecordFields';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
-import { decideStatusChange, parseMemory, formatMemory, STAGE_OF_STATUS, type StatusDecision } from '../../helpers/invoiceStatus';
+import {
+	decideStatusChange,
+	formatMemory,
+	isOlderState,
+	parseMemory,
+	STAGE_OF_STATUS,
+	type StatusDecision,
+	type SyncMemory,
+} from '../../helpers/invoiceStatus';
 import { bitrix24Batch, bitrix24Call, rowsOf, uncertainWriteOf, type BatchCommand } from '../../transport';
 import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../smartInvoice/stages';
@@ -29,19 +37,11 @@ const entityTypeId = SMART_INVOICE_ENTITY_TYPE_ID;
 /**
  * Deliveries of one change come in threes (invoice.changed, invoice.status.changed,
  * payment.changed; lexoffice-api.md §6.2) and n8n runs them as parallel executions. Syncs of the
- * same invoice take turns within this n8n process, so only the first one sees the change.
+ * same invoice on the same portal take turns within this n8n process (withKeyLock), so only the
+ * first one sees the change and there is one smart invoice per LexOffice invoice.
  */
-const inFlight = new Map<string, Promise<unknown>>();
-
-export async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-	const before = inFlight.get(key) ?? Promise.resolve();
-	const mine = before.catch(() => undefined).then(work);
-	inFlight.set(key, mine);
-	try {
-		return await mine;
-	} finally {
-		if (inFlight.get(key) === mine) inFlight.delete(key);
-	}
+export function invoiceLockKey(portalHost: string, invoiceId: string): string {
+	return `bitrix24-smart-invoice ${portalHost} ${invoiceId}`;
 }
 
 /** Categories and stages are read once per execution, whatever the number of items. */
@@ -184,6 +184,29 @@ async function createSettled(
 	}
 }
 
+/** An older state than the one synced (a late or replayed event): nothing written, nothing to report. */
+function olderStateOutcome(existing: IDataObject, invoice: LexofficeInvoice, previous: SyncMemory): IDataObject {
+	return {
+		id: Number(existing.id),
+		entityTypeId,
+		lexofficeInvoiceId: invoice.id,
+		voucherNumber: invoice.voucherNumber,
+		title: String(existing.title ?? ''),
+		action: 'unchanged',
+		firstSight: false,
+		previousStatus: previous.status,
+		status: previous.status,
+		stageId: String(existing.stageId ?? ''),
+		stageChanged: false,
+		triggerCode: null,
+		triggerName: null,
+		attachPdf: false,
+		lexofficeUrl: invoice.url,
+		changedFields: [],
+		skippedReason: `Bitrix24 already holds a newer state of this invoice (${String(previous.updatedDate)}) than this input (${String(invoice.updatedDate)})`,
+	};
+}
+
 export async function syncInvoice(
 	context: IExecuteFunctions,
 	invoice: LexofficeInvoice,
@@ -192,7 +215,8 @@ export async function syncInvoice(
 ): Promise<IDataObject> {
 	const { existing, client } = await lookUp(context, invoice, settings, itemIndex);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
-	const decision = decideStatusChange(previous, invoice.status);
+	if (existing && isOlderState(previous, invoice.updatedDate)) return olderStateOutcome(existing, invoice, previous as SyncMemory);
+	const decision = decideStatusChange(previous, invoice.status, invoice.updatedDate);
 	const wanted = desiredFields(invoice, client);
 	wanted[settings.memoryField] = formatMemory(decision.memory);
 

@@ -1,5 +1,6 @@
 /** Running the Bitrix24 node's contact/company operations against the sandbox, with request bodies recorded. */
 import type {
+	WorkflowExecuteMode,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestOptions,
@@ -18,6 +19,8 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	credentials?: ICredentialDataDecryptedObject;
+	/** How the execution was started; 'manual' unless given. */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RecordedRequest {
@@ -32,6 +35,7 @@ export async function runBitrix24(sb: Bitrix24Sandbox, options: RunOptions) {
 		credentials: credentialsFor('webhook', options.credentials ?? webhookCredentials(sb)),
 		items: options.items ?? [{ json: {} }],
 		continueOnFail: options.continueOnFail,
+		mode: options.mode,
 	});
 	const sent: RecordedRequest[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;

@@ -12,6 +12,7 @@ import { Bitrix24 } from '../../../../nodes/Bitrix24/Bitrix24.node';
 import { createLoadOptionsContext } from '../../../helpers/n8nContext';
 import { credentialsFor, restCalls, webhookCredentials } from '../helpers';
 import { addRecord, runBitrix24, writeRequests } from '../crm/helpers';
+import { forgetSettled } from '../../../../nodes/Bitrix24/actions/lexofficeSync/contactVersions';
 
 const asItems = (contacts: SeedContact[]): INodeExecutionData[] => contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
 /** ORIGIN_VERSION: the LexOffice version, then the fingerprint of the node's mapping settings. */
@@ -29,6 +30,8 @@ describe('LexOffice Sync → Sync Contacts', () => {
 	beforeEach(() => {
 		sb.reset();
 		sb.setLimits('off');
+		// A reset sandbox is another Bitrix24 than the one this process saw the contacts in.
+		forgetSettled();
 	});
 
 	const sync = async (rows: SeedContact[], extra: INodeParameters = {}, continueOnFail = false) => {
@@ -106,6 +109,8 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		await sync(live.slice(0, 20));
 		// As if the run had stopped after its writes: the stamps are what marks a contact done.
 		for (const record of [...sb.state.companies, ...sb.state.contacts]) delete record.ORIGIN_VERSION;
+		// …in another n8n process, or later than a minute: nothing remembered from the run above.
+		forgetSettled();
 		const counts = () => [sb.state.companies.length, sb.state.contacts.length, sb.state.requisites.length, sb.state.addresses.length];
 		const before = counts();
 		const rerun = await sync(live.slice(0, 20));
@@ -160,6 +165,77 @@ describe('LexOffice Sync → Sync Contacts', () => {
 			'Billing Address Type and Shipping Address Type are the same',
 		]);
 		expect(restCalls(sb)).toHaveLength(0);
+	});
+
+	describe('bursts of events for one contact (issue #15)', () => {
+		// Executions of one n8n process started by events run concurrently; these run the node like them.
+		const one = (contact: SeedContact) =>
+			runBitrix24(sb, {
+				parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
+				items: asItems([contact]),
+				mode: 'webhook',
+			});
+		const version = (contact: SeedContact, number: number, lastName: string) => {
+			const copy = structuredClone(contact);
+			copy.version = number;
+			if (copy.person) copy.person.lastName = lastName;
+			return copy;
+		};
+		const person = () => structuredClone(live.find((contact) => contact.person) as SeedContact);
+
+		it('ends with one record holding the newest version, whatever order executions for the same contact run in', async () => {
+			// Slow answers widen the window between one execution's lookup and its write.
+			sb.setFaults({ latencyMs: 20 });
+			const base = person();
+			const burst = [version(base, 3, 'Neuer'), version(base, 1, 'Alt'), version(base, 2, 'Mittel'), version(base, 3, 'Neuer'), version(base, 1, 'Alt')];
+			const outcomes = (await Promise.all(burst.map(one))).map((run) => run.json[0]);
+			sb.setFaults({});
+			const records = byOrigin(sb.state.contacts, base.id);
+			expect(records).toHaveLength(1);
+			expect(records[0]).toMatchObject({ LAST_NAME: 'Neuer', ORIGIN_VERSION: versionStamp(3) });
+			expect(sb.state.requisites.filter((row) => row.XML_ID === base.id)).toHaveLength(1);
+			expect(outcomes.filter((outcome) => outcome.action === 'created')).toHaveLength(1);
+		});
+
+		it('still asks Bitrix24 in a manual or scheduled run, which re-creates records deleted right after an event', async () => {
+			const base = person();
+			await one(base);
+			sb.reset(); // everything deleted in Bitrix24 within the minute the process remembers
+			const { json } = await sync([base]);
+			expect(json[0]).toMatchObject({ action: 'created' });
+			expect(byOrigin(sb.state.contacts, base.id)).toHaveLength(1);
+		});
+
+		it('never lets an older snapshot overwrite a newer one, also in a later process', async () => {
+			const base = person();
+			await one(version(base, 5, 'Neu'));
+			forgetSettled(); // as in another n8n process: the lookup has to tell
+			sb.requests.clear();
+			const late = await one(version(base, 4, 'Veraltet'));
+			expect(late.json[0]).toMatchObject({ action: 'skipped', reason: expect.stringContaining('newer than this input') });
+			expect(byOrigin(sb.state.contacts, base.id)[0]).toMatchObject({ LAST_NAME: 'Neu', ORIGIN_VERSION: versionStamp(5) });
+			expect(writeRequests(sb)).toHaveLength(0);
+		});
+
+		it('costs the Bitrix24 requests of one event for a burst of ten, and no writes for events that repeat Bitrix24', async () => {
+			const counted = async (contacts: SeedContact[]) => {
+				sb.requests.clear();
+				await Promise.all(contacts.map(one));
+				return restCalls(sb).length;
+			};
+			const [first, second] = live.filter((contact) => contact.person);
+			const single = await counted([first]);
+			const burst = await counted(Array.from({ length: 10 }, () => structuredClone(second)));
+			expect(byOrigin(sb.state.contacts, second.id)).toHaveLength(1);
+			expect(burst).toBe(single);
+
+			const repeats = await counted(Array.from({ length: 10 }, () => structuredClone(second)));
+			expect(repeats).toBe(0);
+			forgetSettled(); // later or elsewhere: one lookup, still no write
+			sb.requests.clear();
+			expect((await one(structuredClone(second))).json[0]).toMatchObject({ action: 'unchanged' });
+			expect(writeRequests(sb)).toHaveLength(0);
+		});
 	});
 
 	it('fails an item that is not a LexOffice contact alone, naming its id and the field, and syncs the others', async () => {

@@ -193,6 +193,18 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		expect(outputs.filter(([out]) => out.action === 'updated')).toHaveLength(1);
 	});
 
+	it('keeps the newest state when an older snapshot of the invoice arrives later, in parallel or after a restart', async () => {
+		const open = lexofficeInvoice(companyLexofficeId, { updatedDate: '2026-12-05T10:00:00.000+01:00', version: 1 });
+		const paid = { ...open, voucherStatus: 'paid', updatedDate: '2026-12-05T10:00:05.000+01:00', version: 2 };
+		// Each event's execution fetched the invoice at its own moment; the newer one may finish first.
+		const [[first], [second], [late]] = await Promise.all([sync([paid]), sync([open]), sync([open])]);
+		const item = smartInvoices(String(open.id));
+		expect(item).toHaveLength(1);
+		expect(item[0].STAGE_ID).toBe(stage('P'));
+		expect([first.triggerCode, second.triggerCode, late.triggerCode]).toEqual(['lexoffice_invoice_paid', null, null]);
+		expect(second).toMatchObject({ action: 'unchanged', status: 'paid', skippedReason: expect.stringContaining('newer state') });
+	});
+
 	it('keeps the memory across a fresh run (nothing in n8n) and leaves a stage moved by hand alone until the status changes', async () => {
 		const invoice = lexofficeInvoice(companyLexofficeId);
 		const [created] = await sync([invoice]);
