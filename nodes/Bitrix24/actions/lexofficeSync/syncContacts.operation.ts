@@ -241,13 +241,15 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
 		});
 	}
-	await checkResponsibleUser(this, settings.mapping.responsibleUserId);
-	return await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes), ['contactPersons']);
+	let userChecked: Promise<void> | undefined;
+	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser(this, settings.mapping.responsibleUserId));
+	return await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce), ['contactPersons']);
 }
 
 /**
  * Every record gets the responsible user, so a user who left (deactivated) or does not exist is a
- * setting that fails the whole run, before anything is written. ASSUMPTION: bitrix24-api.md does
+ * setting that fails the whole run, before anything is written (checked once per execution, and
+ * not at all when every input repeats what this process just synced). ASSUMPTION: bitrix24-api.md does
  * not say whether Bitrix24 refuses ASSIGNED_BY_ID of a deactivated user; records assigned to one
  * would be invisible in every employee's "my contacts", so the sync does not rely on it.
  */

@@ -538,7 +538,12 @@ function rememberOutcomes(entries: Entry[], results: Record<string, BatchCommand
  * created/changed events) never interleave their lookup and their writes, so the second one finds
  * what the first one wrote. In one n8n process only (see ARCHITECTURE.md, "Concurrency").
  */
-async function syncLocked(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[]): Promise<Record<string, BatchCommandResult>> {
+async function syncLocked(
+	context: IExecuteFunctions,
+	settings: SyncSettings,
+	entries: Entry[],
+	beforeLookup: () => Promise<void>,
+): Promise<Record<string, BatchCommandResult>> {
 	const portalHost = await portalHostOf(context);
 	for (const entry of pending(entries)) entry.key = contactKey(portalHost, settings.systemCode, (entry.mapped as MappedContact).lexofficeId);
 	const keys = pending(entries).map((entry) => entry.key as string);
@@ -546,13 +551,23 @@ async function syncLocked(context: IExecuteFunctions, settings: SyncSettings, en
 		// Only for event executions: a manual or scheduled run (import, reconciliation) always asks Bitrix24.
 		if (!settings.dryRun && context.getMode() === 'webhook') skipSettled(entries, Date.now());
 		if (pending(entries).length === 0) return {};
+		await beforeLookup();
 		const results = await syncChunk(context, settings, entries);
 		if (!settings.dryRun) rememberOutcomes(entries, results, Date.now());
 		return results;
 	});
 }
 
-export async function syncContacts(context: IExecuteFunctions, settings: SyncSettings, itemIndexes: number[]): Promise<IDataObject[]> {
+/**
+ * `beforeLookup` runs before the first request about contacts, and only when one is needed: events
+ * that repeat what this process already wrote cost no request at all (issue #15).
+ */
+export async function syncContacts(
+	context: IExecuteFunctions,
+	settings: SyncSettings,
+	itemIndexes: number[],
+	beforeLookup: () => Promise<void>,
+): Promise<IDataObject[]> {
 	const outcomes: IDataObject[] = [];
 	for (let start = 0; start < itemIndexes.length; start += CONTACTS_PER_CHUNK) {
 		const entries: Entry[] = itemIndexes.slice(start, start + CONTACTS_PER_CHUNK).map((itemIndex) => ({
@@ -571,7 +586,7 @@ export async function syncContacts(context: IExecuteFunctions, settings: SyncSet
 		}
 		// A contact that cannot be read fails alone (its output item says why); the others go on.
 		skipRepeated(entries);
-		const results = pending(entries).length > 0 ? await syncLocked(context, settings, entries) : {};
+		const results = pending(entries).length > 0 ? await syncLocked(context, settings, entries, beforeLookup) : {};
 		outcomes.push(...entries.map((entry) => outcomeOf(entry, results, settings)));
 	}
 	return outcomes;

@@ -459,7 +459,7 @@ describe('Messy data: Sync Contacts and Sync Invoice hold up', () => {
 			const v2 = { ...v1, version: 2, person: { firstName: 'Inge', lastName: 'Neu' } };
 			await sync([v2]);
 			const [late] = await sync([v1]);
-			expect(late).toMatchObject({ action: 'skipped', reason: expect.stringContaining('Bitrix24 already has LexOffice version 2') });
+			expect(late).toMatchObject({ action: 'skipped', reason: expect.stringContaining('Bitrix24 already holds LexOffice version 2') });
 			expect(one(v1.id).LAST_NAME).toBe('Neu');
 			expect(writeRequests(sb)).toHaveLength(0);
 		});
