@@ -10,6 +10,7 @@ import { CALLER_BODY_LIMITS, nestCallerBody, readCallerText } from '../../../nod
 import { parseLikeN8n, runTriggerWebhook, type HandledCall, type TriggerSetup } from './triggerEndpoint';
 
 const CPU_BUDGET_MS = 100;
+const MEASURED_RUNS = 3;
 const MEGABYTE = 1024 * 1024;
 const TOKEN = 'the-configured-application-token';
 const WEBHOOK_URL = 'https://acme.bitrix24.de/rest/1/abcdef1234567890/';
@@ -61,10 +62,18 @@ async function deliver(parameters: INodeParameters, contentType: string | undefi
 	}
 	const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
 	const request = { method: 'POST', headers, query: {}, body, rawBody };
-	const before = process.cpuUsage();
-	const handled = await runTriggerWebhook(setup(parameters), request);
-	const used = process.cpuUsage(before);
-	return { handled, cpuMs: (used.user + used.system) / 1000 };
+	// process.cpuUsage counts the whole process: the first call's module loading and JIT, and a
+	// garbage collection of the 1 MB parse above, land in whichever call they happen to hit. The
+	// least of a few runs is the trigger's own cost; a cost that grows with the body is in every run.
+	let handled: HandledCall | undefined;
+	let cpuMs = Infinity;
+	for (let run = 0; run < MEASURED_RUNS; run++) {
+		const before = process.cpuUsage();
+		handled = await runTriggerWebhook(setup(parameters), request);
+		const used = process.cpuUsage(before);
+		cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
+	}
+	return { handled: handled as HandledCall, cpuMs };
 }
 
 function expectRefusedWithoutExecution(handled: HandledCall, statuses: number[]): void {
