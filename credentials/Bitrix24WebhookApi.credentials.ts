@@ -24,6 +24,8 @@ export class Bitrix24WebhookApi implements ICredentialType {
 	documentationUrl = 'https://apidocs.bitrix24.com/local-integrations/local-webhooks.html';
 
 	properties: INodeProperties[] = [
+		// The URL is the secret: its path carries the webhook code that grants the user's rights.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'Webhook URL',
 			name: 'webhookUrl',
