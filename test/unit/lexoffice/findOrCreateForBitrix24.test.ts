@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
-import { mapLexofficeContact } from '../../../nodes/Bitrix24/helpers/lexofficeContactMapping';
+import { mapLexofficeContact } from '../../../nodes/shared/contract/lexofficeToBitrix24';
 import { contactFromBitrix24, detectRecordType, recordEmails } from '../../../nodes/Lexoffice/helpers/fromBitrix24';
 import { InputCheck } from '../../../nodes/Lexoffice/helpers/input';
 import { startLexofficeSandbox, type Contact, type LexofficeSandbox } from '../../sandbox/lexoffice';

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { addDays, berlinToday, formatLexofficeDateTime } from '../../../nodes/Lexoffice/transport';
-import { compactId, expandId } from '../../../nodes/LexofficeTrigger/polling/contacts';
+import { compactId, expandId } from '../../../nodes/LexofficePollTrigger/polling/contacts';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
 import { APP_URL, credentialsFor, poll, unlimitedClient, type TriggerSetup } from './triggerHarness';
 
