@@ -6,7 +6,6 @@ import { mapLexofficeContact } from '../../../nodes/shared/contract/lexofficeToB
 import { contactFromBitrix24, detectRecordType, recordEmails } from '../../../nodes/Lexoffice/helpers/fromBitrix24';
 import { InputCheck } from '../../../nodes/Lexoffice/helpers/input';
 import { startLexofficeSandbox, type Contact, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { liftRateLimit } from './helpers';
 import { operationError, runOperation } from './operations/helpers';
 
 const node: INode = { id: 'n', name: 'LexOffice', type: 'lexoffice', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -179,7 +178,6 @@ describe('fromBitrix24: a Bitrix24 record as a new LexOffice contact', () => {
 describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox();
 	});
 	afterAll(async () => await sb.close());
