@@ -8,7 +8,7 @@ import {
 	recordEmails,
 	type Bitrix24RecordType,
 } from '../../helpers/fromBitrix24';
-import { linksTo, parseOriginId } from '../../../shared/contract/links';
+import { linksTo, parseOriginId, SYSTEM_CODE } from '../../../shared/contract/links';
 import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { encodeSearchValue, httpCodeOf, isUncertainWrite, lexofficeRequest } from '../../transport';
@@ -58,7 +58,7 @@ export const properties: LexofficeOperation['properties'] = [
 		displayName: 'Linked LexOffice ID',
 		name: 'linkedContactId',
 		type: 'string',
-		default: '={{ $json.ORIGINATOR_ID === "lexoffice" ? $json.ORIGIN_ID : "" }}',
+		default: `={{ $json.ORIGINATOR_ID === "${SYSTEM_CODE}" ? $json.ORIGIN_ID : "" }}`,
 		description:
 			'The LexOffice contact the record is linked to; empty when it is not linked. A linked contact that no longer exists in LexOffice is ignored.',
 	},
