@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { lexofficeLimitProperties } from '../nodes/Lexoffice/transport/credentialProperties';
+
 /**
  * LexOffice (Lexware Office) Public API key. The key is a Bearer token (lexoffice-api.md §1.2);
  * `GET /v1/profile` is the cheapest authenticated call, so it is the credential test (§8.3).
@@ -65,6 +67,7 @@ export class LexofficeApi implements ICredentialType {
 			description:
 				'Leave empty to verify webhook signatures with the public key Lexware publishes (built into the node). Paste a PEM key only for a test server that signs with its own key, or if Lexware rotates its key before the node is updated.',
 		},
+		...lexofficeLimitProperties,
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -24,7 +24,7 @@ import {
 	type BodyRefusal,
 } from './formBody';
 import { parsePlacementCall } from './placement';
-import { REDIRECT_PAGE_CONTENT_SECURITY_POLICY, renderRedirectPage } from './redirectPage';
+import { REDIRECT_PAGE_CONTENT_SECURITY_POLICY, renderRedirectPage } from '../Bitrix24/helpers/redirectPage';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';

@@ -11,9 +11,9 @@ import {
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../Lexoffice/transport';
 import { DEFAULT_APP_URL } from '../Lexoffice/helpers/eventResources';
 import { EVENT_TYPE_OPTIONS } from '../Lexoffice/helpers/eventTypes';
-import { pollContacts, sampleContact, type ContactPollState } from '../LexofficeTrigger/polling/contacts';
-import { pollInvoices, sampleInvoice, type InvoicePollState } from '../LexofficeTrigger/polling/invoices';
-import { repairSubscriptions } from '../LexofficeTrigger/polling/subscriptionRepair';
+import { pollContacts, sampleContact, type ContactPollState } from './polling/contacts';
+import { pollInvoices, sampleInvoice, type InvoicePollState } from './polling/invoices';
+import { repairSubscriptions } from './polling/subscriptionRepair';
 
 type PollResource = 'contact' | 'invoice' | 'webhookSubscription';
 

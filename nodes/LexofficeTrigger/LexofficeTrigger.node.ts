@@ -20,7 +20,7 @@ import {
 	ensureSubscriptions,
 	subscriptionsFor,
 	type TriggerStaticData,
-} from './subscriptions';
+} from '../Lexoffice/helpers/triggerSubscriptions';
 import { webhookPublicKey } from './signature';
 
 function callbackUrl(context: IHookFunctions): string {

@@ -24,7 +24,7 @@ export { CREDENTIAL_NAMES };
 
 /** Where the two APIs are, for the credentials: the sandboxes or the real services. */
 export interface ServiceEndpoints {
-	lexoffice: { apiKey: string; host?: string; webhookPublicKey?: string };
+	lexoffice: { apiKey: string; host?: string; webhookPublicKey?: string; searchWindow?: number };
 	bitrix24: { webhookUrl: string; plan: Bitrix24Plan };
 }
 
@@ -84,7 +84,8 @@ export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes
 		lexoffice,
 		bitrix24,
 		endpoints: (plan) => ({
-			lexoffice: { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem },
+			// The credential's limits are LexOffice's published ones; the search window is the sandbox's.
+			lexoffice: { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem, searchWindow: lexoffice.searchWindow },
 			bitrix24: { webhookUrl: bitrix24.webhookUrl, plan },
 		}),
 		close: async () => {

@@ -14,7 +14,7 @@ import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
 import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
-import { lexofficeContactSchema, mapLexofficeContact } from '../../nodes/Bitrix24/helpers/lexofficeContactMapping';
+import { lexofficeContactSchema, mapLexofficeContact } from '../../nodes/shared/contract/lexofficeToBitrix24';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { crmSnapshot, sortedEntries } from '../sandbox/bitrix24/crmSnapshot';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';

@@ -7,9 +7,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { MappedRecord } from './lexofficeContactMapping';
+import { personOriginPrefix } from '../../shared/contract/links';
+import type { MappedRecord } from '../../shared/contract/lexofficeToBitrix24';
 
-export const personOriginPrefix = (companyId: string) => `${companyId}:person:`;
+export { personOriginPrefix };
 
 const text = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
 

@@ -9,9 +9,9 @@ import {
 	type ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { CRM_ENTITIES, crmEntityOf, type CrmEntity } from '../actions/shared/crmRecordEntity';
-import { fieldDescriptions } from '../actions/shared/crmRecordFields';
-import { IDENTITY_FIELDS } from '../actions/shared/crmRecordUpsertInput';
+import { CRM_ENTITIES, crmEntityOf, type CrmEntity } from '../helpers/crmRecordEntity';
+import { fieldDescriptions } from '../helpers/crmRecordFields';
+import { LINK_FIELDS } from '../../shared/contract/links';
 import { fieldLabel, toResourceMapperFields, type CrmFieldDescriptions } from '../helpers/crmFieldSchema';
 import { bitrix24Batch } from '../transport';
 
@@ -66,12 +66,12 @@ export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<R
 	const operation = this.getNodeParameter('operation', 'create') as string;
 	return await mapperFields(this, entityOfNode(this), {
 		enforceRequired: operation !== 'update',
-		managedFields: operation === 'upsert' ? IDENTITY_FIELDS : [],
+		managedFields: operation === 'upsert' ? LINK_FIELDS : [],
 	});
 }
 
 /** Sync Contacts' extra fields: nothing is required (the built-in mapping fills the record). */
-const SYNC_MANAGED_FIELDS = [...IDENTITY_FIELDS, 'COMPANY_ID'];
+const SYNC_MANAGED_FIELDS = [...LINK_FIELDS, 'COMPANY_ID'];
 
 export async function getSyncCompanyFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	return await mapperFields(this, CRM_ENTITIES.company, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });

@@ -11,7 +11,7 @@ import {
 	stagesOf,
 	type InvoiceCategory,
 	type InvoiceStage,
-} from '../actions/smartInvoice/stages';
+} from '../helpers/invoiceStages';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../helpers/crmEntities';
 import { bitrix24Batch, bitrix24Call } from '../transport';
 

@@ -4,8 +4,8 @@
  */
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { DEFAULT_PRESET_CHOICES, GERMAN_DEFAULT_XML_IDS, presetLookupCommand, presetsOf } from '../actions/requisite/presets';
-import { rowsFrom, runLookups } from '../actions/shared/crmRecordLookup';
+import { DEFAULT_PRESET_CHOICES, GERMAN_DEFAULT_XML_IDS, presetLookupCommand, presetsOf } from '../helpers/requisitePresets';
+import { rowsFrom, runLookups } from '../helpers/crmRecordLookup';
 import { bitrix24Call, rowsOf } from '../transport';
 
 const DEFAULT_CHOICE_OPTIONS: INodePropertyOptions[] = [

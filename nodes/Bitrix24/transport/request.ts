@@ -1,6 +1,7 @@
 import { NodeApiError, type IDataObject, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { backoffDelay } from '../../shared/rateLimit';
+import { cancelSignalOf, connectionFailureOf, mayHaveBeenProcessed, pauseUnlessCancelled } from '../../shared/transportFailures';
 import {
 	bitrix24ApiError,
 	bitrix24ConfigError,
@@ -39,17 +40,12 @@ export interface SendOptions {
 
 type Attempt = RawResponse | { transportError: string };
 
-const PAUSE_SLICE_MS = 1000;
-
 /**
- * Waits up to MAX_SINGLE_WAIT_MS, in slices, so a cancelled execution does not sit out a
+ * Waits up to MAX_SINGLE_WAIT_MS and gives way to a cancelled execution, so it does not sit out a
  * ten-minute operating-time wait (the next request then fails on n8n's cancel signal).
  */
 async function pause(context: Bitrix24Context, ms: number): Promise<void> {
-	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-	for (let left = Math.min(ms, MAX_SINGLE_WAIT_MS); left > 0 && !signal?.aborted; left -= PAUSE_SLICE_MS) {
-		await operatingTimeGuard.sleep(Math.min(left, PAUSE_SLICE_MS));
-	}
+	await pauseUnlessCancelled(Math.min(ms, MAX_SINGLE_WAIT_MS), cancelSignalOf(context), async (slice) => await operatingTimeGuard.sleep(slice));
 }
 
 /** Finds the HTTP response inside whatever n8n threw (its NodeApiError wraps the axios error). */
@@ -58,20 +54,6 @@ function responseInside(error: unknown): RawResponse | undefined {
 	for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
 		const response = (current as { response?: { status?: unknown; data?: unknown } }).response;
 		if (response && typeof response.status === 'number') return { statusCode: response.status, body: response.data };
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
-}
-
-const TRANSPORT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
-
-function transportCodeInside(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && TRANSPORT_CODES.has(code)) return code;
-		const message = (current as { message?: unknown }).message;
-		if (typeof message === 'string' && /socket hang up|terminated/i.test(message)) return 'ECONNRESET';
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
@@ -106,8 +88,9 @@ async function attemptOnce(
 	} catch (error) {
 		const response = responseInside(error);
 		if (response) return response;
-		const code = transportCodeInside(error);
-		if (code) return { transportError: code };
+		// A cancelled request is no lost answer: it ends the call like any other non-HTTP error.
+		const failure = connectionFailureOf(error);
+		if (failure && failure.kind !== 'cancelled') return { transportError: failure.code };
 		// Not an HTTP answer: a credential that cannot be used, a refresh the token server refused…
 		// Rebuilt from its text only: the original carries the request (and the webhook URL).
 		const original = error as { message?: string; description?: string };
@@ -185,8 +168,7 @@ export type SendOutcome =
 	| { ok: true; envelope: Bitrix24Envelope }
 	| { ok: false; statusCode: number; error: Bitrix24ErrorBody; note?: string; uncertain?: boolean };
 
-const MAYBE_PERFORMED_NOTE =
-	'The request may or may not have been carried out, so it was not repeated automatically. Check in Bitrix24 before running it again.';
+const MAYBE_PERFORMED_NOTE = mayHaveBeenProcessed('Bitrix24');
 
 /**
  * One Bitrix24 request with the portal's leaky bucket, the per-method operating-time budget and

@@ -1,26 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { LexofficeAddress } from '../../shared/contract/addresses';
+import { EMAIL_KINDS, NOTE_MAX, PHONE_KINDS, SALUTATION_MAX, type EmailKind, type PhoneKind } from '../../shared/contract/lexofficeFields';
 import type { InputCheck } from './input';
 
 /** LexOffice contacts (lexoffice-api.md §3): what a write may contain and how changes are applied. */
 
-export const EMAIL_KINDS = ['business', 'office', 'private', 'other'] as const;
-export const PHONE_KINDS = ['business', 'office', 'mobile', 'private', 'fax', 'other'] as const;
-export type EmailKind = (typeof EMAIL_KINDS)[number];
-export type PhoneKind = (typeof PHONE_KINDS)[number];
+export { EMAIL_KINDS, NOTE_MAX, PHONE_KINDS, SALUTATION_MAX, type EmailKind, type PhoneKind };
 export type ContactRole = 'customer' | 'vendor';
-
-/** §3.3 length limits. */
-export const SALUTATION_MAX = 25;
-export const NOTE_MAX = 1000;
-
-export interface ContactAddress {
-	supplement?: string;
-	street?: string;
-	zip?: string;
-	city?: string;
-	countryCode: string;
-}
+export type ContactAddress = LexofficeAddress;
 
 export interface ContactPerson {
 	salutation?: string;

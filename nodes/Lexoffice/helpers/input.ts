@@ -6,8 +6,9 @@ import { formatLexofficeDate } from '../transport';
 /** LexOffice ids are UUIDs (lexoffice-api.md §3.3, §4.2, §6.1). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_PREFIX = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
-/** What LexOffice accepts as an e-mail address, roughly: it refuses obviously broken ones (§3.4). */
-export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { EMAIL_ADDRESS } from '../../shared/contract/lexofficeFields';
+
+export { EMAIL_ADDRESS };
 
 /**
  * Checks one item's input before anything is sent to LexOffice. Every failure is a

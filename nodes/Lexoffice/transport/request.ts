@@ -7,9 +7,15 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { backoffDelay, sharedBucket } from '../../shared/rateLimit';
+import {
+	cancelSignalOf,
+	connectionFailureOf,
+	mayHaveBeenProcessed,
+	pauseUnlessCancelled,
+	type ConnectionFailureKind,
+} from '../../shared/transportFailures';
 import { describeErrorBody, lexofficeApiError, lexofficeConnectionError, RATE_LIMIT_ADVICE } from './errors';
 import { toQueryString, type Query } from './encoding';
 
@@ -21,6 +27,12 @@ export interface LexofficeCredentials {
 	host?: string;
 	appUrl?: string;
 	webhookPublicKey?: string;
+	/** LexOffice's request limit; the client paces at 90 % of it (default 2, lexoffice-api.md §2). */
+	requestsPerSecond?: number;
+	/** Requests sent at once (default 1). */
+	burst?: number;
+	/** Results one search serves at most (default 10,000, lexoffice-api.md §5). */
+	searchWindow?: number;
 }
 
 /**
@@ -58,26 +70,31 @@ export interface RateLimit {
 	refillPerSecond: number;
 }
 
+/** LexOffice allows 2 requests per second per account, as a token bucket over all endpoints (lexoffice-api.md §2). */
+export const LEXOFFICE_REQUESTS_PER_SECOND = 2;
+/** How many requests we send at once; LexOffice's own burst is 2. */
+export const LEXOFFICE_CLIENT_BURST = 1;
+/** The share of the limit we pace at. */
+const PACE = 0.9;
+
 /**
- * LexOffice allows 2 requests per second per account, as a token bucket over all endpoints
- * (lexoffice-api.md §2), and warns that running at exactly the limit "will commonly result in rate
- * limited requests" because of network jitter. So: one request at a time, paced at 90 % of the limit.
- * Not bursting ourselves leaves LexOffice's burst of 2 free to absorb requests that arrive bunched
- * (a slow first connection, a busy event loop); with a burst of 2 on our side, one late pair was
- * enough to meet an empty bucket.
+ * The client-side limit, from the credential (its Requests per Second and Burst; defaults are the
+ * published numbers). LexOffice warns that running at exactly the limit "will commonly result in
+ * rate limited requests" because of network jitter. So: one request at a time, paced at 90 % of
+ * the limit. Not bursting ourselves leaves LexOffice's burst of 2 free to absorb requests that
+ * arrive bunched (a slow first connection, a busy event loop); with a burst of 2 on our side, one
+ * late pair was enough to meet an empty bucket.
  */
-export const DEFAULT_LEXOFFICE_RATE_LIMIT: Readonly<RateLimit> = { capacity: 1, refillPerSecond: 1.8 };
-
-let rateLimit: RateLimit = { ...DEFAULT_LEXOFFICE_RATE_LIMIT };
-
-/** Changes the client-side limit for this process (benchmarks and tests run against sandboxes). */
-export function setLexofficeRateLimit(limit: RateLimit): void {
-	rateLimit = { ...limit };
+export function lexofficeRateLimit(credentials: Pick<LexofficeCredentials, 'requestsPerSecond' | 'burst'>): RateLimit {
+	const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback);
+	return {
+		capacity: positive(credentials.burst, LEXOFFICE_CLIENT_BURST),
+		refillPerSecond: positive(credentials.requestsPerSecond, LEXOFFICE_REQUESTS_PER_SECOND) * PACE,
+	};
 }
 
-export function getLexofficeRateLimit(): RateLimit {
-	return { ...rateLimit };
-}
+/** What a credential with the default settings gets: 1 request at a time, 1.8 per second. */
+export const DEFAULT_LEXOFFICE_RATE_LIMIT: Readonly<RateLimit> = lexofficeRateLimit({});
 
 /** Retry budget; bounded so a workflow never hangs on a broken account or host. */
 export const RETRY_POLICY = {
@@ -93,8 +110,7 @@ export const RETRY_POLICY = {
 
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'DELETE']);
 
-const MAY_HAVE_BEEN_PROCESSED =
-	'LexOffice may have processed this request anyway (lexoffice-api.md §2: "it is possible that your request has been processed successfully"), so it was not repeated. Check in LexOffice whether the record exists before running the workflow again.';
+const MAY_HAVE_BEEN_PROCESSED = mayHaveBeenProcessed('LexOffice', ' (lexoffice-api.md §2: "it is possible that your request has been processed successfully")');
 
 /**
  * The one place that talks HTTP to LexOffice: authentication (by n8n, from the credential),
@@ -119,16 +135,18 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 	const node = this.getNode();
 	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
 	const secrets = [credentials.apiKey];
-	const { capacity, refillPerSecond } = rateLimit;
+	const { capacity, refillPerSecond } = lexofficeRateLimit(credentials);
 	const bucket = sharedBucket(bucketKey(credentials.apiKey), capacity, refillPerSecond);
 	const method = options.method ?? 'GET';
 	const idempotent = IDEMPOTENT_METHODS.has(method);
 	const query = toQueryString(options.qs);
 	const url = `${lexofficeBaseUrl(credentials)}${options.path}${query ? `?${query}` : ''}`;
 
+	const cancelSignal = cancelSignalOf(this);
 	let rateLimitedRetries = 0;
 	let failureRetries = 0;
 	for (;;) {
+		if (cancelSignal?.aborted) throw lexofficeConnectionError(node, 'The request to LexOffice was cancelled');
 		await bucket.take();
 		let response: IN8nHttpFullResponse;
 		try {
@@ -141,7 +159,7 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 			const failure = classifyFailure(error);
 			if (failure === 'cancelled') throw lexofficeConnectionError(node, 'The request to LexOffice was cancelled');
 			if (idempotent && failureRetries < RETRY_POLICY.failureRetries) {
-				await sleep(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff));
+				await pauseUnlessCancelled(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff), cancelSignal);
 				continue;
 			}
 			throw connectionFailure(node, failure, idempotent);
@@ -158,7 +176,7 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 			// Our bucket was too optimistic (someone else uses the same key): start from empty.
 			bucket.empty();
 			if (rateLimitedRetries < RETRY_POLICY.rateLimitedRetries) {
-				await sleep(backoffDelay(rateLimitedRetries++, RETRY_POLICY.rateLimitBackoff));
+				await pauseUnlessCancelled(backoffDelay(rateLimitedRetries++, RETRY_POLICY.rateLimitBackoff), cancelSignal);
 				continue;
 			}
 			throw lexofficeApiError(node, status, response.body, secrets, RATE_LIMIT_ADVICE);
@@ -166,7 +184,7 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 
 		if (status >= 500) {
 			if (idempotent && failureRetries < RETRY_POLICY.failureRetries) {
-				await sleep(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff));
+				await pauseUnlessCancelled(backoffDelay(failureRetries++, RETRY_POLICY.failureBackoff), cancelSignal);
 				continue;
 			}
 			// A POST/PUT answered 5xx may have been carried out (504: the gateway gave up after 30 s, §2, §7.1).
@@ -220,28 +238,14 @@ export function isUncertainWrite(error: unknown): boolean {
 	return typeof error === 'object' && error !== null && (error as { lexofficeUncertainWrite?: unknown }).lexofficeUncertainWrite === true;
 }
 
-type Failure = 'cancelled' | 'notConnected' | 'dropped';
-
-/** Codes for "the request never reached LexOffice". */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+type Failure = ConnectionFailureKind;
 
 /**
  * Anything thrown despite `ignoreHttpStatusErrors` is a transport failure: the connection was
  * refused, dropped or timed out. Only a refused connection proves the request was not processed.
  */
 function classifyFailure(error: unknown): Failure {
-	const codes: string[] = [];
-	const names: string[] = [];
-	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
-		const { code, name, cause } = current as { code?: unknown; name?: unknown; cause?: unknown };
-		if (typeof code === 'string') codes.push(code);
-		if (typeof name === 'string') names.push(name);
-		current = cause;
-	}
-	if (codes.includes('ERR_CANCELED') || names.includes('AbortError') || names.includes('CanceledError')) {
-		return 'cancelled';
-	}
-	return codes.some((code) => NOT_CONNECTED_CODES.has(code)) ? 'notConnected' : 'dropped';
+	return connectionFailureOf(error)?.kind ?? 'dropped';
 }
 
 /** A fresh error: n8n's own wraps the axios request, Authorization header included. */

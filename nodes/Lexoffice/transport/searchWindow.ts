@@ -4,19 +4,15 @@ import { NodeApiError } from 'n8n-workflow';
 import { addDays, daysBetween, formatLexofficeDate } from './dates';
 import type { Query } from './encoding';
 import { lexofficePages, MAX_PAGE_SIZE } from './paging';
-import type { LexofficeContext } from './request';
+import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeContext, type LexofficeCredentials } from './request';
 
 /** LexOffice serves at most this many results of one search (lexoffice-api.md §5, §9). */
 export const SEARCH_WINDOW = 10_000;
 
-let defaultWindowSize = SEARCH_WINDOW;
-
-/**
- * Changes the window searches assume when the caller gives none, for this process: tests and
- * benchmarks run operations against sandboxes with a smaller window (like setLexofficeRateLimit).
- */
-export function setLexofficeSearchWindow(size: number): void {
-	defaultWindowSize = size;
+/** The credential's search window (a test server may serve fewer), else LexOffice's. */
+async function credentialWindow(context: LexofficeContext): Promise<number> {
+	const { searchWindow } = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
+	return typeof searchWindow === 'number' && Number.isInteger(searchWindow) && searchWindow > 0 ? searchWindow : SEARCH_WINDOW;
 }
 
 export type SearchDateField = 'voucherDate' | 'createdDate' | 'updatedDate';
@@ -32,7 +28,7 @@ export interface WindowedSearchOptions {
 	from?: string;
 	to?: string;
 	limit?: number;
-	/** Default 10,000 (see setLexofficeSearchWindow); tests use a sandbox with a small window. */
+	/** Default: the credential's Search Window (10,000); tests use a sandbox with a small window. */
 	windowSize?: number;
 	pageSize?: number;
 }
@@ -45,7 +41,7 @@ export interface WindowedSearchOptions {
  * Order: the ranges in ascending date order, each in the order LexOffice returned it.
  */
 export async function lexofficeSearchAll(this: LexofficeContext, options: WindowedSearchOptions): Promise<IDataObject[]> {
-	const windowSize = options.windowSize ?? defaultWindowSize;
+	const windowSize = options.windowSize ?? (await credentialWindow(this));
 	const limit = options.limit ?? Infinity;
 	const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, windowSize);
 	const results = new Map<string, IDataObject>();

@@ -32,6 +32,8 @@ export interface LexofficeSandbox {
 	/** e.g. 'http://127.0.0.1:PORT' — the credential's API host (paths /v1/...). */
 	url: string;
 	apiKey: string;
+	/** The most results one search serves (10,000 like LexOffice unless started with less): the credential's Search Window. */
+	searchWindow: number;
 	/** SPKI PEM of the key webhooks are signed with. */
 	publicKeyPem: string;
 	organizationId: string;
@@ -135,6 +137,7 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 	return {
 		url: server.url,
 		apiKey: resolved.apiKey,
+		searchWindow: resolved.searchWindow,
 		publicKeyPem,
 		organizationId: state.organizationId,
 		state,

@@ -5,7 +5,7 @@ import {
 	REDIRECT_PAGE_CONTENT_SECURITY_POLICY,
 	renderRedirectPage,
 	type RedirectPageContent,
-} from '../../../nodes/Bitrix24Trigger/redirectPage';
+} from '../../../nodes/Bitrix24/helpers/redirectPage';
 
 /** Everything between tags, i.e. what a browser would treat as markup rather than text. */
 function tagsOf(html: string): string[] {

@@ -3,7 +3,7 @@ import { NodeApiError, type IAuthenticateGeneric } from 'n8n-workflow';
 import { LexofficeApi } from '../../../credentials/LexofficeApi.credentials';
 import { lexofficeRequest } from '../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { errorText, executeContext, liftRateLimit } from './helpers';
+import { errorText, executeContext, UNLIMITED } from './helpers';
 
 describe('LexofficeApi credential definition', () => {
 	const credential = new LexofficeApi();
@@ -40,7 +40,6 @@ describe('LexofficeApi credential definition', () => {
 describe('the credential at work (sandbox, through n8n-core)', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ apiKey: 'right-key-0123456789' });
 	});
 	afterAll(async () => await sb.close());
@@ -52,7 +51,7 @@ describe('the credential at work (sandbox, through n8n-core)', () => {
 	});
 
 	test('a trailing slash on the host is tolerated', async () => {
-		const ctx = executeContext(sb, { credentials: { lexofficeApi: { apiKey: sb.apiKey, host: `${sb.url}//` } } });
+		const ctx = executeContext(sb, { credentials: { lexofficeApi: { apiKey: sb.apiKey, host: `${sb.url}//`, ...UNLIMITED } } });
 		await expect(lexofficeRequest.call(ctx, { path: '/v1/profile' })).resolves.toMatchObject({
 			organizationId: sb.organizationId,
 		});

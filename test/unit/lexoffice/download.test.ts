@@ -2,13 +2,12 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { lexofficeDownload } from '../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { executeContext, liftRateLimit } from './helpers';
+import { executeContext } from './helpers';
 
 /** File downloads (lexoffice-api.md §4.3) go through the same transport, as bytes. */
 describe('lexofficeDownload', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ seed: { contacts: 10, invoices: 30, seed: 5 } });
 	});
 	afterAll(async () => await sb.close());

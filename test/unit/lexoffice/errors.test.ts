@@ -2,7 +2,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { describeErrorBody, formatLexofficeDateTime, lexofficeRequest } from '../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { errorText, executeContext, liftRateLimit, newCompanyContact } from './helpers';
+import { errorText, executeContext, newCompanyContact } from './helpers';
 
 describe('describeErrorBody: the three shapes of lexoffice-api.md §7.2', () => {
 	test.each([
@@ -55,7 +55,6 @@ describe('describeErrorBody: the three shapes of lexoffice-api.md §7.2', () => 
 describe('LexOffice errors from the sandbox become NodeApiError', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox();
 	});
 	afterAll(async () => await sb.close());

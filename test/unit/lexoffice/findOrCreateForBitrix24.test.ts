@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
-import { mapLexofficeContact } from '../../../nodes/Bitrix24/helpers/lexofficeContactMapping';
+import { mapLexofficeContact } from '../../../nodes/shared/contract/lexofficeToBitrix24';
 import { contactFromBitrix24, detectRecordType, recordEmails } from '../../../nodes/Lexoffice/helpers/fromBitrix24';
 import { InputCheck } from '../../../nodes/Lexoffice/helpers/input';
 import { startLexofficeSandbox, type Contact, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { liftRateLimit } from './helpers';
 import { operationError, runOperation } from './operations/helpers';
 
 const node: INode = { id: 'n', name: 'LexOffice', type: 'lexoffice', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -179,7 +178,6 @@ describe('fromBitrix24: a Bitrix24 record as a new LexOffice contact', () => {
 describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox();
 	});
 	afterAll(async () => await sb.close());

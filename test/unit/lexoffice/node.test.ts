@@ -5,7 +5,7 @@ import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
 import { resources } from '../../../nodes/Lexoffice/actions/resources';
 import { runNode } from '../../helpers/n8nContext';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { liftRateLimit, sandboxCredentials } from './helpers';
+import { sandboxCredentials } from './helpers';
 
 describe('Lexoffice node description', () => {
 	const { description } = new Lexoffice();
@@ -37,7 +37,6 @@ describe('Lexoffice node description', () => {
 describe('Profile → Get through n8n-core (sandbox)', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox();
 	});
 	afterAll(async () => await sb.close());

@@ -9,7 +9,7 @@ import {
 	formatLexofficeDate,
 } from '../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { executeContext, liftRateLimit, newCompanyContact } from './helpers';
+import { executeContext, newCompanyContact } from './helpers';
 
 const CONTACTS = 600;
 const INVOICES = 120;
@@ -18,7 +18,6 @@ const WINDOW = 25;
 describe('paging, search window and search encoding (sandbox)', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({
 			seed: { contacts: CONTACTS, invoices: INVOICES, seed: 3 },
 			searchWindow: WINDOW,

@@ -1,13 +1,8 @@
-import {
-	DEFAULT_LEXOFFICE_RATE_LIMIT,
-	lexofficeRequest,
-	setLexofficeRateLimit,
-	bucketKey,
-} from '../../../nodes/Lexoffice/transport';
+import { bucketKey, DEFAULT_LEXOFFICE_RATE_LIMIT, lexofficeRateLimit, lexofficeRequest } from '../../../nodes/Lexoffice/transport';
 import type { ExecuteContext } from 'n8n-core';
 
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { contactsNamed, executeContext, newCompanyContact } from './helpers';
+import { clientLimit, contactsNamed, executeContext, newCompanyContact, UNLIMITED } from './helpers';
 
 /**
  * The client-side token bucket (lexoffice-api.md §2). Never asserts on time: only on what the
@@ -57,11 +52,12 @@ describe('LexOffice rate limiting', () => {
 	afterEach(async () => await sb?.close());
 
 	test('with the published limits, a burst of 10 calls from two "workflows" is paced within LexOffice\'s bucket', async () => {
-		setLexofficeRateLimit(DEFAULT_LEXOFFICE_RATE_LIMIT);
 		sb = await startLexofficeSandbox({ apiKey: 'burst-key-1' });
+		// No limit in the credential: its defaults, LexOffice's published 2 requests/s.
+		const limits = {};
 		// Two execution contexts with the same key share one bucket, like two workflows in one n8n.
 		const sentAt: number[] = [];
-		const workflows = [recordingSends(executeContext(sb), sentAt), recordingSends(executeContext(sb), sentAt)];
+		const workflows = [recordingSends(executeContext(sb, { limits }), sentAt), recordingSends(executeContext(sb, { limits }), sentAt)];
 		const calls = Array.from({ length: 10 }, (_, i) =>
 			lexofficeRequest.call(workflows[i % 2], { path: '/v1/profile' }),
 		);
@@ -73,10 +69,10 @@ describe('LexOffice rate limiting', () => {
 	});
 
 	test('without our limiter the same burst is throttled by the sandbox (the test above can fail)', async () => {
-		setLexofficeRateLimit({ capacity: 1000, refillPerSecond: 1000 });
+		const limits = UNLIMITED;
 		const sentAt: number[] = [];
 		sb = await startLexofficeSandbox({ limits: 'published', apiKey: 'burst-key-2', limiterClock: stoppedUntilRefusals(() => sb, 4) });
-		const ctx = recordingSends(executeContext(sb), sentAt);
+		const ctx = recordingSends(executeContext(sb, { limits }), sentAt);
 		await Promise.all(Array.from({ length: 6 }, () => lexofficeRequest.call(ctx, { path: '/v1/profile' })));
 		// Every call still succeeds (429s are retried), but the sandbox had to refuse the 4 over its bucket.
 		expect(sb.requests.count({ status: 200 })).toBe(6);
@@ -85,13 +81,13 @@ describe('LexOffice rate limiting', () => {
 	});
 
 	test('when the server bucket is smaller than ours, 429s are retried until every call succeeds', async () => {
-		setLexofficeRateLimit({ capacity: 10, refillPerSecond: 20 });
+		const limits = clientLimit({ capacity: 10, refillPerSecond: 20 });
 		sb = await startLexofficeSandbox({
 			limits: { capacity: 2, refillPerSecond: 5 },
 			apiKey: 'defeated-key',
 			limiterClock: stoppedUntilRefusals(() => sb, 6),
 		});
-		const ctx = executeContext(sb);
+		const ctx = executeContext(sb, { limits });
 		const results = await Promise.all(
 			Array.from({ length: 8 }, () => lexofficeRequest.call(ctx, { path: '/v1/profile' })),
 		);
@@ -101,13 +97,13 @@ describe('LexOffice rate limiting', () => {
 	});
 
 	test('a 429 answered POST is retried and creates exactly one contact', async () => {
-		setLexofficeRateLimit({ capacity: 10, refillPerSecond: 20 });
+		const limits = clientLimit({ capacity: 10, refillPerSecond: 20 });
 		sb = await startLexofficeSandbox({
 			limits: { capacity: 1, refillPerSecond: 2 },
 			apiKey: 'post-key',
 			limiterClock: stoppedUntilRefusals(() => sb, 1),
 		});
-		const ctx = executeContext(sb);
+		const ctx = executeContext(sb, { limits });
 		// Spend the sandbox's only token so the POST meets a 429 first.
 		await lexofficeRequest.call(ctx, { path: '/v1/profile' });
 		const result = await lexofficeRequest.call(ctx, {
@@ -121,6 +117,13 @@ describe('LexOffice rate limiting', () => {
 		expect(posts[posts.length - 1]).toBe(201);
 		expect(posts.filter((status) => status === 201)).toHaveLength(1);
 		expect(contactsNamed(sb, 'Einmalig GmbH')).toBe(1);
+	});
+
+	test('the credential sets the client-side limit; without settings it is LexOffice\'s published one, paced at 90 %', () => {
+		expect(DEFAULT_LEXOFFICE_RATE_LIMIT).toEqual({ capacity: 1, refillPerSecond: 1.8 });
+		expect(lexofficeRateLimit({})).toEqual(DEFAULT_LEXOFFICE_RATE_LIMIT);
+		expect(lexofficeRateLimit({ requestsPerSecond: 5, burst: 3 })).toEqual({ capacity: 3, refillPerSecond: 4.5 });
+		expect(lexofficeRateLimit({ requestsPerSecond: 0, burst: -1 })).toEqual(DEFAULT_LEXOFFICE_RATE_LIMIT);
 	});
 
 	test('the bucket is keyed by a hash of the key, never the key', () => {

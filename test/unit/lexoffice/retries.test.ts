@@ -2,7 +2,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { isUncertainWrite, lexofficeRequest, RETRY_POLICY } from '../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { contactsNamed, executeContext, liftRateLimit, newCompanyContact } from './helpers';
+import { contactsNamed, executeContext, newCompanyContact } from './helpers';
 
 /** Retries: lexoffice-api.md §2 and §7.1; ARCHITECTURE.md "Transports". */
 describe('LexOffice transport retries', () => {
@@ -10,7 +10,6 @@ describe('LexOffice transport retries', () => {
 	jest.setTimeout(30_000);
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ seed: { contacts: 3 } });
 	});
 	afterAll(async () => await sb.close());

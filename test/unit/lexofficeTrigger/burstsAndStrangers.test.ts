@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { forgetDeliveries } from '../../../nodes/LexofficeTrigger/deduplication';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { credentialsFor, lifecycle, runWebhook, unlimitedClient, type TriggerSetup } from './triggerHarness';
+import { credentialsFor, lifecycle, runWebhook, type TriggerSetup } from './triggerHarness';
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const FOREIGN_ORGANIZATION = 'aa93e8a8-2aa3-470b-b914-caad8a255dd8';
@@ -18,7 +18,6 @@ const CONTACT_ID = '4d43ad14-671d-4e0c-fd4b-2fd8cc117eff';
 let sb: LexofficeSandbox;
 
 beforeAll(async () => {
-	unlimitedClient();
 	sb = await startLexofficeSandbox({ signingKey: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
 });
 afterAll(async () => await sb.close());

@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
 import { createExecuteContext } from '../../helpers/n8nContext';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { APP_URL, credentialsFor, lifecycle, unlimitedClient, WebhookListener, type TriggerSetup } from './triggerHarness';
+import { APP_URL, credentialsFor, lifecycle, WebhookListener, type TriggerSetup } from './triggerHarness';
 
 /**
  * End to end, in-process: the sandbox changes something "in the web app", signs and delivers the
@@ -22,7 +22,6 @@ let listener: WebhookListener;
 let setup: TriggerSetup;
 
 beforeAll(async () => {
-	unlimitedClient();
 	sb = await startLexofficeSandbox({
 		seed: { contacts: 5, invoices: 0, seed: 7 },
 		signingKey: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

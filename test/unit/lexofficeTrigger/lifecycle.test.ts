@@ -1,7 +1,7 @@
 import { NodeApiError, type INodeParameters } from 'n8n-workflow';
 
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { credentialsFor, lifecycle, poll, unlimitedClient, WebhookListener, type TriggerSetup } from './triggerHarness';
+import { credentialsFor, lifecycle, poll, WebhookListener, type TriggerSetup } from './triggerHarness';
 
 const EVENTS = ['contact.created', 'contact.changed', 'invoice.status.changed'];
 
@@ -9,7 +9,6 @@ let sb: LexofficeSandbox;
 let strictSb: LexofficeSandbox;
 
 beforeAll(async () => {
-	unlimitedClient();
 	[sb, strictSb] = await Promise.all([startLexofficeSandbox(), startLexofficeSandbox({ strictProbe: true })]);
 });
 afterAll(async () => await Promise.all([sb.close(), strictSb.close()]));

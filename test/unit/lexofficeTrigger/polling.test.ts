@@ -1,14 +1,13 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { addDays, berlinToday, formatLexofficeDateTime } from '../../../nodes/Lexoffice/transport';
-import { compactId, expandId } from '../../../nodes/LexofficeTrigger/polling/contacts';
+import { compactId, expandId } from '../../../nodes/LexofficePollTrigger/polling/contacts';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { APP_URL, credentialsFor, poll, unlimitedClient, type TriggerSetup } from './triggerHarness';
+import { APP_URL, credentialsFor, poll, type TriggerSetup } from './triggerHarness';
 
 let sb: LexofficeSandbox;
 
 beforeAll(async () => {
-	unlimitedClient();
 	sb = await startLexofficeSandbox({ seed: { contacts: 12, invoices: 30, seed: 5 } });
 });
 afterAll(async () => await sb.close());

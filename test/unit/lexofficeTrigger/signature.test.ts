@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { LEXWARE_WEBHOOK_PUBLIC_KEY } from '../../../nodes/LexofficeTrigger/signature';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { credentialsFor, runWebhook, unlimitedClient, type TriggerSetup } from './triggerHarness';
+import { credentialsFor, runWebhook, type TriggerSetup } from './triggerHarness';
 
 const PINNED_PEM = join(__dirname, '..', '..', '..', 'docs', 'reference', 'lexware-webhook-public-key.pem');
 const CONTACT_ID = '4d43ad14-671d-4e0c-fd4b-2fd8cc117eff';
@@ -17,7 +17,6 @@ const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 let sb: LexofficeSandbox;
 
 beforeAll(async () => {
-	unlimitedClient();
 	sb = await startLexofficeSandbox({ signingKey: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
 });
 afterAll(async () => await sb.close());

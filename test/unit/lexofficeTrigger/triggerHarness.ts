@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { PollContext } from 'n8n-core';
 import type { IDataObject, INodeExecutionData, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
 
-import { setLexofficeRateLimit } from '../../../nodes/Lexoffice/transport/request';
 import { LexofficePollTrigger } from '../../../nodes/LexofficePollTrigger/LexofficePollTrigger.node';
 import { LexofficeTrigger } from '../../../nodes/LexofficeTrigger/LexofficeTrigger.node';
 import {
@@ -20,18 +19,16 @@ import {
 	type FakeHttpRequest,
 } from '../../helpers/n8nContext';
 import type { LexofficeSandbox } from '../../sandbox/lexoffice';
+import { UNLIMITED } from '../lexoffice/helpers';
 
 export const WEBHOOK_ID = '0b9d3c52-7d5e-4a8f-9a36-3c1e2f4a5b6c';
 export const APP_URL = 'https://app.lexware.de';
 
-/** The sandbox is not rate limited in these tests, so neither is the client. */
-export function unlimitedClient(): void {
-	setLexofficeRateLimit({ capacity: 1000, refillPerSecond: 1000 });
-}
 
 export function credentialsFor(sb: LexofficeSandbox, overrides: IDataObject = {}) {
 	return {
-		lexofficeApi: { apiKey: sb.apiKey, host: sb.url, appUrl: APP_URL, webhookPublicKey: sb.publicKeyPem, ...overrides },
+		// The sandbox is not rate limited in these tests, so neither is the client.
+		lexofficeApi: { apiKey: sb.apiKey, host: sb.url, appUrl: APP_URL, webhookPublicKey: sb.publicKeyPem, ...UNLIMITED, ...overrides },
 	};
 }
 

@@ -13,13 +13,12 @@ import { runNode, type CredentialFixtures } from '../../helpers/n8nContext';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
 import { oauthCredentials } from '../bitrix24/helpers';
-import { liftRateLimit } from '../lexoffice/helpers';
+import { UNLIMITED } from '../lexoffice/helpers';
 
 let lexoffice: LexofficeSandbox;
 let bitrix24: Bitrix24Sandbox;
 
 beforeAll(async () => {
-	liftRateLimit();
 	lexoffice = await startLexofficeSandbox();
 	bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 });
@@ -66,7 +65,7 @@ describe('the sandboxes echo credentials when asked to (so the checks below can 
 });
 
 describe('LexOffice: the key stays in its credential', () => {
-	const credentials = (apiKey: string): CredentialFixtures => ({ lexofficeApi: { apiKey, host: lexoffice.url } });
+	const credentials = (apiKey: string): CredentialFixtures => ({ lexofficeApi: { apiKey, host: lexoffice.url, ...UNLIMITED } });
 
 	it.each([
 		['a key pasted with a space (the 403 of §1.2)', 'a1b2c3d4-e5f6 7a8b-9c0d-e1f2a3b4c5d6'],

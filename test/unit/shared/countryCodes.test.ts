@@ -1,6 +1,6 @@
-import { joinCountryCode, splitCountryCode } from '../../../nodes/shared/countryCodes';
+import { joinCountryCode, splitCountryCode } from '../../../nodes/shared/contract/countryCodes';
 import { assignContactPersons } from '../../../nodes/Bitrix24/helpers/contactPersonIdentity';
-import type { MappedRecord } from '../../../nodes/Bitrix24/helpers/lexofficeContactMapping';
+import type { MappedRecord } from '../../../nodes/shared/contract/lexofficeToBitrix24';
 
 describe('LexOffice country codes ⇄ Bitrix24 country and province', () => {
 	it.each([

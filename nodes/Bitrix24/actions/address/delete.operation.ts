@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
 import type { OperationModule } from '../types';
-import { addressKeyFields, addressTypeIdOf, addressTypeProperty, asNodeInputError, requisiteIdProperty } from './addressValues';
+import { addressKeyFields, addressTypeIdOf, addressTypeProperty, asNodeInputError, requisiteIdProperty } from '../../helpers/addressValues';
 
 export const option: OperationModule['option'] = {
 	name: 'Delete',

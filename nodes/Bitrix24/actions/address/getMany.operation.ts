@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call, rowsOf } from '../../transport';
 import type { OperationModule } from '../types';
-import { addressListParams, requisiteIdProperty } from './addressValues';
+import { addressListParams, requisiteIdProperty } from '../../helpers/addressValues';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Many',

@@ -19,7 +19,7 @@ import {
 	planAddressWrite,
 	requisiteIdProperty,
 	toAddressValues,
-} from './addressValues';
+} from '../../helpers/addressValues';
 
 export const option: OperationModule['option'] = {
 	name: 'Create or Update',

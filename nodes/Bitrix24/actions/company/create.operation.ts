@@ -1,4 +1,4 @@
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { crmCreate } from '../shared/crmRecordOperations';
 
 export const { option, description, execute } = crmCreate(CRM_ENTITIES.company);

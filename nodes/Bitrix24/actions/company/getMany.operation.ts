@@ -1,4 +1,4 @@
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { crmGetMany } from '../shared/crmRecordGetMany';
 
 export const { option, description, execute } = crmGetMany(CRM_ENTITIES.company);

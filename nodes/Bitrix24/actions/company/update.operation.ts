@@ -1,4 +1,4 @@
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { crmUpdate } from '../shared/crmRecordOperations';
 
 export const { option, description, execute } = crmUpdate(CRM_ENTITIES.company);

@@ -1,4 +1,4 @@
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { crmUpsert } from '../shared/crmRecordUpsert';
 
 export const { option, description, executeBatch } = crmUpsert(CRM_ENTITIES.contact);

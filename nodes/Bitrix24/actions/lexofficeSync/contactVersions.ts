@@ -3,11 +3,12 @@
  * one contact cost about one sync (issue #15). Pure except for the module-level memory, which is
  * shared by every execution in the process and by no other process.
  *
- * A version is ORIGIN_VERSION's text `<LexOffice version>/<mapping hash>` (syncContacts.operation.ts).
+ * A version is ORIGIN_VERSION's text `<LexOffice version>/<mapping hash>` (nodes/shared/contract/links.ts).
  */
+import { lexofficeVersionOf } from '../../../shared/contract/links';
 
 /** The LexOffice version number of a stored or incoming version text; NaN if it has none. */
-const versionNumber = (version: string): number => (/^\d+/.test(version) ? parseInt(version, 10) : NaN);
+const versionNumber = lexofficeVersionOf;
 
 /**
  * Whether Bitrix24 already holds a newer LexOffice version than the input: an older snapshot

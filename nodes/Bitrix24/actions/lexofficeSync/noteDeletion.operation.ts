@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { bitrix24Batch } from '../../transport';
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
-import { commandError } from '../shared/crmRecordFields';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
+import { commandError } from '../../helpers/crmRecordFields';
 import type { ItemOperation } from '../types';
 
 export const option: ItemOperation['option'] = {
@@ -33,7 +34,7 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 		displayName: 'System Code',
 		name: 'systemCode',
 		type: 'string',
-		default: 'lexoffice',
+		default: SYSTEM_CODE,
 		description: 'The ORIGINATOR_ID the records were synced with',
 	},
 ]);
@@ -51,7 +52,7 @@ function when(raw: string): string {
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const lexofficeId = text(this.getNodeParameter('lexofficeId', itemIndex, ''));
-	const systemCode = text(this.getNodeParameter('systemCode', itemIndex, 'lexoffice')) || 'lexoffice';
+	const systemCode = text(this.getNodeParameter('systemCode', itemIndex, SYSTEM_CODE)) || SYSTEM_CODE;
 	if (!lexofficeId) {
 		throw new NodeOperationError(this.getNode(), 'LexOffice Contact ID is empty', {
 			itemIndex,

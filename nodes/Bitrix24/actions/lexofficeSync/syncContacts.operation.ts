@@ -8,7 +8,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
+import { SYSTEM_CODE } from '../../../shared/contract/links';
+import { addressTypeProperty, countryNameLanguageProperty } from '../../helpers/addressValues';
 import { bitrix24Call, rowsOf } from '../../transport';
 import { settleUncertainWrites } from '../shared/settleUncertain';
 import type { BatchOperation } from '../types';
@@ -138,7 +139,7 @@ const properties: INodeProperties[] = [
 				displayName: 'System Code',
 				name: 'systemCode',
 				type: 'string',
-				default: 'lexoffice',
+				default: SYSTEM_CODE,
 				description: 'Stored as ORIGINATOR_ID; records of other systems are never taken for LexOffice ones',
 			},
 			{
@@ -211,7 +212,7 @@ function stableJson(value: unknown): string {
 /** Node-wide settings, checked before anything is read or written. */
 export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const systemCode = String(options.systemCode ?? 'lexoffice').trim();
+	const systemCode = String(options.systemCode ?? SYSTEM_CODE).trim();
 	if (!systemCode) {
 		throw new NodeOperationError(context.getNode(), 'System Code is empty', { description: 'Enter lexoffice, or remove the option.' });
 	}

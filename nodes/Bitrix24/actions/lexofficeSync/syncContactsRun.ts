@@ -19,21 +19,21 @@ import {
 	type ContactMappingSettings,
 	type MappedContact,
 	type MappedRecord,
-} from '../../helpers/lexofficeContactMapping';
+} from '../../../shared/contract/lexofficeToBitrix24';
 import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
 import { FieldValueError, toBitrix24Fields, type ConvertedFields } from '../../helpers/crmFieldValues';
 import { decideUpserts, type UpsertDecision } from '../../helpers/upsertMatching';
 import { withKeyLock } from '../../../shared/keyedLock';
 import { bitrix24Batch, portalHostOf, type BatchCommand, type BatchCommandResult } from '../../transport';
-import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../requisite/presets';
-import type { RequisiteInput } from '../requisite/upsertInput';
-import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../requisite/upsertLookup';
-import { planRequisite, type RequisitePlan } from '../requisite/upsertPlan';
-import { CRM_ENTITIES, type CrmEntity } from '../shared/crmRecordEntity';
-import { fieldDescriptions, withMultifieldWrites } from '../shared/crmRecordFields';
-import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
+import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../../helpers/requisitePresets';
+import type { RequisiteInput } from '../shared/requisiteInput';
+import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
+import { planRequisite, type RequisitePlan } from '../shared/requisitePlan';
+import { CRM_ENTITIES, type CrmEntity } from '../../helpers/crmRecordEntity';
+import { fieldDescriptions, withMultifieldWrites } from '../../helpers/crmRecordFields';
+import { rowsFrom, runLookups } from '../../helpers/crmRecordLookup';
 import { candidateOf, originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
-import { scanCommand } from '../shared/crmRecordLookup';
+import { scanCommand } from '../../helpers/crmRecordLookup';
 import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
 import { uncertainMark } from '../shared/settleUncertain';
 import { contactKey, isOlderThanStored, rememberSettled, settledFor } from './contactVersions';

@@ -8,7 +8,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { DEFAULT_APP_URL } from '../../../Lexoffice/helpers/eventResources';
+import { SYSTEM_CODE } from '../../../shared/contract/links';
+import { DEFAULT_APP_URL } from '../../../shared/contract/permalinks';
 import type { ItemOperation } from '../types';
 import { berlinToday, InvalidInvoice, readLexofficeInvoice } from './syncInvoiceInput';
 import { withKeyLock } from '../../../shared/keyedLock';
@@ -76,7 +77,7 @@ const properties: INodeProperties[] = [
 				displayName: 'System Code',
 				name: 'systemCode',
 				type: 'string',
-				default: 'lexoffice',
+				default: SYSTEM_CODE,
 				description: 'The ORIGINATOR_ID the LexOffice contacts were synced with; the client is looked up by it and the LexOffice contact ID',
 			},
 		],
@@ -99,7 +100,7 @@ function readSettings(context: IExecuteFunctions, itemIndex: number): InvoiceSyn
 		throw fail(`"Sync State Field" is not a smart-invoice field name: "${memoryField}"`, 'Use a camelCase field name as crm.item.* names it, e.g. sourceDescription or ufCrm5_1700000000.');
 	}
 	return {
-		systemCode: (options.systemCode ?? '').trim() || 'lexoffice',
+		systemCode: (options.systemCode ?? '').trim() || SYSTEM_CODE,
 		categoryId: category === '' ? undefined : Number(category),
 		memoryField,
 		appUrl: (options.appUrl ?? '').trim() || DEFAULT_APP_URL,

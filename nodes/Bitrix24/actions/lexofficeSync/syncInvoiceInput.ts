@@ -6,8 +6,8 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_APP_URL, permalinksFor } from '../../../Lexoffice/helpers/eventResources';
-import { invoiceStatusOf, type InvoiceStatus } from '../../helpers/invoiceStatus';
+import { DEFAULT_APP_URL, permalinksFor } from '../../../shared/contract/permalinks';
+import { invoiceStatusOf, type InvoiceStatus } from '../../../shared/contract/invoiceStatus';
 
 export interface LexofficeInvoice {
 	id: string;

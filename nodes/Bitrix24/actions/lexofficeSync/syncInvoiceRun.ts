@@ -5,8 +5,8 @@
  */
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
-import { commandError } from '../shared/crmRecordFields';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
+import { commandError } from '../../helpers/crmRecordFields';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
 import {
 	decideStatusChange,
@@ -16,10 +16,10 @@ import {
 	STAGE_OF_STATUS,
 	type StatusDecision,
 	type SyncMemory,
-} from '../../helpers/invoiceStatus';
+} from '../../../shared/contract/invoiceStatus';
 import { bitrix24Batch, bitrix24Call, rowsOf, uncertainWriteOf, type BatchCommand } from '../../transport';
 import { SETTLE_ROUNDS } from '../shared/settleUncertain';
-import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../smartInvoice/stages';
+import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../../helpers/invoiceStages';
 import type { LexofficeInvoice } from './syncInvoiceInput';
 
 export interface InvoiceSyncSettings {

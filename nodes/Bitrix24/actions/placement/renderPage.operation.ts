@@ -1,6 +1,6 @@
 import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { renderRedirectPage } from '../../../Bitrix24Trigger/redirectPage';
+import { renderRedirectPage } from '../../helpers/redirectPage';
 import type { OperationModule } from '../types';
 
 export const option: OperationModule['option'] = {

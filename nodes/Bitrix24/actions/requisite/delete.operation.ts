@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import { requisiteIdProperty } from '../address/addressValues';
+import { requisiteIdProperty } from '../../helpers/addressValues';
 import type { OperationModule } from '../types';
 
 export const option: OperationModule['option'] = {

@@ -3,8 +3,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { bitrix24ScanAll, collectRows } from '../../transport';
 import type { OperationModule } from '../types';
-import { OWNER_TYPES } from './upsertInput';
-import { addressesOf } from './upsertLookup';
+import { OWNER_TYPES } from '../shared/requisiteInput';
+import { addressesOf } from '../shared/requisiteLookup';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Many',

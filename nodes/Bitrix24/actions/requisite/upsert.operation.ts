@@ -17,13 +17,13 @@ import {
 } from 'n8n-workflow';
 
 import { bitrix24Batch, type BatchCommandResult } from '../../transport';
-import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
+import { rowsFrom, runLookups } from '../../helpers/crmRecordLookup';
 import { settleUncertainWrites } from '../shared/settleUncertain';
 import type { BatchOperation } from '../types';
-import { isDefaultChoice, presetLookupCommand, presetsOf, resolvePresetId, type RequisitePreset } from './presets';
-import { nameForNewRequisite, readRequisiteInput, upsertProperties, type RequisiteInput } from './upsertInput';
-import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from './upsertLookup';
-import { planRequisite, requisiteOutcome, type RequisitePlan } from './upsertPlan';
+import { isDefaultChoice, presetLookupCommand, presetsOf, resolvePresetId, type RequisitePreset } from '../../helpers/requisitePresets';
+import { nameForNewRequisite, readRequisiteInput, upsertProperties, type RequisiteInput } from '../shared/requisiteInput';
+import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
+import { planRequisite, requisiteOutcome, type RequisitePlan } from '../shared/requisitePlan';
 
 export const option: BatchOperation['option'] = {
 	name: 'Create or Update',

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import type { CrmEntity } from './crmRecordEntity';
-import { FIELDS_PARAMETER } from './crmRecordFields';
+import type { CrmEntity } from '../../helpers/crmRecordEntity';
+import { FIELDS_PARAMETER } from '../../helpers/crmRecordFields';
 
 /** Shows parameters only for one operation of one of the two resources. */
 export const forOperation = (entity: CrmEntity, operation: string, properties: INodeProperties[]) =>

@@ -3,7 +3,7 @@ import { jsonParse, NodeOperationError, type IDataObject, type IExecuteFunctions
 import { bitrix24ScanAll, collectRows } from '../../transport';
 import type { ItemOperation } from '../types';
 import { fieldNameOptionsProperty, forOperation } from './crmRecordDescription';
-import type { CrmEntity } from './crmRecordEntity';
+import type { CrmEntity } from '../../helpers/crmRecordEntity';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 
 /**

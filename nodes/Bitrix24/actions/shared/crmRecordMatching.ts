@@ -6,8 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { MatchCandidate } from '../../helpers/upsertMatching';
 import type { Bitrix24Context } from '../../transport';
-import type { CrmEntity } from './crmRecordEntity';
-import { chunk, duplicateIds, rowsFrom, runLookups, scanCommand, VALUES_PER_LIST, type LookupCommand } from './crmRecordLookup';
+import type { CrmEntity } from '../../helpers/crmRecordEntity';
+import { chunk, duplicateIds, rowsFrom, runLookups, scanCommand, VALUES_PER_LIST, type LookupCommand } from '../../helpers/crmRecordLookup';
 import { IDENTITY_FIELDS, type Matcher, type UpsertItem, type UpsertSettings } from './crmRecordUpsertInput';
 
 /** What matching and the multifield diff need of a record (multifields must be named, §4.2). */

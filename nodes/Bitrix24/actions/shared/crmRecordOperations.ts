@@ -13,14 +13,14 @@ import {
 	forOperation,
 	recordIdProperty,
 } from './crmRecordDescription';
-import type { CrmEntity } from './crmRecordEntity';
+import type { CrmEntity } from '../../helpers/crmRecordEntity';
 import {
 	convertMappedValues,
 	fieldDescriptions,
 	recordIdOf,
 	withMultifieldWrites,
 	type MultifieldMode,
-} from './crmRecordFields';
+} from '../../helpers/crmRecordFields';
 
 /** `*.get` answers every field: system, custom and multifields with their IDs (§4.2). */
 async function getRecord(context: IExecuteFunctions, entity: CrmEntity, id: number, itemIndex: number): Promise<IDataObject> {

@@ -15,9 +15,9 @@ import { decideUpserts, groupByOriginId, type InputGroup, type UpsertDecision } 
 import { bitrix24Batch, type BatchCommand, type BatchCommandResult } from '../../transport';
 import type { BatchOperation } from '../types';
 import { forOperation } from './crmRecordDescription';
-import type { CrmEntity } from './crmRecordEntity';
-import { asFieldDescriptions, convertMappedValues, withMultifieldWrites } from './crmRecordFields';
-import { runLookups } from './crmRecordLookup';
+import type { CrmEntity } from '../../helpers/crmRecordEntity';
+import { asFieldDescriptions, convertMappedValues, withMultifieldWrites } from '../../helpers/crmRecordFields';
+import { runLookups } from '../../helpers/crmRecordLookup';
 import { originLookupCommands, originMatches, secondaryMatches, type RecordCache } from './crmRecordMatching';
 import { readItem, readSettings, upsertProperties, type UpsertItem, type UpsertSettings } from './crmRecordUpsertInput';
 import { settleUncertainWrites, uncertainMark } from './settleUncertain';

@@ -1,10 +1,11 @@
 /** Upsert's parameters: the node-wide settings and what each input item contributes. */
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { LINK_FIELDS, SYSTEM_CODE } from '../../../shared/contract/links';
 import type { ConvertedFields } from '../../helpers/crmFieldValues';
 import { appendMultifieldsOption, fieldNameOptionsProperty, fieldsMapperProperty } from './crmRecordDescription';
-import type { CrmEntity } from './crmRecordEntity';
-import type { MultifieldMode } from './crmRecordFields';
+import type { CrmEntity } from '../../helpers/crmRecordEntity';
+import type { MultifieldMode } from '../../helpers/crmRecordFields';
 
 export type MatchBy = 'email' | 'field' | 'requisiteField';
 
@@ -34,7 +35,7 @@ export interface UpsertItem {
 }
 
 /** ORIGINATOR_ID/ORIGIN_ID/ORIGIN_VERSION: the record's link to the external system (§4.2, §4.4). */
-export const IDENTITY_FIELDS = ['ORIGINATOR_ID', 'ORIGIN_ID', 'ORIGIN_VERSION'] as const;
+export const IDENTITY_FIELDS = LINK_FIELDS;
 
 export function upsertProperties(entity: CrmEntity): INodeProperties[] {
 	return [
@@ -43,7 +44,7 @@ export function upsertProperties(entity: CrmEntity): INodeProperties[] {
 			name: 'systemCode',
 			type: 'string',
 			required: true,
-			default: 'lexoffice',
+			default: SYSTEM_CODE,
 			description:
 				'Names the system the records come from; stored as ORIGINATOR_ID. Records of other systems are never taken for this one.',
 		},

@@ -4,7 +4,7 @@ import type { OperationModule } from '../types';
 import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
 import { readInvoiceFields, readResponsible } from './fields';
 import { addInvoice, keepAccountNumber } from './invoiceItem';
-import { defaultCategory, invoiceCategories, resolveStage } from './stages';
+import { defaultCategory, invoiceCategories, resolveStage } from '../../helpers/invoiceStages';
 
 export const option: OperationModule['option'] = {
 	name: 'Create',

@@ -2,7 +2,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { FIELD_LABELS } from './fields';
-import { STAGE_MEANINGS, type StageChoice, type StageMeaning } from './stages';
+import { STAGE_MEANINGS, type StageChoice, type StageMeaning } from '../../helpers/invoiceStages';
 
 /** The invoice fields of Create ("Additional Fields") and Update ("Update Fields"). */
 export function invoiceFieldOptions(withTitle: boolean): INodeProperties[] {

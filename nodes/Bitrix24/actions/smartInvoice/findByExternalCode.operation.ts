@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { bitrix24Batch, rowsOf, type BatchCommand } from '../../transport';
-import { commandError } from '../shared/crmRecordFields';
+import { commandError } from '../../helpers/crmRecordFields';
 import type { OperationModule } from '../types';
 import { entityTypeId } from './invoiceItem';
 

@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import type { OperationModule } from '../types';
 import { readStageChoice, stageProperties } from './description';
 import { getInvoice, invoiceIdProperty, readInvoiceId, updateInvoice } from './invoiceItem';
-import { resolveStage } from './stages';
+import { resolveStage } from '../../helpers/invoiceStages';
 
 export const option: OperationModule['option'] = {
 	name: 'Move to Stage',

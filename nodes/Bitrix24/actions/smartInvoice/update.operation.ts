@@ -4,7 +4,7 @@ import type { OperationModule } from '../types';
 import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
 import { readInvoiceFields, readResponsible } from './fields';
 import { getInvoice, invoiceIdProperty, keepAccountNumber, readInvoiceId, updateInvoice } from './invoiceItem';
-import { resolveStage } from './stages';
+import { resolveStage } from '../../helpers/invoiceStages';
 
 export const option: OperationModule['option'] = {
 	name: 'Update',

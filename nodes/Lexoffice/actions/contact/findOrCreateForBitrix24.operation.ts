@@ -8,6 +8,7 @@ import {
 	recordEmails,
 	type Bitrix24RecordType,
 } from '../../helpers/fromBitrix24';
+import { linksTo, parseOriginId, SYSTEM_CODE } from '../../../shared/contract/links';
 import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { encodeSearchValue, httpCodeOf, isUncertainWrite, lexofficeRequest } from '../../transport';
@@ -19,15 +20,13 @@ import { includeArchived, matchOutput } from './find';
  * The LexOffice contact of a Bitrix24 contact or company (the item, as the Bitrix24 node's Get
  * returns it): the linked one, else one with the same e-mail, else one with the customer number,
  * else a new one made from the record. The output says how it was found and whether the link
- * (ORIGINATOR_ID 'lexoffice', ORIGIN_ID = LexOffice id) must still be written to Bitrix24.
+ * (ORIGINATOR_ID = SYSTEM_CODE, ORIGIN_ID = LexOffice id, nodes/shared/contract/links.ts) must still be written to Bitrix24.
  *
  * Records the contact sync wrote for a LexOffice company's contact persons carry
  * ORIGIN_ID `<company id>:person:<n>`: that is a link to the company, never a contact id.
  */
 
 export type MatchedBy = 'linkedId' | 'email' | 'customerNumber' | 'created' | 'none';
-
-const LINKED_ID = /^\s*([^:\s]+)(?::person:\d+)?\s*$/;
 
 export const option: LexofficeOperation['option'] = {
 	name: 'Find or Create for Bitrix24 Record',
@@ -59,7 +58,7 @@ export const properties: LexofficeOperation['properties'] = [
 		displayName: 'Linked LexOffice ID',
 		name: 'linkedContactId',
 		type: 'string',
-		default: '={{ $json.ORIGINATOR_ID === "lexoffice" ? $json.ORIGIN_ID : "" }}',
+		default: `={{ $json.ORIGINATOR_ID === "${SYSTEM_CODE}" ? $json.ORIGIN_ID : "" }}`,
 		description:
 			'The LexOffice contact the record is linked to; empty when it is not linked. A linked contact that no longer exists in LexOffice is ignored.',
 	},
@@ -183,7 +182,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				customerNumber: customerNumber(found.contact) ?? null,
 				matchedBy: found.matchedBy,
 				created: found.matchedBy === 'created',
-				linkMustBeWritten: !isLinkedTo(record, id),
+				linkMustBeWritten: !linksTo(record, id),
 				...(found.leftOut?.length ? { leftOut: found.leftOut } : {}),
 				...(found.settledByReadBack ? { settledByReadBack: true } : {}),
 				bitrix24,
@@ -209,7 +208,7 @@ function recordTypeOf(this: IExecuteFunctions, check: InputCheck, itemIndex: num
 function readLinkedId(check: InputCheck, value: unknown): string | undefined {
 	const linked = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 	if (linked.trim() === '') return undefined;
-	return check.uuid(LINKED_ID.exec(linked)?.[1] ?? linked, 'Linked LexOffice ID');
+	return check.uuid(parseOriginId(linked)?.contactId ?? linked, 'Linked LexOffice ID');
 }
 
 /** A linked contact that LexOffice no longer has (404) falls through to the other rules. */
@@ -285,11 +284,4 @@ async function createContact(this: IExecuteFunctions, body: IDataObject, leftOut
 	// Read back for the customer number LexOffice assigned (§3.3: read-only, set on creation).
 	const contact = await readAfterWrite.call(this, { what: 'contact', id, done: 'created' }, async () => await getContact.call(this, id));
 	return { contact, matchedBy: 'created', leftOut };
-}
-
-/** Whether the record already carries this link (a contact person's link to its company counts). */
-function isLinkedTo(record: IDataObject, id: string): boolean {
-	if (record.ORIGINATOR_ID !== 'lexoffice') return false;
-	const origin = String(record.ORIGIN_ID ?? '').trim().toLowerCase();
-	return origin === id || origin.startsWith(`${id}:person:`);
 }

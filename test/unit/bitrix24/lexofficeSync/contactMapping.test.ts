@@ -3,7 +3,7 @@ import {
 	mapLexofficeContact,
 	type ContactMappingSettings,
 	type LexofficeContact,
-} from '../../../../nodes/Bitrix24/helpers/lexofficeContactMapping';
+} from '../../../../nodes/shared/contract/lexofficeToBitrix24';
 
 const settings: ContactMappingSettings = { customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' };
 const contact = (extra: Partial<LexofficeContact>): LexofficeContact => ({ id: 'c1', version: 3, ...extra }) as LexofficeContact;

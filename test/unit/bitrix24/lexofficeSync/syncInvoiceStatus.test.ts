@@ -8,7 +8,7 @@ import {
 	STAGE_OF_STATUS,
 	type InvoiceStatus,
 	type SyncMemory,
-} from '../../../../nodes/Bitrix24/helpers/invoiceStatus';
+} from '../../../../nodes/shared/contract/invoiceStatus';
 
 const TODAY = '2025-03-10';
 

@@ -1,7 +1,6 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { startLexofficeSandbox, type Contact, type LexofficeSandbox } from '../../../sandbox/lexoffice';
-import { liftRateLimit } from '../helpers';
 import { byId, byUrl, jsonOf, operationError, runOperation } from './helpers';
 
 const SEEDED = 300;
@@ -10,7 +9,6 @@ const SEEDED = 300;
 describe('LexOffice node: Contact', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ seed: { contacts: SEEDED, seed: 7 } });
 	});
 	afterAll(async () => await sb.close());

@@ -1,7 +1,6 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../../sandbox/lexoffice';
-import { liftRateLimit } from '../helpers';
 import { jsonOf, operationError, runOperation } from './helpers';
 
 /**
@@ -21,7 +20,6 @@ jest.mock('../../../sandbox/lexoffice/callbackClient', () => {
 describe('LexOffice node: Event Subscription', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ allowHttpCallbacks: 'none', deliveryTimeoutMs: 500 });
 	});
 	afterAll(async () => await sb.close());

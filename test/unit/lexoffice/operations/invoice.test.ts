@@ -1,7 +1,6 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { startLexofficeSandbox, type Contact, type Invoice, type LexofficeSandbox } from '../../../sandbox/lexoffice';
-import { liftRateLimit } from '../helpers';
 import { byId, byUrl, operationError, runOperation } from './helpers';
 
 /** LexOffice's timestamp format (§9): exactly 3 ms digits and an offset with a colon. */
@@ -11,7 +10,6 @@ const LEXOFFICE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2
 describe('LexOffice node: Invoice', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ seed: { contacts: 20, invoices: 40, seed: 3 } });
 	});
 	afterAll(async () => await sb.close());

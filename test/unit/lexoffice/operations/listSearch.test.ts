@@ -1,13 +1,12 @@
 import { Lexoffice } from '../../../../nodes/Lexoffice/Lexoffice.node';
 import { createLoadOptionsContext } from '../../../helpers/n8nContext';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../../sandbox/lexoffice';
-import { liftRateLimit, sandboxCredentials } from '../helpers';
+import { sandboxCredentials } from '../helpers';
 
 /** The "From List" mode of the contact and invoice pickers. */
 describe('LexOffice node: list search', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ seed: { contacts: 150, invoices: 30, seed: 9 } });
 	});
 	afterAll(async () => await sb.close());

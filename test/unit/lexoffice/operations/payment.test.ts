@@ -2,14 +2,12 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { parseAmount } from '../../../../nodes/Lexoffice/helpers/amounts';
 import { startLexofficeSandbox, type Invoice, type LexofficeSandbox } from '../../../sandbox/lexoffice';
-import { liftRateLimit } from '../helpers';
 import { operationError, runOperation } from './helpers';
 
 /** Payment → Get against the sandbox (lexoffice-api.md §8.1). */
 describe('LexOffice node: Payment', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
 		sb = await startLexofficeSandbox({ seed: { contacts: 10, invoices: 40, seed: 5 } });
 	});
 	afterAll(async () => await sb.close());

@@ -1,8 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { setLexofficeSearchWindow } from '../../../../nodes/Lexoffice/transport';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../../sandbox/lexoffice';
-import { liftRateLimit } from '../helpers';
 import { jsonOf, operationError, runOperation } from './helpers';
 
 /** A window this small makes the sandbox refuse what LexOffice refuses beyond 10,000 results (§5). */
@@ -13,8 +11,6 @@ const INVOICES = 150;
 describe('LexOffice node: Voucher List', () => {
 	let sb: LexofficeSandbox;
 	beforeAll(async () => {
-		liftRateLimit();
-		setLexofficeSearchWindow(WINDOW);
 		sb = await startLexofficeSandbox({ searchWindow: WINDOW, seed: { contacts: 25, invoices: INVOICES, seed: 11 } });
 	});
 	afterAll(async () => await sb.close());

@@ -4,8 +4,9 @@
  */
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
-import { bitrix24Call, rowsOf, type Bitrix24Context } from '../../transport';
+import { SMART_INVOICE_ENTITY_TYPE_ID } from './crmEntities';
+import { bitrix24Call, rowsOf, type Bitrix24Context } from '../transport';
+import type { StageMeaning } from '../../shared/contract/invoiceStatus';
 
 export interface InvoiceCategory {
 	id: number;
@@ -23,8 +24,7 @@ export interface InvoiceStage {
 	semantics: StageSemantics;
 }
 
-/** What a template means, whatever the portal named its stages. */
-export type StageMeaning = 'new' | 'sent' | 'paid' | 'failed';
+export type { StageMeaning };
 
 export const STAGE_MEANINGS: Array<{ name: string; value: StageMeaning; description: string }> = [
 	{ name: 'Failed (Not Paid)', value: 'failed', description: 'The category\'s failure stage ("…:D")' },

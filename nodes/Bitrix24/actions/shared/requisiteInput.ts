@@ -14,8 +14,8 @@ import {
 	toAddressValues,
 	type AddressValues,
 	type CountryNameLanguage,
-} from '../address/addressValues';
-import { presetChoiceOf } from './presets';
+} from '../../helpers/addressValues';
+import { presetChoiceOf } from '../../helpers/requisitePresets';
 
 export const OWNER_TYPES = ['company', 'contact'] as const;
 

@@ -1,9 +1,9 @@
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { listSubscriptions, type Subscription } from '../Lexoffice/helpers/eventSubscriptions';
-import { httpCodeOf } from '../Lexoffice/transport/errors';
-import { lexofficeRequest, type LexofficeContext } from '../Lexoffice/transport/request';
+import { listSubscriptions, type Subscription } from './eventSubscriptions';
+import { httpCodeOf } from '../transport/errors';
+import { lexofficeRequest, type LexofficeContext } from '../transport/request';
 
 /** POST answers with the action result; its `id` is the subscription id (§6.1). */
 const createdSchema = z.object({ id: z.string() }).passthrough();

@@ -6,9 +6,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { BatchCommand, BatchCommandResult } from '../../transport';
-import { planAddressWrite, type AddressAction } from '../address/addressValues';
-import { uncertainMark } from '../shared/settleUncertain';
-import type { AddressRole, RequisiteInput } from './upsertInput';
+import { planAddressWrite, type AddressAction } from '../../helpers/addressValues';
+import { uncertainMark } from './settleUncertain';
+import type { AddressRole, RequisiteInput } from './requisiteInput';
 
 export interface PlannedAddress {
 	role: AddressRole;

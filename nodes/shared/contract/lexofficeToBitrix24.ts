@@ -18,8 +18,13 @@
  */
 import { z } from 'zod';
 
-import { splitCountryCode } from '../../shared/countryCodes';
-import { toAddressValues, type AddressValues, type CountryNameLanguage } from '../actions/address/addressValues';
+import { splitCountryCode } from './countryCodes';
+import { toAddressValues, type AddressValues, type CountryNameLanguage } from './addresses';
+import { personOriginId } from './links';
+import { MappingError } from './mappingError';
+import { numberLine } from './numberLines';
+
+export { MappingError };
 
 const optionalText = z.string().nullish();
 const stringList = z.array(z.string().nullish()).nullish();
@@ -77,17 +82,6 @@ export const lexofficeContactSchema = z
 
 export type LexofficeContact = z.infer<typeof lexofficeContactSchema>;
 
-/** Input that cannot become a Bitrix24 record; names the LexOffice field and the fix. */
-export class MappingError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly fix: string,
-	) {
-		super(message);
-	}
-}
-
 /**
  * Lengths Bitrix24 stores (characters). ASSUMPTION: bitrix24-api.md does not document them; these
  * are the column sizes of the CRM module's tables (b_crm_contact, b_crm_company, b_crm_addr,
@@ -131,7 +125,7 @@ export type Bitrix24Multifield = Array<{ VALUE: string; VALUE_TYPE: string }>;
 
 export interface MappedRecord {
 	entity: 'company' | 'contact';
-	/** ORIGIN_ID: the LexOffice contact id, or `<company id>:person:<n>` for a contact person. */
+	/** ORIGIN_ID: the LexOffice contact id, or personOriginId (links.ts) for a contact person. */
 	originId: string;
 	/** Bitrix24 field values; EMAIL/PHONE as the complete desired lists. */
 	fields: Record<string, string | number | Bitrix24Multifield>;
@@ -249,8 +243,8 @@ function comments(contact: LexofficeContact, settings: ContactMappingSettings, n
 	const lines = [plainNote(clean(contact.note))];
 	const customer = contact.roles?.customer?.number ?? undefined;
 	const vendor = contact.roles?.vendor?.number ?? undefined;
-	if (customer !== undefined && !settings.customerNumberField) lines.push(`LexOffice Kundennummer: ${customer}`);
-	if (vendor !== undefined && !settings.vendorNumberField) lines.push(`LexOffice Lieferantennummer: ${vendor}`);
+	if (customer !== undefined && !settings.customerNumberField) lines.push(numberLine('customer', customer));
+	if (vendor !== undefined && !settings.vendorNumberField) lines.push(numberLine('vendor', vendor));
 	return [...lines, ...notes.commentLines].filter(Boolean).join('\n');
 }
 
@@ -338,7 +332,7 @@ function contactPersonRecord(
 	lastName = fit(lastName, 'LAST_NAME', `${source}.lastName`, notes);
 	return {
 		entity: 'contact',
-		originId: `${contactId}:person:${position}`,
+		originId: personOriginId(contactId, position),
 		identity: { email: (email[0]?.VALUE ?? '').toLowerCase(), name: `${firstName} ${lastName}`.trim().toLowerCase() },
 		fields: {
 			NAME: firstName,

@@ -6,9 +6,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { PAGE_SIZE } from '../../transport';
-import { addressListParams } from '../address/addressValues';
-import { chunk, rowsFrom, runLookups, scanCommand, VALUES_PER_LIST, type LookupCommand } from '../shared/crmRecordLookup';
-import type { RequisiteInput } from './upsertInput';
+import { addressListParams } from '../../helpers/addressValues';
+import { chunk, rowsFrom, runLookups, scanCommand, VALUES_PER_LIST, type LookupCommand } from '../../helpers/crmRecordLookup';
+import type { RequisiteInput } from './requisiteInput';
 
 /**
  * Requisites per crm.address.list. An address list has no ID to page by, so one page must hold

@@ -4,8 +4,8 @@
  */
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
-import { positiveId } from '../../helpers/crmEntities';
-import { scanCommand, type LookupCommand } from '../shared/crmRecordLookup';
+import { positiveId } from './crmEntities';
+import { scanCommand, type LookupCommand } from './crmRecordLookup';
 
 /** Created on install for portals set up for Germany (§5, EntityRequisite::getFixedPresetList). */
 export const GERMAN_DEFAULT_XML_IDS = {

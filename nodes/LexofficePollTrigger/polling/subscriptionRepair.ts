@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { listSubscriptions } from '../../Lexoffice/helpers/eventSubscriptions';
 import type { LexofficeContext } from '../../Lexoffice/transport';
-import { ensureSubscriptions, subscriptionsFor } from '../subscriptions';
+import { ensureSubscriptions, subscriptionsFor } from '../../Lexoffice/helpers/triggerSubscriptions';
 
 export interface RepairContext extends LexofficeContext {
 	helpers: LexofficeContext['helpers'] & { httpRequest(options: IHttpRequestOptions): Promise<unknown> };

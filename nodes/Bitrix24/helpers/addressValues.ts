@@ -6,33 +6,27 @@
  */
 import { NodeOperationError, type IDataObject, type INode, type INodeProperties } from 'n8n-workflow';
 
-import { splitCountryCode } from '../../../shared/countryCodes';
+import {
+	AddressInputError,
+	MANAGED_ADDRESS_FIELDS,
+	type AddressValues,
+} from '../../shared/contract/addresses';
+
+export {
+	AddressInputError,
+	countryName,
+	MANAGED_ADDRESS_FIELDS,
+	toAddressValues,
+	type AddressValues,
+	type CountryNameLanguage,
+} from '../../shared/contract/addresses';
 
 /** ENTITY_TYPE_ID of a requisite as an address owner (§4.1, §5). */
 export const REQUISITE_ENTITY_TYPE_ID = 8;
 
-/**
- * The address fields this node writes; REGION and LOC_ADDR_ID are left as they are, PROVINCE only
- * when the values carry it (the region of an extended LexOffice country code such as `ES_CN`).
- */
-export const MANAGED_ADDRESS_FIELDS = ['ADDRESS_1', 'ADDRESS_2', 'POSTAL_CODE', 'CITY', 'COUNTRY', 'COUNTRY_CODE'] as const;
-
-export type AddressValues = Record<(typeof MANAGED_ADDRESS_FIELDS)[number], string> & { PROVINCE?: string };
-
-export type CountryNameLanguage = 'de' | 'en';
 
 export type AddressAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped';
 
-/** A wrong address value, named by its parameter so the caller can say where to fix it. */
-export class AddressInputError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly fix: string,
-	) {
-		super(message);
-	}
-}
 
 /** An AddressInputError as the NodeOperationError a user sees; anything else unchanged. */
 export function asNodeInputError(node: INode, itemIndex: number, error: unknown): Error {
@@ -100,14 +94,6 @@ export const countryNameLanguageProperty: INodeProperties = {
 
 const textOf = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
 
-/** "Deutschland" for DE; the code itself where the runtime has no name for it. */
-export function countryName(code: string, language: CountryNameLanguage): string {
-	try {
-		return new Intl.DisplayNames([language], { type: 'region' }).of(code) ?? code;
-	} catch {
-		return code;
-	}
-}
 
 /** A positive address type id (crm.enum.addresstype `ID`), or an error naming the parameter. */
 export function addressTypeIdOf(value: unknown, field: string): number {
@@ -116,32 +102,6 @@ export function addressTypeIdOf(value: unknown, field: string): number {
 	throw new AddressInputError(field, `"${field}" must be an address type ID, got "${text}"`, 'Choose an address type from the list.');
 }
 
-/**
- * The item's address in Bitrix24's field names, or null when every part is empty (an empty
- * address is left alone, or deleted when the caller asks for it).
- */
-export function toAddressValues(raw: IDataObject, language: CountryNameLanguage, label: string): AddressValues | null {
-	const given = textOf(raw.countryCode);
-	const country = given === '' ? { iso: '', region: '' } : splitCountryCode(given, language);
-	if (!country) {
-		throw new AddressInputError(
-			`${label}: Country Code`,
-			`"${label}: Country Code" must be a two-letter ISO 3166 code like DE or AT (or LexOffice's extended code like ES_CN), got "${given}"`,
-			'Map the country code (e.g. LexOffice\'s countryCode), not the country name.',
-		);
-	}
-	const values: AddressValues = {
-		ADDRESS_1: textOf(raw.street),
-		ADDRESS_2: textOf(raw.supplement),
-		POSTAL_CODE: textOf(raw.zip),
-		CITY: textOf(raw.city),
-		COUNTRY: country.iso === '' ? '' : countryName(country.iso, language),
-		COUNTRY_CODE: country.iso,
-	};
-	if (Object.values(values).every((value) => value === '')) return null;
-	if (country.region) values.PROVINCE = country.region;
-	return values;
-}
 
 /** The three fields that identify an address (§5); `requisite` may be a `$result[…]` reference. */
 export function addressKeyFields(typeId: number, requisite: number | string): IDataObject {

@@ -6,11 +6,11 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { positiveId } from '../../helpers/crmEntities';
-import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
-import { FieldValueError, toBitrix24Fields, type ConvertedFields } from '../../helpers/crmFieldValues';
-import { currentMultifields, diffMultifield } from '../../helpers/multifieldDiff';
-import { bitrix24Call, type Bitrix24Context, type BatchCommandResult } from '../../transport';
+import { positiveId } from './crmEntities';
+import type { CrmFieldDescriptions } from './crmFieldSchema';
+import { FieldValueError, toBitrix24Fields, type ConvertedFields } from './crmFieldValues';
+import { currentMultifields, diffMultifield } from './multifieldDiff';
+import { bitrix24Call, type Bitrix24Context, type BatchCommandResult } from '../transport';
 import type { CrmEntity } from './crmRecordEntity';
 
 /** The resourceMapper parameter of Create, Update and Upsert. */

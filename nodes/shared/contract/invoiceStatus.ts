@@ -10,7 +10,9 @@
  * `sepadebit` come from the voucherlist and payments endpoints and are folded into the four.
  */
 import { DateTime } from 'luxon';
-import type { StageMeaning } from '../actions/smartInvoice/stages';
+
+/** What a smart-invoice stage means, whatever the portal named its stages (invoiceStages.ts finds them). */
+export type StageMeaning = 'new' | 'sent' | 'paid' | 'failed';
 
 export type InvoiceStatus = 'draft' | 'open' | 'overdue' | 'paid' | 'voided';
 

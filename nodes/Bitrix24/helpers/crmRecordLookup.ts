@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bitrix24Batch, PAGE_SIZE, rowsOf, type BatchCommand, type Bitrix24Context } from '../../transport';
+import { bitrix24Batch, PAGE_SIZE, rowsOf, type BatchCommand, type Bitrix24Context } from '../transport';
 import { commandError } from './crmRecordFields';
 
 export interface LookupCommand extends BatchCommand {
