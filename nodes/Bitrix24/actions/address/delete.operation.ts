@@ -1,11 +1,11 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { addressKeyFields, addressTypeIdOf, addressTypeProperty, asNodeInputError, requisiteIdProperty } from './addressValues';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Delete',
 	value: 'delete',
 	description: 'Delete the address of one type from a requisite',
@@ -18,7 +18,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.address.delete needs the same three keys as update (§5). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
 	let typeId: number;
 	try {
@@ -27,5 +27,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw asNodeInputError(this.getNode(), itemIndex, error);
 	}
 	await bitrix24Call.call(this, 'crm.address.delete', { fields: addressKeyFields(typeId, requisiteId) }, { itemIndex });
-	return { requisiteId, typeId, deleted: true };
+	return this.helpers.returnJsonArray({ requisiteId, typeId, deleted: true });
 }

@@ -1,11 +1,11 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call, rowsOf } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { addressListParams, requisiteIdProperty } from './addressValues';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getMany',
 	description: 'Get the addresses of a requisite',
@@ -17,8 +17,8 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** One output item per address; a requisite has at most one per type, so one page holds them all. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
 	const answer = await bitrix24Call.call(this, 'crm.address.list', addressListParams([requisiteId]), { itemIndex });
-	return rowsOf(answer.result);
+	return this.helpers.returnJsonArray(rowsOf(answer.result));
 }

@@ -1,13 +1,13 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { readTriggerCode, triggerCodeProperty } from './triggerCode';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Fire App Trigger',
 	value: 'fireTrigger',
 	description: 'Fire a trigger this application registered, for one record',
@@ -28,9 +28,9 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.automation.trigger.execute (bitrix24-api.md §8): OWNER_TYPE_ID is the numeric type id. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const code = readTriggerCode(this, 'triggerCode', itemIndex);
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	await bitrix24Call.call(this, 'crm.automation.trigger.execute', { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id }, { itemIndex });
-	return { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true };
+	return this.helpers.returnJsonArray({ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true });
 }

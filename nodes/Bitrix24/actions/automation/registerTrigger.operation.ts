@@ -1,12 +1,12 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { readTriggerCode } from './triggerCode';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Register App Trigger',
 	value: 'registerTrigger',
 	description: 'Register a trigger that automation rules in Bitrix24 can wait for',
@@ -41,9 +41,9 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.automation.trigger.add (bitrix24-api.md §8). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const code = readTriggerCode(this, 'code', itemIndex);
 	const name = requiredTextParameter(this, 'name', 'Trigger Name', itemIndex);
 	await bitrix24Call.call(this, 'crm.automation.trigger.add', { CODE: code, NAME: name }, { itemIndex });
-	return { CODE: code, NAME: name, registered: true };
+	return this.helpers.returnJsonArray({ CODE: code, NAME: name, registered: true });
 }

@@ -5,13 +5,14 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { addressTypeProperty, countryNameLanguageProperty } from '../address/addressValues';
 import { bitrix24Call, rowsOf } from '../../transport';
 import { settleUncertainWrites } from '../shared/settleUncertain';
-import type { BatchOperation } from '../types';
+import { jsonOutcomes, type BatchOperation } from '../../../shared/operation';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
 
 /** A mapping form for fields the built-in mapping does not fill, or that a user wants otherwise. */
@@ -234,7 +235,7 @@ export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 	};
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
+export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<INodeExecutionData | Error>> {
 	const settings = readSyncSettings(this);
 	if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
 		throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
@@ -243,7 +244,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	}
 	let userChecked: Promise<void> | undefined;
 	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser(this, settings.mapping.responsibleUserId));
-	return await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce), ['contactPersons']);
+	return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce), ['contactPersons']));
 }
 
 /**

@@ -1,9 +1,9 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { renderRedirectPage } from '../../../Bitrix24Trigger/redirectPage';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Build Answer Page',
 	value: 'renderPage',
 	description: 'Build the HTML page a button click is answered with, for a "Respond to Webhook" node',
@@ -41,7 +41,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	{ displayName: 'Language', name: 'language', type: 'string', default: 'de', description: 'Language of the page, e.g. de or en' },
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	const title = text('title');
 	if (!title) throw new NodeOperationError(this.getNode(), 'Title is empty', { itemIndex, description: 'Enter the heading of the page.' });
@@ -54,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			language: text('language') || undefined,
 			openIn: text('openIn') === 'top' ? 'top' : 'newTab',
 		});
-		return { html };
+		return this.helpers.returnJsonArray({ html });
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), `Link URL: ${(error as Error).message}`, {
 			itemIndex,

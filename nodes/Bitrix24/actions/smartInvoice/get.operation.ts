@@ -1,9 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { getInvoice, invoiceIdProperty, readInvoiceId } from './invoiceItem';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get a smart invoice with its custom fields',
@@ -14,6 +14,6 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	invoiceIdProperty,
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return await getInvoice(this, readInvoiceId(this, itemIndex), itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	return this.helpers.returnJsonArray(await getInvoice(this, readInvoiceId(this, itemIndex), itemIndex));
 }

@@ -1,11 +1,11 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget, requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Add Log Message',
 	value: 'addLogMessage',
 	description: 'Add a low-key log entry (title, text, icon) to the timeline of a record',
@@ -50,7 +50,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.timeline.logmessage.add (bitrix24-api.md §7.1): all five fields are required, iconCode included. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	const fields = {
 		entityTypeId: target.entityTypeId,
@@ -60,5 +60,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		iconCode: requiredTextParameter(this, 'iconCode', 'Icon', itemIndex),
 	};
 	const answer = await bitrix24Call.call(this, 'crm.timeline.logmessage.add', { fields }, { itemIndex });
-	return ((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject;
+	return this.helpers.returnJsonArray(((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject);
 }

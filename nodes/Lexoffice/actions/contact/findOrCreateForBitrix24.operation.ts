@@ -1,4 +1,4 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties, type JsonObject } from 'n8n-workflow';
 
 import { contactsWithCustomerNumber, contactsWithEmail, findContacts, getContact } from '../../helpers/contactRequests';
 import { contactDisplayName, contactEmails, customerNumber, isObject } from '../../helpers/contacts';
@@ -12,7 +12,7 @@ import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { encodeSearchValue, httpCodeOf, isUncertainWrite, lexofficeRequest } from '../../transport';
 import { inputCheck } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { includeArchived, matchOutput } from './find';
 
 /**
@@ -29,14 +29,14 @@ export type MatchedBy = 'linkedId' | 'email' | 'customerNumber' | 'created' | 'n
 
 const LINKED_ID = /^\s*([^:\s]+)(?::person:\d+)?\s*$/;
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Find or Create for Bitrix24 Record',
 	value: 'findOrCreateForBitrix24',
 	description: 'Find the LexOffice contact of a Bitrix24 contact or company, or create it from the Bitrix24 data',
 	action: 'Find or create a contact for a Bitrix24 record',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['findOrCreateForBitrix24'] } }, [
 	{
 		displayName:
 			'Each input item is a Bitrix24 contact or company as the Bitrix24 node\'s Get returns it. Tried in order: the linked ID, the e-mail addresses, the customer number; then the contact is created.',
@@ -120,7 +120,7 @@ export const properties: LexofficeOperation['properties'] = [
 			},
 		],
 	},
-];
+]);
 
 interface Found {
 	contact: IDataObject;
