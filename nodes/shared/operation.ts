@@ -106,7 +106,8 @@ function selectedOperation(this: IExecuteFunctions, resources: Record<string, Re
 	const resource = own(resources, resourceName);
 	const operation = resource ? own(resource.operations, operationName) : undefined;
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resourceName}" is not supported`);
+		const message = `The operation "${operationName}" of "${resourceName}" is not supported`;
+		throw new NodeOperationError(this.getNode(), message);
 	}
 	return operation;
 }
@@ -140,7 +141,9 @@ export async function runOperation(
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError.call(this, error);
 			const { failedItem } = operation;
-			outcomes = itemIndexes.map((index) => (failedItem ? failedItem.call(this, error as Error, index) : (error as Error)));
+			outcomes = itemIndexes.map((index) =>
+				failedItem ? failedItem.call(this, error as Error, index) : (error as Error),
+			);
 		}
 		return [itemIndexes.map((index) => pairOutcome.call(this, outcomes[index], index))];
 	}
@@ -157,7 +160,11 @@ export async function runOperation(
 	return [output];
 }
 
-function pairOutcome(this: IExecuteFunctions, outcome: INodeExecutionData | Error, itemIndex: number): INodeExecutionData {
+function pairOutcome(
+	this: IExecuteFunctions,
+	outcome: INodeExecutionData | Error,
+	itemIndex: number,
+): INodeExecutionData {
 	if (outcome instanceof Error) return failedItem.call(this, outcome, itemIndex);
 	return { ...outcome, pairedItem: { item: itemIndex } };
 }

@@ -15,7 +15,15 @@ import * as voucherList from './voucherList/VoucherList.resource';
  * is one file plus one entry in its resource. Operation `<op>` of resource `<resource>` is
  * `<resource>/<op>.operation.ts` (checked by test/unit/shared/operationRouter.test.ts).
  */
-export const resources: Record<string, Resource> = { contact, event, eventSubscription, invoice, payment, profile, voucherList };
+export const resources: Record<string, Resource> = {
+	contact,
+	event,
+	eventSubscription,
+	invoice,
+	payment,
+	profile,
+	voucherList,
+};
 
 export const nodeProperties: INodeProperties[] = [
 	{

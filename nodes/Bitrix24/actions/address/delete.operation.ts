@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
@@ -12,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Delete an address',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['address'], operation: ['delete'] } }, [
+const displayOptions = { show: { resource: ['address'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	requisiteIdProperty('ID of the requisite the address belongs to'),
 	addressTypeProperty('Address Type Name or ID', 'Type of the address to delete.'),
 ]);

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call, rowsOf } from '../../transport';
@@ -12,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Get many addresses',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['address'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['address'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	requisiteIdProperty('ID of the requisite whose addresses to get'),
 ]);
 

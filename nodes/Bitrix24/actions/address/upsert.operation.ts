@@ -29,7 +29,9 @@ export const option: OperationOption = {
 	action: 'Create or update an address',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['address'], operation: ['upsert'] } }, [
+const displayOptions = { show: { resource: ['address'], operation: ['upsert'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	requisiteIdProperty('ID of the requisite the address belongs to'),
 	addressTypeProperty('Address Type Name or ID', 'A requisite holds one address per type.'),
 	...addressValueProperties(),

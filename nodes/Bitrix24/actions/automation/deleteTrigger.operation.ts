@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
@@ -12,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Delete an app trigger',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['deleteTrigger'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['deleteTrigger'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: APP_CONTEXT_NOTE,
 		name: 'deleteNotice',

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
@@ -16,7 +21,9 @@ export const option: OperationOption = {
 
 const TYPES: CrmTargetType[] = ['deal', 'lead', 'smartInvoice', 'contact', 'company'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['fireTrigger'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['fireTrigger'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: `Automation rules exist for deals, leads, smart invoices and smart processes, not for contacts or companies: for those Bitrix24 fires the trigger on the client's deals and other items instead. Bitrix24 only reports that the trigger was sent, not whether a stage changed. ${APP_CONTEXT_NOTE}`,
 		name: 'fireNotice',

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
@@ -11,7 +17,9 @@ export const option: OperationOption = {
 	action: 'List app triggers',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['listTriggers'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['listTriggers'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: APP_CONTEXT_NOTE,
 		name: 'listNotice',

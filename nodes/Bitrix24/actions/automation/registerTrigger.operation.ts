@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
@@ -13,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Register an app trigger',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['registerTrigger'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['registerTrigger'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: `Registers a trigger for this application. Someone still has to add it to a stage in the automation rules of deals, leads or smart invoices. ${APP_CONTEXT_NOTE}`,
 		name: 'registerNotice',

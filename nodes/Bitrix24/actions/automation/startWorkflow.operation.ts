@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { bizprocDocumentId, type CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, positiveIdParameter, readCrmTarget } from '../../helpers/crmTargetParameters';
@@ -14,7 +20,9 @@ export const option: OperationOption = {
 
 const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'lead'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['startWorkflow'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['startWorkflow'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName:
 			'Needs a Bitrix24 administrator and a plan with workflows; an incoming webhook is enough. Unlike triggers, workflows run on contacts and companies.',
@@ -70,5 +78,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const params: IDataObject = { TEMPLATE_ID: templateId, DOCUMENT_ID: bizprocDocumentId(target, id) };
 	if (entries.length > 0) params.PARAMETERS = Object.fromEntries(entries) as IDataObject;
 	const answer = await bitrix24Call.call(this, 'bizproc.workflow.start', params, { itemIndex });
-	return this.helpers.returnJsonArray({ workflowId: answer.result as string, TEMPLATE_ID: templateId, DOCUMENT_ID: params.DOCUMENT_ID });
+	return this.helpers.returnJsonArray({
+		workflowId: answer.result as string,
+		TEMPLATE_ID: templateId,
+		DOCUMENT_ID: params.DOCUMENT_ID,
+	});
 }

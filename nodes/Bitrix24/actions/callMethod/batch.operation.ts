@@ -19,7 +19,9 @@ export const option: OperationOption = {
 	action: 'Run a batch of methods',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['callMethod'], operation: ['batch'] } }, [
+const displayOptions = { show: { resource: ['callMethod'], operation: ['batch'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Commands (JSON)',
 		name: 'commands',

@@ -18,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Call a method',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['callMethod'], operation: ['call'] } }, [
+const displayOptions = { show: { resource: ['callMethod'], operation: ['call'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Method',
 		name: 'method',

@@ -25,7 +25,9 @@ const TYPES: CrmTargetType[] = ['smartInvoice', 'contact', 'company', 'deal', 'l
 
 type FileMode = 'pdfWithGeneratedDocx' | 'fileContent';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['document'], operation: ['upload'] } }, [
+const displayOptions = { show: { resource: ['document'], operation: ['upload'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({ types: TYPES, defaultType: 'smartInvoice', typeDescription: 'Type of the record the document belongs to' }),
 	{
 		displayName: 'Title',
@@ -115,5 +117,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fields.fileContent = base64Of(file);
 	}
 	const answer = await bitrix24Call.call(this, 'crm.documentgenerator.document.upload', { fields }, { itemIndex });
-	return this.helpers.returnJsonArray(((answer.result as IDataObject | undefined)?.document ?? answer.result) as IDataObject);
+	const document = ((answer.result as IDataObject | undefined)?.document ?? answer.result) as IDataObject;
+	return this.helpers.returnJsonArray(document);
 }

@@ -1,5 +1,11 @@
 import { DateTime } from 'luxon';
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { bitrix24Batch } from '../../transport';
 import { CRM_ENTITIES } from '../shared/crmRecordEntity';

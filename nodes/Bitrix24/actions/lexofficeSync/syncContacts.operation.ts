@@ -235,7 +235,10 @@ export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 	};
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<INodeExecutionData | Error>> {
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<INodeExecutionData | Error>> {
 	const settings = readSyncSettings(this);
 	if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
 		throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
@@ -244,7 +247,12 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	}
 	let userChecked: Promise<void> | undefined;
 	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser(this, settings.mapping.responsibleUserId));
-	return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce), ['contactPersons']));
+	const outcomes = await settleUncertainWrites(
+		itemIndexes,
+		async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce),
+		['contactPersons'],
+	);
+	return jsonOutcomes(outcomes);
 }
 
 /**

@@ -143,7 +143,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const current = invoice;
 	try {
 		const key = invoiceLockKey(await portalHostOf(this), current.id);
-		return this.helpers.returnJsonArray(await withKeyLock([key], async () => await syncInvoice(this, current, settings, itemIndex)));
+		const outcome = await withKeyLock([key], async () => await syncInvoice(this, current, settings, itemIndex));
+		return this.helpers.returnJsonArray(outcome);
 	} catch (error) {
 		const failure = invoiceFailure(error, current.id);
 		if (failure) return this.helpers.returnJsonArray({ ...failure, voucherNumber: current.voucherNumber });

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
@@ -13,7 +19,9 @@ export const option: OperationOption = {
 	action: 'Bind a placement',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['bind'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['bind'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: `Buttons show only to users with access to the application. ${APP_CONTEXT_NOTE}`,
 		name: 'bindNotice',

@@ -1,4 +1,10 @@
-import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { renderRedirectPage } from '../../../Bitrix24Trigger/redirectPage';
 import type { OperationOption } from '../../../shared/operation';
@@ -10,7 +16,9 @@ export const option: OperationOption = {
 	action: 'Build a placement answer page',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['renderPage'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['renderPage'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Output: {"html": "…"}. Answer the click with a "Respond to Webhook" node (version 1) that responds with text {{ $json.html }} and the header Content-Type: text/html.',
 		name: 'renderPageNotice',

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
@@ -12,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Unbind a placement',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['unbind'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['unbind'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: APP_CONTEXT_NOTE,
 		name: 'unbindNotice',

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
@@ -12,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Delete a requisite',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['requisite'], operation: ['delete'] } }, [
+const displayOptions = { show: { resource: ['requisite'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	requisiteIdProperty('ID of the requisite to delete; its addresses and bank details go with it'),
 ]);
 

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { bitrix24ScanAll, collectRows } from '../../transport';
@@ -13,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Get many requisites',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['requisite'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['requisite'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({
 		types: [...OWNER_TYPES],
 		defaultType: 'company',
@@ -34,7 +41,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const requisites = await collectRows(
 		bitrix24ScanAll.call(this, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } }, { itemIndex }),
 	);
-	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) return this.helpers.returnJsonArray(requisites);
+	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) {
+		return this.helpers.returnJsonArray(requisites);
+	}
 	const addresses = await addressesOf(this, requisites.map((requisite) => Number(requisite.ID)));
 	return this.helpers.returnJsonArray(requisites.map((requisite) => ({
 		...requisite,

@@ -128,7 +128,10 @@ function failedOutcome(error: Error | undefined): IDataObject {
 	};
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<INodeExecutionData | Error>> {
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<INodeExecutionData | Error>> {
 	return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, indexes)));
 }
 

@@ -100,9 +100,10 @@ export function crmGetMany(entity: CrmEntity): ItemOperation {
 			}
 			// The fast scan pages by ID, so ID is always selected (§2 "Fast full scan").
 			const select = options.select?.length ? [...new Set(['ID', ...options.select])] : DEFAULT_SELECT;
-			return this.helpers.returnJsonArray(
-				await collectRows(bitrix24ScanAll.call(this, `${entity.methodPrefix}.list`, { filter, select }, { itemIndex, limit })),
+			const rows = await collectRows(
+				bitrix24ScanAll.call(this, `${entity.methodPrefix}.list`, { filter, select }, { itemIndex, limit }),
 			);
+			return this.helpers.returnJsonArray(rows);
 		},
 	};
 }

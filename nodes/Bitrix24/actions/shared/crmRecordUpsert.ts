@@ -150,7 +150,8 @@ export function crmUpsert(entity: CrmEntity): BatchOperation {
 		},
 		description: forOperation(entity, 'upsert', upsertProperties(entity)),
 		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]) {
-			return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, entity, indexes)));
+			const outcomes = await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, entity, indexes));
+			return jsonOutcomes(outcomes);
 		},
 		failedItem(this: IExecuteFunctions, error: Error, itemIndex: number) {
 			return { json: failedOutcome(entity, identityFor(this, itemIndex), error) };

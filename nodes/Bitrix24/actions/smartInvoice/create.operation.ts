@@ -1,4 +1,10 @@
-import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/operation';
 import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
@@ -13,7 +19,9 @@ export const option: OperationOption = {
 	action: 'Create a smart invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['create'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Title',
 		name: 'title',

@@ -38,7 +38,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
  * All items in as few requests as possible: one crm.item.list per distinct code, 50 to a batch
  * request (bitrix24-api.md §3.3). A code that is not found is an empty item, not an error.
  */
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<INodeExecutionData | Error>> {
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<INodeExecutionData | Error>> {
 	const codes = itemIndexes.map((itemIndex) => {
 		const code = String(this.getNodeParameter('externalCode', itemIndex, '') ?? '').trim();
 		if (code !== '') return code;

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/operation';
 import { getInvoice, invoiceIdProperty, readInvoiceId } from './invoiceItem';
@@ -10,7 +15,9 @@ export const option: OperationOption = {
 	action: 'Get a smart invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['get'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceIdProperty,
 ]);
 

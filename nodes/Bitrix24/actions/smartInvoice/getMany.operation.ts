@@ -1,4 +1,11 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { positiveId } from '../../helpers/crmEntities';
 import { bitrix24ScanAll, collectRows } from '../../transport';
@@ -22,7 +29,9 @@ const idFilter = (displayName: string, name: string, description: string): INode
 	description,
 });
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...returnAllOrLimit,
 	{
 		displayName: 'Filters',

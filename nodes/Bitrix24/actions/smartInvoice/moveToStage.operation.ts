@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/operation';
 import { readStageChoice, stageProperties } from './description';
@@ -12,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Move a smart invoice to a stage',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['moveToStage'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['moveToStage'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceIdProperty,
 	...stageProperties(undefined, "the invoice's category (stages of every category are listed)"),
 ]);

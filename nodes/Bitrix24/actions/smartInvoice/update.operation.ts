@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { OperationOption } from '../../../shared/operation';
 import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
@@ -13,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Update a smart invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['update'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['update'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceIdProperty,
 	{
 		displayName: 'Update Fields',

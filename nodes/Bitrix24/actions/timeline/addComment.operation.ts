@@ -23,7 +23,9 @@ export const option: OperationOption = {
 
 const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'lead'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['timeline'], operation: ['addComment'] } }, [
+const displayOptions = { show: { resource: ['timeline'], operation: ['addComment'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record whose timeline gets the comment' }),
 	{
 		displayName: 'Comment',
@@ -121,5 +123,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		files.push(name);
 	}
 	const answer = await bitrix24Call.call(this, 'crm.timeline.comment.add', { fields }, { itemIndex });
-	return this.helpers.returnJsonArray({ id: Number(answer.result), entityType: target.timelineName, entityId: id, comment, files });
+	return this.helpers.returnJsonArray({
+		id: Number(answer.result),
+		entityType: target.timelineName,
+		entityId: id,
+		comment,
+		files,
+	});
 }

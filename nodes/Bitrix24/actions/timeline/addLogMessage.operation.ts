@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget, requiredTextParameter } from '../../helpers/crmTargetParameters';
@@ -14,7 +20,9 @@ export const option: OperationOption = {
 
 const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'lead'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['timeline'], operation: ['addLogMessage'] } }, [
+const displayOptions = { show: { resource: ['timeline'], operation: ['addLogMessage'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record whose timeline gets the entry' }),
 	{
 		displayName: 'Title',
@@ -60,5 +68,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		iconCode: requiredTextParameter(this, 'iconCode', 'Icon', itemIndex),
 	};
 	const answer = await bitrix24Call.call(this, 'crm.timeline.logmessage.add', { fields }, { itemIndex });
-	return this.helpers.returnJsonArray(((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject);
+	const logMessage = ((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject;
+	return this.helpers.returnJsonArray(logMessage);
 }

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { bitrix24Paginate, collectRows } from '../../transport';
 import type { OperationOption } from '../../../shared/operation';
@@ -11,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Get many users',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['user'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['user'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...returnAllOrLimit,
 	{
 		displayName: 'Filters',

@@ -1,4 +1,11 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { bitrix24Call } from '../../transport';
 import type { OperationOption } from '../../../shared/operation';
@@ -10,7 +17,9 @@ export const option: OperationOption = {
 	action: 'Send a notification to a user',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['user'], operation: ['sendNotification'] } }, [
+const displayOptions = { show: { resource: ['user'], operation: ['sendNotification'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Recipient Name or ID',
 		name: 'userId',

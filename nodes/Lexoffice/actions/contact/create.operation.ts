@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { newContactBody } from '../../helpers/contacts';
@@ -18,7 +24,9 @@ export const option: OperationOption = {
 	action: 'Create a contact',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['create'] } }, [
+const displayOptions = { show: { resource: ['contact'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Contact Type',
 		name: 'contactType',

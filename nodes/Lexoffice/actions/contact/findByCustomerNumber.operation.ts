@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { contactsWithCustomerNumber } from '../../helpers/contactRequests';
 import { inputCheck } from '../common';
@@ -14,7 +19,9 @@ export const option: OperationOption = {
 	action: 'Find a contact by customer number',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['findByCustomerNumber'] } }, [
+const displayOptions = { show: { resource: ['contact'], operation: ['findByCustomerNumber'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Customer Number',
 		name: 'customerNumber',

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { contactsWithEmail } from '../../helpers/contactRequests';
 import { inputCheck } from '../common';
@@ -14,7 +19,9 @@ export const option: OperationOption = {
 	action: 'Find a contact by email',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['findByEmail'] } }, [
+const displayOptions = { show: { resource: ['contact'], operation: ['findByEmail'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Email',
 		name: 'email',

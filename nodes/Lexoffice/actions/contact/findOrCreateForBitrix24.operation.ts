@@ -1,4 +1,12 @@
-import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { contactsWithCustomerNumber, contactsWithEmail, findContacts, getContact } from '../../helpers/contactRequests';
 import { contactDisplayName, contactEmails, customerNumber, isObject } from '../../helpers/contacts';
@@ -36,7 +44,9 @@ export const option: OperationOption = {
 	action: 'Find or create a contact for a Bitrix24 record',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['findOrCreateForBitrix24'] } }, [
+const displayOptions = { show: { resource: ['contact'], operation: ['findOrCreateForBitrix24'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName:
 			'Each input item is a Bitrix24 contact or company as the Bitrix24 node\'s Get returns it. Tried in order: the linked ID, the e-mail addresses, the customer number; then the contact is created.',

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { contactLocator, locatorId } from '../common';
@@ -13,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Get a contact',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['get'] } }, [contactLocator()]);
+const displayOptions = { show: { resource: ['contact'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [contactLocator()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = locatorId.call(this, itemIndex, 'contactId', 'Contact');

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { findContacts } from '../../helpers/contactRequests';
 import { encodeSearchValue, type Query } from '../../transport';
@@ -17,7 +23,9 @@ export const option: OperationOption = {
 	action: 'Get many contacts',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['contact'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...returnAllOrLimit,
 	{
 		displayName: 'Include Archived',

@@ -1,4 +1,12 @@
-import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { applyContactChanges, listsWithSeveralEntries, type ContactChanges } from '../../helpers/contacts';
@@ -23,7 +31,9 @@ export const option: OperationOption = {
 	action: 'Update a contact',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['contact'], operation: ['update'] } }, [
+const displayOptions = { show: { resource: ['contact'], operation: ['update'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	contactLocator(),
 	{
 		displayName:

@@ -1,4 +1,11 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { eventItem, fetchEventResource } from '../../helpers/eventItem';
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../../transport/request';
@@ -17,7 +24,9 @@ export const option: OperationOption = {
 	action: 'Get the resource of an event',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['event'], operation: ['getResource'] } }, [
+const displayOptions = { show: { resource: ['event'], operation: ['getResource'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Event Type',
 		name: 'eventType',

@@ -25,7 +25,9 @@ export const option: OperationOption = {
 const eventTypeOptions = [...EVENT_TYPE_OPTIONS].sort((a, b) => a.name.localeCompare(b.name));
 const defaultEventType = 'contact.changed';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['eventSubscription'], operation: ['create'] } }, [
+const displayOptions = { show: { resource: ['eventSubscription'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'To receive events in n8n, use the LexOffice Trigger node: it creates and removes its subscriptions itself',
 		name: 'triggerNotice',

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { lexofficeRequest } from '../../transport';
 import type { OperationOption } from '../../../shared/operation';
@@ -13,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Delete an event subscription',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['eventSubscription'], operation: ['delete'] } }, [subscriptionIdProperty]);
+const displayOptions = { show: { resource: ['eventSubscription'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [subscriptionIdProperty]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = subscriptionId.call(this, itemIndex);

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { parseSubscription } from '../../helpers/eventSubscriptions';
 import { lexofficeRequest } from '../../transport';
@@ -14,7 +19,9 @@ export const option: OperationOption = {
 	action: 'Get an event subscription',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['eventSubscription'], operation: ['get'] } }, [subscriptionIdProperty]);
+const displayOptions = { show: { resource: ['eventSubscription'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [subscriptionIdProperty]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = subscriptionId.call(this, itemIndex);

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { listSubscriptions } from '../../helpers/eventSubscriptions';
 import { resultLimit, returnAllOrLimit } from '../common';
@@ -13,7 +18,9 @@ export const option: OperationOption = {
 	action: 'Get many event subscriptions',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['eventSubscription'], operation: ['getMany'] } }, [...returnAllOrLimit]);
+const displayOptions = { show: { resource: ['eventSubscription'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [...returnAllOrLimit]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const limit = resultLimit.call(this, itemIndex);

@@ -1,5 +1,11 @@
 import { DateTime } from 'luxon';
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { checkIsCustomer, type InvoiceAddress } from '../../helpers/invoices';
@@ -38,7 +44,9 @@ const addressSupplementOption: INodeProperties = {
 
 const showFor = (addressSource: string) => ({ displayOptions: { show: { addressSource: [addressSource] } } });
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['create'] } }, [
+const displayOptions = { show: { resource: ['invoice'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Recipient',
 		name: 'addressSource',

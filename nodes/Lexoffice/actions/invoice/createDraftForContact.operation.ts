@@ -1,5 +1,11 @@
 import { DateTime } from 'luxon';
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { contactDisplayName } from '../../helpers/contacts';
@@ -23,7 +29,9 @@ export const option: OperationOption = {
 	action: 'Create a draft invoice for a contact',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['createDraftForContact'] } }, [
+const displayOptions = { show: { resource: ['invoice'], operation: ['createDraftForContact'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	contactLocator('The customer to invoice'),
 	{
 		displayName: 'Options',

@@ -20,7 +20,9 @@ export const option: OperationOption = {
 
 const FORMATS: Record<string, string> = { pdf: 'application/pdf', original: '*/*' };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['downloadPdf'] } }, [
+const displayOptions = { show: { resource: ['invoice'], operation: ['downloadPdf'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceLocator(),
 	{
 		displayName: 'Put Output File in Field',

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { invoiceLocator, locatorId } from '../common';
 import type { OperationOption } from '../../../shared/operation';
@@ -16,7 +21,9 @@ export const option: OperationOption = {
 	action: 'Get the links of an invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getPermalinks'] } }, [invoiceLocator()]);
+const displayOptions = { show: { resource: ['invoice'], operation: ['getPermalinks'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [invoiceLocator()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');

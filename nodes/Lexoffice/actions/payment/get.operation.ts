@@ -1,4 +1,12 @@
-import { NodeApiError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 import { z } from 'zod';
 
 import { parseAmount } from '../../helpers/amounts';
@@ -33,7 +41,9 @@ export const option: OperationOption = {
 	action: 'Get the payments of a voucher',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['payment'], operation: ['get'] } }, [
+const displayOptions = { show: { resource: ['payment'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Voucher ID',
 		name: 'voucherId',

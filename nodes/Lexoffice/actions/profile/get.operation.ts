@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { z } from 'zod';
 
 import { lexofficeRequest, unexpectedResponseError } from '../../transport';
@@ -14,7 +20,9 @@ export const option: OperationOption = {
 	action: 'Get the company profile',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['profile'], operation: ['get'] } }, []);
+const displayOptions = { show: { resource: ['profile'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, []);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const body = await lexofficeRequest.call(this, { path: '/v1/profile' });

@@ -1,5 +1,11 @@
 import { DateTime } from 'luxon';
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { InputCheck } from '../../helpers/input';
 import { encodeSearchValue, lexofficeSearchAll, type Query, type SearchDateField } from '../../transport';
@@ -61,7 +67,9 @@ export const option: OperationOption = {
 	action: 'Get many vouchers',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['voucherList'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['voucherList'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Voucher Types',
 		name: 'voucherType',
