@@ -154,7 +154,7 @@ export async function runOperation(
 			const items = await operation.execute.call(this, index);
 			output.push(...items.map((item) => ({ ...item, pairedItem: { item: index } })));
 		} catch (error) {
-			output.push(failedItem.call(this, error, index));
+			output.push(itemFailure.call(this, error, index));
 		}
 	}
 	return [output];
@@ -165,12 +165,12 @@ function pairOutcome(
 	outcome: INodeExecutionData | Error,
 	itemIndex: number,
 ): INodeExecutionData {
-	if (outcome instanceof Error) return failedItem.call(this, outcome, itemIndex);
+	if (outcome instanceof Error) return itemFailure.call(this, outcome, itemIndex);
 	return { ...outcome, pairedItem: { item: itemIndex } };
 }
 
 /** The failure of one item: thrown (stopping the node) unless Continue On Fail, then its error item. */
-function failedItem(this: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+function itemFailure(this: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
 	const nodeError = asNodeError.call(this, error, itemIndex);
 	if (!this.continueOnFail()) throw nodeError;
 	// `error` on the item sends it to the error output under "Continue (using error output)";
