@@ -6,10 +6,15 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { runOperation } from '../shared/operation';
 import { resourceProperty, resources } from './actions/resources';
-import { router } from './actions/router';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 
+/**
+ * Bitrix24 CRM actions, laid out like n8n's Airtable V2: operation `<op>` of resource `<resource>`
+ * is actions/<resource>/<op>.operation.ts; nodes/shared/operation.ts runs it (pairing, Continue On
+ * Fail); all HTTP goes through transport/.
+ */
 export class Bitrix24 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Bitrix24',
@@ -63,6 +68,6 @@ export class Bitrix24 implements INodeType {
 	methods = { loadOptions, listSearch, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runOperation.call(this, resources);
 	}
 }

@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { nodeProperties } from './actions/resources';
-import { router } from './actions/router';
+import { runOperation } from '../shared/operation';
+import { nodeProperties, resources } from './actions/resources';
 import { listSearch } from './methods';
 
 /**
- * LexOffice (Lexware Office) actions, laid out like n8n's Airtable V2: one file per operation
- * under actions/<resource>/, dispatched by actions/router.ts; all HTTP goes through transport/.
+ * LexOffice (Lexware Office) actions, laid out like n8n's Airtable V2: operation `<op>` of resource
+ * `<resource>` is actions/<resource>/<op>.operation.ts; nodes/shared/operation.ts runs it (pairing,
+ * Continue On Fail); all HTTP goes through transport/.
  */
 export class Lexoffice implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +30,6 @@ export class Lexoffice implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runOperation.call(this, resources);
 	}
 }

@@ -12,10 +12,14 @@ import * as requisite from './requisite/Requisite.resource';
 import * as smartInvoice from './smartInvoice/SmartInvoice.resource';
 import * as timeline from './timeline/Timeline.resource';
 import * as user from './user/User.resource';
-import type { ResourceModule } from './types';
+import type { Resource } from '../../shared/operation';
 
-/** Every resource of the node. Adding one = a new folder, its line here and its entry below. */
-export const resources: Record<string, ResourceModule> = {
+/**
+ * Every resource of the node. Adding one = a new folder, its line here and its entry below.
+ * Operation `<op>` of resource `<resource>` is `<resource>/<op>.operation.ts` (checked by
+ * test/unit/shared/operationRouter.test.ts).
+ */
+export const resources: Record<string, Resource> = {
 	address,
 	automation,
 	callMethod,

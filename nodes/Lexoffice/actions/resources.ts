@@ -1,21 +1,29 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { contact } from './contact/Contact.resource';
-import { event } from './event/Event.resource';
-import { eventSubscription } from './eventSubscription/EventSubscription.resource';
-import { invoice } from './invoice/Invoice.resource';
-import { payment } from './payment/Payment.resource';
-import { profile } from './profile/Profile.resource';
-import { resourceProperties } from './resource';
-import type { LexofficeResource } from './types';
-import { voucherList } from './voucherList/VoucherList.resource';
+import type { Resource } from '../../shared/operation';
+import * as contact from './contact/Contact.resource';
+import * as event from './event/Event.resource';
+import * as eventSubscription from './eventSubscription/EventSubscription.resource';
+import * as invoice from './invoice/Invoice.resource';
+import * as payment from './payment/Payment.resource';
+import * as profile from './profile/Profile.resource';
+import * as voucherList from './voucherList/VoucherList.resource';
 
 /**
  * Every resource of the node. A new resource is one entry here and one in the dropdown below
  * (kept literal because n8n's lint and verification scanner read it literally); a new operation
- * is one file plus one entry in its resource.
+ * is one file plus one entry in its resource. Operation `<op>` of resource `<resource>` is
+ * `<resource>/<op>.operation.ts` (checked by test/unit/shared/operationRouter.test.ts).
  */
-export const resources: LexofficeResource[] = [contact, event, eventSubscription, invoice, payment, profile, voucherList];
+export const resources: Record<string, Resource> = {
+	contact,
+	event,
+	eventSubscription,
+	invoice,
+	payment,
+	profile,
+	voucherList,
+};
 
 export const nodeProperties: INodeProperties[] = [
 	{
@@ -34,5 +42,5 @@ export const nodeProperties: INodeProperties[] = [
 		],
 		default: 'contact',
 	},
-	...resources.flatMap(resourceProperties),
+	...Object.values(resources).flatMap((resource) => resource.description),
 ];

@@ -23,12 +23,12 @@ describe('Lexoffice node description', () => {
 		const byName = (name: string) => description.properties.filter((p) => p.name === name);
 		const [resourceSelector] = byName('resource');
 		const optionValues = (resourceSelector.options as Array<{ value: string }>).map((o) => o.value).sort();
-		expect(optionValues).toEqual(resources.map((r) => r.value).sort());
+		expect(optionValues).toEqual(Object.keys(resources).sort());
 		expect(optionValues).toContain(resourceSelector.default);
-		for (const resource of resources) {
-			const selector = byName('operation').find((p) => p.displayOptions?.show?.resource?.[0] === resource.value) as INodeProperties;
+		for (const [value, resource] of Object.entries(resources)) {
+			const selector = byName('operation').find((p) => p.displayOptions?.show?.resource?.[0] === value) as INodeProperties;
 			const values = (selector.options as Array<{ value: string }>).map((o) => o.value).sort();
-			expect(values).toEqual(resource.operations.map((o) => o.option.value).sort());
+			expect(values).toEqual(Object.values(resource.operations).map((o) => o.option.value).sort());
 			expect(values).toContain(selector.default);
 		}
 	});

@@ -1,24 +1,31 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { addressKeyFields, addressTypeIdOf, addressTypeProperty, asNodeInputError, requisiteIdProperty } from '../../helpers/addressValues';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Delete',
 	value: 'delete',
 	description: 'Delete the address of one type from a requisite',
 	action: 'Delete an address',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['address'], operation: ['delete'] } }, [
+const displayOptions = { show: { resource: ['address'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	requisiteIdProperty('ID of the requisite the address belongs to'),
 	addressTypeProperty('Address Type Name or ID', 'Type of the address to delete.'),
 ]);
 
 /** crm.address.delete needs the same three keys as update (§5). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
 	let typeId: number;
 	try {
@@ -27,5 +34,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw asNodeInputError(this.getNode(), itemIndex, error);
 	}
 	await bitrix24Call.call(this, 'crm.address.delete', { fields: addressKeyFields(typeId, requisiteId) }, { itemIndex });
-	return { requisiteId, typeId, deleted: true };
+	return this.helpers.returnJsonArray({ requisiteId, typeId, deleted: true });
 }

@@ -3,12 +3,13 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call, rowsOf } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import {
 	addressListParams,
 	addressTypeIdOf,
@@ -21,14 +22,16 @@ import {
 	toAddressValues,
 } from '../../helpers/addressValues';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Create or Update',
 	value: 'upsert',
 	description: 'Create a new record, or update the current one if it already exists (upsert)',
 	action: 'Create or update an address',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['address'], operation: ['upsert'] } }, [
+const displayOptions = { show: { resource: ['address'], operation: ['upsert'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	requisiteIdProperty('ID of the requisite the address belongs to'),
 	addressTypeProperty('Address Type Name or ID', 'A requisite holds one address per type.'),
 	...addressValueProperties(),
@@ -46,7 +49,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
  * Looks the address up by its three keys, then adds it or updates it (never a second add, which
  * fails with "TypeAddress exists", §5); an address that already holds these values is not written.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	let typeId: number;
@@ -68,5 +71,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const found = await bitrix24Call.call(this, 'crm.address.list', addressListParams([requisiteId], typeId), { itemIndex });
 	const write = planAddressWrite(typeId, requisiteId, rowsOf(found.result)[0], values, false);
 	if (write.method) await bitrix24Call.call(this, write.method, { fields: write.fields }, { itemIndex });
-	return { action: write.action, requisiteId, typeId };
+	return this.helpers.returnJsonArray({ action: write.action, requisiteId, typeId });
 }

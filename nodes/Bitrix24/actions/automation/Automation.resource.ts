@@ -4,7 +4,7 @@ import * as fireWebhookTrigger from './fireWebhookTrigger.operation';
 import * as listTriggers from './listTriggers.operation';
 import * as registerTrigger from './registerTrigger.operation';
 import * as startWorkflow from './startWorkflow.operation';
-import { resourceDescription } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 
 /** CRM automation: app triggers, the UI-configured webhook trigger, workflows (bitrix24-api.md §8). */
 export const operations = { deleteTrigger, fireTrigger, fireWebhookTrigger, listTriggers, registerTrigger, startWorkflow };

@@ -1,13 +1,18 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { readTriggerCode, triggerCodeProperty } from './triggerCode';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Fire App Trigger',
 	value: 'fireTrigger',
 	description: 'Fire a trigger this application registered, for one record',
@@ -16,7 +21,9 @@ export const option: OperationModule['option'] = {
 
 const TYPES: CrmTargetType[] = ['deal', 'lead', 'smartInvoice', 'contact', 'company'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['fireTrigger'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['fireTrigger'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: `Automation rules exist for deals, leads, smart invoices and smart processes, not for contacts or companies: for those Bitrix24 fires the trigger on the client's deals and other items instead. Bitrix24 only reports that the trigger was sent, not whether a stage changed. ${APP_CONTEXT_NOTE}`,
 		name: 'fireNotice',
@@ -28,9 +35,9 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.automation.trigger.execute (bitrix24-api.md §8): OWNER_TYPE_ID is the numeric type id. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const code = readTriggerCode(this, 'triggerCode', itemIndex);
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	await bitrix24Call.call(this, 'crm.automation.trigger.execute', { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id }, { itemIndex });
-	return { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true };
+	return this.helpers.returnJsonArray({ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true });
 }

@@ -1,11 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Fire Webhook Trigger',
 	value: 'fireWebhookTrigger',
 	description: 'Fire an automation rule trigger of type "Webhook" that was set up in Bitrix24',
@@ -38,11 +44,11 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 /** crm.automation.trigger with `target` = TYPENAME_ID and the optional `code` (bitrix24-api.md §8). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	const code = String(this.getNodeParameter('webhookTriggerCode', itemIndex, '') ?? '').trim();
 	const params: IDataObject = { target: `${target.code}_${id}` };
 	if (code !== '') params.code = code;
 	await bitrix24Call.call(this, 'crm.automation.trigger', params, { itemIndex });
-	return { ...params, fired: true };
+	return this.helpers.returnJsonArray({ ...params, fired: true });
 }

@@ -1,19 +1,26 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { readTriggerCode } from './triggerCode';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Register App Trigger',
 	value: 'registerTrigger',
 	description: 'Register a trigger that automation rules in Bitrix24 can wait for',
 	action: 'Register an app trigger',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['registerTrigger'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['registerTrigger'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: `Registers a trigger for this application. Someone still has to add it to a stage in the automation rules of deals, leads or smart invoices. ${APP_CONTEXT_NOTE}`,
 		name: 'registerNotice',
@@ -41,9 +48,9 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.automation.trigger.add (bitrix24-api.md §8). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const code = readTriggerCode(this, 'code', itemIndex);
 	const name = requiredTextParameter(this, 'name', 'Trigger Name', itemIndex);
 	await bitrix24Call.call(this, 'crm.automation.trigger.add', { CODE: code, NAME: name }, { itemIndex });
-	return { CODE: code, NAME: name, registered: true };
+	return this.helpers.returnJsonArray({ CODE: code, NAME: name, registered: true });
 }

@@ -1,11 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { bizprocDocumentId, type CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, positiveIdParameter, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Start Workflow',
 	value: 'startWorkflow',
 	description: 'Start a business process (workflow) template on a record; works for contacts and companies too',
@@ -14,7 +20,9 @@ export const option: OperationModule['option'] = {
 
 const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'lead'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['automation'], operation: ['startWorkflow'] } }, [
+const displayOptions = { show: { resource: ['automation'], operation: ['startWorkflow'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName:
 			'Needs a Bitrix24 administrator and a plan with workflows; an incoming webhook is enough. Unlike triggers, workflows run on contacts and companies.',
@@ -61,7 +69,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** bizproc.workflow.start (bitrix24-api.md §8): DOCUMENT_ID like ['crm', 'CCrmDocumentContact', 'CONTACT_777']. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	const templateId = positiveIdParameter(this, 'templateId', 'Workflow Template', itemIndex);
 	const entries = (this.getNodeParameter('workflowParameters.parameter', itemIndex, []) as Array<{ name?: string; value?: unknown }>)
@@ -70,5 +78,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const params: IDataObject = { TEMPLATE_ID: templateId, DOCUMENT_ID: bizprocDocumentId(target, id) };
 	if (entries.length > 0) params.PARAMETERS = Object.fromEntries(entries) as IDataObject;
 	const answer = await bitrix24Call.call(this, 'bizproc.workflow.start', params, { itemIndex });
-	return { workflowId: answer.result as string, TEMPLATE_ID: templateId, DOCUMENT_ID: params.DOCUMENT_ID };
+	return this.helpers.returnJsonArray({
+		workflowId: answer.result as string,
+		TEMPLATE_ID: templateId,
+		DOCUMENT_ID: params.DOCUMENT_ID,
+	});
 }

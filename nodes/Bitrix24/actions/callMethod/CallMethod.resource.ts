@@ -1,6 +1,6 @@
 import * as batch from './batch.operation';
 import * as call from './call.operation';
-import { resourceDescription } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 
 export const operations = { batch, call };
 

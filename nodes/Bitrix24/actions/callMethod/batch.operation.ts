@@ -4,21 +4,24 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { bitrix24Batch, type BatchCommand } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Batch',
 	value: 'batch',
 	description: 'Run many REST calls in as few requests as possible (50 per request), results per command',
 	action: 'Run a batch of methods',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['callMethod'], operation: ['batch'] } }, [
+const displayOptions = { show: { resource: ['callMethod'], operation: ['batch'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Commands (JSON)',
 		name: 'commands',
@@ -70,8 +73,8 @@ function commandsOf(context: IExecuteFunctions, itemIndex: number): BatchCommand
 }
 
 /** One output item per input item: every command's result or error, by key, none lost. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const halt = this.getNodeParameter('halt', itemIndex, false) as boolean;
 	const results = await bitrix24Batch.call(this, commandsOf(this, itemIndex), { halt, itemIndex });
-	return { results: results as unknown as IDataObject };
+	return this.helpers.returnJsonArray({ results: results as unknown as IDataObject });
 }

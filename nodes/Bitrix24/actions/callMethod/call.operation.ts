@@ -4,20 +4,23 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Call',
 	value: 'call',
 	description: 'Call any Bitrix24 REST method with your own parameters',
 	action: 'Call a method',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['callMethod'], operation: ['call'] } }, [
+const displayOptions = { show: { resource: ['callMethod'], operation: ['call'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -55,11 +58,11 @@ function parametersOf(context: IExecuteFunctions, itemIndex: number): IDataObjec
 }
 
 /** For power users: whatever Bitrix24 answers, minus the timing block. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const method = (this.getNodeParameter('method', itemIndex) as string).trim();
 	const response = await bitrix24Call.call(this, method, parametersOf(this, itemIndex), { itemIndex });
 	const output: IDataObject = { result: response.result as IDataObject };
 	if (response.total !== undefined) output.total = response.total;
 	if (response.next !== undefined) output.next = response.next;
-	return output;
+	return this.helpers.returnJsonArray(output);
 }

@@ -4,7 +4,7 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 import * as upsert from './upsert.operation';
-import { resourceDescription } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 
 /** Operations shared with the other CRM record resource: actions/shared/crmRecord*. */
 export const operations = { create, delete: deleteOperation, get, getMany, update, upsert };

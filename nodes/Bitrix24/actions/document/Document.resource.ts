@@ -1,5 +1,5 @@
 import * as upload from './upload.operation';
-import { resourceDescription } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 
 /** CRM documents (bitrix24-api.md §7.2). */
 export const operations = { upload };

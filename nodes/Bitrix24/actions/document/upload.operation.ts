@@ -3,6 +3,7 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
@@ -10,10 +11,10 @@ import { base64Of, isPdf, readBinaryFile } from '../../helpers/binaryFile';
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget, requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { minimalDocx } from './minimalDocx';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Upload',
 	value: 'upload',
 	description: 'Attach a ready-made file (e.g. the LexOffice invoice PDF) to a record as a CRM document',
@@ -24,7 +25,9 @@ const TYPES: CrmTargetType[] = ['smartInvoice', 'contact', 'company', 'deal', 'l
 
 type FileMode = 'pdfWithGeneratedDocx' | 'fileContent';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['document'], operation: ['upload'] } }, [
+const displayOptions = { show: { resource: ['document'], operation: ['upload'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({ types: TYPES, defaultType: 'smartInvoice', typeDescription: 'Type of the record the document belongs to' }),
 	{
 		displayName: 'Title',
@@ -86,7 +89,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
  * crm.documentgenerator.document.upload (bitrix24-api.md §7.2). A file upload: never sent inside
  * a batch (§3.3). The PDF version may take 30-40 s to appear in Bitrix24 (`pdfUrl`).
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	const title = requiredTextParameter(this, 'title', 'Title', itemIndex);
 	const number = requiredTextParameter(this, 'number', 'Number', itemIndex);
@@ -114,5 +117,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fields.fileContent = base64Of(file);
 	}
 	const answer = await bitrix24Call.call(this, 'crm.documentgenerator.document.upload', { fields }, { itemIndex });
-	return ((answer.result as IDataObject | undefined)?.document ?? answer.result) as IDataObject;
+	const document = ((answer.result as IDataObject | undefined)?.document ?? answer.result) as IDataObject;
+	return this.helpers.returnJsonArray(document);
 }

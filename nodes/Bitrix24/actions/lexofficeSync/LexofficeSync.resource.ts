@@ -2,7 +2,7 @@ import * as noteDeletion from './noteDeletion.operation';
 import * as summarize from './summarize.operation';
 import * as syncContacts from './syncContacts.operation';
 import * as syncInvoice from './syncInvoice.operation';
-import { resourceDescription } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 
 /**
  * LexOffice → Bitrix24: the mapping and upserts the bundled workflows share, so the initial

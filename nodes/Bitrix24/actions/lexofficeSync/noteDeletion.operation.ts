@@ -1,11 +1,17 @@
 import { DateTime } from 'luxon';
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { bitrix24Batch } from '../../transport';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { commandError } from '../../helpers/crmRecordFields';
-import type { ItemOperation } from '../types';
+import type { ItemOperation } from '../../../shared/operation';
 
 export const option: ItemOperation['option'] = {
 	name: 'Note Deletion',
@@ -50,7 +56,7 @@ function when(raw: string): string {
  * A deletion in LexOffice must not silently delete CRM history: the Bitrix24 records keep their
  * link (ORIGIN_ID) and get a timeline comment that says what happened (bitrix24-api.md §7.1).
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const lexofficeId = text(this.getNodeParameter('lexofficeId', itemIndex, ''));
 	const systemCode = text(this.getNodeParameter('systemCode', itemIndex, SYSTEM_CODE)) || SYSTEM_CODE;
 	if (!lexofficeId) {
@@ -71,7 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (!answer.ok) throw commandError(this, `${entity.methodPrefix}.list`, answer, itemIndex);
 		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({ entity, id: Number(row.ID) }));
 	});
-	if (records.length === 0) return { lexofficeId, found: false, records: [] };
+	if (records.length === 0) return this.helpers.returnJsonArray({ lexofficeId, found: false, records: [] });
 
 	const comment = `Der verknüpfte LexOffice-Kontakt wurde am ${when(text(this.getNodeParameter('deletedAt', itemIndex, '')))} in LexOffice gelöscht (LexOffice-ID ${lexofficeId}). Der Datensatz bleibt in Bitrix24 erhalten.`;
 	const notes = records.map(({ entity, id }, index) => ({
@@ -80,7 +86,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		params: { fields: { ENTITY_ID: id, ENTITY_TYPE: entity.resource, COMMENT: comment } },
 	}));
 	const written = await bitrix24Batch.call(this, notes, { halt: false, itemIndex });
-	return {
+	return this.helpers.returnJsonArray({
 		lexofficeId,
 		found: true,
 		records: records.map(({ entity, id }, index) => {
@@ -88,5 +94,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (!answer.ok) throw commandError(this, 'crm.timeline.comment.add', answer, itemIndex);
 			return { entityType: entity.resource, id, commentId: Number(answer.result) };
 		}),
-	};
+	});
 }

@@ -1,6 +1,6 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import type { AggregateOperation } from '../types';
+import type { AggregateOperation } from '../../../shared/operation';
 import { summarizeOutcomes } from './syncStatistics';
 
 export const option: AggregateOperation['option'] = {
@@ -19,7 +19,7 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 	},
 ]);
 
-export async function executeAggregate(this: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject> {
+export async function executeAggregate(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData> {
 	const items = this.getInputData();
-	return summarizeOutcomes(itemIndexes.map((index) => items[index].json)) as unknown as IDataObject;
+	return { json: summarizeOutcomes(itemIndexes.map((index) => items[index].json)) as unknown as IDataObject };
 }

@@ -5,6 +5,7 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
@@ -12,7 +13,7 @@ import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { addressTypeProperty, countryNameLanguageProperty } from '../../helpers/addressValues';
 import { bitrix24Call, rowsOf } from '../../transport';
 import { settleUncertainWrites } from '../shared/settleUncertain';
-import type { BatchOperation } from '../types';
+import { jsonOutcomes, type BatchOperation } from '../../../shared/operation';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
 
 /** A mapping form for fields the built-in mapping does not fill, or that a user wants otherwise. */
@@ -235,7 +236,10 @@ export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
 	};
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<INodeExecutionData | Error>> {
 	const settings = readSyncSettings(this);
 	if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
 		throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
@@ -244,7 +248,12 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	}
 	let userChecked: Promise<void> | undefined;
 	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser(this, settings.mapping.responsibleUserId));
-	return await settleUncertainWrites(itemIndexes, async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce), ['contactPersons']);
+	const outcomes = await settleUncertainWrites(
+		itemIndexes,
+		async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce),
+		['contactPersons'],
+	);
+	return jsonOutcomes(outcomes);
 }
 
 /**

@@ -4,13 +4,14 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 
 import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { DEFAULT_APP_URL } from '../../../shared/contract/permalinks';
-import type { ItemOperation } from '../types';
+import type { ItemOperation } from '../../../shared/operation';
 import { berlinToday, InvalidInvoice, readLexofficeInvoice } from './syncInvoiceInput';
 import { withKeyLock } from '../../../shared/keyedLock';
 import { portalHostOf } from '../../transport';
@@ -126,7 +127,7 @@ function invoiceFailure(error: unknown, invoiceId: string | null): IDataObject |
 	return undefined;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this, itemIndex);
 	let invoice;
 	try {
@@ -137,16 +138,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		invoice = readLexofficeInvoice(raw, settings.appUrl, berlinToday());
 	} catch (error) {
-		if (error instanceof InvalidInvoice) return invoiceFailure(error, null) as IDataObject;
+		if (error instanceof InvalidInvoice) return this.helpers.returnJsonArray(invoiceFailure(error, null) as IDataObject);
 		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: 'The value must be a JSON object: the LexOffice invoice.' });
 	}
 	const current = invoice;
 	try {
 		const key = invoiceLockKey(await portalHostOf(this), current.id);
-		return await withKeyLock([key], async () => await syncInvoice(this, current, settings, itemIndex));
+		const outcome = await withKeyLock([key], async () => await syncInvoice(this, current, settings, itemIndex));
+		return this.helpers.returnJsonArray(outcome);
 	} catch (error) {
 		const failure = invoiceFailure(error, current.id);
-		if (failure) return { ...failure, voucherNumber: current.voucherNumber };
+		if (failure) return this.helpers.returnJsonArray({ ...failure, voucherNumber: current.voucherNumber });
 		// Node-wide (credentials, portal unreachable): the router stops the node with it.
 		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });

@@ -1,19 +1,27 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { placementProperty, readHandlerUrl, readPlacement } from './placementCodes';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Bind',
 	value: 'bind',
 	description: 'Add a button or tab to Bitrix24 that calls a URL (e.g. an n8n webhook)',
 	action: 'Bind a placement',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['bind'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['bind'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: `Buttons show only to users with access to the application. ${APP_CONTEXT_NOTE}`,
 		name: 'bindNotice',
@@ -62,7 +70,7 @@ const isSameBinding = (placement: string, handler: string) => (binding: IDataObj
  * is already bound there is left as it is and reported as `alreadyBound` (Bitrix24 would refuse
  * it), so an install workflow can run twice.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const placement = readPlacement(this, itemIndex);
 	const handler = readHandlerUrl(this, itemIndex, true) as string;
 	const title = requiredTextParameter(this, 'title', 'Title', itemIndex);
@@ -70,7 +78,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const placementDescription = String(this.getNodeParameter('placementDescription', itemIndex, '') ?? '').trim();
 	const bound = await bitrix24Call.call(this, 'placement.get', {}, { itemIndex });
 	if (Array.isArray(bound.result) && (bound.result as IDataObject[]).some(isSameBinding(placement, handler))) {
-		return { placement, handler, title, bound: true, alreadyBound: true };
+		return this.helpers.returnJsonArray({ placement, handler, title, bound: true, alreadyBound: true });
 	}
 	const language = (text: string): IDataObject => (placementDescription ? { TITLE: text, DESCRIPTION: placementDescription } : { TITLE: text });
 	const params: IDataObject = {
@@ -81,5 +89,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	if (placementDescription) params.DESCRIPTION = placementDescription;
 	await bitrix24Call.call(this, 'placement.bind', params, { itemIndex });
-	return { placement, handler, title, bound: true, alreadyBound: false };
+	return this.helpers.returnJsonArray({ placement, handler, title, bound: true, alreadyBound: false });
 }

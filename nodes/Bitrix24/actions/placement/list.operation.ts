@@ -1,17 +1,25 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'List',
 	value: 'list',
 	description: 'List the buttons and tabs this application added',
 	action: 'List placements',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['list'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['list'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: APP_CONTEXT_NOTE,
 		name: 'listPlacementsNotice',
@@ -21,7 +29,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** placement.get (bitrix24-api.md §9): one item per binding of this application. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const answer = await bitrix24Call.call(this, 'placement.get', {}, { itemIndex });
-	return Array.isArray(answer.result) ? (answer.result as IDataObject[]) : [];
+	return this.helpers.returnJsonArray(Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []);
 }

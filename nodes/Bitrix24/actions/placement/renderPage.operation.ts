@@ -1,16 +1,24 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { renderRedirectPage } from '../../helpers/redirectPage';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Build Answer Page',
 	value: 'renderPage',
 	description: 'Build the HTML page a button click is answered with, for a "Respond to Webhook" node',
 	action: 'Build a placement answer page',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['renderPage'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['renderPage'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Output: {"html": "…"}. Answer the click with a "Respond to Webhook" node (version 1) that responds with text {{ $json.html }} and the header Content-Type: text/html.',
 		name: 'renderPageNotice',
@@ -41,7 +49,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	{ displayName: 'Language', name: 'language', type: 'string', default: 'de', description: 'Language of the page, e.g. de or en' },
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	const title = text('title');
 	if (!title) throw new NodeOperationError(this.getNode(), 'Title is empty', { itemIndex, description: 'Enter the heading of the page.' });
@@ -54,7 +62,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			language: text('language') || undefined,
 			openIn: text('openIn') === 'top' ? 'top' : 'newTab',
 		});
-		return { html };
+		return this.helpers.returnJsonArray({ html });
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), `Link URL: ${(error as Error).message}`, {
 			itemIndex,

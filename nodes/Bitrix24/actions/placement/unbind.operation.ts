@@ -1,18 +1,26 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { placementProperty, readHandlerUrl, readPlacement } from './placementCodes';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Unbind',
 	value: 'unbind',
 	description: 'Remove a button or tab this application added',
 	action: 'Unbind a placement',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['placement'], operation: ['unbind'] } }, [
+const displayOptions = { show: { resource: ['placement'], operation: ['unbind'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: APP_CONTEXT_NOTE,
 		name: 'unbindNotice',
@@ -30,12 +38,12 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** placement.unbind (bitrix24-api.md §9); Bitrix24 answers how many bindings it removed. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const placement = readPlacement(this, itemIndex);
 	const handler = readHandlerUrl(this, itemIndex, false);
 	const params: IDataObject = { PLACEMENT: placement };
 	if (handler) params.HANDLER = handler;
 	const answer = await bitrix24Call.call(this, 'placement.unbind', params, { itemIndex });
 	const count = Number((answer.result as IDataObject | undefined)?.count ?? 0);
-	return { placement, ...(handler ? { handler } : {}), removed: count };
+	return this.helpers.returnJsonArray({ placement, ...(handler ? { handler } : {}), removed: count });
 }

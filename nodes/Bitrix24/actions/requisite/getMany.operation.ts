@@ -1,19 +1,26 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import { bitrix24ScanAll, collectRows } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { OWNER_TYPES } from '../shared/requisiteInput';
 import { addressesOf } from '../shared/requisiteLookup';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getMany',
 	description: 'Get the requisites of a company or contact',
 	action: 'Get many requisites',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['requisite'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['requisite'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({
 		types: [...OWNER_TYPES],
 		defaultType: 'company',
@@ -29,15 +36,17 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** One output item per requisite, oldest first (crm.requisite.list, §5). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, [...OWNER_TYPES]);
 	const requisites = await collectRows(
 		bitrix24ScanAll.call(this, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } }, { itemIndex }),
 	);
-	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) return requisites;
+	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) {
+		return this.helpers.returnJsonArray(requisites);
+	}
 	const addresses = await addressesOf(this, requisites.map((requisite) => Number(requisite.ID)));
-	return requisites.map((requisite) => ({
+	return this.helpers.returnJsonArray(requisites.map((requisite) => ({
 		...requisite,
 		addresses: [...(addresses.get(Number(requisite.ID))?.values() ?? [])],
-	}));
+	})));
 }

@@ -8,18 +8,17 @@
  * (unless "Continue On Fail"); a write Bitrix24 refuses fails only its own item (`action: failed`).
  */
 import {
-	NodeApiError,
 	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
-	type JsonObject,
+	type INodeExecutionData,
 } from 'n8n-workflow';
 
 import { bitrix24Batch, type BatchCommandResult } from '../../transport';
 import { rowsFrom, runLookups } from '../../helpers/crmRecordLookup';
 import { settleUncertainWrites } from '../shared/settleUncertain';
-import type { BatchOperation } from '../types';
+import { jsonOutcomes, type BatchOperation } from '../../../shared/operation';
 import { isDefaultChoice, presetLookupCommand, presetsOf, resolvePresetId, type RequisitePreset } from '../../helpers/requisitePresets';
 import { nameForNewRequisite, readRequisiteInput, upsertProperties, type RequisiteInput } from '../shared/requisiteInput';
 import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
@@ -129,13 +128,14 @@ function failedOutcome(error: Error | undefined): IDataObject {
 	};
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
-	try {
-		return await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, indexes));
-	} catch (error) {
-		if (this.continueOnFail()) return itemIndexes.map(() => failedOutcome(error as Error));
-		// Both constructors hand back an error of their own class unchanged.
-		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
-		throw new NodeOperationError(this.getNode(), error as Error);
-	}
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<INodeExecutionData | Error>> {
+	return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, indexes)));
+}
+
+/** Under Continue On Fail, a problem before any write fails every item as a `failed` outcome. */
+export function failedItem(this: IExecuteFunctions, error: Error): INodeExecutionData {
+	return { json: failedOutcome(error) };
 }

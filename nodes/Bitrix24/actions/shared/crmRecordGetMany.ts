@@ -1,7 +1,7 @@
 import { jsonParse, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { bitrix24ScanAll, collectRows } from '../../transport';
-import type { ItemOperation } from '../types';
+import type { ItemOperation } from '../../../shared/operation';
 import { fieldNameOptionsProperty, forOperation } from './crmRecordDescription';
 import type { CrmEntity } from '../../helpers/crmRecordEntity';
 import { returnAllOrLimit } from '../../../shared/descriptions';
@@ -100,9 +100,10 @@ export function crmGetMany(entity: CrmEntity): ItemOperation {
 			}
 			// The fast scan pages by ID, so ID is always selected (§2 "Fast full scan").
 			const select = options.select?.length ? [...new Set(['ID', ...options.select])] : DEFAULT_SELECT;
-			return await collectRows(
+			const rows = await collectRows(
 				bitrix24ScanAll.call(this, `${entity.methodPrefix}.list`, { filter, select }, { itemIndex, limit }),
 			);
+			return this.helpers.returnJsonArray(rows);
 		},
 	};
 }

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { bitrix24Call } from '../../transport';
-import type { ItemOperation } from '../types';
+import type { ItemOperation } from '../../../shared/operation';
 import {
 	appendMultifieldsOption,
 	fieldsMapperProperty,
@@ -38,7 +38,7 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'get', [recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			return await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex);
+			return this.helpers.returnJsonArray(await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex));
 		},
 	};
 }
@@ -56,7 +56,7 @@ export function crmCreate(entity: CrmEntity): ItemOperation {
 			const converted = convertMappedValues(this, itemIndex, await fieldDescriptions(this, entity));
 			const fields = withMultifieldWrites(converted, undefined, 'replace');
 			const answer = await bitrix24Call.call(this, `${entity.methodPrefix}.add`, { fields }, { itemIndex });
-			return await getRecord(this, entity, Number(answer.result), itemIndex);
+			return this.helpers.returnJsonArray(await getRecord(this, entity, Number(answer.result), itemIndex));
 		},
 	};
 }
@@ -87,7 +87,7 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 			const current = Object.keys(converted.multifields).length > 0 ? await getRecord(this, entity, id, itemIndex) : undefined;
 			const fields = withMultifieldWrites(converted, current, mode);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.update`, { id, fields }, { itemIndex });
-			return await getRecord(this, entity, id, itemIndex);
+			return this.helpers.returnJsonArray(await getRecord(this, entity, id, itemIndex));
 		},
 	};
 }
@@ -104,7 +104,7 @@ export function crmDelete(entity: CrmEntity): ItemOperation {
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = recordIdOf(this, itemIndex, entity);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.delete`, { id }, { itemIndex });
-			return { id, deleted: true };
+			return this.helpers.returnJsonArray({ id, deleted: true });
 		},
 	};
 }

@@ -9,11 +9,11 @@
  * Problems found before any write (bad input, a lookup that failed) stop the node unless
  * "Continue On Fail" is on, in which case they too become `failed` items.
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { decideUpserts, groupByOriginId, type InputGroup, type UpsertDecision } from '../../helpers/upsertMatching';
 import { bitrix24Batch, type BatchCommand, type BatchCommandResult } from '../../transport';
-import type { BatchOperation } from '../types';
+import { jsonOutcomes, type BatchOperation } from '../../../shared/operation';
 import { forOperation } from './crmRecordDescription';
 import type { CrmEntity } from '../../helpers/crmRecordEntity';
 import { asFieldDescriptions, convertMappedValues, withMultifieldWrites } from '../../helpers/crmRecordFields';
@@ -150,14 +150,11 @@ export function crmUpsert(entity: CrmEntity): BatchOperation {
 		},
 		description: forOperation(entity, 'upsert', upsertProperties(entity)),
 		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]) {
-			try {
-				return await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, entity, indexes));
-			} catch (error) {
-				if (this.continueOnFail()) return itemIndexes.map((itemIndex) => failedOutcome(entity, identityFor(this, itemIndex), error as Error));
-				// Both constructors hand back an error of their own class unchanged.
-				if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
-				throw new NodeOperationError(this.getNode(), error as Error);
-			}
+			const outcomes = await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, entity, indexes));
+			return jsonOutcomes(outcomes);
+		},
+		failedItem(this: IExecuteFunctions, error: Error, itemIndex: number) {
+			return { json: failedOutcome(entity, identityFor(this, itemIndex), error) };
 		},
 	};
 }

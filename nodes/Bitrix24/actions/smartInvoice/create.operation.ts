@@ -1,19 +1,27 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
 import { readInvoiceFields, readResponsible } from './fields';
 import { addInvoice, keepAccountNumber } from './invoiceItem';
 import { defaultCategory, invoiceCategories, resolveStage } from '../../helpers/invoiceStages';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
 	description: 'Create a smart invoice',
 	action: 'Create a smart invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['create'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Title',
 		name: 'title',
@@ -51,7 +59,7 @@ async function categoryFor(context: IExecuteFunctions, chosen: string, itemIndex
 }
 
 /** crm.item.add for entityTypeId 31 (bitrix24-api.md §6); the answer is the stored invoice. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const fields = readInvoiceFields(this, 'additionalFields', itemIndex);
 	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '').trim();
 	if (title !== '') fields.title = title;
@@ -68,5 +76,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const stage = readStageChoice(this, itemIndex);
 	if (stage) fields.stageId = await resolveStage(this, await categoryFor(this, chosenCategory, itemIndex), stage, itemIndex);
 	const item = await addInvoice(this, fields, itemIndex);
-	return await keepAccountNumber(this, item, fields, true, itemIndex);
+	return this.helpers.returnJsonArray(await keepAccountNumber(this, item, fields, true, itemIndex));
 }

@@ -1,17 +1,17 @@
 import {
 	NodeOperationError,
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
 import { bitrix24Batch, rowsOf, type BatchCommand } from '../../transport';
 import { commandError } from '../../helpers/crmRecordFields';
-import type { OperationModule } from '../types';
+import { jsonOutcomes, type OperationOption } from '../../../shared/operation';
 import { entityTypeId } from './invoiceItem';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Find by External Code',
 	value: 'findByExternalCode',
 	description: 'Find the smart invoice with an external code (xmlId), e.g. a LexOffice invoice ID',
@@ -38,7 +38,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
  * All items in as few requests as possible: one crm.item.list per distinct code, 50 to a batch
  * request (bitrix24-api.md §3.3). A code that is not found is an empty item, not an error.
  */
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<IDataObject | Error>> {
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<INodeExecutionData | Error>> {
 	const codes = itemIndexes.map((itemIndex) => {
 		const code = String(this.getNodeParameter('externalCode', itemIndex, '') ?? '').trim();
 		if (code !== '') return code;
@@ -60,10 +63,12 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		});
 	}
 	const answers = commands.length > 0 ? await bitrix24Batch.call(this, commands) : {};
-	return codes.map((code, position) => {
-		if (typeof code !== 'string') return code;
-		const answer = answers[keyOfCode.get(code) as string];
-		if (!answer.ok) return commandError(this, 'crm.item.list', answer, itemIndexes[position]);
-		return rowsOf(answer.result)[0] ?? {};
-	});
+	return jsonOutcomes(
+		codes.map((code, position) => {
+			if (typeof code !== 'string') return code;
+			const answer = answers[keyOfCode.get(code) as string];
+			if (!answer.ok) return commandError(this, 'crm.item.list', answer, itemIndexes[position]);
+			return rowsOf(answer.result)[0] ?? {};
+		}),
+	);
 }

@@ -1,19 +1,26 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { getInvoice, invoiceIdProperty, readInvoiceId } from './invoiceItem';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get a smart invoice with its custom fields',
 	action: 'Get a smart invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['get'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceIdProperty,
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return await getInvoice(this, readInvoiceId(this, itemIndex), itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	return this.helpers.returnJsonArray(await getInvoice(this, readInvoiceId(this, itemIndex), itemIndex));
 }

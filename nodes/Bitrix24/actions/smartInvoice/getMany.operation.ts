@@ -1,12 +1,19 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { positiveId } from '../../helpers/crmEntities';
 import { bitrix24ScanAll, collectRows } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { entityTypeId } from './invoiceItem';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getMany',
 	description: 'List smart invoices, optionally filtered',
@@ -22,7 +29,9 @@ const idFilter = (displayName: string, name: string, description: string): INode
 	description,
 });
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['getMany'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...returnAllOrLimit,
 	{
 		displayName: 'Filters',
@@ -103,11 +112,11 @@ function listFilter(context: IExecuteFunctions, filters: Filters, itemIndex: num
 }
 
 /** crm.item.list with the fast `>id` scan (bitrix24-api.md §2), custom fields included. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
 	const filter = listFilter(this, this.getNodeParameter('filters', itemIndex, {}) as Filters, itemIndex);
-	return await collectRows(
+	return this.helpers.returnJsonArray(await collectRows(
 		bitrix24ScanAll.call(this, 'crm.item.list', { entityTypeId, filter, select: ['*', 'uf*'] }, { itemIndex, limit }),
-	);
+	));
 }

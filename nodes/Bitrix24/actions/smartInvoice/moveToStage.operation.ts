@@ -1,18 +1,25 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { readStageChoice, stageProperties } from './description';
 import { getInvoice, invoiceIdProperty, readInvoiceId, updateInvoice } from './invoiceItem';
 import { resolveStage } from '../../helpers/invoiceStages';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Move to Stage',
 	value: 'moveToStage',
 	description: 'Move a smart invoice to a stage, e.g. Paid',
 	action: 'Move a smart invoice to a stage',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['moveToStage'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['moveToStage'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceIdProperty,
 	...stageProperties(undefined, "the invoice's category (stages of every category are listed)"),
 ]);
@@ -21,11 +28,11 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
  * Reads the invoice for its category (stage ids are per category, bitrix24-api.md §6), then sets
  * `stageId`. Automation rules on the stage run in Bitrix24 as after a move in the UI.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = readInvoiceId(this, itemIndex);
 	const choice = readStageChoice(this, itemIndex) ?? { by: 'meaning', meaning: 'new' };
 	const current = await getInvoice(this, id, itemIndex);
 	const stageId = await resolveStage(this, Number(current.categoryId), choice, itemIndex);
-	if (current.stageId === stageId) return current;
-	return await updateInvoice(this, id, { stageId }, itemIndex);
+	if (current.stageId === stageId) return this.helpers.returnJsonArray(current);
+	return this.helpers.returnJsonArray(await updateInvoice(this, id, { stageId }, itemIndex));
 }

@@ -1,19 +1,26 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { invoiceFieldOptions, readStageChoice, responsibleProperty, stageProperties } from './description';
 import { readInvoiceFields, readResponsible } from './fields';
 import { getInvoice, invoiceIdProperty, keepAccountNumber, readInvoiceId, updateInvoice } from './invoiceItem';
 import { resolveStage } from '../../helpers/invoiceStages';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Update',
 	value: 'update',
 	description: 'Change fields or the stage of a smart invoice',
 	action: 'Update a smart invoice',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['smartInvoice'], operation: ['update'] } }, [
+const displayOptions = { show: { resource: ['smartInvoice'], operation: ['update'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceIdProperty,
 	{
 		displayName: 'Update Fields',
@@ -28,7 +35,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.item.update (bitrix24-api.md §6); a stage is checked against the invoice's own category first. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = readInvoiceId(this, itemIndex);
 	const fields = readInvoiceFields(this, 'updateFields', itemIndex);
 	const assignedById = readResponsible(this, itemIndex);
@@ -39,5 +46,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fields.stageId = await resolveStage(this, Number(current.categoryId), stage, itemIndex);
 	}
 	const item = Object.keys(fields).length > 0 ? await updateInvoice(this, id, fields, itemIndex) : await getInvoice(this, id, itemIndex);
-	return await keepAccountNumber(this, item, fields, false, itemIndex);
+	return this.helpers.returnJsonArray(await keepAccountNumber(this, item, fields, false, itemIndex));
 }

@@ -3,6 +3,7 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
@@ -11,9 +12,9 @@ import { base64Of, readBinaryFile } from '../../helpers/binaryFile';
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget, requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Add Comment',
 	value: 'addComment',
 	description: 'Add a comment, optionally with a link and a file, to the timeline of a record',
@@ -22,7 +23,9 @@ export const option: OperationModule['option'] = {
 
 const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'lead'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['timeline'], operation: ['addComment'] } }, [
+const displayOptions = { show: { resource: ['timeline'], operation: ['addComment'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record whose timeline gets the comment' }),
 	{
 		displayName: 'Comment',
@@ -106,7 +109,7 @@ function commentText(context: IExecuteFunctions, itemIndex: number, options: Com
  * crm.timeline.comment.add (bitrix24-api.md §7.1): only the lower-case `fields` key is read since
  * crm 23.100.0; ENTITY_TYPE is the lower-case type name; FILES is a list of [name, base64] pairs.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	const options = this.getNodeParameter('options', itemIndex, {}) as CommentOptions;
 	const comment = commentText(this, itemIndex, options);
@@ -120,5 +123,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		files.push(name);
 	}
 	const answer = await bitrix24Call.call(this, 'crm.timeline.comment.add', { fields }, { itemIndex });
-	return { id: Number(answer.result), entityType: target.timelineName, entityId: id, comment, files };
+	return this.helpers.returnJsonArray({
+		id: Number(answer.result),
+		entityType: target.timelineName,
+		entityId: id,
+		comment,
+		files,
+	});
 }

@@ -1,11 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
 import { crmTargetProperties, readCrmTarget, requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Add Log Message',
 	value: 'addLogMessage',
 	description: 'Add a low-key log entry (title, text, icon) to the timeline of a record',
@@ -14,7 +20,9 @@ export const option: OperationModule['option'] = {
 
 const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'lead'];
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['timeline'], operation: ['addLogMessage'] } }, [
+const displayOptions = { show: { resource: ['timeline'], operation: ['addLogMessage'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record whose timeline gets the entry' }),
 	{
 		displayName: 'Title',
@@ -50,7 +58,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** crm.timeline.logmessage.add (bitrix24-api.md §7.1): all five fields are required, iconCode included. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
 	const fields = {
 		entityTypeId: target.entityTypeId,
@@ -60,5 +68,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		iconCode: requiredTextParameter(this, 'iconCode', 'Icon', itemIndex),
 	};
 	const answer = await bitrix24Call.call(this, 'crm.timeline.logmessage.add', { fields }, { itemIndex });
-	return ((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject;
+	const logMessage = ((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject;
+	return this.helpers.returnJsonArray(logMessage);
 }

@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Get Current',
 	value: 'getCurrent',
 	description: 'Get the user the credential acts as',
@@ -13,7 +13,7 @@ export const option: OperationModule['option'] = {
 export const description: INodeProperties[] = [];
 
 /** bitrix24-api.md §11: the user behind the webhook or token, e.g. to default "Responsible". */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const response = await bitrix24Call.call(this, 'user.current', {}, { itemIndex });
-	return response.result as IDataObject;
+	return this.helpers.returnJsonArray(response.result as IDataObject);
 }

@@ -1,16 +1,25 @@
-import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { bitrix24Call } from '../../transport';
-import type { OperationModule } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
-export const option: OperationModule['option'] = {
+export const option: OperationOption = {
 	name: 'Send Notification',
 	value: 'sendNotification',
 	description: 'Send a system notification to a user (the bell in Bitrix24)',
 	action: 'Send a notification to a user',
 };
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['user'], operation: ['sendNotification'] } }, [
+const displayOptions = { show: { resource: ['user'], operation: ['sendNotification'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Recipient Name or ID',
 		name: 'userId',
@@ -39,7 +48,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /** im.notify.system.add (scope im): the webhook needs the "im" permission. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '').trim();
 	if (!message) {
 		throw new NodeOperationError(this.getNode(), 'Message is empty', { itemIndex, description: 'Enter the text of the notification.' });
@@ -59,5 +68,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ USER_ID: userId, MESSAGE: message, ...(tag ? { TAG: tag } : {}) },
 		{ itemIndex },
 	);
-	return { notificationId: response.result as number, userId };
+	return this.helpers.returnJsonArray({ notificationId: response.result as number, userId });
 }

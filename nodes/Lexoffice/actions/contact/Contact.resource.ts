@@ -1,4 +1,4 @@
-import type { LexofficeResource } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 import * as create from './create.operation';
 import * as findByCustomerNumber from './findByCustomerNumber.operation';
 import * as findByEmail from './findByEmail.operation';
@@ -7,7 +7,6 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 
-export const contact: LexofficeResource = {
-	value: 'contact',
-	operations: [create, findByCustomerNumber, findByEmail, findOrCreateForBitrix24, get, getMany, update],
-};
+export const operations = { create, findByCustomerNumber, findByEmail, findOrCreateForBitrix24, get, getMany, update };
+
+export const description = resourceDescription('contact', operations, 'create');

@@ -1,24 +1,32 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { newContactBody } from '../../helpers/contacts';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { lexofficeRequest } from '../../transport';
 import { inputCheck } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { contactFieldOptions, readContactChanges, ROLE_OPTIONS } from './fields';
 import { returnFullContactOption, wantsFullContact } from './output';
 
 /** POST /v1/contacts (lexoffice-api.md §3.1, §3.3 "Create requirements"). */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
 	description: 'Create a company or person contact',
 	action: 'Create a contact',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['contact'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Contact Type',
 		name: 'contactType',
@@ -70,7 +78,7 @@ export const properties: LexofficeOperation['properties'] = [
 		options: contactFieldOptions('create'),
 	},
 	returnFullContactOption,
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

@@ -1,20 +1,27 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { contactsWithEmail } from '../../helpers/contactRequests';
 import { inputCheck } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { findNotice, findOptions, includeArchived, matchOutput } from './find';
 
 /** The contact with exactly this email address (contactsWithEmail says how, §3.2). */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Find by Email',
 	value: 'findByEmail',
 	description: 'Find the contact with an email address (its own or a contact person\'s)',
 	action: 'Find a contact by email',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['contact'], operation: ['findByEmail'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Email',
 		name: 'email',
@@ -25,7 +32,7 @@ export const properties: LexofficeOperation['properties'] = [
 	},
 	findNotice,
 	findOptions,
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

@@ -1,4 +1,12 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { contactsWithCustomerNumber, contactsWithEmail, findContacts, getContact } from '../../helpers/contactRequests';
 import { contactDisplayName, contactEmails, customerNumber, isObject } from '../../helpers/contacts';
@@ -13,7 +21,7 @@ import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { encodeSearchValue, httpCodeOf, isUncertainWrite, lexofficeRequest } from '../../transport';
 import { inputCheck } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { includeArchived, matchOutput } from './find';
 
 /**
@@ -28,14 +36,16 @@ import { includeArchived, matchOutput } from './find';
 
 export type MatchedBy = 'linkedId' | 'email' | 'customerNumber' | 'created' | 'none';
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Find or Create for Bitrix24 Record',
 	value: 'findOrCreateForBitrix24',
 	description: 'Find the LexOffice contact of a Bitrix24 contact or company, or create it from the Bitrix24 data',
 	action: 'Find or create a contact for a Bitrix24 record',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['contact'], operation: ['findOrCreateForBitrix24'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName:
 			'Each input item is a Bitrix24 contact or company as the Bitrix24 node\'s Get returns it. Tried in order: the linked ID, the e-mail addresses, the customer number; then the contact is created.',
@@ -119,7 +129,7 @@ export const properties: LexofficeOperation['properties'] = [
 			},
 		],
 	},
-];
+]);
 
 interface Found {
 	contact: IDataObject;

@@ -1,19 +1,26 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { contactLocator, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /** GET /v1/contacts/{id} (lexoffice-api.md §3.1). */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get a contact by ID',
 	action: 'Get a contact',
 };
 
-export const properties: LexofficeOperation['properties'] = [contactLocator()];
+const displayOptions = { show: { resource: ['contact'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [contactLocator()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = locatorId.call(this, itemIndex, 'contactId', 'Contact');

@@ -1,23 +1,31 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { findContacts } from '../../helpers/contactRequests';
 import { encodeSearchValue, type Query } from '../../transport';
 import { inputCheck, resultLimit, returnAllOrLimit } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /** GET /v1/contacts with filters (lexoffice-api.md §3.2); sorted by name, not changeable. */
 
 /** §3.2: the email and name filters need at least 3 characters. */
 export const SEARCH_MIN_LENGTH = 3;
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getMany',
 	description: 'Get many contacts, optionally filtered',
 	action: 'Get many contacts',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['contact'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...returnAllOrLimit,
 	{
 		displayName: 'Include Archived',
@@ -73,7 +81,7 @@ export const properties: LexofficeOperation['properties'] = [
 			},
 		],
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

@@ -1,4 +1,12 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { applyContactChanges, listsWithSeveralEntries, type ContactChanges } from '../../helpers/contacts';
@@ -6,7 +14,7 @@ import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { httpCodeOf, lexofficeRequest } from '../../transport';
 import { contactLocator, inputCheck, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { contactFieldOptions, readContactChanges } from './fields';
 import { returnFullContactOption, wantsFullContact } from './output';
 
@@ -16,14 +24,16 @@ import { returnFullContactOption, wantsFullContact } from './output';
  * again and retries once, so the changes land on the latest data instead of overwriting it.
  */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Update',
 	value: 'update',
 	description: 'Change fields of a contact; fields you leave out stay as they are',
 	action: 'Update a contact',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['contact'], operation: ['update'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	contactLocator(),
 	{
 		displayName:
@@ -42,7 +52,7 @@ export const properties: LexofficeOperation['properties'] = [
 		options: contactFieldOptions('update'),
 	},
 	returnFullContactOption,
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

@@ -1,7 +1,6 @@
-import type { LexofficeResource } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 import * as getResource from './getResource.operation';
 
-export const event: LexofficeResource = {
-	value: 'event',
-	operations: [getResource],
-};
+export const operations = { getResource };
+
+export const description = resourceDescription('event', operations, 'getResource');

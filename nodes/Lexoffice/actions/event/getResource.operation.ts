@@ -1,15 +1,22 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { eventItem, fetchEventResource } from '../../helpers/eventItem';
 import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeCredentials } from '../../transport/request';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /**
  * The resource a LexOffice Trigger event is about, loaded inside the execution: the trigger
  * answers LexOffice at once and asks it nothing (issue #15), so a burst of events is paced here,
  * by the shared LexOffice rate limit, instead of holding up LexOffice's deliveries.
  */
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get Resource',
 	value: 'getResource',
 	description:
@@ -17,7 +24,9 @@ export const option: LexofficeOperation['option'] = {
 	action: 'Get the resource of an event',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['event'], operation: ['getResource'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Event Type',
 		name: 'eventType',
@@ -34,7 +43,7 @@ export const properties: LexofficeOperation['properties'] = [
 		default: '={{ $json.resourceId }}',
 		description: 'The ID of what the event is about; the LexOffice Trigger gives it as resourceId',
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const eventType = String(this.getNodeParameter('eventType', itemIndex, '') ?? '').trim();

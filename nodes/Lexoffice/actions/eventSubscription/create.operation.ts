@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { EVENT_TYPE_OPTIONS, isLexofficeEventType } from '../../helpers/eventTypes';
 import { parseActionResult } from '../../helpers/responses';
 import { httpCodeOf, lexofficeRequest } from '../../transport';
 import { inputCheck } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /**
  * POST /v1/event-subscriptions (lexoffice-api.md §6.1): one event type, one HTTPS callback URL.
@@ -14,7 +14,7 @@ import type { LexofficeOperation } from '../types';
  * subscriptions itself; this is for other receivers.
  */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
 	description: 'Subscribe a URL to a LexOffice event',
@@ -25,7 +25,9 @@ export const option: LexofficeOperation['option'] = {
 const eventTypeOptions = [...EVENT_TYPE_OPTIONS].sort((a, b) => a.name.localeCompare(b.name));
 const defaultEventType = 'contact.changed';
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['eventSubscription'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'To receive events in n8n, use the LexOffice Trigger node: it creates and removes its subscriptions itself',
 		name: 'triggerNotice',
@@ -49,7 +51,7 @@ export const properties: LexofficeOperation['properties'] = [
 		placeholder: 'https://example.com/lexoffice/events',
 		description: 'The HTTPS URL LexOffice posts the events to; it must answer within 5 seconds',
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

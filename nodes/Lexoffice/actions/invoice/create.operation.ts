@@ -1,11 +1,17 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { checkIsCustomer, type InvoiceAddress } from '../../helpers/invoices';
 import type { InputCheck } from '../../helpers/input';
 import { contactLocator, inputCheck, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import {
 	invoiceTextOptions,
 	lineItemsProperty,
@@ -21,7 +27,7 @@ import { createInvoice } from './write';
 
 /** POST /v1/invoices[?finalize=true] (lexoffice-api.md §4.1, §4.2). */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
 	description: 'Create an invoice, as a draft or finalized',
@@ -38,7 +44,9 @@ const addressSupplementOption: INodeProperties = {
 
 const showFor = (addressSource: string) => ({ displayOptions: { show: { addressSource: [addressSource] } } });
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['invoice'], operation: ['create'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Recipient',
 		name: 'addressSource',
@@ -100,7 +108,7 @@ export const properties: LexofficeOperation['properties'] = [
 			},
 		],
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

@@ -1,11 +1,17 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getContact } from '../../helpers/contactRequests';
 import { contactDisplayName } from '../../helpers/contacts';
 import { checkIsCustomer } from '../../helpers/invoices';
 import { contactLocator, inputCheck, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { readInvoiceTexts, readLineItem, readTaxType, TAX_RATE_OPTIONS, taxTypeProperty } from './fields';
 import { getInvoice, invoicePermalinks } from './read';
 import { createInvoice } from './write';
@@ -16,14 +22,16 @@ import { createInvoice } from './write';
  * permalink (lexoffice-api.md §4.4). The draft gets one line the user edits in LexOffice.
  */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Create Draft for Contact',
 	value: 'createDraftForContact',
 	description: 'Create a draft invoice for a customer and get the link that opens it for editing in LexOffice',
 	action: 'Create a draft invoice for a contact',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['invoice'], operation: ['createDraftForContact'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	contactLocator('The customer to invoice'),
 	{
 		displayName: 'Options',
@@ -75,7 +83,7 @@ export const properties: LexofficeOperation['properties'] = [
 			{ displayName: 'Voucher Date', name: 'voucherDate', type: 'dateTime', default: '', description: 'The invoice date; empty means now' },
 		],
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

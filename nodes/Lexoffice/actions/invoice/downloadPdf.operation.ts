@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { httpCodeOf, lexofficeDownload } from '../../transport';
 import { invoiceLocator, inputCheck, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { invoicePermalinks } from './read';
 
 /**
@@ -11,7 +11,7 @@ import { invoicePermalinks } from './read';
  * Drafts have no document (409).
  */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Download PDF',
 	value: 'downloadPdf',
 	description: 'Download the document of a finalized invoice',
@@ -20,7 +20,9 @@ export const option: LexofficeOperation['option'] = {
 
 const FORMATS: Record<string, string> = { pdf: 'application/pdf', original: '*/*' };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['invoice'], operation: ['downloadPdf'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	invoiceLocator(),
 	{
 		displayName: 'Put Output File in Field',
@@ -49,7 +51,7 @@ export const properties: LexofficeOperation['properties'] = [
 			},
 		],
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

@@ -1,19 +1,26 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { invoiceLocator, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { getInvoice } from './read';
 
 /** GET /v1/invoices/{id} (lexoffice-api.md §4.1). */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get an invoice by ID',
 	action: 'Get an invoice',
 };
 
-export const properties: LexofficeOperation['properties'] = [invoiceLocator()];
+const displayOptions = { show: { resource: ['invoice'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [invoiceLocator()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');

@@ -1,7 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { invoiceLocator, locatorId } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 import { invoicePermalinks } from './read';
 
 /**
@@ -9,14 +14,16 @@ import { invoicePermalinks } from './read';
  * has no permalink endpoint; an edit link of a finalized invoice redirects to its view page.
  */
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get Permalinks',
 	value: 'getPermalinks',
 	description: 'Get the links that open an invoice in LexOffice (no request to LexOffice)',
 	action: 'Get the links of an invoice',
 };
 
-export const properties: LexofficeOperation['properties'] = [invoiceLocator()];
+const displayOptions = { show: { resource: ['invoice'], operation: ['getPermalinks'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [invoiceLocator()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');

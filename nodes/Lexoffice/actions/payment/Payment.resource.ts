@@ -1,7 +1,6 @@
-import type { LexofficeResource } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 import * as get from './get.operation';
 
-export const payment: LexofficeResource = {
-	value: 'payment',
-	operations: [get],
-};
+export const operations = { get };
+
+export const description = resourceDescription('payment', operations, 'get');

@@ -1,10 +1,18 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 import { z } from 'zod';
 
 import { parseAmount } from '../../helpers/amounts';
 import { httpCodeOf, lexofficeRequest, unexpectedResponseError } from '../../transport';
 import { inputCheck } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /**
  * GET /v1/payments/{voucherId} (lexoffice-api.md §8.1): the payment state of an invoice, credit
@@ -26,14 +34,16 @@ const paymentSchema = z
 	})
 	.passthrough();
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get the payment status, open amount and payments of an invoice or other voucher',
 	action: 'Get the payments of a voucher',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['payment'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Voucher ID',
 		name: 'voucherId',
@@ -43,7 +53,7 @@ export const properties: LexofficeOperation['properties'] = [
 		placeholder: 'e9066f04-8cc7-4616-93f8-ac9ecc8479c8',
 		description: 'The ID of the invoice, credit note or bookkeeping voucher (not of a payment)',
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

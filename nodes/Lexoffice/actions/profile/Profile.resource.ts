@@ -1,7 +1,6 @@
-import type { LexofficeResource } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 import * as get from './get.operation';
 
-export const profile: LexofficeResource = {
-	value: 'profile',
-	operations: [get],
-};
+export const operations = { get };
+
+export const description = resourceDescription('profile', operations, 'get');

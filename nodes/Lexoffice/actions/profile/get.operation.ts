@@ -1,20 +1,28 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { z } from 'zod';
 
 import { lexofficeRequest, unexpectedResponseError } from '../../transport';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /** GET /v1/profile (lexoffice-api.md §8.3): the organisation behind the API key. */
 const profileSchema = z.object({ organizationId: z.string() }).passthrough();
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
 	description: 'Get the company profile of the connected LexOffice account',
 	action: 'Get the company profile',
 };
 
-export const properties: LexofficeOperation['properties'] = [];
+const displayOptions = { show: { resource: ['profile'], operation: ['get'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, []);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const body = await lexofficeRequest.call(this, { path: '/v1/profile' });

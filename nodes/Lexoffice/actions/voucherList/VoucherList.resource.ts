@@ -1,7 +1,6 @@
-import type { LexofficeResource } from '../types';
+import { resourceDescription } from '../../../shared/operation';
 import * as getMany from './getMany.operation';
 
-export const voucherList: LexofficeResource = {
-	value: 'voucherList',
-	operations: [getMany],
-};
+export const operations = { getMany };
+
+export const description = resourceDescription('voucherList', operations, 'getMany');

@@ -1,10 +1,16 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { InputCheck } from '../../helpers/input';
 import { encodeSearchValue, lexofficeSearchAll, type Query, type SearchDateField } from '../../transport';
 import { inputCheck, resultLimit, returnAllOrLimit } from '../common';
-import type { LexofficeOperation } from '../types';
+import type { OperationOption } from '../../../shared/operation';
 
 /**
  * GET /v1/voucherlist (lexoffice-api.md §5): vouchers of all kinds with type, status, dates and
@@ -54,14 +60,16 @@ const dateFilter = (label: string, name: string, edge: 'first' | 'last'): INodeP
 	description: `The ${edge} day (a whole day in German time) of the range`,
 });
 
-export const option: LexofficeOperation['option'] = {
+export const option: OperationOption = {
 	name: 'Get Many',
 	value: 'getMany',
 	description: 'List vouchers (invoices, credit notes, quotations, bookkeeping vouchers…) by type, status and date',
 	action: 'Get many vouchers',
 };
 
-export const properties: LexofficeOperation['properties'] = [
+const displayOptions = { show: { resource: ['voucherList'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Voucher Types',
 		name: 'voucherType',
@@ -130,7 +138,7 @@ export const properties: LexofficeOperation['properties'] = [
 			},
 		],
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);

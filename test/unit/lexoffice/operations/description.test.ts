@@ -1,4 +1,4 @@
-import { NodeHelpers, type INode, type INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeParameters, type INodeProperties } from 'n8n-workflow';
 
 import { Lexoffice } from '../../../../nodes/Lexoffice/Lexoffice.node';
 import { resources } from '../../../../nodes/Lexoffice/actions/resources';
@@ -10,16 +10,24 @@ describe('LexOffice node description: operations', () => {
 	const shown = (parameters: INodeParameters) =>
 		Object.keys(NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description) ?? {});
 
-	test.each(resources.flatMap((resource) => resource.operations.map((operation) => [resource.value, operation.option.value, operation] as const)))(
+	// Shown for its resource and operation only, or also behind a condition of its own (e.g. returnAll).
+	const conditional = (property: INodeProperties) =>
+		Object.keys(property.displayOptions?.show ?? {}).some((key) => key !== 'resource' && key !== 'operation');
+
+	test.each(
+		Object.entries(resources).flatMap(([resource, { operations }]) =>
+			Object.values(operations).map((operation) => [resource, operation.option.value, operation] as const),
+		),
+	)(
 		'%s → %s shows its parameters with their defaults',
 		(resource, operationName, operation) => {
 			const visible = shown({ resource, operation: operationName });
-			const own = operation.properties
-				.filter((property) => property.type !== 'notice' && !property.displayOptions?.show)
+			const own = operation.description
+				.filter((property) => property.type !== 'notice' && !conditional(property))
 				.map((property) => property.name);
 			expect(visible).toEqual(expect.arrayContaining(['resource', 'operation', ...own]));
 			// Nothing of other operations leaks in.
-			const allowed = new Set(['resource', 'operation', ...operation.properties.map((property) => property.name)]);
+			const allowed = new Set(['resource', 'operation', ...operation.description.map((property) => property.name)]);
 			expect(visible.filter((name) => !allowed.has(name))).toEqual([]);
 			expect(operation.option.action).toMatch(/^[A-Z][a-z]/);
 		},
