@@ -6,38 +6,40 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { personOriginPrefix } from '../../helpers/contactPersonIdentity';
+import type { MappedContact } from '../../helpers/lexofficeContactMapping';
 import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../requisite/presets';
 import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../requisite/upsertLookup';
 import { CRM_ENTITIES } from '../shared/crmRecordEntity';
-import { rowsFrom, runLookups, scanCommand } from '../shared/crmRecordLookup';
+import { rowsFrom, runLookups, scanCommand, type LookupCommand } from '../shared/crmRecordLookup';
 import { originLookupCommands, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
 import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
 import { recordCacheOf, type Bitrix24View, type EmailQuery, type Entity, type PerEntity, type ViewRead } from './syncContactsPlan';
-import type { MappedContact } from '../../helpers/lexofficeContactMapping';
 import type { SyncSettings } from './syncContactsSteps';
 
-/** Records by LexOffice id: companies and contacts in one round. */
-async function readLinked(context: IExecuteFunctions, systemCode: string, ids: PerEntity<string[]>): Promise<PerEntity<IDataObject[]>> {
-	const companyCommands = originLookupCommands(CRM_ENTITIES.company, systemCode, ids.company).map((command) => ({ ...command, key: `company_${command.key}` }));
-	const contactCommands = originLookupCommands(CRM_ENTITIES.contact, systemCode, ids.contact);
-	const results = await runLookups(context, [...companyCommands, ...contactCommands]);
-	const rowsOf = (commands: Array<{ key: string }>) => commands.flatMap((command) => rowsFrom(results, command.key));
-	return { company: rowsOf(companyCommands), contact: rowsOf(contactCommands) };
+/** The reads of records by LexOffice id, per entity (company keys prefixed, as both go in one round). */
+export function linkedLookupCommands(systemCode: string, ids: PerEntity<string[]>): PerEntity<LookupCommand[]> {
+	return {
+		company: originLookupCommands(CRM_ENTITIES.company, systemCode, ids.company).map((command) => ({ ...command, key: `company_${command.key}` })),
+		contact: originLookupCommands(CRM_ENTITIES.contact, systemCode, ids.contact),
+	};
 }
 
-/** The contacts of these companies' contact persons, found by their ORIGIN_ID prefix. */
-async function readPersons(
-	context: IExecuteFunctions,
-	systemCode: string,
-	companies: Array<{ itemIndex: number; lexofficeId: string }>,
-): Promise<Map<string, IDataObject[]>> {
-	const key = (itemIndex: number) => `persons${itemIndex}`;
-	const commands = companies.map(({ itemIndex, lexofficeId }) =>
-		scanCommand(key(itemIndex), 'crm.contact.list', { ORIGINATOR_ID: systemCode, '=%ORIGIN_ID': `${personOriginPrefix(lexofficeId)}%` }, [...RECORD_SELECT, 'NAME', 'LAST_NAME']),
+/** The rows each entity's commands found, in command order. */
+export const rowsPerEntity = (results: Map<string, unknown>, commands: PerEntity<LookupCommand[]>): PerEntity<IDataObject[]> => ({
+	company: commands.company.flatMap((command) => rowsFrom(results, command.key)),
+	contact: commands.contact.flatMap((command) => rowsFrom(results, command.key)),
+});
+
+/** The reads of the contacts of these companies' contact persons, found by their ORIGIN_ID prefix. */
+export function personLookupCommands(systemCode: string, companies: Array<{ itemIndex: number; lexofficeId: string }>): LookupCommand[] {
+	return companies.map(({ itemIndex, lexofficeId }) =>
+		scanCommand(`persons${itemIndex}`, 'crm.contact.list', { ORIGINATOR_ID: systemCode, '=%ORIGIN_ID': `${personOriginPrefix(lexofficeId)}%` }, [...RECORD_SELECT, 'NAME', 'LAST_NAME']),
 	);
-	const results = commands.length ? await runLookups(context, commands) : new Map<string, unknown>();
-	return new Map(companies.map(({ itemIndex, lexofficeId }) => [lexofficeId, rowsFrom(results, key(itemIndex))]));
 }
+
+/** The rows per company LexOffice id. */
+export const personRows = (results: Map<string, unknown>, companies: Array<{ itemIndex: number; lexofficeId: string }>): Map<string, IDataObject[]> =>
+	new Map(companies.map(({ itemIndex, lexofficeId }) => [lexofficeId, rowsFrom(results, `persons${itemIndex}`)]));
 
 /** Records holding one of each record's e-mail addresses (crm.duplicate.findbycomm, bitrix24-api.md §4.5). */
 async function readByEmail(
@@ -103,10 +105,14 @@ async function defaultPresets(context: IExecuteFunctions, settings: SyncSettings
 /** Answers one read of the planner from Bitrix24. */
 export async function readFromBitrix24(context: IExecuteFunctions, settings: SyncSettings, read: ViewRead, view: Bitrix24View): Promise<Bitrix24View> {
 	switch (read.read) {
-		case 'linked':
-			return { linked: await readLinked(context, settings.systemCode, read.ids) };
-		case 'persons':
-			return { persons: await readPersons(context, settings.systemCode, read.companies) };
+		case 'linked': {
+			const commands = linkedLookupCommands(settings.systemCode, read.ids);
+			return { linked: rowsPerEntity(await runLookups(context, [...commands.company, ...commands.contact]), commands) };
+		}
+		case 'persons': {
+			const commands = personLookupCommands(settings.systemCode, read.companies);
+			return { persons: personRows(commands.length ? await runLookups(context, commands) : new Map(), read.companies) };
+		}
 		case 'byEmail':
 			return { byEmail: await readByEmail(context, settings, read.records, view) };
 		case 'presets':

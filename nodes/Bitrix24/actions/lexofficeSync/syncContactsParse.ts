@@ -84,19 +84,27 @@ function givenIdentity(raw: unknown): GivenIdentity | undefined {
 	};
 }
 
-/** Parse: the item as a mapped contact with its extra fields and the mapping hash in its version. */
+/**
+ * Parse (pure): a LexOffice contact as given, with its extra fields and the mapping hash in its
+ * version. `extraFor` gives the item's "Extra Company/Contact Fields" for the contact's kind.
+ */
+export function parseContact(itemIndex: number, raw: unknown, settings: SyncSettings, extraFor: (kind: MappedContact['kind']) => IDataObject): ParseOutcome {
+	const mapped = mapContact(raw, settings);
+	if (!mapped.ok) return { step: 'failed', itemIndex, given: givenIdentity(raw), failure: mapped.failure };
+	Object.assign(mapped.value.record.fields, extraFor(mapped.value.kind));
+	const versioned = { ...mapped.value, version: `${mapped.value.version}/${settings.mappingFingerprint}` };
+	if (settings.skipArchived && versioned.archived) return { step: 'skipped', itemIndex, mapped: versioned, reason: 'archived in LexOffice' };
+	return { step: 'parsed', itemIndex, mapped: versioned };
+}
+
+/** Parse the input item's parameters. */
 export function parseItem(context: IExecuteFunctions, itemIndex: number, settings: SyncSettings): ParseOutcome {
 	let raw: unknown;
 	try {
 		const given = contactParameter(context, itemIndex);
 		if (!given.ok) return { step: 'failed', itemIndex, failure: given.failure };
 		raw = given.value;
-		const mapped = mapContact(raw, settings);
-		if (!mapped.ok) return { step: 'failed', itemIndex, given: givenIdentity(raw), failure: mapped.failure };
-		Object.assign(mapped.value.record.fields, extraFields(context, itemIndex, mapped.value.kind));
-		const versioned = { ...mapped.value, version: `${mapped.value.version}/${settings.mappingFingerprint}` };
-		if (settings.skipArchived && versioned.archived) return { step: 'skipped', itemIndex, mapped: versioned, reason: 'archived in LexOffice' };
-		return { step: 'parsed', itemIndex, mapped: versioned };
+		return parseContact(itemIndex, raw, settings, (kind) => extraFields(context, itemIndex, kind));
 	} catch (error) {
 		// An expression in the item's parameters that n8n could not evaluate.
 		return { step: 'failed', itemIndex, given: givenIdentity(raw), failure: failureOf(error) };
