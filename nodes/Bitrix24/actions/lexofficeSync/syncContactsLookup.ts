@@ -1,0 +1,127 @@
+/**
+ * Sync Contacts' lookup step: answers the planner's reads (syncContactsPlan.ts) from Bitrix24, each
+ * in as few batch requests as possible (bitrix24-api.md §3.3). Thin: which records to read is the
+ * planner's decision, how to read them is the shared lookups'.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { personOriginPrefix } from '../../helpers/contactPersonIdentity';
+import type { MappedContact } from '../../../shared/contract/lexofficeToBitrix24';
+import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../../helpers/requisitePresets';
+import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
+import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
+import { rowsFrom, runLookups, scanCommand, type LookupCommand } from '../../helpers/crmRecordLookup';
+import { originLookupCommands, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
+import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
+import { recordCacheOf, type Bitrix24View, type EmailQuery, type Entity, type PerEntity, type ViewRead } from './syncContactsPlan';
+import type { SyncSettings } from './syncContactsSteps';
+
+/** The reads of records by LexOffice id, per entity (company keys prefixed, as both go in one round). */
+export function linkedLookupCommands(systemCode: string, ids: PerEntity<string[]>): PerEntity<LookupCommand[]> {
+	return {
+		company: originLookupCommands(CRM_ENTITIES.company, systemCode, ids.company).map((command) => ({ ...command, key: `company_${command.key}` })),
+		contact: originLookupCommands(CRM_ENTITIES.contact, systemCode, ids.contact),
+	};
+}
+
+/** The rows each entity's commands found, in command order. */
+export const rowsPerEntity = (results: Map<string, unknown>, commands: PerEntity<LookupCommand[]>): PerEntity<IDataObject[]> => ({
+	company: commands.company.flatMap((command) => rowsFrom(results, command.key)),
+	contact: commands.contact.flatMap((command) => rowsFrom(results, command.key)),
+});
+
+/** The reads of the contacts of these companies' contact persons, found by their ORIGIN_ID prefix. */
+export function personLookupCommands(systemCode: string, companies: Array<{ itemIndex: number; lexofficeId: string }>): LookupCommand[] {
+	return companies.map(({ itemIndex, lexofficeId }) =>
+		scanCommand(`persons${itemIndex}`, 'crm.contact.list', { ORIGINATOR_ID: systemCode, '=%ORIGIN_ID': `${personOriginPrefix(lexofficeId)}%` }, [...RECORD_SELECT, 'NAME', 'LAST_NAME']),
+	);
+}
+
+/** The rows per company LexOffice id. */
+export const personRows = (results: Map<string, unknown>, companies: Array<{ itemIndex: number; lexofficeId: string }>): Map<string, IDataObject[]> =>
+	new Map(companies.map(({ itemIndex, lexofficeId }) => [lexofficeId, rowsFrom(results, `persons${itemIndex}`)]));
+
+/** Records holding one of each record's e-mail addresses (crm.duplicate.findbycomm, bitrix24-api.md §4.5). */
+async function readByEmail(
+	context: IExecuteFunctions,
+	settings: SyncSettings,
+	records: PerEntity<EmailQuery[]>,
+	view: Bitrix24View,
+): Promise<PerEntity<Map<string, IDataObject[]>>> {
+	const cache = recordCacheOf(view, settings.systemCode);
+	const upsertSettings: UpsertSettings = {
+		systemCode: settings.systemCode,
+		dryRun: settings.dryRun,
+		mode: 'replace',
+		matchers: [{ by: 'email', field: 'EMAIL', label: 'email' }],
+	};
+	const found: PerEntity<Map<string, IDataObject[]>> = { company: new Map(), contact: new Map() };
+	for (const entity of ['company', 'contact'] as const satisfies Entity[]) {
+		const items: UpsertItem[] = records[entity].map((record, index) => ({
+			itemIndex: index,
+			originId: record.originId,
+			originVersion: '',
+			matchValues: [''],
+			converted: record.converted,
+		}));
+		const matches = await secondaryMatches(context, CRM_ENTITIES[entity], upsertSettings, items, cache[entity]);
+		records[entity].forEach((record, index) => {
+			const candidates = (matches[index] ?? []).flatMap((match) => match.candidates);
+			found[entity].set(
+				record.originId,
+				candidates.flatMap((candidate) => {
+					const row = cache[entity].get(candidate.id);
+					return row ? [row] : [];
+				}),
+			);
+		});
+	}
+	return found;
+}
+
+const presetsByExecution = new WeakMap<object, Promise<Map<MappedContact['kind'], number>>>();
+
+/** The default templates' ids (by XML_ID), read once per execution and only when needed. */
+async function defaultPresets(context: IExecuteFunctions, settings: SyncSettings): Promise<Map<MappedContact['kind'], number>> {
+	if (settings.companyPresetId !== undefined && settings.contactPresetId !== undefined) return new Map();
+	let pending = presetsByExecution.get(context);
+	if (!pending) {
+		pending = runLookups(context, [presetLookupCommand('presets')]).then((results) => {
+			const presets = presetsOf(rowsFrom(results, 'presets'));
+			const ids = new Map<MappedContact['kind'], number>();
+			if (settings.companyPresetId === undefined) {
+				ids.set('company', resolvePresetId(context.getNode(), DEFAULT_PRESET_CHOICES.legalEntity, 4, presets, 0));
+			}
+			if (settings.contactPresetId === undefined) {
+				ids.set('person', resolvePresetId(context.getNode(), DEFAULT_PRESET_CHOICES.person, 3, presets, 0));
+			}
+			return ids;
+		});
+		presetsByExecution.set(context, pending);
+	}
+	return await pending;
+}
+
+/** Answers one read of the planner from Bitrix24. */
+export async function readFromBitrix24(context: IExecuteFunctions, settings: SyncSettings, read: ViewRead, view: Bitrix24View): Promise<Bitrix24View> {
+	switch (read.read) {
+		case 'linked': {
+			const commands = linkedLookupCommands(settings.systemCode, read.ids);
+			return { linked: rowsPerEntity(await runLookups(context, [...commands.company, ...commands.contact]), commands) };
+		}
+		case 'persons': {
+			const commands = personLookupCommands(settings.systemCode, read.companies);
+			return { persons: personRows(commands.length ? await runLookups(context, commands) : new Map(), read.companies) };
+		}
+		case 'byEmail':
+			return { byEmail: await readByEmail(context, settings, read.records, view) };
+		case 'presets':
+			return { presets: await defaultPresets(context, settings) };
+		case 'requisites': {
+			const commands = requisiteLookupCommands(read.owners);
+			return { requisites: requisitesByOwner(commands.length ? await runLookups(context, commands) : new Map(), commands) };
+		}
+		case 'addresses':
+			return { addresses: await addressesOf(context, read.requisiteIds) };
+	}
+}
