@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
 import { FieldValueError, toBitrix24Fields } from '../../helpers/crmFieldValues';
 import { lexofficeContactSchema, mapLexofficeContact, MappingError, type MappedContact, type MappedRecord } from '../../../shared/contract/lexofficeToBitrix24';
+import { originVersion } from '../../../shared/contract/links';
 import { IDENTITY_FIELDS } from '../shared/crmRecordUpsertInput';
 import type {
 	ConvertedItem,
@@ -92,7 +93,7 @@ export function parseContact(itemIndex: number, raw: unknown, settings: SyncSett
 	const mapped = mapContact(raw, settings);
 	if (!mapped.ok) return { step: 'failed', itemIndex, given: givenIdentity(raw), failure: mapped.failure };
 	Object.assign(mapped.value.record.fields, extraFor(mapped.value.kind));
-	const versioned = { ...mapped.value, version: `${mapped.value.version}/${settings.mappingFingerprint}` };
+	const versioned = { ...mapped.value, version: originVersion(mapped.value.version, settings.mappingFingerprint) };
 	if (settings.skipArchived && versioned.archived) return { step: 'skipped', itemIndex, mapped: versioned, reason: 'archived in LexOffice' };
 	return { step: 'parsed', itemIndex, mapped: versioned };
 }
