@@ -1,15 +1,17 @@
-import { DateTime } from 'luxon';
 import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { bitrix24Batch } from '../../transport';
-import { CRM_ENTITIES } from '../shared/crmRecordEntity';
+import { withKeyLock } from '../../../shared/keyedLock';
+import { deletionNote, isDeletionNote, type DeletionNote } from '../../helpers/deletionNote';
+import { bitrix24Batch, bitrix24Paginate, portalHostOf } from '../../transport';
+import { CRM_ENTITIES, type CrmEntity } from '../shared/crmRecordEntity';
 import { commandError } from '../shared/crmRecordFields';
+import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 import type { ItemOperation } from '../types';
 
 export const option: ItemOperation['option'] = {
 	name: 'Note Deletion',
 	value: 'noteDeletion',
-	description: 'Record on the Bitrix24 company or contact (timeline) that its LexOffice contact was deleted; nothing is deleted',
+	description: 'Record on the Bitrix24 company or contact (timeline) that its LexOffice contact was deleted, once per deletion; nothing is deleted',
 	action: 'Note a LexOffice contact deletion',
 };
 
@@ -40,14 +42,64 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 
 const text = (value: unknown) => String(value ?? '').trim();
 
-function when(raw: string): string {
-	const parsed = raw ? DateTime.fromISO(raw, { setZone: true }) : DateTime.now();
-	return (parsed.isValid ? parsed : DateTime.now()).setZone('Europe/Berlin').toFormat('dd.MM.yyyy HH:mm');
+type NotedRecord = { entity: CrmEntity; id: number };
+
+/**
+ * The id of this deletion's note on the record's timeline, if it has one. crm.timeline.comment.list
+ * needs ENTITY_ID and ENTITY_TYPE and pages like every list method (Bitrix24 REST docs,
+ * crm/timeline/comment/crm_timeline_comment_list); newest first, every page until found.
+ */
+async function findNote(context: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+	const params = { filter: { ENTITY_ID: id, ENTITY_TYPE: entity.resource }, select: ['ID', 'COMMENT'], order: { ID: 'DESC' } };
+	for await (const page of bitrix24Paginate.call(context, 'crm.timeline.comment.list', params, { itemIndex })) {
+		const found = page.find((row) => isDeletionNote(row.COMMENT, note));
+		if (found) return Number(found.ID);
+	}
+	return undefined;
+}
+
+/**
+ * Adds the note to the records that lack it. An add whose answer was lost is settled by reading
+ * the timeline again (ARCHITECTURE.md "Retries and settling"): found means done, not found means
+ * it did not happen and is sent again, up to SETTLE_ROUNDS times.
+ */
+async function addMissingNotes(
+	context: IExecuteFunctions,
+	missing: NotedRecord[],
+	note: DeletionNote,
+	itemIndex: number,
+): Promise<Map<NotedRecord, { commentId: number; settledByReadBack?: true }>> {
+	const added = new Map<NotedRecord, { commentId: number; settledByReadBack?: true }>();
+	let pending = missing;
+	for (let round = 0; pending.length > 0; round++) {
+		const commands = pending.map(({ entity, id }, index) => ({
+			key: `note${index}`,
+			method: 'crm.timeline.comment.add',
+			params: { fields: { ENTITY_ID: id, ENTITY_TYPE: entity.resource, COMMENT: note.text } },
+		}));
+		const written = await bitrix24Batch.call(context, commands, { halt: false, itemIndex });
+		const uncertain: NotedRecord[] = [];
+		for (const [index, record] of pending.entries()) {
+			const answer = written[`note${index}`];
+			if (answer.ok) added.set(record, { commentId: Number(answer.result), ...(round > 0 ? { settledByReadBack: true as const } : {}) });
+			else if (answer.uncertain !== true || round >= SETTLE_ROUNDS) throw commandError(context, 'crm.timeline.comment.add', answer, itemIndex);
+			else uncertain.push(record);
+		}
+		pending = [];
+		for (const record of uncertain) {
+			const commentId = await findNote(context, record, note, itemIndex);
+			if (commentId === undefined) pending.push(record);
+			else added.set(record, { commentId, settledByReadBack: true });
+		}
+	}
+	return added;
 }
 
 /**
  * A deletion in LexOffice must not silently delete CRM history: the Bitrix24 records keep their
  * link (ORIGIN_ID) and get a timeline comment that says what happened (bitrix24-api.md §7.1).
+ * Exactly one per record and deletion, however often LexOffice delivers the event and whichever
+ * n8n process receives it: the timeline is read before the note is added (issue #11).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const lexofficeId = text(this.getNodeParameter('lexofficeId', itemIndex, ''));
@@ -65,27 +117,32 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		params: { filter: { ORIGINATOR_ID: systemCode, ORIGIN_ID: lexofficeId }, select: ['ID'] },
 	}));
 	const found = await bitrix24Batch.call(this, lookups, { itemIndex });
-	const records = entities.flatMap((entity) => {
+	const records: NotedRecord[] = entities.flatMap((entity) => {
 		const answer = found[entity.resource];
 		if (!answer.ok) throw commandError(this, `${entity.methodPrefix}.list`, answer, itemIndex);
 		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({ entity, id: Number(row.ID) }));
 	});
 	if (records.length === 0) return { lexofficeId, found: false, records: [] };
 
-	const comment = `Der verknüpfte LexOffice-Kontakt wurde am ${when(text(this.getNodeParameter('deletedAt', itemIndex, '')))} in LexOffice gelöscht (LexOffice-ID ${lexofficeId}). Der Datensatz bleibt in Bitrix24 erhalten.`;
-	const notes = records.map(({ entity, id }, index) => ({
-		key: `note${index}`,
-		method: 'crm.timeline.comment.add',
-		params: { fields: { ENTITY_ID: id, ENTITY_TYPE: entity.resource, COMMENT: comment } },
-	}));
-	const written = await bitrix24Batch.call(this, notes, { halt: false, itemIndex });
-	return {
-		lexofficeId,
-		found: true,
-		records: records.map(({ entity, id }, index) => {
-			const answer = written[`note${index}`];
-			if (!answer.ok) throw commandError(this, 'crm.timeline.comment.add', answer, itemIndex);
-			return { entityType: entity.resource, id, commentId: Number(answer.result) };
-		}),
-	};
+	const note = deletionNote(lexofficeId, text(this.getNodeParameter('deletedAt', itemIndex, '')));
+	// Executions of this process for the same deletion take turns, so both cannot miss the note.
+	const lockKey = `bitrix24-deletion-note ${await portalHostOf(this)} ${systemCode} ${lexofficeId}`;
+	return await withKeyLock([lockKey], async () => {
+		const existing = new Map<NotedRecord, number>();
+		for (const record of records) {
+			const commentId = await findNote(this, record, note, itemIndex);
+			if (commentId !== undefined) existing.set(record, commentId);
+		}
+		const added = await addMissingNotes(this, records.filter((record) => !existing.has(record)), note, itemIndex);
+		return {
+			lexofficeId,
+			found: true,
+			records: records.map((record) => {
+				const { entity, id } = record;
+				const noted = existing.get(record);
+				if (noted !== undefined) return { entityType: entity.resource, id, commentId: noted, action: 'unchanged', alreadyNoted: true };
+				return { entityType: entity.resource, id, action: 'created', ...added.get(record) };
+			}),
+		};
+	});
 }
