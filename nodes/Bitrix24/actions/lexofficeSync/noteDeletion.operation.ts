@@ -43,19 +43,48 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 const text = (value: unknown) => String(value ?? '').trim();
 
 type NotedRecord = { entity: CrmEntity; id: number };
+type NoteOutcome = { commentId: number; settledByReadBack?: true; addedByAnotherRun?: true };
 
 /**
- * The id of this deletion's note on the record's timeline, if it has one. crm.timeline.comment.list
- * needs ENTITY_ID and ENTITY_TYPE and pages like every list method (Bitrix24 REST docs,
- * crm/timeline/comment/crm_timeline_comment_list); newest first, every page until found.
+ * The ids of this deletion's notes on the record's timeline, newest first; with `firstOnly` the
+ * reading stops at the first. crm.timeline.comment.list needs ENTITY_ID and ENTITY_TYPE and pages
+ * like every list method (Bitrix24 REST docs, crm/timeline/comment/crm_timeline_comment_list).
  */
-async function findNote(context: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+async function noteIds(context: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number, firstOnly: boolean): Promise<number[]> {
 	const params = { filter: { ENTITY_ID: id, ENTITY_TYPE: entity.resource }, select: ['ID', 'COMMENT'], order: { ID: 'DESC' } };
+	const ids: number[] = [];
 	for await (const page of bitrix24Paginate.call(context, 'crm.timeline.comment.list', params, { itemIndex })) {
-		const found = page.find((row) => isDeletionNote(row.COMMENT, note));
-		if (found) return Number(found.ID);
+		ids.push(...page.filter((row) => isDeletionNote(row.COMMENT, note)).map((row) => Number(row.ID)));
+		if (firstOnly && ids.length > 0) break;
 	}
-	return undefined;
+	return ids;
+}
+
+async function findNote(context: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+	return (await noteIds(context, record, note, itemIndex, true))[0];
+}
+
+/**
+ * Another n8n process (a queue-mode worker) may have added the same note between this one's read
+ * and its add: no lock reaches across processes. So after adding, the timeline is read again and
+ * every copy but the oldest is deleted. Each process that added does this, so they all keep the
+ * same note; a copy another one deleted first is fine (NOT_FOUND). Returns the note that stays.
+ */
+async function keepOldestNote(context: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+	for (let round = 0; ; round++) {
+		const [oldest, ...copies] = (await noteIds(context, record, note, itemIndex, false)).sort((a, b) => a - b);
+		if (copies.length === 0) return oldest;
+		const deletes = copies.map((commentId) => ({ key: `delete${commentId}`, method: 'crm.timeline.comment.delete', params: { id: commentId } }));
+		const answers = await bitrix24Batch.call(context, deletes, { halt: false, itemIndex });
+		let uncertain = false;
+		for (const command of deletes) {
+			const answer = answers[command.key];
+			if (answer.ok || answer.error === 'NOT_FOUND') continue;
+			if (answer.uncertain === true && round < SETTLE_ROUNDS) uncertain = true;
+			else throw commandError(context, 'crm.timeline.comment.delete', answer, itemIndex);
+		}
+		if (!uncertain) return oldest;
+	}
 }
 
 /**
@@ -68,8 +97,8 @@ async function addMissingNotes(
 	missing: NotedRecord[],
 	note: DeletionNote,
 	itemIndex: number,
-): Promise<Map<NotedRecord, { commentId: number; settledByReadBack?: true }>> {
-	const added = new Map<NotedRecord, { commentId: number; settledByReadBack?: true }>();
+): Promise<Map<NotedRecord, NoteOutcome>> {
+	const added = new Map<NotedRecord, NoteOutcome>();
 	let pending = missing;
 	for (let round = 0; pending.length > 0; round++) {
 		const commands = pending.map(({ entity, id }, index) => ({
@@ -134,6 +163,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (commentId !== undefined) existing.set(record, commentId);
 		}
 		const added = await addMissingNotes(this, records.filter((record) => !existing.has(record)), note, itemIndex);
+		for (const [record, outcome] of added) {
+			const kept = await keepOldestNote(this, record, note, itemIndex);
+			if (kept !== undefined && kept !== outcome.commentId) added.set(record, { ...outcome, commentId: kept, addedByAnotherRun: true });
+		}
 		return {
 			lexofficeId,
 			found: true,
@@ -141,7 +174,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				const { entity, id } = record;
 				const noted = existing.get(record);
 				if (noted !== undefined) return { entityType: entity.resource, id, commentId: noted, action: 'unchanged', alreadyNoted: true };
-				return { entityType: entity.resource, id, action: 'created', ...added.get(record) };
+				const { addedByAnotherRun, ...outcome } = added.get(record) as NoteOutcome;
+				// A run elsewhere added it at the same time; its copy stayed, this one's was removed.
+				if (addedByAnotherRun) return { entityType: entity.resource, id, ...outcome, action: 'unchanged', alreadyNoted: true };
+				return { entityType: entity.resource, id, action: 'created', ...outcome };
 			}),
 		};
 	});
