@@ -11,7 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
-import { addRecord } from '../bitrix24/crm/helpers';
+import { addRecord, writeRequests } from '../bitrix24/crm/helpers';
 
 type Harness = typeof import('./triggerHarness');
 type Bitrix24Helpers = typeof import('../bitrix24/crm/helpers');
@@ -128,5 +128,54 @@ describe('replays across n8n processes', () => {
 			timelineNotes()[0].id,
 			timelineNotes()[0].id,
 		]);
+	});
+
+	it('writes and reports nothing for a replayed contact or invoice event that reaches a process with no memory of it', async () => {
+		const contact: IDataObject = {
+			id: CONTACT_ID,
+			version: 3,
+			roles: { customer: { number: 10007 } },
+			person: { salutation: 'Frau', firstName: 'Inge', lastName: 'Musterfrau' },
+			emailAddresses: { business: ['inge@musterfrau.de'] },
+			archived: false,
+		};
+		const invoice: IDataObject = {
+			id: '0e4c6a1d-2b3f-4c5d-8e9f-a0b1c2d3e4f5',
+			voucherStatus: 'open',
+			voucherNumber: 'RE-2026-0815',
+			voucherDate: '2026-12-01T00:00:00.000+01:00',
+			dueDate: '2026-12-31T00:00:00.000+01:00',
+			updatedDate: '2026-12-05T10:00:05.000+01:00',
+			address: { contactId: CONTACT_ID, name: 'Inge Musterfrau', countryCode: 'DE' },
+			totalPrice: { currency: 'EUR', totalGrossAmount: 119 },
+		};
+		// The executions of both branches, as the incremental-sync and invoice-status workflows run them after the trigger.
+		const run = async (process: N8nProcess) => {
+			const [contactOutcome] = (
+				await process.bitrix24.runBitrix24(bitrix24, {
+					parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
+					items: [{ json: structuredClone(contact) }],
+					mode: 'webhook',
+				})
+			).json;
+			const [invoiceOutcome] = (
+				await process.bitrix24.runBitrix24(bitrix24, {
+					parameters: { resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' },
+					items: [{ json: structuredClone(invoice) }],
+					mode: 'webhook',
+				})
+			).json;
+			return { contactOutcome, invoiceOutcome };
+		};
+		const first = await run(startProcess());
+		expect(first.contactOutcome).toMatchObject({ action: 'created' });
+		expect(first.invoiceOutcome).toMatchObject({ action: 'created', firstSight: true, attachPdf: true, triggerCode: 'lexoffice_invoice_open' });
+
+		bitrix24.requests.clear();
+		const replay = await run(startProcess());
+		expect(replay.contactOutcome).toMatchObject({ action: 'unchanged' });
+		// Nothing for the IF nodes after Sync invoice: no timeline link, no PDF upload, no automation trigger.
+		expect(replay.invoiceOutcome).toMatchObject({ action: 'unchanged', firstSight: false, attachPdf: false, triggerCode: null });
+		expect(writeRequests(bitrix24)).toEqual([]);
 	});
 });
