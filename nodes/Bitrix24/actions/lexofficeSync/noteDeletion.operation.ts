@@ -43,7 +43,7 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 const text = (value: unknown) => String(value ?? '').trim();
 
 type NotedRecord = { entity: CrmEntity; id: number };
-type NoteOutcome = { commentId: number; settledByReadBack?: true; addedByAnotherRun?: true };
+type NoteOutcome = { commentId: number; settledByReadBack?: true; addedByAnotherRun?: true; warning?: string };
 
 /**
  * The ids of this deletion's notes on the record's timeline, newest first; with `firstOnly` the
@@ -68,22 +68,26 @@ async function findNote(context: IExecuteFunctions, record: NotedRecord, note: D
  * Another n8n process (a queue-mode worker) may have added the same note between this one's read
  * and its add: no lock reaches across processes. So after adding, the timeline is read again and
  * every copy but the oldest is deleted. Each process that added does this, so they all keep the
- * same note; a copy another one deleted first is fine (NOT_FOUND). Returns the note that stays.
+ * same note; a copy another one deleted first is fine (NOT_FOUND). The note is there either way,
+ * so a copy Bitrix24 would not delete is a warning, not a failure.
  */
-async function keepOldestNote(context: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+async function keepOldestNote(
+	context: IExecuteFunctions,
+	record: NotedRecord,
+	note: DeletionNote,
+	itemIndex: number,
+): Promise<{ kept?: number; warning?: string }> {
 	for (let round = 0; ; round++) {
-		const [oldest, ...copies] = (await noteIds(context, record, note, itemIndex, false)).sort((a, b) => a - b);
-		if (copies.length === 0) return oldest;
+		const [kept, ...copies] = (await noteIds(context, record, note, itemIndex, false)).sort((a, b) => a - b);
+		if (copies.length === 0) return { kept };
 		const deletes = copies.map((commentId) => ({ key: `delete${commentId}`, method: 'crm.timeline.comment.delete', params: { id: commentId } }));
 		const answers = await bitrix24Batch.call(context, deletes, { halt: false, itemIndex });
-		let uncertain = false;
-		for (const command of deletes) {
-			const answer = answers[command.key];
-			if (answer.ok || answer.error === 'NOT_FOUND') continue;
-			if (answer.uncertain === true && round < SETTLE_ROUNDS) uncertain = true;
-			else throw commandError(context, 'crm.timeline.comment.delete', answer, itemIndex);
+		const failed = deletes.map((command) => answers[command.key]).filter((answer) => !answer.ok && answer.error !== 'NOT_FOUND');
+		if (failed.length === 0) return { kept };
+		if (round >= SETTLE_ROUNDS || failed.some((answer) => !answer.ok && answer.uncertain !== true)) {
+			const reason = failed.map((answer) => (answer.ok ? '' : answer.description || answer.error)).join('; ');
+			return { kept, warning: `Another run added the same note at the same time; its copy could not be removed (${reason})` };
 		}
-		if (!uncertain) return oldest;
 	}
 }
 
@@ -164,8 +168,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		const added = await addMissingNotes(this, records.filter((record) => !existing.has(record)), note, itemIndex);
 		for (const [record, outcome] of added) {
-			const kept = await keepOldestNote(this, record, note, itemIndex);
-			if (kept !== undefined && kept !== outcome.commentId) added.set(record, { ...outcome, commentId: kept, addedByAnotherRun: true });
+			const { kept, warning } = await keepOldestNote(this, record, note, itemIndex);
+			const settled = { ...outcome, ...(warning ? { warning } : {}) };
+			added.set(record, kept !== undefined && kept !== outcome.commentId ? { ...settled, commentId: kept, addedByAnotherRun: true } : settled);
 		}
 		return {
 			lexofficeId,
