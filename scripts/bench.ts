@@ -13,6 +13,8 @@
  *    and followed by a second run that must write nothing (scripts/lib/faultBench.ts).
  * 5. optime: the import against a Bitrix24 sandbox charging server time per write, so it meets
  *    OPERATION_TIME_LIMIT and has to wait for the window.
+ * 6. bursts: answer times of bursts of LexOffice deliveries to the incremental sync
+ *    (scripts/lib/burstBench.ts).
  * Every number printed is measured or computed from measured numbers and documented limits.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { FAULT_RATE, faultsPart, faultsRows, optimePart, optimeRows, type Faults
 import { importStatistics, runManually, type ImportStatistics } from './lib/manualRun';
 import { NAIVE_HEADER_CREDENTIAL, NAIVE_TRIGGER, naiveImportWorkflow } from './lib/naiveImport';
 import { ProcessTreeSampler } from './lib/processTree';
+import { BURSTS_HEADER, burstsPart, burstsRows, type BurstsResult } from './lib/burstBench';
 import { bitrix24MethodOf, busiestMethod, requestStats, type RequestStats } from './lib/requestStats';
 import { startN8nWithCredentials, startSandboxes, type Bitrix24Plan, type RunningN8n, type Sandboxes } from './lib/stack';
 import { formatNumber, formatTable, type Cell } from './lib/table';
@@ -335,12 +338,19 @@ async function main(): Promise<void> {
 		optime = await optimePart(options);
 	}
 
+	let bursts: BurstsResult | undefined;
+	if (options.parts.includes('bursts')) {
+		console.log('bursts: LexOffice deliveries to the published incremental sync, per n8n setting…');
+		bursts = await burstsPart();
+	}
+
 	if (published || unlimited || naive) console.log(`\n${report(options, published, unlimited, naive)}`);
 	if (faults) console.log(`\nImport under faults\n${formatTable(['', 'value'], faultsRows(faults))}`);
 	if (optime) console.log(`\nImport meeting Bitrix24's operating-time limit\n${formatTable(['', 'value'], optimeRows(optime))}`);
+	if (bursts) console.log(`\nAnswers to bursts of LexOffice deliveries (first attempts; LexOffice waits 5 s)\n${formatTable(BURSTS_HEADER, burstsRows(bursts))}`);
 	const out = path.resolve(REPO_ROOT, options.out);
 	mkdirSync(path.dirname(out), { recursive: true });
-	writeFileSync(out, `${JSON.stringify({ startedAt, machine: machineInfo, options, published, naive, unlimited, faults, optime }, null, '\t')}\n`);
+	writeFileSync(out, `${JSON.stringify({ startedAt, machine: machineInfo, options, published, naive, unlimited, faults, optime, bursts }, null, '\t')}\n`);
 	console.log(`\nMachine: ${machineInfo.cpu}, ${machineInfo.cores} cores, ${machineInfo.memoryGb} GB; load ${machineInfo.loadAverageAtStart.toFixed(2)} at start.\nJSON: ${out}`);
 }
 

@@ -63,7 +63,11 @@ export class LexofficeTrigger implements INodeType {
 		name: 'lexofficeTrigger',
 		icon: { light: 'file:../Lexoffice/lexoffice.svg', dark: 'file:../Lexoffice/lexoffice.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. n8n 2.41 evaluates an expression for every webhook request of a
+		// version-1 node (`$parameter.options.binaryData`, webhook-helpers parseRequestBody), which
+		// costs an expression isolate; from 1.1 on a delivery evaluates none before it is answered.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow when LexOffice (Lexware Office) reports an event',
 		defaults: { name: 'LexOffice Trigger' },

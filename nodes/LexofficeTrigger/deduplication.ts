@@ -17,14 +17,25 @@ const memories = new Map<string, IDataObject>();
 /**
  * The deliveries a workflow's LexOffice Triggers have seen. The process memory is the truth while
  * n8n runs: concurrent deliveries each hold their own copy of the static data (n8n loads it per
- * request), so only memory sees them all at once. It starts from the workflow's static data, so a
- * restart remembers what the last saved delivery knew (persist()).
+ * request), so only memory sees them all at once. What the static data of this request holds is
+ * added to it every time: that is what other processes (queue-mode webhook processors, or this
+ * one before a restart) saved, so a replay reaching another process is refused there too once the
+ * first one's answer has been saved (persist()).
  */
 export function deliveryMemory(workflowId: string, staticData: IDataObject): IDataObject {
+	const saved = Array.isArray(staticData[STORE_KEY]) ? (staticData[STORE_KEY] as unknown as SeenEntry[]) : [];
 	let memory = memories.get(workflowId);
 	if (!memory) {
-		memory = { [STORE_KEY]: Array.isArray(staticData[STORE_KEY]) ? [...(staticData[STORE_KEY] as IDataObject[])] : [] };
+		memory = { [STORE_KEY]: [...saved] as unknown as IDataObject[] };
 		memories.set(workflowId, memory);
+		return memory;
+	}
+	const entries = (memory[STORE_KEY] as unknown as SeenEntry[] | undefined) ?? [];
+	const known = new Set(entries.map(([key]) => key));
+	const learned = saved.filter((entry) => Array.isArray(entry) && !known.has(entry[0]));
+	if (learned.length > 0) {
+		// Oldest first, as isFirstDelivery keeps them.
+		memory[STORE_KEY] = [...entries, ...learned].sort((a, b) => a[1] - b[1]) as unknown as IDataObject[];
 	}
 	return memory;
 }

@@ -1,6 +1,6 @@
 /** Command line and environment of `npm run bench`. Pure. */
 
-export const BENCH_PARTS = ['published', 'naive', 'unlimited', 'faults', 'optime'] as const;
+export const BENCH_PARTS = ['published', 'naive', 'unlimited', 'faults', 'optime', 'bursts'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -29,6 +29,8 @@ export const BENCH_USAGE = `npm run bench -- [--contacts=10000] [--naive=50] [--
   unlimited  the initial import with the sandboxes' limits off (CPU per contact, peak RSS)
   faults     [--fault-contacts=2000] the import with 5 % random faults in both sandboxes, checked against a fault-free run
   optime     [--optime-contacts=10000 --optime-write-ms=50 --optime-window=600] the import meeting Bitrix24's operating-time limit
+  bursts     answer times of 60 deliveries at once and 300 within 2 s to the incremental sync, per n8n setting
+             (BENCH_BURSTS_SETTINGS: n8n defaults, lazy isolates, legacy engine; BENCH_BURSTS_CPU_PROFILE=<dir>: n8n CPU profiles)
 Environment: BENCH_CONTACTS, BENCH_NAIVE, BENCH_PARTS, BENCH_OUT, BENCH_TIMEOUT_MINUTES, BENCH_FAULT_CONTACTS,
 BENCH_OPTIME_CONTACTS, BENCH_OPTIME_WRITE_MS, BENCH_OPTIME_WINDOW.`;
 

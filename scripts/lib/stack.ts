@@ -106,15 +106,16 @@ export interface RunningN8n {
 
 /**
  * A real n8n with the package installed, an owner, an API key and the two credentials; with
- * `queue`, n8n in queue mode (main, workers, webhook processor on PostgreSQL and Redis).
+ * `queue`, n8n in queue mode (main, workers, webhook processor on PostgreSQL and Redis); `env`, n8n
+ * settings for the single process (e.g. the expression engine's).
  */
 export async function startN8nWithCredentials(
 	endpoints: ServiceEndpoints,
 	apiKeyLabel: string,
-	{ queue }: { queue?: QueueStackOptions } = {},
+	{ queue, env }: { queue?: QueueStackOptions; env?: Record<string, string> } = {},
 ): Promise<RunningN8n> {
 	const stack = queue ? await startQueueStack(queue) : undefined;
-	const n8n = stack?.main ?? (await startN8n());
+	const n8n = stack?.main ?? (await startN8n({ env }));
 	const stop = async () => await (stack ?? n8n).stop();
 	try {
 		await n8n.setupOwner();

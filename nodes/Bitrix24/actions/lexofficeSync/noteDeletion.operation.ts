@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import {
 	NodeOperationError,
 	updateDisplayOptions,
@@ -8,15 +7,18 @@ import {
 } from 'n8n-workflow';
 
 import { SYSTEM_CODE } from '../../../shared/contract/links';
-import { bitrix24Batch } from '../../transport';
-import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
-import { commandError } from '../../helpers/crmRecordFields';
+import { withKeyLock } from '../../../shared/keyedLock';
 import type { ItemOperation } from '../../../shared/operation';
+import { deletionNote, isDeletionNote, type DeletionNote } from '../../helpers/deletionNote';
+import { bitrix24Batch, bitrix24Paginate, portalHostOf } from '../../transport';
+import { CRM_ENTITIES, type CrmEntity } from '../../helpers/crmRecordEntity';
+import { commandError } from '../../helpers/crmRecordFields';
+import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 
 export const option: ItemOperation['option'] = {
 	name: 'Note Deletion',
 	value: 'noteDeletion',
-	description: 'Record on the Bitrix24 company or contact (timeline) that its LexOffice contact was deleted; nothing is deleted',
+	description: 'Record on the Bitrix24 company or contact (timeline) that its LexOffice contact was deleted, once per deletion; nothing is deleted',
 	action: 'Note a LexOffice contact deletion',
 };
 
@@ -47,14 +49,97 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 
 const text = (value: unknown) => String(value ?? '').trim();
 
-function when(raw: string): string {
-	const parsed = raw ? DateTime.fromISO(raw, { setZone: true }) : DateTime.now();
-	return (parsed.isValid ? parsed : DateTime.now()).setZone('Europe/Berlin').toFormat('dd.MM.yyyy HH:mm');
+type NotedRecord = { entity: CrmEntity; id: number };
+type NoteOutcome = { commentId: number; settledByReadBack?: true; addedByAnotherRun?: true; warning?: string };
+
+/**
+ * The ids of this deletion's notes on the record's timeline, newest first; with `firstOnly` the
+ * reading stops at the first. crm.timeline.comment.list needs ENTITY_ID and ENTITY_TYPE and pages
+ * like every list method (Bitrix24 REST docs, crm/timeline/comment/crm_timeline_comment_list).
+ */
+async function noteIds(context: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number, firstOnly: boolean): Promise<number[]> {
+	const params = { filter: { ENTITY_ID: id, ENTITY_TYPE: entity.resource }, select: ['ID', 'COMMENT'], order: { ID: 'DESC' } };
+	const ids: number[] = [];
+	for await (const page of bitrix24Paginate.call(context, 'crm.timeline.comment.list', params, { itemIndex })) {
+		ids.push(...page.filter((row) => isDeletionNote(row.COMMENT, note)).map((row) => Number(row.ID)));
+		if (firstOnly && ids.length > 0) break;
+	}
+	return ids;
+}
+
+async function findNote(context: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+	return (await noteIds(context, record, note, itemIndex, true))[0];
+}
+
+/**
+ * Another n8n process (a queue-mode worker) may have added the same note between this one's read
+ * and its add: no lock reaches across processes. So after adding, the timeline is read again and
+ * every copy but the oldest is deleted. Each process that added does this, so they all keep the
+ * same note; a copy another one deleted first is fine (NOT_FOUND). The note is there either way,
+ * so a copy Bitrix24 would not delete is a warning, not a failure.
+ */
+async function keepOldestNote(
+	context: IExecuteFunctions,
+	record: NotedRecord,
+	note: DeletionNote,
+	itemIndex: number,
+): Promise<{ kept?: number; warning?: string }> {
+	for (let round = 0; ; round++) {
+		const [kept, ...copies] = (await noteIds(context, record, note, itemIndex, false)).sort((a, b) => a - b);
+		if (copies.length === 0) return { kept };
+		const deletes = copies.map((commentId) => ({ key: `delete${commentId}`, method: 'crm.timeline.comment.delete', params: { id: commentId } }));
+		const answers = await bitrix24Batch.call(context, deletes, { halt: false, itemIndex });
+		const failed = deletes.map((command) => answers[command.key]).filter((answer) => !answer.ok && answer.error !== 'NOT_FOUND');
+		if (failed.length === 0) return { kept };
+		if (round >= SETTLE_ROUNDS || failed.some((answer) => !answer.ok && answer.uncertain !== true)) {
+			const reason = failed.map((answer) => (answer.ok ? '' : answer.description || answer.error)).join('; ');
+			return { kept, warning: `Another run added the same note at the same time; its copy could not be removed (${reason})` };
+		}
+	}
+}
+
+/**
+ * Adds the note to the records that lack it. An add whose answer was lost is settled by reading
+ * the timeline again (ARCHITECTURE.md "Retries and settling"): found means done, not found means
+ * it did not happen and is sent again, up to SETTLE_ROUNDS times.
+ */
+async function addMissingNotes(
+	context: IExecuteFunctions,
+	missing: NotedRecord[],
+	note: DeletionNote,
+	itemIndex: number,
+): Promise<Map<NotedRecord, NoteOutcome>> {
+	const added = new Map<NotedRecord, NoteOutcome>();
+	let pending = missing;
+	for (let round = 0; pending.length > 0; round++) {
+		const commands = pending.map(({ entity, id }, index) => ({
+			key: `note${index}`,
+			method: 'crm.timeline.comment.add',
+			params: { fields: { ENTITY_ID: id, ENTITY_TYPE: entity.resource, COMMENT: note.text } },
+		}));
+		const written = await bitrix24Batch.call(context, commands, { halt: false, itemIndex });
+		const uncertain: NotedRecord[] = [];
+		for (const [index, record] of pending.entries()) {
+			const answer = written[`note${index}`];
+			if (answer.ok) added.set(record, { commentId: Number(answer.result), ...(round > 0 ? { settledByReadBack: true as const } : {}) });
+			else if (answer.uncertain !== true || round >= SETTLE_ROUNDS) throw commandError(context, 'crm.timeline.comment.add', answer, itemIndex);
+			else uncertain.push(record);
+		}
+		pending = [];
+		for (const record of uncertain) {
+			const commentId = await findNote(context, record, note, itemIndex);
+			if (commentId === undefined) pending.push(record);
+			else added.set(record, { commentId, settledByReadBack: true });
+		}
+	}
+	return added;
 }
 
 /**
  * A deletion in LexOffice must not silently delete CRM history: the Bitrix24 records keep their
  * link (ORIGIN_ID) and get a timeline comment that says what happened (bitrix24-api.md §7.1).
+ * Exactly one per record and deletion, however often LexOffice delivers the event and whichever
+ * n8n process receives it: the timeline is read before the note is added (issue #11).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const lexofficeId = text(this.getNodeParameter('lexofficeId', itemIndex, ''));
@@ -72,27 +157,40 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		params: { filter: { ORIGINATOR_ID: systemCode, ORIGIN_ID: lexofficeId }, select: ['ID'] },
 	}));
 	const found = await bitrix24Batch.call(this, lookups, { itemIndex });
-	const records = entities.flatMap((entity) => {
+	const records: NotedRecord[] = entities.flatMap((entity) => {
 		const answer = found[entity.resource];
 		if (!answer.ok) throw commandError(this, `${entity.methodPrefix}.list`, answer, itemIndex);
 		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({ entity, id: Number(row.ID) }));
 	});
 	if (records.length === 0) return this.helpers.returnJsonArray({ lexofficeId, found: false, records: [] });
 
-	const comment = `Der verknüpfte LexOffice-Kontakt wurde am ${when(text(this.getNodeParameter('deletedAt', itemIndex, '')))} in LexOffice gelöscht (LexOffice-ID ${lexofficeId}). Der Datensatz bleibt in Bitrix24 erhalten.`;
-	const notes = records.map(({ entity, id }, index) => ({
-		key: `note${index}`,
-		method: 'crm.timeline.comment.add',
-		params: { fields: { ENTITY_ID: id, ENTITY_TYPE: entity.resource, COMMENT: comment } },
-	}));
-	const written = await bitrix24Batch.call(this, notes, { halt: false, itemIndex });
-	return this.helpers.returnJsonArray({
-		lexofficeId,
-		found: true,
-		records: records.map(({ entity, id }, index) => {
-			const answer = written[`note${index}`];
-			if (!answer.ok) throw commandError(this, 'crm.timeline.comment.add', answer, itemIndex);
-			return { entityType: entity.resource, id, commentId: Number(answer.result) };
-		}),
+	const note = deletionNote(lexofficeId, text(this.getNodeParameter('deletedAt', itemIndex, '')));
+	// Executions of this process for the same deletion take turns, so both cannot miss the note.
+	const lockKey = `bitrix24-deletion-note ${await portalHostOf(this)} ${systemCode} ${lexofficeId}`;
+	return await withKeyLock([lockKey], async () => {
+		const existing = new Map<NotedRecord, number>();
+		for (const record of records) {
+			const commentId = await findNote(this, record, note, itemIndex);
+			if (commentId !== undefined) existing.set(record, commentId);
+		}
+		const added = await addMissingNotes(this, records.filter((record) => !existing.has(record)), note, itemIndex);
+		for (const [record, outcome] of added) {
+			const { kept, warning } = await keepOldestNote(this, record, note, itemIndex);
+			const settled = { ...outcome, ...(warning ? { warning } : {}) };
+			added.set(record, kept !== undefined && kept !== outcome.commentId ? { ...settled, commentId: kept, addedByAnotherRun: true } : settled);
+		}
+		return this.helpers.returnJsonArray({
+			lexofficeId,
+			found: true,
+			records: records.map((record) => {
+				const { entity, id } = record;
+				const noted = existing.get(record);
+				if (noted !== undefined) return { entityType: entity.resource, id, commentId: noted, action: 'unchanged', alreadyNoted: true };
+				const { addedByAnotherRun, ...outcome } = added.get(record) as NoteOutcome;
+				// A run elsewhere added it at the same time; its copy stayed, this one's was removed.
+				if (addedByAnotherRun) return { entityType: entity.resource, id, ...outcome, action: 'unchanged', alreadyNoted: true };
+				return { entityType: entity.resource, id, action: 'created', ...outcome };
+			}),
+		});
 	});
 }

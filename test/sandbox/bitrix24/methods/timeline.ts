@@ -106,6 +106,17 @@ const timelineMethods: MethodTable = {
 			return { result: page.rows, total: page.total, next: page.next };
 		},
 	},
+	// Bitrix24 REST docs, crm/timeline/comment/crm_timeline_comment_delete: `id` of the comment.
+	'crm.timeline.comment.delete': {
+		scope: 'crm',
+		handler: (context) => {
+			const id = Number(param(context.params, 'id'));
+			const index = context.portal.state.timeline.findIndex((entry) => entry.kind === 'comment' && entry.id === id);
+			if (index < 0) throw new B24Error(400, 'NOT_FOUND', 'Not found.');
+			context.portal.state.timeline.splice(index, 1);
+			return done(true);
+		},
+	},
 	'crm.timeline.logmessage.add': {
 		scope: 'crm',
 		handler: (context) => {

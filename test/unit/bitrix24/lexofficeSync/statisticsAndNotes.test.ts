@@ -86,6 +86,65 @@ describe('Note Deletion and Send Notification', () => {
 		expect(sb.state.companies).toHaveLength(2);
 	});
 
+	const deletion = (deletedAt = '2026-11-27T10:15:00.000+01:00') => ({
+		parameters: { resource: 'lexofficeSync', operation: 'noteDeletion', lexofficeId: 'lx-1', deletedAt },
+	});
+	const notes = () => sb.state.timeline.filter((entry) => entry.kind === 'comment');
+
+	it('adds one note however often the same deletion is delivered (a replay reads the timeline first)', async () => {
+		const id = await addRecord(sb, 'crm.contact.add', { NAME: 'Eva', LAST_NAME: 'Alt', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: 'lx-1' });
+		const first = await runBitrix24(sb, deletion());
+		const replay = await runBitrix24(sb, deletion());
+		expect(notes()).toHaveLength(1);
+		const commentId = notes()[0].id;
+		expect(first.json[0]).toMatchObject({ found: true, records: [{ entityType: 'contact', id, commentId, action: 'created' }] });
+		expect(replay.json[0]).toMatchObject({ found: true, records: [{ entityType: 'contact', id, commentId, action: 'unchanged', alreadyNoted: true }] });
+		expect(replay.sent.map((request) => request.method).filter((url) => url.includes('crm.timeline.comment.add'))).toEqual([]);
+		// Another deletion event (another event date) is another note.
+		await runBitrix24(sb, deletion('2026-11-28T08:00:00.000+01:00'));
+		expect(notes()).toHaveLength(2);
+	});
+
+	it('adds one note when the same deletion runs in parallel, and finds notes written before the marker existed', async () => {
+		const id = await addRecord(sb, 'crm.company.add', { TITLE: 'Alt GmbH', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: 'lx-1' });
+		await Promise.all([runBitrix24(sb, deletion()), runBitrix24(sb, deletion()), runBitrix24(sb, deletion())]);
+		expect(notes()).toHaveLength(1);
+		sb.reset();
+		const again = await addRecord(sb, 'crm.company.add', { TITLE: 'Alt GmbH', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: 'lx-1' });
+		expect(again).toBe(id);
+		await addRecord(sb, 'crm.timeline.comment.add', {
+			ENTITY_ID: id,
+			ENTITY_TYPE: 'company',
+			COMMENT: 'Der verknüpfte LexOffice-Kontakt wurde am 27.11.2026 10:15 in LexOffice gelöscht (LexOffice-ID lx-1). Der Datensatz bleibt in Bitrix24 erhalten.',
+		});
+		const { json } = await runBitrix24(sb, deletion());
+		expect(json[0]).toMatchObject({ records: [{ action: 'unchanged' }] });
+		expect(notes()).toHaveLength(1);
+	});
+
+	it('settles a note whose answer was lost by reading the timeline, instead of adding it again', async () => {
+		await addRecord(sb, 'crm.contact.add', { NAME: 'Eva', LAST_NAME: 'Alt', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: 'lx-1' });
+		sb.setFaults({ failNext: [{ bodyIncludes: 'crm.timeline.comment.add', status: 504, afterProcessing: true }] });
+		try {
+			const { json } = await runBitrix24(sb, deletion());
+			expect(notes()).toHaveLength(1);
+			expect(json[0]).toMatchObject({ records: [{ action: 'created', commentId: notes()[0].id, settledByReadBack: true }] });
+		} finally {
+			sb.setFaults({});
+		}
+		// Lost before Bitrix24 carried it out: the read-back finds nothing, so it is sent again.
+		sb.reset();
+		await addRecord(sb, 'crm.contact.add', { NAME: 'Eva', LAST_NAME: 'Alt', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: 'lx-1' });
+		sb.setFaults({ failNext: [{ bodyIncludes: 'crm.timeline.comment.add', dropConnection: true }] });
+		try {
+			const { json } = await runBitrix24(sb, deletion());
+			expect(notes()).toHaveLength(1);
+			expect(json[0]).toMatchObject({ records: [{ action: 'created', settledByReadBack: true }] });
+		} finally {
+			sb.setFaults({});
+		}
+	});
+
 	it('reports an unknown contact as not found and writes nothing', async () => {
 		const { json } = await runBitrix24(sb, { parameters: { resource: 'lexofficeSync', operation: 'noteDeletion', lexofficeId: 'nope' } });
 		expect(json[0]).toEqual({ lexofficeId: 'nope', found: false, records: [] });

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench -- --parts=bursts`: how fast a real n8n answers a burst of LexOffice deliveries
+ * (issue #15: every one 2xx within 1 s, also 300 in 2 s; LexOffice itself waits 5 s,
+ * lexoffice-api.md §6.5). The LexOffice sandbox plays LexOffice: a contact created in it is
+ * delivered to the published incremental-sync workflow with its own signature, timeout and
+ * bookkeeping of every attempt, and the answer time of each first attempt is what is reported.
+ * Both sandboxes enforce the published limits, so the executions behind the answers run at
+ * LexOffice's pace, as they would for real. Measured with n8n's defaults, with lazy isolates and with
+ * the legacy expression engine.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { bundledWorkflow, pollUntil } from '../../test/harness';
+import type { WebhookDelivery } from '../../test/sandbox/lexoffice';
+import { startN8nWithCredentials, startSandboxes, type LexofficeSandbox } from './stack';
+import type { Cell } from './table';
+
+const SYNC_WORKFLOW = 'lexoffice-bitrix24-incremental-sync';
+
+/**
+ * The n8n settings the part measures, by name (BENCH_BURSTS_SETTINGS picks some, comma-separated).
+ * n8n 2.41's default `vm` expression engine acquires an isolate for every webhook request of a
+ * community trigger; lazy acquisition builds one only when an expression is evaluated, and the
+ * LexOffice Trigger (version 1.1) evaluates none before it answers. The executions behind the
+ * answers still build theirs, in the same process unless n8n runs in queue mode. The legacy
+ * engine builds none. README "Bursts of events" says which to use where.
+ */
+export const BURST_SETTINGS: Record<string, Record<string, string>> = {
+	'n8n defaults': {},
+	'lazy isolates': { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	'legacy engine': { N8N_EXPRESSION_ENGINE: 'legacy' },
+};
+
+export const BURSTS = [
+	{ deliveries: 60, spreadMs: 0 },
+	{ deliveries: 300, spreadMs: 2_000 },
+] as const;
+
+export interface BurstMeasure {
+	settings: string;
+	deliveries: number;
+	spreadMs: number;
+	/** First attempts answered 2xx, and of those within 1 s. */
+	answered2xx: number;
+	within1s: number;
+	/** First attempts that timed out (LexOffice's 5 s) or were answered otherwise; LexOffice sends those again. */
+	notAnswered: number;
+	/** Answer times of the first attempts in ms (timeouts count as the timeout). */
+	p50Ms: number;
+	p90Ms: number;
+	p99Ms: number;
+	maxMs: number;
+}
+
+export interface BurstsResult {
+	measures: BurstMeasure[];
+}
+
+export function percentile(sorted: number[], share: number): number {
+	if (sorted.length === 0) return 0;
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))];
+}
+
+/** The first attempt of each delivery, as LexOffice saw it. Pure. */
+export function measureOf(settings: string, deliveries: WebhookDelivery[], spreadMs: number, timeoutMs: number): BurstMeasure {
+	const firsts = deliveries.map((delivery) => delivery.attempts[0]);
+	const ok = firsts.filter((attempt) => attempt?.status !== undefined && attempt.status >= 200 && attempt.status < 300);
+	const times = firsts.map((attempt) => (attempt ? Math.min(attempt.answeredAfterMs, timeoutMs) : timeoutMs)).sort((a, b) => a - b);
+	return {
+		settings,
+		deliveries: deliveries.length,
+		spreadMs,
+		answered2xx: ok.length,
+		within1s: ok.filter((attempt) => attempt.answeredAfterMs <= 1_000).length,
+		notAnswered: deliveries.length - ok.length,
+		p50Ms: percentile(times, 0.5),
+		p90Ms: percentile(times, 0.9),
+		p99Ms: percentile(times, 0.99),
+		maxMs: times[times.length - 1] ?? 0,
+	};
+}
+
+/** `count` new contacts in LexOffice, spread evenly over `spreadMs`: one contact.created delivery each. */
+async function burst(lexoffice: LexofficeSandbox, count: number, spreadMs: number, label: string): Promise<WebhookDelivery[]> {
+	const startedAt = Date.now();
+	const ids = new Set<string>();
+	for (let n = 0; n < count; n++) {
+		const due = startedAt + (spreadMs * n) / count;
+		if (due > Date.now()) await delay(due - Date.now());
+		const contact = lexoffice.simulate.createContact({
+			version: 0,
+			roles: { customer: {} },
+			person: { salutation: 'Frau', firstName: 'Erika', lastName: `Burst-${label}-${n}` },
+		} as never);
+		ids.add(contact.id);
+	}
+	await lexoffice.webhooks.flush({ timeoutMs: 120_000, pendingRetries: false });
+	return lexoffice.webhooks.deliveries().filter((delivery) => ids.has(delivery.resourceId));
+}
+
+async function measureWith(settings: string, env: Record<string, string>): Promise<BurstMeasure[]> {
+	// Retries are not measured: scaled far out so they do not land inside a later burst.
+	const sandboxes = await startSandboxes({ limits: 'published', contacts: 0, webhookTimeScale: 100 });
+	try {
+		const running = await startN8nWithCredentials(sandboxes.endpoints('standard'), 'bench-bursts', { env });
+		try {
+			const { id } = await running.n8n.importWorkflow(bundledWorkflow(SYNC_WORKFLOW));
+			await running.n8n.publish(id);
+			await running.n8n.waitPublished(id);
+			const measures: BurstMeasure[] = [];
+			for (const [index, { deliveries, spreadMs }] of BURSTS.entries()) {
+				console.log(`  ${settings}: ${deliveries} deliveries within ${spreadMs / 1000} s…`);
+				const delivered = await burst(sandboxes.lexoffice, deliveries, spreadMs, `${deliveries}`);
+				measures.push(measureOf(settings, delivered, spreadMs, 5_000));
+				if (index === BURSTS.length - 1) break;
+				// Let the executions behind this burst load their contacts (2 requests/s) before the next one.
+				const loads = () => sandboxes.lexoffice.requests.count({ method: 'GET', pathIncludes: '/v1/contacts/' });
+				const target = loads() + delivered.length;
+				await pollUntil(async () => (loads() >= target ? true : undefined), {
+					what: 'the executions of the burst to load their contacts',
+					timeoutMs: (deliveries / 2 + 120) * 1_000,
+					intervalMs: 2_000,
+				}).catch(() => undefined);
+			}
+			return measures;
+		} finally {
+			await running.stop();
+		}
+	} finally {
+		await sandboxes.close();
+	}
+}
+
+/**
+ * With BENCH_BURSTS_CPU_PROFILE=<dir>, n8n writes a V8 CPU profile of each run there when it stops
+ * (shut down within 5 s, before the harness would kill it).
+ */
+function profiling(env: NodeJS.ProcessEnv): Record<string, string> {
+	const dir = env.BENCH_BURSTS_CPU_PROFILE;
+	return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`, N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5' } : {};
+}
+
+export async function burstsPart(env: NodeJS.ProcessEnv = process.env): Promise<BurstsResult> {
+	const names = (env.BENCH_BURSTS_SETTINGS ?? Object.keys(BURST_SETTINGS).join(',')).split(',').map((name) => name.trim());
+	const unknown = names.filter((name) => !(name in BURST_SETTINGS));
+	if (unknown.length > 0) throw new Error(`BENCH_BURSTS_SETTINGS takes ${Object.keys(BURST_SETTINGS).join(', ')}; got ${unknown.join(', ')}`);
+	const measures: BurstMeasure[] = [];
+	for (const name of names) measures.push(...(await measureWith(name, { ...BURST_SETTINGS[name], ...profiling(env) })));
+	return { measures };
+}
+
+export const BURSTS_HEADER = ['settings', 'deliveries', 'within (s)', '2xx at 1st attempt', '2xx within 1 s', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)'];
+
+export function burstsRows({ measures }: BurstsResult): Cell[][] {
+	return measures.map((m) => [m.settings, m.deliveries, m.spreadMs / 1000, m.answered2xx, m.within1s, m.p50Ms, m.p90Ms, m.p99Ms, m.maxMs]);
+}
