@@ -75,12 +75,12 @@ export function addressValueProperties(): INodeProperties[] {
 }
 
 /** The address-type dropdown, loaded from crm.enum.addresstype: ids and labels differ by portal zone. */
-export function addressTypeProperty(displayName: string, description: string): INodeProperties {
+export function addressTypeProperty(displayName: string, description: string, loadOptionsMethod = 'getAddressTypes'): INodeProperties {
 	return {
 		displayName,
 		name: 'typeId',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getAddressTypes' },
+		typeOptions: { loadOptionsMethod },
 		default: '',
 		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
