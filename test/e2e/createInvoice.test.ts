@@ -7,7 +7,7 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, connectSandboxApp, executionError, nodeOutputJson, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, connectSandboxApp, CREDENTIAL_NAMES, executionError, nodeOutputJson, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -47,13 +47,11 @@ describe('Create invoice workflow in a real n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url });
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
 		await connectSandboxApp(n8n, bitrix24);
-		const template = bundledWorkflow(TEMPLATE);
-		const trigger = template.nodes.find((node) => node.name === 'Button clicked');
-		handlerUrl = n8n.webhookUrl(`${String(trigger?.webhookId)}/webhook`);
-		workflowId = (await n8n.importWorkflow(template)).id;
+		workflowId = (await n8n.importWorkflow(bundledWorkflow(TEMPLATE))).id;
+		handlerUrl = n8n.webhookUrl(`${await n8n.webhookIdOf(workflowId, 'Button clicked')}/webhook`);
 		await n8n.publish(workflowId);
 		await n8n.waitPublished(workflowId);
 	}, STARTUP_TIMEOUT_MS);
