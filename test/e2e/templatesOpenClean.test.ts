@@ -10,6 +10,7 @@ import {
 	connectSandboxApp,
 	CREDENTIAL_NAMES,
 	editorIssues,
+	nodeOutputJson,
 	startN8n,
 	type EditorIssueContext,
 	type ImportedWorkflow,
@@ -26,6 +27,7 @@ describe('bundled templates open clean in n8n', () => {
 	let lexoffice: LexofficeSandbox | undefined;
 	let bitrix24: Bitrix24Sandbox | undefined;
 	let context: EditorIssueContext;
+	const bx = (): Bitrix24Sandbox => bitrix24 as Bitrix24Sandbox;
 	const api = (): N8nInstance => {
 		if (!n8n) throw new Error('n8n did not start (see beforeAll)');
 		return n8n;
@@ -106,6 +108,29 @@ describe('bundled templates open clean in n8n', () => {
 		expect(context.credentialIds.lexofficeApi).toContain(node.credentials?.lexofficeApi?.id);
 		expect(await editorIssues(context, node)).toEqual([]);
 	}, 120_000);
+
+	it('app install: with the portal set as its note says, the install callback shows exactly what to store', async () => {
+		const [workflow] = imports.get('lexoffice-bitrix24-app-install') ?? [];
+		const portal = bx().url;
+		const nodes = workflow.nodes.map((node) =>
+			node.name === 'App installed' ? { ...node, parameters: { ...node.parameters, expectedPortal: portal } } : node,
+		);
+		await api().updateWorkflow(workflow.id, { ...workflow, nodes });
+		await api().publish(workflow.id);
+		await api().waitPublished(workflow.id);
+		const handler = api().webhookUrl(`${await api().webhookIdOf(workflow.id, 'App installed')}/webhook`);
+
+		const answer = await bx().simulate.appInstall(handler);
+		expect(answer.status).toBe(200);
+		const execution = await api().waitForExecution(workflow.id, () => true, { timeoutMs: 120_000 });
+		const [values] = nodeOutputJson(execution, 'Values to store');
+		expect(values).toMatchObject({
+			applicationToken: bx().oauth.applicationToken,
+			storeIn: expect.stringContaining('Application Token'),
+			portalUrl: expect.stringContaining(new URL(portal).host),
+		});
+		await api().unpublish(workflow.id);
+	}, 300_000);
 
 	it('tells an unlisted dropdown value apart (the check can fail)', async () => {
 		const [workflow] = imports.get('lexoffice-bitrix24-initial-import') ?? [];
