@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { PLACEMENT_OPTIONS } from '../Bitrix24/actions/placement/placementCodes';
 import { CRM_EVENT_OPTIONS } from './crmEvents';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../Bitrix24/helpers/crmEntities';
 
@@ -106,6 +107,32 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 		displayOptions: { show: inModes('placement') },
+	},
+	{
+		displayName: 'Bind Buttons on Publish',
+		name: 'bindPlacements',
+		type: 'multiOptions',
+		options: PLACEMENT_OPTIONS,
+		default: [],
+		description:
+			'Placements this trigger binds to its own Production URL when the workflow is published, and unbinds when it is unpublished (placement.bind needs the local application). Empty: bind them yourself with the Bitrix24 node\'s Placement → Bind.',
+		displayOptions: { show: { ...inModes('placement'), authentication: ['oAuth2'] } },
+	},
+	{
+		displayName: 'Button Title',
+		name: 'buttonTitle',
+		type: 'string',
+		default: 'LexOffice: Rechnung erstellen',
+		description: 'Text of the bound buttons for German users',
+		displayOptions: { show: { ...inModes('placement'), authentication: ['oAuth2'] } },
+	},
+	{
+		displayName: 'Button Title (English)',
+		name: 'buttonEnglishTitle',
+		type: 'string',
+		default: 'LexOffice: Create Invoice',
+		description: 'Text of the bound buttons for users with English as their language',
+		displayOptions: { show: { ...inModes('placement'), authentication: ['oAuth2'] } },
 	},
 	{
 		displayName: 'Respond',

@@ -5,6 +5,7 @@ import { authenticationOf } from '../Bitrix24/transport/connection';
 import { installPortal } from './appInstall';
 import { expectedCaller, LEGACY_TOKEN_ADVICE, legacyTokenParameter } from './callerCheck';
 import { sameEvent } from './crmEvents';
+import { bindPlacements, placementsBound, placementsToBind, unbindPlacements } from './placementBinding';
 import type { TriggerMode } from './description';
 
 /**
@@ -73,6 +74,7 @@ async function assertCallsCanBeVerified(context: IHookFunctions): Promise<void> 
 
 export async function subscriptionExists(this: IHookFunctions): Promise<boolean> {
 	await assertCallsCanBeVerified(this);
+	if (placementsToBind(this).length > 0) return await placementsBound(this, handlerUrl(this));
 	if (!subscribesThroughApi(this)) return true;
 	const url = handlerUrl(this);
 	const bound = await boundHandlers(this);
@@ -82,6 +84,10 @@ export async function subscriptionExists(this: IHookFunctions): Promise<boolean>
 }
 
 export async function subscribe(this: IHookFunctions): Promise<boolean> {
+	if (placementsToBind(this).length > 0) {
+		await bindPlacements(this, handlerUrl(this));
+		return true;
+	}
 	if (!subscribesThroughApi(this)) return true;
 	const url = handlerUrl(this);
 	const bound = await boundHandlers(this);
@@ -96,6 +102,10 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 }
 
 export async function unsubscribe(this: IHookFunctions): Promise<boolean> {
+	if ((this.getNodeParameter('mode') as TriggerMode) === 'placement') {
+		await unbindPlacements(this, handlerUrl(this));
+		return true;
+	}
 	if (!subscribesThroughApi(this)) return true;
 	const staticData = this.getWorkflowStaticData('node');
 	const remembered = staticData as SubscriptionData;

@@ -13,7 +13,7 @@ import path from 'node:path';
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
-import { bundledWorkflow, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, CREDENTIAL_NAMES, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { lexofficeContactSchema, mapLexofficeContact } from '../../nodes/shared/contract/lexofficeToBitrix24';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { crmSnapshot, sortedEntries } from '../sandbox/bitrix24/crmSnapshot';
@@ -62,12 +62,12 @@ describe('bundled contact workflows in a real n8n', () => {
 		n8n = await startN8n({ userFolder });
 		await n8n.setupOwner();
 		apiKey = await n8n.createApiKey();
-		await n8n.createCredential('LexOffice account', 'lexofficeApi', {
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
 			apiKey: lexoffice.apiKey,
 			host: lexoffice.url,
 			webhookPublicKey: lexoffice.publicKeyPem,
 		});
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
 		importId = (await n8n.importWorkflow(bundledWorkflow(IMPORT))).id;
 	}, 10 * 60_000);
 
@@ -221,13 +221,13 @@ describe('bundled contact workflows in a real n8n', () => {
 
 	describe('incremental sync', () => {
 		let syncId = '';
-		const webhookOf = (nodeName: string) => {
-			const node = bundledWorkflow(SYNC).nodes.find((candidate) => candidate.name === nodeName) as { webhookId: string };
-			return api().webhookUrl(`${node.webhookId}/webhook`);
-		};
+		// The template carries no webhookIds: n8n gives each import its own (issue #13).
+		const webhookIds = new Map<string, string>();
+		const webhookOf = (nodeName: string) => api().webhookUrl(`${String(webhookIds.get(nodeName))}/webhook`);
 
 		beforeAll(async () => {
 			syncId = (await api().importWorkflow(bundledWorkflow(SYNC))).id;
+			for (const name of ['Contact created or changed', 'Contact deleted']) webhookIds.set(name, await api().webhookIdOf(syncId, name));
 			await api().publish(syncId);
 			await api().waitPublished(syncId);
 		});

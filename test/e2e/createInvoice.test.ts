@@ -7,7 +7,7 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, connectSandboxApp, executionError, nodeOutputJson, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, connectSandboxApp, CREDENTIAL_NAMES, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -47,13 +47,11 @@ describe('Create invoice workflow in a real n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url });
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
 		await connectSandboxApp(n8n, bitrix24);
-		const template = bundledWorkflow(TEMPLATE);
-		const trigger = template.nodes.find((node) => node.name === 'Button clicked');
-		handlerUrl = n8n.webhookUrl(`${String(trigger?.webhookId)}/webhook`);
-		workflowId = (await n8n.importWorkflow(template)).id;
+		workflowId = (await n8n.importWorkflow(bundledWorkflow(TEMPLATE))).id;
+		handlerUrl = n8n.webhookUrl(`${await n8n.webhookIdOf(workflowId, 'Button clicked')}/webhook`);
 		await n8n.publish(workflowId);
 		await n8n.waitPublished(workflowId);
 	}, STARTUP_TIMEOUT_MS);
@@ -64,15 +62,12 @@ describe('Create invoice workflow in a real n8n', () => {
 		await bitrix24?.close();
 	}, 60_000);
 
-	it('the setup branch binds the button on contact and company cards to this workflow\'s trigger', async () => {
-		const executionId = await api().runManually(workflowId, 'Setup: run once');
-		const execution = await api().waitForExecution(workflowId, (candidate) => candidate.id === executionId);
-		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
+	it('publishing binds the button on contact and company cards to this workflow\'s own trigger URL', () => {
+		// The template carries no webhookId: the handler is the URL n8n gave this import (issue #13).
 		expect(bx().state.placements.map(({ placement, handler }) => ({ placement, handler })).sort((a, b) => a.placement.localeCompare(b.placement))).toEqual([
 			{ placement: 'CRM_COMPANY_DETAIL_TOOLBAR', handler: handlerUrl },
 			{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: handlerUrl },
 		]);
-		expect(nodeOutputJson(execution, 'Bind button on companies')[0]).toMatchObject({ bound: true, handler: handlerUrl });
 	});
 
 	it('a click on an unlinked contact creates the LexOffice contact, stores the link, drafts the invoice and links its editor', async () => {
@@ -158,5 +153,11 @@ describe('Create invoice workflow in a real n8n', () => {
 		expect(response.body).toContain('Die Rechnung konnte nicht erstellt werden');
 		expect(response.body).toContain('NAME and LAST_NAME');
 		expect(lexofficeContactsWithEmail('namenlos@example.de')).toHaveLength(0);
+	});
+
+	it('unpublishing removes the buttons, so none leads to a workflow that no longer answers', async () => {
+		await api().unpublish(workflowId);
+		await pollUntil(async () => (bx().state.placements.length === 0 ? true : undefined), { what: 'the buttons to be unbound', timeoutMs: 60_000 });
+		expect(bx().state.placements).toEqual([]);
 	});
 });

@@ -8,7 +8,7 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, connectSandboxApp, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, connectSandboxApp, CREDENTIAL_NAMES, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -88,8 +88,8 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
 		await connectSandboxApp(n8n, bitrix24);
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 
@@ -156,7 +156,7 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		const before = { firings: bx().state.triggerFirings.length, documents: bx().state.documents.length, timeline: bx().state.timeline.length };
 		const executionsBefore = (await api().executionSummaries(workflowId)).length;
 
-		const webhook = bundledWorkflow(WORKFLOW).nodes.find((node) => node.name === 'Invoice event') as { webhookId: string };
+		const webhook = { webhookId: await api().webhookIdOf(workflowId, 'Invoice event') };
 		const post = async (body: string, signature: string) =>
 			await axios.post(api().webhookUrl(`${webhook.webhookId}/webhook`), body, {
 				headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': signature },

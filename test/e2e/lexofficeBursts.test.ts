@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import axios from 'axios';
 
-import { bundledWorkflow, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, CREDENTIAL_NAMES, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type WebhookDelivery } from '../sandbox/lexoffice';
 
@@ -49,10 +49,9 @@ describe('bursts of LexOffice events in a real n8n', () => {
 	};
 	const lx = (): LexofficeSandbox => lexoffice as LexofficeSandbox;
 	const bx = (): Bitrix24Sandbox => bitrix24 as Bitrix24Sandbox;
-	const callbackUrl = () => {
-		const node = bundledWorkflow(SYNC).nodes.find((candidate) => candidate.name === 'Contact created or changed') as { webhookId: string };
-		return api().webhookUrl(`${node.webhookId}/webhook`);
-	};
+	// The template carries no webhookId: n8n gives each import its own (issue #13).
+	let triggerWebhookId = '';
+	const callbackUrl = () => api().webhookUrl(`${triggerWebhookId}/webhook`);
 	/** Deliveries LexOffice would send again: not answered 2xx at their first attempt (§6.5). */
 	const deliveredTwice = (deliveries: WebhookDelivery[]) =>
 		deliveries
@@ -86,13 +85,14 @@ describe('bursts of LexOffice events in a real n8n', () => {
 		n8n = await startN8n({ userFolder, env: N8N_ENV });
 		await n8n.setupOwner();
 		apiKey = await n8n.createApiKey();
-		await n8n.createCredential('LexOffice account', 'lexofficeApi', {
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
 			apiKey: lexoffice.apiKey,
 			host: lexoffice.url,
 			webhookPublicKey: lexoffice.publicKeyPem,
 		});
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
 		syncId = (await n8n.importWorkflow(bundledWorkflow(SYNC))).id;
+		triggerWebhookId = await n8n.webhookIdOf(syncId, 'Contact created or changed');
 		await n8n.publish(syncId);
 		await n8n.waitPublished(syncId);
 	}, 10 * 60_000);

@@ -12,6 +12,7 @@ import {
 	bundledWorkflow,
 	bundledWorkflowNames,
 	connectSandboxApp,
+	CREDENTIAL_NAMES,
 	startN8n,
 	type N8nInstance,
 	type WorkflowJson,
@@ -42,8 +43,8 @@ describe('no secret leaves its credential, whatever the APIs echo', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential('LexOffice account', 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
-		await n8n.createCredential('Bitrix24 webhook', 'bitrix24WebhookApi', {
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
 			webhookUrl: bitrix24.webhookUrl,
 			applicationToken: bitrix24.oauth.applicationToken,
 			plan: 'enterprise',

@@ -20,6 +20,7 @@
  *   stack.main is an N8nInstance as above; stack.workerOf(executionId); await stack.stop();
  */
 export * from './declaredTypes';
+export * from './editorIssues';
 export * from './ensureN8n';
 export * from './executionData';
 export * from './n8nClient';

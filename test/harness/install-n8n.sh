@@ -21,7 +21,7 @@ set -euo pipefail
 # --- 1. A clean environment ------------------------------------------------------------------
 if [[ "${INSTALL_N8N_HERMETIC:-}" != 1 ]]; then
 	keep=()
-	for name in HOME USER LOGNAME LANG LC_ALL TERM TMPDIR XDG_CACHE_HOME NODE_EXTRA_CA_CERTS SSL_CERT_FILE \
+	for name in HOME USER LOGNAME LANG LC_ALL TERM TMPDIR XDG_CACHE_HOME NODE_EXTRA_CA_CERTS SSL_CERT_FILE N8N_E2E_VERSION \
 		http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
 		if [[ -n "${!name+set}" ]]; then keep+=("$name=${!name}"); fi
 	done
@@ -32,7 +32,10 @@ if [[ "${INSTALL_N8N_HERMETIC:-}" != 1 ]]; then
 	exec env -i "${keep[@]}" PATH="$clean_path" INSTALL_N8N_HERMETIC=1 bash "$0" "$@"
 fi
 
-readonly N8N_VERSION='2.41.1'
+readonly PINNED_N8N_VERSION='2.41.1'
+# N8N_E2E_VERSION installs another n8n next to the pinned one (its own cache folder), for the
+# compatibility check (README, "Install into n8n"); the suite runs on the pinned version.
+readonly N8N_VERSION="${N8N_E2E_VERSION:-$PINNED_N8N_VERSION}"
 readonly NODE_VERSION='24.9.0'
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/n8n-lexoffice-bitrix24"

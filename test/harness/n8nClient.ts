@@ -1,7 +1,15 @@
 import http from 'node:http';
 
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
-import type { IConnections, INode, IRunExecutionData } from 'n8n-workflow';
+import type {
+	IConnections,
+	INode,
+	INodeCredentials,
+	INodeParameters,
+	INodePropertyOptions,
+	INodeTypeDescription,
+	IRunExecutionData,
+} from 'n8n-workflow';
 
 import { pollUntil } from './poll';
 
@@ -136,6 +144,23 @@ export class N8nClient {
 	/** Node types as the editor loads them (all versions, including community packages). */
 	async listNodeTypes(): Promise<NodeTypeSummary[]> {
 		return (await this.send('GET', '/types/nodes.json')).data as NodeTypeSummary[];
+	}
+
+	/** Full node type descriptions (properties, credentials, webhooks) as the editor receives them. */
+	async nodeTypeDescriptions(): Promise<INodeTypeDescription[]> {
+		return (await this.send('GET', '/types/nodes.json')).data as INodeTypeDescription[];
+	}
+
+	/** A dropdown's options as the editor loads them (loadOptions method, with the node's credentials). */
+	async loadOptions(request: {
+		nodeTypeAndVersion: { name: string; version: number };
+		path: string;
+		methodName: string;
+		currentNodeParameters: INodeParameters;
+		credentials?: INodeCredentials;
+		projectId?: string;
+	}): Promise<INodePropertyOptions[]> {
+		return await this.rest('POST', '/dynamic-node-parameters/options', request);
 	}
 
 	async listCredentialTypes(): Promise<CredentialTypeSummary[]> {
@@ -276,6 +301,29 @@ export class N8nClient {
 			},
 			{ what: `a finished execution of workflow ${workflowId}`, timeoutMs },
 		);
+	}
+
+	async getWorkflow(workflowId: string): Promise<ImportedWorkflow> {
+		return await this.publicApi('GET', `/workflows/${encodeURIComponent(workflowId)}`);
+	}
+
+	/** Saves a changed workflow (n8n's update path, as the editor's Save: it binds credentials by name again). */
+	async updateWorkflow(workflowId: string, workflow: WorkflowJson): Promise<ImportedWorkflow> {
+		const body: Record<string, unknown> = { settings: {} };
+		for (const key of ['name', 'nodes', 'connections', 'settings']) {
+			if (workflow[key] !== undefined) body[key] = workflow[key];
+		}
+		return await this.publicApi('PUT', `/workflows/${encodeURIComponent(workflowId)}`, body);
+	}
+
+	/**
+	 * The webhookId n8n gave a trigger node of a stored workflow. The templates carry none, so every
+	 * import gets fresh ones (two imports never share a webhook URL); ask n8n, not the file.
+	 */
+	async webhookIdOf(workflowId: string, nodeName: string): Promise<string> {
+		const node = (await this.getWorkflow(workflowId)).nodes.find((candidate) => candidate.name === nodeName);
+		if (!node?.webhookId) throw new Error(`workflow ${workflowId} has no webhook node "${nodeName}"`);
+		return node.webhookId;
 	}
 
 	/** Production webhook URL for a path as n8n registers it (`<webhookId>/<path>` for node webhooks). */

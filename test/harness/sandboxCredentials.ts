@@ -7,10 +7,16 @@ import type { N8nClient } from './n8nClient';
 
 type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
 
+/**
+ * n8n's own default names: the editor pre-fills a new credential's name with the credential type's
+ * display name minus "API"/"OAuth2" plus "account" (editor-ui getNewCredentialName), and import binds
+ * a reference `{ id: null, name }` to the one credential of that type with that name
+ * (WorkflowHelpers.replaceInvalidCredentials).
+ */
 export const CREDENTIAL_NAMES = {
 	lexoffice: 'LexOffice account',
-	bitrix24Webhook: 'Bitrix24 webhook',
-	bitrix24App: 'Bitrix24 app',
+	bitrix24Webhook: 'Bitrix24 Webhook account',
+	bitrix24App: 'Bitrix24 account',
 } as const;
 
 /**

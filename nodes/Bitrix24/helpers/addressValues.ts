@@ -69,12 +69,12 @@ export function addressValueProperties(): INodeProperties[] {
 }
 
 /** The address-type dropdown, loaded from crm.enum.addresstype: ids and labels differ by portal zone. */
-export function addressTypeProperty(displayName: string, description: string): INodeProperties {
+export function addressTypeProperty(displayName: string, description: string, loadOptionsMethod = 'getAddressTypes'): INodeProperties {
 	return {
 		displayName,
 		name: 'typeId',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getAddressTypes' },
+		typeOptions: { loadOptionsMethod },
 		default: '',
 		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
@@ -158,3 +158,14 @@ export function addressListParams(requisiteIds: number[], typeId?: number): IDat
 	if (typeId !== undefined) filter.TYPE_ID = typeId;
 	return { filter, order: { ENTITY_ID: 'ASC', TYPE_ID: 'ASC' } };
 }
+
+/**
+ * Address types used when none is chosen: core constants (EntityAddressType, §5), 6 "Registered"
+ * (labelled "legal address") for billing as the reference suggests, 11 "Delivery" for shipping.
+ */
+export const ADDRESS_ROLES = {
+	billing: { label: 'Billing Address', defaultTypeId: '6' },
+	shipping: { label: 'Shipping Address', defaultTypeId: '11' },
+} as const;
+
+export type AddressRole = keyof typeof ADDRESS_ROLES;

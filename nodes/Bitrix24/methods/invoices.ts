@@ -29,6 +29,12 @@ export async function getSmartInvoiceCategories(this: ILoadOptionsFunctions): Pr
 	}));
 }
 
+/** The categories behind a listed default: '' = the portal's default category, decided when the node runs. */
+export async function getSmartInvoiceCategoriesOrDefault(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const byDefault: INodePropertyOptions = { name: "Default: the Portal's Default Category", value: '' };
+	return [byDefault, ...(await getSmartInvoiceCategories.call(this))];
+}
+
 /** The category the node names (Create, or the Get Many filter), if any. */
 function chosenCategory(context: ILoadOptionsFunctions): number | undefined {
 	for (const path of ['categoryId', 'filters.categoryId']) {
@@ -67,4 +73,4 @@ export async function getSmartInvoiceCustomFields(this: ILoadOptionsFunctions): 
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export const invoiceLoadOptions = { getSmartInvoiceCategories, getSmartInvoiceStages, getSmartInvoiceCustomFields };
+export const invoiceLoadOptions = { getSmartInvoiceCategories, getSmartInvoiceCategoriesOrDefault, getSmartInvoiceStages, getSmartInvoiceCustomFields };

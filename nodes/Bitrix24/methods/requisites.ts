@@ -6,6 +6,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import { DEFAULT_PRESET_CHOICES, GERMAN_DEFAULT_XML_IDS, presetLookupCommand, presetsOf } from '../helpers/requisitePresets';
 import { rowsFrom, runLookups } from '../helpers/crmRecordLookup';
+import { ADDRESS_ROLES, type AddressRole } from '../helpers/addressValues';
 import { bitrix24Call, rowsOf } from '../transport';
 
 const DEFAULT_CHOICE_OPTIONS: INodePropertyOptions[] = [
@@ -62,4 +63,20 @@ export async function getAddressTypes(this: ILoadOptionsFunctions): Promise<INod
 	}));
 }
 
-export const requisiteLoadOptions = { getRequisitePresets, getAddressTypes };
+/** The address types behind a listed default ('' = the role's default type, named as the portal names it). */
+async function addressTypesWithDefault(context: ILoadOptionsFunctions, role: AddressRole): Promise<INodePropertyOptions[]> {
+	const types = await getAddressTypes.call(context);
+	const { defaultTypeId } = ADDRESS_ROLES[role];
+	const label = types.find((type) => type.value === defaultTypeId)?.name ?? `Type ${defaultTypeId}`;
+	return [{ name: `Default: ${label}`, value: '', description: `Address type ID ${defaultTypeId}` }, ...types];
+}
+
+export async function getBillingAddressTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await addressTypesWithDefault(this, 'billing');
+}
+
+export async function getShippingAddressTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await addressTypesWithDefault(this, 'shipping');
+}
+
+export const requisiteLoadOptions = { getRequisitePresets, getAddressTypes, getBillingAddressTypes, getShippingAddressTypes };

@@ -33,6 +33,19 @@ export async function getUsers(this: ILoadOptionsFunctions): Promise<INodeProper
 	return users.map(userOption).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The same list behind a listed default: '' (leave ASSIGNED_BY_ID out, Bitrix24 then makes the
+ * credential's user responsible) is a value the editor accepts without a warning.
+ */
+export async function getUsersOrCredentialUser(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const byDefault: INodePropertyOptions = {
+		name: "Default: the Credential's User",
+		value: '',
+		description: 'Bitrix24 makes the user the credential acts as responsible',
+	};
+	return [byDefault, ...(await getUsers.call(this))];
+}
+
 /** One page of 50 per call; the search text goes to Bitrix24's NAME_SEARCH (name or e-mail). */
 export async function searchUsers(
 	this: ILoadOptionsFunctions,
@@ -57,5 +70,5 @@ export async function searchUsers(
 	};
 }
 
-export const userLoadOptions = { getUsers };
+export const userLoadOptions = { getUsers, getUsersOrCredentialUser };
 export const userListSearch = { searchUsers };

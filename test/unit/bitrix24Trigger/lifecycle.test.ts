@@ -162,6 +162,51 @@ describe('OAuth2: the trigger subscribes its events itself', () => {
 	});
 });
 
+describe('OAuth2 placement mode: the trigger binds its buttons itself', () => {
+	const parameters = {
+		mode: 'placement',
+		authentication: 'oAuth2',
+		placementResponse: 'responseNode',
+		bindPlacements: ['CRM_CONTACT_DETAIL_TOOLBAR', 'CRM_COMPANY_DETAIL_TOOLBAR'],
+	};
+	const buttons = () => sb.state.placements.map(({ placement, handler, title }) => ({ placement, handler, title }));
+
+	beforeEach(() => {
+		sb.portal.state.placements = [];
+	});
+
+	it('binds the chosen buttons to its own production URL at publish, sees them, and unbinds only them', async () => {
+		const staticData: IDataObject = {};
+		const lifecycle = hooks(parameters, await oauthCredentials(), staticData);
+		sb.portal.state.placements.push({
+			id: 98, placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: 'https://other.example/button', title: 'Other',
+			description: '', groupName: '', langAll: null, options: [], userId: 0,
+		});
+
+		expect(await lifecycle.checkExists()).toBe(false);
+		expect(await lifecycle.create()).toBe(true);
+		expect(buttons().filter((button) => button.handler === lifecycle.url).sort((a, b) => a.placement.localeCompare(b.placement))).toEqual([
+			{ placement: 'CRM_COMPANY_DETAIL_TOOLBAR', handler: lifecycle.url, title: 'LexOffice: Rechnung erstellen' },
+			{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: lifecycle.url, title: 'LexOffice: Rechnung erstellen' },
+		]);
+		expect(await lifecycle.checkExists()).toBe(true);
+		const binds = methodCalls('placement.bind');
+		await lifecycle.create();
+		expect(methodCalls('placement.bind')).toBe(binds);
+
+		expect(await lifecycle.delete()).toBe(true);
+		expect(buttons()).toEqual([{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: 'https://other.example/button', title: 'Other' }]);
+		expect(staticData['node:Node Under Test']).toEqual({});
+	});
+
+	it('binds nothing when no button is chosen', async () => {
+		const before = methodCalls('placement.bind');
+		const lifecycle = hooks({ ...parameters, bindPlacements: [] }, await oauthCredentials(), {});
+		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([true, true, true]);
+		expect(methodCalls('placement.bind')).toBe(before);
+	});
+});
+
 describe('incoming webhook: nothing to subscribe through the API', () => {
 	const credentials = (applicationToken = 'from-the-credential') => ({ bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken } });
 

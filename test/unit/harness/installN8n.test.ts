@@ -31,7 +31,7 @@ async function readPins(): Promise<Pins> {
 		return match[1];
 	};
 	const arch = process.arch === 'x64' ? 'x64' : process.arch;
-	return { n8n: pin('N8N_VERSION'), node: pin('NODE_VERSION'), nodePackage: `node-${process.platform}-${arch}` };
+	return { n8n: pin('PINNED_N8N_VERSION'), node: pin('NODE_VERSION'), nodePackage: `node-${process.platform}-${arch}` };
 }
 
 /** What the stand-in sqlite3's install script saw of its environment. */

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { Bitrix24 } from '../../../nodes/Bitrix24/Bitrix24.node';
+import { Bitrix24OAuth2Api } from '../../../credentials/Bitrix24OAuth2Api.credentials';
+import { Bitrix24WebhookApi } from '../../../credentials/Bitrix24WebhookApi.credentials';
+import { LexofficeApi } from '../../../credentials/LexofficeApi.credentials';
+import { CREDENTIAL_NAMES as SANDBOX_CREDENTIAL_NAMES } from '../../harness/sandboxCredentials';
 import { Bitrix24Trigger } from '../../../nodes/Bitrix24Trigger/Bitrix24Trigger.node';
 import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
 import { LexofficePollTrigger } from '../../../nodes/LexofficePollTrigger/LexofficePollTrigger.node';
@@ -17,11 +21,11 @@ import { LexofficeTrigger } from '../../../nodes/LexofficeTrigger/LexofficeTrigg
 const PACKAGE = 'n8n-nodes-lexoffice-bitrix24';
 const DIRECTORY = join(__dirname, '../../../workflows');
 
-/** The credential names the README tells users to create. */
+/** n8n's default name for a new credential of each type (see test/harness/sandboxCredentials.ts). */
 export const CREDENTIAL_NAMES: Record<string, string> = {
-	lexofficeApi: 'LexOffice account',
-	bitrix24WebhookApi: 'Bitrix24 webhook',
-	bitrix24OAuth2Api: 'Bitrix24 app',
+	lexofficeApi: SANDBOX_CREDENTIAL_NAMES.lexoffice,
+	bitrix24WebhookApi: SANDBOX_CREDENTIAL_NAMES.bitrix24Webhook,
+	bitrix24OAuth2Api: SANDBOX_CREDENTIAL_NAMES.bitrix24App,
 };
 
 /** n8n core nodes the templates may use, with the versions n8n 2.41.1 has. */
@@ -87,9 +91,10 @@ function visible(properties: INodeProperties[], parameters: Record<string, unkno
 }
 
 describe('bundled workflow templates', () => {
-	it('are the four the README promises', () => {
+	it('are the five the README promises', () => {
 		expect(files.sort()).toEqual(
 			[
+				'lexoffice-bitrix24-app-install.json',
 				'lexoffice-bitrix24-create-invoice.json',
 				'lexoffice-bitrix24-incremental-sync.json',
 				'lexoffice-bitrix24-initial-import.json',
@@ -132,7 +137,8 @@ describe('bundled workflow templates', () => {
 			expect(description).toBeDefined();
 			const own = description as INodeTypeDescription;
 			expect([own.version].flat()).toContain(current.typeVersion);
-			if (own.webhooks?.length) expect(current.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+			// No webhookId: n8n gives each import its own, so a second import never collides (issue #13).
+			if (own.webhooks?.length) expect(current.webhookId).toBeUndefined();
 
 			for (const [type, reference] of Object.entries(current.credentials ?? {})) {
 				expect(own.credentials?.map((credential) => credential.name)).toContain(type);
@@ -141,6 +147,8 @@ describe('bundled workflow templates', () => {
 
 			const shown = visible(own.properties, current.parameters);
 			const known = declaredNames(shown);
+			// n8n adds "Poll Times" to every polling node when it loads the package (n8n-core DirectoryLoader).
+			if (own.polling) known.add('pollTimes');
 			for (const parameter of Object.keys(current.parameters)) expect([parameter, known.has(parameter)]).toEqual([parameter, true]);
 			for (const property of shown) {
 				const value = current.parameters[property.name];
@@ -149,6 +157,16 @@ describe('bundled workflow templates', () => {
 				expect(property.options?.map((option) => (option as { value: unknown }).value)).toContain(value);
 			}
 		});
+	});
+
+	it.each([
+		[new LexofficeApi(), 'lexofficeApi'],
+		[new Bitrix24WebhookApi(), 'bitrix24WebhookApi'],
+		[new Bitrix24OAuth2Api(), 'bitrix24OAuth2Api'],
+	])('references %s by the name n8n pre-fills for a new credential of its type', (credential, type) => {
+		// editor-ui getNewCredentialName: the display name without API/OAuth1/OAuth2/MCP, then "account".
+		const prefilled = `${credential.displayName.split(' ').filter((word) => !['API', 'OAuth1', 'OAuth2', 'MCP'].includes(word)).join(' ')} account`;
+		expect(CREDENTIAL_NAMES[type]).toBe(prefilled);
 	});
 
 	describe('a partly failed run still reports (docs/data-quality.md)', () => {

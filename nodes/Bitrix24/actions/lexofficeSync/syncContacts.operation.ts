@@ -64,10 +64,10 @@ const properties: INodeProperties[] = [
 		displayName: 'Responsible User Name or ID',
 		name: 'responsibleUserId',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getUsers' },
+		typeOptions: { loadOptionsMethod: 'getUsersOrCredentialUser' },
 		default: '',
 		description:
-			'Responsible person (ASSIGNED_BY_ID) of every record written. Empty: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			'Responsible person (ASSIGNED_BY_ID) of every record written. Default: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 	},
 	{
 		displayName: 'Company Requisite Template Name or ID',
@@ -88,11 +88,11 @@ const properties: INodeProperties[] = [
 			'Requisite template for persons. Empty: the German default for private persons. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 	},
 	{
-		...addressTypeProperty('Billing Address Type Name or ID', 'Address type the LexOffice billing address is stored as. Empty: 6 (legal address).'),
+		...addressTypeProperty('Billing Address Type Name or ID', 'Address type the LexOffice billing address is stored as. Default: 6 (legal address).', 'getBillingAddressTypes'),
 		name: 'billingAddressTypeId',
 	},
 	{
-		...addressTypeProperty('Shipping Address Type Name or ID', 'Address type the LexOffice shipping address is stored as. Empty: 11 (delivery address).'),
+		...addressTypeProperty('Shipping Address Type Name or ID', 'Address type the LexOffice shipping address is stored as. Default: 11 (delivery address).', 'getShippingAddressTypes'),
 		name: 'shippingAddressTypeId',
 	},
 	extraFieldsProperty('company'),

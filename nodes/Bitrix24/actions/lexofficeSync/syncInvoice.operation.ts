@@ -46,10 +46,10 @@ const properties: INodeProperties[] = [
 		displayName: 'Category Name or ID',
 		name: 'categoryId',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getSmartInvoiceCategories' },
+		typeOptions: { loadOptionsMethod: 'getSmartInvoiceCategoriesOrDefault' },
 		default: '',
 		description:
-			'Category (pipeline) new smart invoices go to; empty: the portal\'s default category. Existing invoices stay in theirs. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Category (pipeline) new smart invoices go to; default: the portal\'s default category. Existing invoices stay in theirs. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Options',

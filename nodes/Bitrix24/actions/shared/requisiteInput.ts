@@ -6,12 +6,14 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { crmTargetProperties, readCrmTarget } from '../../helpers/crmTargetParameters';
 import {
+	ADDRESS_ROLES,
 	addressTypeIdOf,
 	asNodeInputError,
 	addressTypeProperty,
 	addressValueProperties,
 	countryNameLanguageProperty,
 	toAddressValues,
+	type AddressRole,
 	type AddressValues,
 	type CountryNameLanguage,
 } from '../../helpers/addressValues';
@@ -30,16 +32,7 @@ const NAMED_FIELDS: Record<string, string> = {
 
 const OTHER_FIELD_NAME = /^(RQ|UF_CRM)_[A-Z0-9_]+$/;
 
-/**
- * Address types used when none is chosen: core constants (EntityAddressType, §5), 6 "Registered"
- * (labelled "legal address") for billing as the reference suggests, 11 "Delivery" for shipping.
- */
-export const ADDRESS_ROLES = {
-	billing: { label: 'Billing Address', defaultTypeId: '6' },
-	shipping: { label: 'Shipping Address', defaultTypeId: '11' },
-} as const;
-
-export type AddressRole = keyof typeof ADDRESS_ROLES;
+export { ADDRESS_ROLES, type AddressRole } from '../../helpers/addressValues';
 
 export interface ManagedAddress {
 	role: AddressRole;
