@@ -32,11 +32,12 @@ import { planRequisite, type RequisitePlan } from '../requisite/upsertPlan';
 import { CRM_ENTITIES, type CrmEntity } from '../shared/crmRecordEntity';
 import { fieldDescriptions, withMultifieldWrites } from '../shared/crmRecordFields';
 import { rowsFrom, runLookups } from '../shared/crmRecordLookup';
-import { candidateOf, originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
+import { candidateOf, RECORD_SELECT, secondaryMatches, type RecordCache } from '../shared/crmRecordMatching';
 import { scanCommand } from '../shared/crmRecordLookup';
 import { IDENTITY_FIELDS, type UpsertItem, type UpsertSettings } from '../shared/crmRecordUpsertInput';
 import { uncertainMark } from '../shared/settleUncertain';
 import { contactKey, isOlderThanStored, rememberSettled, settledFor } from './contactVersions';
+import { lookUpOrigins, RECHECK_ROUNDS, recheckWritten, type RecheckVerdict, type WrittenRecord } from './contactRecheck';
 
 export interface SyncSettings {
 	systemCode: string;
@@ -86,6 +87,10 @@ interface Entry {
 	commands: BatchCommand[];
 	/** Bitrix24 contacts of contact persons no longer in LexOffice (left as they are). */
 	removedPersons?: number[];
+	/** Why the re-check after the writes sends this contact through another round (contactRecheck.ts). */
+	retry?: string;
+	/** Set when a newer version reached Bitrix24 while this input was written. */
+	warning?: string;
 }
 
 const entityOf = (record: MappedRecord): CrmEntity => CRM_ENTITIES[record.entity];
@@ -180,18 +185,8 @@ function skipRepeated(entries: Entry[]): void {
 async function decide(context: IExecuteFunctions, settings: SyncSettings, entries: Entry[], records: EntityRecords): Promise<void> {
 	const companies = live(entries).filter((entry) => entry.mapped?.kind === 'company');
 	const people = live(entries).filter((entry) => entry.mapped?.kind === 'person');
-	const lookups = await runLookups(context, [
-		...originLookupCommands(CRM_ENTITIES.company, settings.systemCode, companies.map((entry) => entry.mapped?.lexofficeId as string)).map(
-			(command) => ({ ...command, key: `company_${command.key}` }),
-		),
-		...originLookupCommands(CRM_ENTITIES.contact, settings.systemCode, people.map((entry) => entry.mapped?.lexofficeId as string)),
-	]);
-	const companyResults = new Map([...lookups].filter(([key]) => key.startsWith('company_')).map(([key, value]) => [key.slice(8), value]));
-	const contactResults = new Map([...lookups].filter(([key]) => !key.startsWith('company_')));
-	const matches = {
-		company: originMatches(companyResults, settings.systemCode, records.company),
-		contact: originMatches(contactResults, settings.systemCode, records.contact),
-	};
+	const idsOf = (list: Entry[]) => list.map((entry) => entry.mapped?.lexofficeId as string);
+	const matches = await lookUpOrigins(context, settings.systemCode, { company: idsOf(companies), contact: idsOf(people) }, records);
 
 	// Contact persons matter only for companies that will be written (their persons are rewritten with them).
 	const unchanged = (entry: Entry) => {
@@ -392,11 +387,47 @@ async function syncChunk(context: IExecuteFunctions, settings: SyncSettings, ent
 
 	const writes = live(entries).flatMap((entry) => entry.commands);
 	const results = writes.length ? await bitrix24Batch.call(context, writes, { halt: false }) : {};
-	const stamps = live(entries).flatMap((entry) => stampCommand(entry, results));
+	const verdicts = await recheckWritten(context, settings.systemCode, live(entries).flatMap((entry) => writtenRecord(entry, results)));
+	for (const entry of live(entries)) applyVerdict(entry, verdicts.get(entry.itemIndex));
+	const stamps = live(entries).flatMap((entry) => (entry.retry ? [] : stampCommand(entry, results)));
 	const stamped = stamps.length ? await bitrix24Batch.call(context, stamps, { halt: false }) : {};
 	const all = { ...results, ...stamped };
 	for (const entry of live(entries)) recordResults(entry, all);
 	return all;
+}
+
+/** The main record an entry has just written completely, for the re-check; none if nothing was written or a write failed. */
+function writtenRecord(entry: Entry, results: Record<string, BatchCommandResult>): WrittenRecord[] {
+	const record = entry.record as RecordWork;
+	const decision = record.decision;
+	if (!decision || decision.action === 'unchanged' || entry.commands.some((command) => !results[command.key]?.ok)) return [];
+	const idOf = (work: RecordWork) => writeOutcome(work, results).id;
+	const ownId = idOf(record);
+	if (!ownId) return [];
+	return [
+		{
+			itemIndex: entry.itemIndex,
+			entity: record.mapped.entity,
+			originId: record.mapped.originId,
+			ownId,
+			created: decision.action === 'created',
+			version: record.version,
+			seenVersion: record.storedVersion ?? '',
+			createdPersonIds: entry.persons.filter((person) => person.decision?.action === 'created').flatMap((person) => idOf(person) ?? []),
+		},
+	];
+}
+
+function applyVerdict(entry: Entry, verdict: RecheckVerdict | undefined): void {
+	if (verdict?.kind === 'retry') entry.retry = verdict.reason;
+	if (verdict?.kind === 'stampOlder') {
+		entry.warning = `Bitrix24 received LexOffice version ${parseInt(verdict.stored, 10)} of this contact while this older input (version ${lexofficeVersion(entry)}) was written; the record is stamped with the version it was given, so the next sync of this contact brings the newer data`;
+	}
+}
+
+/** Clears what a round planned, so the next round looks the contact up and plans again from what Bitrix24 holds now. */
+function resetForRound(entry: Entry): void {
+	Object.assign(entry, { record: undefined, persons: [], requisite: undefined, commands: [], removedPersons: undefined, retry: undefined });
 }
 
 /** ORIGIN_VERSION for an entry whose writes all succeeded; that is what marks it done. */
@@ -475,7 +506,8 @@ function outcomeOf(entry: Entry, results: Record<string, BatchCommandResult>, se
 		requisite: entry.requisite?.plan ? entry.requisite.plan.action : record?.decision?.action === 'unchanged' ? 'unchanged' : null,
 	};
 	if (settings.mapping.responsibleUserId !== undefined) outcome.responsibleUserId = settings.mapping.responsibleUserId;
-	if (mapped && mapped.warnings.length > 0) outcome.warnings = mapped.warnings;
+	const warnings = [...(mapped?.warnings ?? []), ...(entry.warning ? [entry.warning] : [])];
+	if (warnings.length > 0) outcome.warnings = warnings;
 	if (entry.removedPersons?.length && record?.decision?.action !== 'unchanged') outcome.contactPersonsRemovedInLexoffice = entry.removedPersons;
 	if (entry.error) {
 		const { description } = entry.error as { description?: string | null };
@@ -553,6 +585,17 @@ async function syncLocked(
 		if (pending(entries).length === 0) return {};
 		await beforeLookup();
 		const results = await syncChunk(context, settings, entries);
+		for (let round = 1; round < RECHECK_ROUNDS && !settings.dryRun; round++) {
+			const again = pending(entries).filter((entry) => entry.retry);
+			if (again.length === 0) break;
+			again.forEach(resetForRound);
+			Object.assign(results, await syncChunk(context, settings, again));
+		}
+		for (const entry of pending(entries).filter((entry) => entry.retry)) {
+			entry.error = Object.assign(new Error(`LexOffice contact ${entry.mapped?.lexofficeId ?? '?'}: other executions kept writing it (${entry.retry})`), {
+				description: 'Nothing is lost: the contact is not stamped as synced, so the next event or run of Sync Contacts completes it.',
+			});
+		}
 		if (!settings.dryRun) rememberOutcomes(entries, results, Date.now());
 		return results;
 	});
