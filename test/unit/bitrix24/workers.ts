@@ -23,7 +23,8 @@ export function loadWorker(): NodeClass {
 }
 
 /**
- * Holds an execution before the first request for which `when(body, sentBefore)` is true:
+ * Holds an execution before the first request for which `when(request, sentBefore)` is true (a
+ * request is its URL and body as text):
  * `reached` resolves when it got there, `release()` lets it go on.
  */
 export class Gate {
@@ -65,7 +66,8 @@ export async function runOn(worker: NodeClass, sb: Bitrix24Sandbox, run: WorkerR
 	const sent: string[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;
 	context.helpers.httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
-		const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {});
+		// The method is the last part of the URL (crm.item.add, batch); a batch names its sub-calls in the body.
+		const body = `${String(request.url)} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {})}`;
 		for (const gate of run.gates ?? []) await gate.pass(body, sent);
 		sent.push(body);
 		return await real.call(this as never, type, request);

@@ -184,6 +184,42 @@ async function createSettled(
 	}
 }
 
+/**
+ * Across n8n workers (issue #12) the per-process lock does not hold: a sync checks what Bitrix24
+ * holds again before it acts on its lookup, and starts over (at most this many times) when
+ * another execution got there first.
+ */
+const INVOICE_ROUNDS = 3;
+
+/**
+ * After an add: the smart invoice with the lowest id is the one of this LexOffice invoice (ids
+ * grow, so every later creator sees it). A higher one this execution added is deleted again.
+ */
+async function keptAfterAdd(context: IExecuteFunctions, invoice: LexofficeInvoice, addedId: number, itemIndex: number): Promise<boolean> {
+	const answer = await bitrix24Call.call(
+		context,
+		'crm.item.list',
+		{ entityTypeId, filter: { '=xmlId': invoice.id }, order: { id: 'ASC' }, select: ['id'] },
+		{ itemIndex },
+	);
+	const [first] = rowsOf(answer.result);
+	if (!first || Number(first.id) === addedId) return true;
+	await bitrix24Call.call(context, 'crm.item.delete', { entityTypeId, id: addedId }, { itemIndex });
+	return false;
+}
+
+/** Whether another execution changed the stage or the sync state since `before` was read. */
+async function changedSinceLookup(
+	context: IExecuteFunctions,
+	invoice: LexofficeInvoice,
+	settings: InvoiceSyncSettings,
+	before: IDataObject,
+	itemIndex: number,
+): Promise<boolean> {
+	const { existing: now } = await lookUp(context, invoice, settings, itemIndex);
+	return !now || Number(now.id) !== Number(before.id) || now.stageId !== before.stageId || now[settings.memoryField] !== before[settings.memoryField];
+}
+
 /** An older state than the one synced (a late or replayed event): nothing written, nothing to report. */
 function olderStateOutcome(existing: IDataObject, invoice: LexofficeInvoice, previous: SyncMemory): IDataObject {
 	return {
@@ -212,7 +248,9 @@ export async function syncInvoice(
 	invoice: LexofficeInvoice,
 	settings: InvoiceSyncSettings,
 	itemIndex: number,
+	round = 1,
 ): Promise<IDataObject> {
+	const again = async () => await syncInvoice(context, invoice, settings, itemIndex, round + 1);
 	const { existing, client } = await lookUp(context, invoice, settings, itemIndex);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
 	if (existing && isOlderState(previous, invoice.updatedDate)) return olderStateOutcome(existing, invoice, previous as SyncMemory);
@@ -243,6 +281,8 @@ export async function syncInvoice(
 		const fields: IDataObject = { ...wanted, xmlId: invoice.id, ...(categoryId > 0 ? { categoryId } : {}) };
 		if ('opportunity' in fields) fields.isManualOpportunity = 'Y';
 		item = await createSettled(context, invoice, settings, { entityTypeId, fields }, itemIndex);
+		// Another worker may have added one at the same time: only the first is kept, the other execution goes on with it.
+		if (round < INVOICE_ROUNDS && !(await keptAfterAdd(context, invoice, Number(item.id), itemIndex))) return await again();
 		action = 'created';
 		written = Object.keys(fields);
 	} else {
@@ -252,6 +292,9 @@ export async function syncInvoice(
 			item = existing;
 			action = 'unchanged';
 		} else {
+			// A stage or state written by another worker since the lookup (a newer status, or the same change) wins over this plan.
+			const moves = 'stageId' in changes || settings.memoryField in changes;
+			if (moves && round < INVOICE_ROUNDS && (await changedSinceLookup(context, invoice, settings, existing, itemIndex))) return await again();
 			const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
 			item = ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
 			action = 'updated';
