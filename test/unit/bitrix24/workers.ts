@@ -72,6 +72,6 @@ export async function runOn(worker: NodeClass, sb: Bitrix24Sandbox, run: WorkerR
 		sent.push(body);
 		return await real.call(this as never, type, request);
 	} as typeof real;
-	const [output] = await (new worker().execute as NonNullable<INodeType['execute']>).call(context);
+	const [output] = (await (new worker().execute as NonNullable<INodeType['execute']>).call(context)) as INodeExecutionData[][];
 	return output.map((item) => item.json);
 }
