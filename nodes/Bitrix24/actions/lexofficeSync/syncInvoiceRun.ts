@@ -189,7 +189,7 @@ async function createSettled(
  * holds again before it acts on its lookup, and starts over (at most this many times) when
  * another execution got there first.
  */
-const INVOICE_ROUNDS = 3;
+const INVOICE_ROUNDS = 5;
 
 /**
  * After an add: the smart invoice with the lowest id is the one of this LexOffice invoice (ids
@@ -208,16 +208,41 @@ async function keptAfterAdd(context: IExecuteFunctions, invoice: LexofficeInvoic
 	return false;
 }
 
-/** Whether another execution changed the stage or the sync state since `before` was read. */
-async function changedSinceLookup(
+/**
+ * crm.item.update only if the sync state is still the one the decision was made on: a batch whose
+ * first sub-call finds the smart invoice by id and that exact state, and whose update takes its id
+ * from that answer (bitrix24-api.md §3.3, `$result[…]`). When another execution wrote the state
+ * meanwhile, the list finds nothing, the reference is empty and the update fails without writing:
+ * undefined. A smart invoice without a sync state yet is updated as it is.
+ */
+async function updateIfStateUnchanged(
 	context: IExecuteFunctions,
-	invoice: LexofficeInvoice,
 	settings: InvoiceSyncSettings,
-	before: IDataObject,
+	existing: IDataObject,
+	changes: IDataObject,
 	itemIndex: number,
-): Promise<boolean> {
-	const { existing: now } = await lookUp(context, invoice, settings, itemIndex);
-	return !now || Number(now.id) !== Number(before.id) || now.stageId !== before.stageId || now[settings.memoryField] !== before[settings.memoryField];
+): Promise<IDataObject | undefined> {
+	const state = existing[settings.memoryField];
+	if (typeof state !== 'string' || state === '') {
+		const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
+		return ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
+	}
+	const results = await bitrix24Batch.call(
+		context,
+		[
+			{ key: 'same', method: 'crm.item.list', params: { entityTypeId, filter: { id: Number(existing.id), [`=${settings.memoryField}`]: state }, select: ['id'] } },
+			{ key: 'update', method: 'crm.item.update', params: { entityTypeId, id: '$result[same][items][0][id]', fields: changes } },
+		],
+		{ itemIndex },
+	);
+	const update = results.update;
+	if (!update?.ok) {
+		const found = results.same?.ok ? rowsOf(results.same.result) : [];
+		// The state was there and the update still failed: Bitrix24 refused the values, not a race.
+		if (found.length > 0 && update && !update.uncertain) throw commandError(context, 'crm.item.update', update, itemIndex);
+		return undefined;
+	}
+	return ((update.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
 }
 
 /** An older state than the one synced (a late or replayed event): nothing written, nothing to report. */
@@ -292,11 +317,19 @@ export async function syncInvoice(
 			item = existing;
 			action = 'unchanged';
 		} else {
-			// A stage or state written by another worker since the lookup (a newer status, or the same change) wins over this plan.
-			const moves = 'stageId' in changes || settings.memoryField in changes;
-			if (moves && round < INVOICE_ROUNDS && (await changedSinceLookup(context, invoice, settings, existing, itemIndex))) return await again();
-			const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
-			item = ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
+			// Another worker wrote the sync state since the lookup (a newer status, or the same change): plan again from it.
+			const updated = await updateIfStateUnchanged(context, settings, existing, changes, itemIndex);
+			if (!updated) {
+				if (round < INVOICE_ROUNDS) return await again();
+				return {
+					action: 'failed',
+					lexofficeInvoiceId: invoice.id,
+					voucherNumber: invoice.voucherNumber,
+					error: `LexOffice invoice ${invoice.id}: other executions kept changing its smart invoice ${String(existing.id)}`,
+					errorDescription: 'Nothing was written or reported for this event; the next event or the daily check of this invoice syncs it.',
+				};
+			}
+			item = updated;
 			action = 'updated';
 		}
 	}

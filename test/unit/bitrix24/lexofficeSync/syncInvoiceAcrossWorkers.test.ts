@@ -89,4 +89,20 @@ describe('Sync Invoice on two workers (issue #12)', () => {
 		expect(reported(outcomes)).toEqual({ links: 0, pdfs: 0, triggers: ['lexoffice_invoice_paid'] });
 		expect(stageCode(id)).toBe('P');
 	});
+
+	it('reports a status change once even when both executions have checked the state and are about to write it', async () => {
+		const id = randomUUID();
+		await sync(loadWorker(), lexofficeInvoice(id, 'open', '2026-12-01T10:00:00.000+01:00'));
+		const paidState = lexofficeInvoice(id, 'paid', '2026-12-01T12:00:00.000+01:00');
+		// Held at the request that writes the stage: everything it read before is stale by the time it goes on.
+		const beforeWrite = new Gate((request) => request.includes('crm.item.update'));
+		const heldRun = sync(loadWorker(), paidState, [beforeWrite]);
+		await beforeWrite.reached;
+		const other = await sync(loadWorker(), paidState);
+		beforeWrite.release();
+		const outcomes = [await heldRun, other];
+
+		expect(reported(outcomes)).toEqual({ links: 0, pdfs: 0, triggers: ['lexoffice_invoice_paid'] });
+		expect(outcomes.map((outcome) => outcome.action)).toEqual(['unchanged', 'updated']);
+	});
 });
