@@ -182,7 +182,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		});
 	});
 
-	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine its one run so far did not settle within 10 minutes (see README, "Scaling out").
+	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine the webhook processor did not answer all deliveries within 15 minutes (README, "Scaling out").
 	(process.env.QUEUE_LOAD === '1' ? describe : describe.skip)('1,000 LexOffice events for 300 contacts and 100 invoices, on both workers', () => {
 		let invoiceWorkflowId = '';
 		const people: Array<{ id: string }> = [];
