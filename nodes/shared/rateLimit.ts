@@ -29,7 +29,7 @@ export class TokenBucket {
 	constructor(
 		readonly capacity: number,
 		readonly refillPerSecond: number,
-		private readonly clock: Clock = systemClock,
+		protected readonly clock: Clock = systemClock,
 	) {
 		this.tokens = capacity;
 		this.updatedAt = clock.now();
@@ -61,7 +61,7 @@ export class TokenBucket {
 	private async takeNow(): Promise<void> {
 		this.refill();
 		while (this.tokens < 1) {
-			const waitMs = Math.ceil(((1 - this.tokens) / this.refillPerSecond) * 1000);
+			const waitMs = Math.ceil(((1 - this.tokens) / this.rateNow()) * 1000);
 			await this.clock.sleep(waitMs);
 			this.refill();
 		}
@@ -71,23 +71,97 @@ export class TokenBucket {
 	private refill(): void {
 		const now = this.clock.now();
 		const elapsedSeconds = Math.max(0, now - this.updatedAt) / 1000;
-		this.tokens = Math.min(this.capacity, this.tokens + elapsedSeconds * this.refillPerSecond);
+		this.tokens = Math.min(this.capacityNow(), this.tokens + elapsedSeconds * this.rateNow());
 		this.updatedAt = now;
+	}
+
+	/** Tokens per second right now. */
+	protected rateNow(): number {
+		return this.refillPerSecond;
+	}
+
+	/** Burst allowed right now. */
+	protected capacityNow(): number {
+		return this.capacity;
 	}
 }
 
-const sharedBuckets = new Map<string, TokenBucket>();
+/** After a refusal a process keeps this share of its rate (and burst)… */
+const DECREASE = 0.5;
+/** …and grows by this share of its own rate per second without refusals. */
+const INCREASE_PER_SECOND = 0.004;
+/** Never below this share of the published rate (16 processes on one key). */
+const MIN_SHARE = 1 / 16;
 
 /**
- * One bucket per key (an API key hash, a portal host) for the whole n8n process, so every
- * workflow using the same account draws from the same budget. A changed limit replaces the bucket.
+ * The limit of one API key or portal as one n8n process uses it, when other processes (queue-mode
+ * workers, another n8n) may use the same key: nothing is shared between processes, so each one
+ * learns its share from the API's refusals (additive increase, multiplicative decrease, as TCP
+ * shares a link). A refusal halves the rate and burst this process uses; every second without one
+ * gives back 0.4 % of the published rate. K busy processes settle around 1/K of the published
+ * rate each, with roughly one refusal per half minute between them; when one stops, the others
+ * climb back to the whole rate within a few minutes.
  */
-export function sharedBucket(key: string, capacity: number, refillPerSecond: number): TokenBucket {
+export class SharedLimit extends TokenBucket {
+	private rate: number;
+	private rateAt: number;
+	private limitCapacity: number;
+	private limitRate: number;
+
+	constructor(capacity: number, refillPerSecond: number, clock: Clock = systemClock) {
+		super(capacity, refillPerSecond, clock);
+		this.limitCapacity = capacity;
+		this.limitRate = this.rate = refillPerSecond;
+		this.rateAt = clock.now();
+	}
+
+	/** Two credentials of different plans for one portal: the stricter limit holds for both. */
+	limitTo(capacity: number, refillPerSecond: number): void {
+		this.rateNow();
+		this.limitCapacity = Math.min(this.limitCapacity, capacity);
+		this.limitRate = Math.min(this.limitRate, refillPerSecond);
+		this.rate = Math.min(this.rate, this.limitRate);
+	}
+
+	/** The API refused a request for its limit: start from empty, and use less of it from now on. */
+	refused(): void {
+		this.rate = Math.max(this.limitRate * MIN_SHARE, this.rateNow() * DECREASE);
+		this.empty();
+	}
+
+	/** The rate this process allows itself now (for statistics and tests). */
+	currentRate(): number {
+		return this.rateNow();
+	}
+
+	protected override rateNow(): number {
+		const now = this.clock.now();
+		const seconds = Math.max(0, now - this.rateAt) / 1000;
+		this.rate = Math.min(this.limitRate, this.rate * (1 + seconds * INCREASE_PER_SECOND));
+		this.rateAt = now;
+		return this.rate;
+	}
+
+	protected override capacityNow(): number {
+		return Math.max(1, (this.limitCapacity * this.rateNow()) / this.limitRate);
+	}
+}
+
+const sharedBuckets = new Map<string, SharedLimit>();
+
+/**
+ * One limit per key (an API key hash, a portal host) for the whole n8n process, so every workflow
+ * and every credential of the same account draws from the same budget. Credentials that state
+ * different limits for one key (a webhook and an app of one portal, set to different plans) share
+ * the bucket under the stricter limit; a fresh full bucket would double the burst.
+ */
+export function sharedBucket(key: string, capacity: number, refillPerSecond: number): SharedLimit {
 	const existing = sharedBuckets.get(key);
-	if (existing && existing.capacity === capacity && existing.refillPerSecond === refillPerSecond) {
+	if (existing) {
+		existing.limitTo(capacity, refillPerSecond);
 		return existing;
 	}
-	const bucket = new TokenBucket(capacity, refillPerSecond);
+	const bucket = new SharedLimit(capacity, refillPerSecond);
 	sharedBuckets.set(key, bucket);
 	return bucket;
 }

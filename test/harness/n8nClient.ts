@@ -278,6 +278,21 @@ export class N8nClient {
 		return list.data;
 	}
 
+	/** Every execution of the workflow, newest first, page by page (the public API gives at most 250 at a time). */
+	async allExecutionSummaries(workflowId: string): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await this.publicApi<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+			);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
 	/** Waits for a finished execution of the workflow (with data) that satisfies `predicate`. */
 	async waitForExecution(
 		workflowId: string,

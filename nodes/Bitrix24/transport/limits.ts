@@ -1,4 +1,4 @@
-import { sharedBucket, systemClock, type Clock, type TokenBucket } from '../../shared/rateLimit';
+import { sharedBucket, systemClock, type Clock, type SharedLimit } from '../../shared/rateLimit';
 
 /** bitrix24-api.md §3.1: a leaky bucket per portal; Enterprise plans get a bigger one. */
 export const PLAN_LIMITS = {
@@ -15,7 +15,7 @@ export function planOf(value: unknown): Bitrix24Plan {
 	return value === 'enterprise' ? 'enterprise' : 'standard';
 }
 
-export function portalBucket(host: string, plan: Bitrix24Plan): TokenBucket {
+export function portalBucket(host: string, plan: Bitrix24Plan): SharedLimit {
 	const { capacity, drainPerSecond } = PLAN_LIMITS[plan];
 	return sharedBucket(`bitrix24:${host}`, capacity, drainPerSecond);
 }

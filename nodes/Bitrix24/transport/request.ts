@@ -206,7 +206,7 @@ export async function trySendRequest(
 			case 'queryLimit': {
 				if (retries.queryLimit++ >= RETRY_LIMITS.queryLimit) return giveUp;
 				// Our estimate of the portal's bucket was too generous (another client shares it).
-				bucket.empty();
+				bucket.refused();
 				const drainMs = 1000 / PLAN_LIMITS[connection.plan].drainPerSecond;
 				await pause(context, backoffDelay(retries.queryLimit - 1, { baseMs: drainMs, maxMs: 30_000, floorMs: drainMs }));
 				break;

@@ -174,7 +174,7 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 		// never for a POST that could create a second numbered invoice.
 		if (status === 429 || (idempotent && isRateLimited(status, response.body))) {
 			// Our bucket was too optimistic (someone else uses the same key): start from empty.
-			bucket.empty();
+			bucket.refused();
 			if (rateLimitedRetries < RETRY_POLICY.rateLimitedRetries) {
 				await pauseUnlessCancelled(backoffDelay(rateLimitedRetries++, RETRY_POLICY.rateLimitBackoff), cancelSignal);
 				continue;

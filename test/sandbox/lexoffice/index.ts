@@ -49,6 +49,8 @@ export interface LexofficeSandbox {
 		deliveries(): WebhookDelivery[];
 		/** The body and signature the sandbox would send for this event (for negative tests). */
 		signedPayload(eventType: string, resourceId: string, eventDate: string): { body: string; signature: string };
+		/** Sends an event again, as a new delivery with its own event date (a duplicate, or one arriving out of order); the deliveries queued. */
+		emit(eventType: string, resourceId: string): WebhookDelivery[];
 	};
 	/** Adds seed data (no webhooks). */
 	seed(request: SeedRequest): { contacts: number; invoices: number };
@@ -116,6 +118,7 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 		deliveries: () => state.deliveries,
 		signedPayload: (eventType: string, resourceId: string, eventDate: string) =>
 			dispatcher.signedPayload(eventType, resourceId, eventDate),
+		emit: (eventType: string, resourceId: string) => dispatcher.emit(eventType, resourceId),
 	};
 	const server = await startSandboxServer({
 		port: options.port,

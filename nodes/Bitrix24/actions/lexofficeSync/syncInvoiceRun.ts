@@ -184,6 +184,67 @@ async function createSettled(
 	}
 }
 
+/**
+ * Across n8n workers (issue #12) the per-process lock does not hold: a sync checks what Bitrix24
+ * holds again before it acts on its lookup, and starts over (at most this many times) when
+ * another execution got there first.
+ */
+const INVOICE_ROUNDS = 5;
+
+/**
+ * After an add: the smart invoice with the lowest id is the one of this LexOffice invoice (ids
+ * grow, so every later creator sees it). A higher one this execution added is deleted again.
+ */
+async function keptAfterAdd(context: IExecuteFunctions, invoice: LexofficeInvoice, addedId: number, itemIndex: number): Promise<boolean> {
+	const answer = await bitrix24Call.call(
+		context,
+		'crm.item.list',
+		{ entityTypeId, filter: { '=xmlId': invoice.id }, order: { id: 'ASC' }, select: ['id'] },
+		{ itemIndex },
+	);
+	const [first] = rowsOf(answer.result);
+	if (!first || Number(first.id) === addedId) return true;
+	await bitrix24Call.call(context, 'crm.item.delete', { entityTypeId, id: addedId }, { itemIndex });
+	return false;
+}
+
+/**
+ * crm.item.update only if the sync state is still the one the decision was made on: a batch whose
+ * first sub-call finds the smart invoice by id and that exact state, and whose update takes its id
+ * from that answer (bitrix24-api.md §3.3, `$result[…]`). When another execution wrote the state
+ * meanwhile, the list finds nothing, the reference is empty and the update fails without writing:
+ * undefined. A smart invoice without a sync state yet is updated as it is.
+ */
+async function updateIfStateUnchanged(
+	context: IExecuteFunctions,
+	settings: InvoiceSyncSettings,
+	existing: IDataObject,
+	changes: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const state = existing[settings.memoryField];
+	if (typeof state !== 'string' || state === '') {
+		const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
+		return ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
+	}
+	const results = await bitrix24Batch.call(
+		context,
+		[
+			{ key: 'same', method: 'crm.item.list', params: { entityTypeId, filter: { id: Number(existing.id), [`=${settings.memoryField}`]: state }, select: ['id'] } },
+			{ key: 'update', method: 'crm.item.update', params: { entityTypeId, id: '$result[same][items][0][id]', fields: changes } },
+		],
+		{ itemIndex },
+	);
+	const update = results.update;
+	if (!update?.ok) {
+		const found = results.same?.ok ? rowsOf(results.same.result) : [];
+		// The state was there and the update still failed: Bitrix24 refused the values, not a race.
+		if (found.length > 0 && update && !update.uncertain) throw commandError(context, 'crm.item.update', update, itemIndex);
+		return undefined;
+	}
+	return ((update.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
+}
+
 /** An older state than the one synced (a late or replayed event): nothing written, nothing to report. */
 function olderStateOutcome(existing: IDataObject, invoice: LexofficeInvoice, previous: SyncMemory): IDataObject {
 	return {
@@ -212,7 +273,9 @@ export async function syncInvoice(
 	invoice: LexofficeInvoice,
 	settings: InvoiceSyncSettings,
 	itemIndex: number,
+	round = 1,
 ): Promise<IDataObject> {
+	const again = async () => await syncInvoice(context, invoice, settings, itemIndex, round + 1);
 	const { existing, client } = await lookUp(context, invoice, settings, itemIndex);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
 	if (existing && isOlderState(previous, invoice.updatedDate)) return olderStateOutcome(existing, invoice, previous as SyncMemory);
@@ -243,6 +306,8 @@ export async function syncInvoice(
 		const fields: IDataObject = { ...wanted, xmlId: invoice.id, ...(categoryId > 0 ? { categoryId } : {}) };
 		if ('opportunity' in fields) fields.isManualOpportunity = 'Y';
 		item = await createSettled(context, invoice, settings, { entityTypeId, fields }, itemIndex);
+		// Another worker may have added one at the same time: only the first is kept, the other execution goes on with it.
+		if (round < INVOICE_ROUNDS && !(await keptAfterAdd(context, invoice, Number(item.id), itemIndex))) return await again();
 		action = 'created';
 		written = Object.keys(fields);
 	} else {
@@ -252,8 +317,19 @@ export async function syncInvoice(
 			item = existing;
 			action = 'unchanged';
 		} else {
-			const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
-			item = ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
+			// Another worker wrote the sync state since the lookup (a newer status, or the same change): plan again from it.
+			const updated = await updateIfStateUnchanged(context, settings, existing, changes, itemIndex);
+			if (!updated) {
+				if (round < INVOICE_ROUNDS) return await again();
+				return {
+					action: 'failed',
+					lexofficeInvoiceId: invoice.id,
+					voucherNumber: invoice.voucherNumber,
+					error: `LexOffice invoice ${invoice.id}: other executions kept changing its smart invoice ${String(existing.id)}`,
+					errorDescription: 'Nothing was written or reported for this event; the next event or the daily check of this invoice syncs it.',
+				};
+			}
+			item = updated;
 			action = 'updated';
 		}
 	}
