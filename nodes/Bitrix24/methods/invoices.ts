@@ -30,9 +30,9 @@ export async function getSmartInvoiceCategories(this: ILoadOptionsFunctions): Pr
 }
 
 /** The category the node names (Create, or the Get Many filter), if any. */
-function chosenCategory(context: ILoadOptionsFunctions): number | undefined {
+function chosenCategory(this: ILoadOptionsFunctions): number | undefined {
 	for (const path of ['categoryId', 'filters.categoryId']) {
-		const value = String(context.getNodeParameter(path, '') ?? '').trim();
+		const value = String(this.getNodeParameter(path, '') ?? '').trim();
 		if (/^\d+$/.test(value)) return Number(value);
 	}
 	return undefined;
@@ -43,7 +43,7 @@ function chosenCategory(context: ILoadOptionsFunctions): number | undefined {
  * category decides) the stages of every category, one batch request for all.
  */
 export async function getSmartInvoiceStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const categoryId = chosenCategory(this);
+	const categoryId = chosenCategory.call(this);
 	if (categoryId !== undefined) return (await invoiceStages(this, categoryId)).map((stage) => stageOption(stage));
 	const categories = await invoiceCategories(this);
 	if (categories.length === 0) return [];

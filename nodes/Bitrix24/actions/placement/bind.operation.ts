@@ -73,7 +73,7 @@ const isSameBinding = (placement: string, handler: string) => (binding: IDataObj
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const placement = readPlacement(this, itemIndex);
 	const handler = readHandlerUrl(this, itemIndex, true) as string;
-	const title = requiredTextParameter(this, 'title', 'Title', itemIndex);
+	const title = requiredTextParameter.call(this, 'title', 'Title', itemIndex);
 	const englishTitle = String(this.getNodeParameter('englishTitle', itemIndex, '') ?? '').trim() || title;
 	const placementDescription = String(this.getNodeParameter('placementDescription', itemIndex, '') ?? '').trim();
 	const bound = await bitrix24Call.call(this, 'placement.get', {}, { itemIndex });

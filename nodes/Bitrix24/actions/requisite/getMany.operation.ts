@@ -37,7 +37,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** One output item per requisite, oldest first (crm.requisite.list, §5). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, [...OWNER_TYPES]);
+	const { target, id } = readCrmTarget.call(this, itemIndex, [...OWNER_TYPES]);
 	const requisites = await collectRows(
 		bitrix24ScanAll.call(this, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } }, { itemIndex }),
 	);

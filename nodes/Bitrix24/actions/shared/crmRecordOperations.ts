@@ -38,7 +38,7 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'get', [recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			return this.helpers.returnJsonArray(await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex));
+			return this.helpers.returnJsonArray(await getRecord(this, entity, recordIdOf.call(this, itemIndex, entity), itemIndex));
 		},
 	};
 }
@@ -53,7 +53,7 @@ export function crmCreate(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'create', [fieldsMapperProperty()]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const converted = convertMappedValues(this, itemIndex, await fieldDescriptions(this, entity));
+			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions(this, entity));
 			const fields = withMultifieldWrites(converted, undefined, 'replace');
 			const answer = await bitrix24Call.call(this, `${entity.methodPrefix}.add`, { fields }, { itemIndex });
 			return this.helpers.returnJsonArray(await getRecord(this, entity, Number(answer.result), itemIndex));
@@ -79,8 +79,8 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'update', [recordIdProperty(entity), fieldsMapperProperty(), options]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const id = recordIdOf(this, itemIndex, entity);
-			const converted = convertMappedValues(this, itemIndex, await fieldDescriptions(this, entity));
+			const id = recordIdOf.call(this, itemIndex, entity);
+			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions(this, entity));
 			const { appendMultifields } = this.getNodeParameter('options', itemIndex, {}) as { appendMultifields?: boolean };
 			const mode: MultifieldMode = appendMultifields ? 'append' : 'replace';
 			// The current entries' IDs are needed to change or delete them instead of adding (§4.2).
@@ -102,7 +102,7 @@ export function crmDelete(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'delete', [recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const id = recordIdOf(this, itemIndex, entity);
+			const id = recordIdOf.call(this, itemIndex, entity);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.delete`, { id }, { itemIndex });
 			return this.helpers.returnJsonArray({ id, deleted: true });
 		},

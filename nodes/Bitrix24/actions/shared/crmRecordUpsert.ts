@@ -71,7 +71,7 @@ async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes
 	for (const item of items) {
 		if (item.error) continue;
 		try {
-			item.converted = convertMappedValues(context, item.itemIndex, descriptions);
+			item.converted = convertMappedValues.call(context, item.itemIndex, descriptions);
 		} catch (error) {
 			item.error = error as Error;
 		}

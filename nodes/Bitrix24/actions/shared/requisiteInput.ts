@@ -235,7 +235,7 @@ function readAddresses(context: IExecuteFunctions, itemIndex: number, language: 
 
 /** One item's values, checked; throws a NodeOperationError that names the parameter. */
 export function readRequisiteInput(context: IExecuteFunctions, itemIndex: number): RequisiteInput {
-	const { target, id } = readCrmTarget(context, itemIndex, [...OWNER_TYPES]);
+	const { target, id } = readCrmTarget.call(context, itemIndex, [...OWNER_TYPES]);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const language = options.countryNameLanguage === 'en' ? 'en' : 'de';
 	return {

@@ -21,7 +21,7 @@ export const invoiceIdProperty: INodeProperties = {
 };
 
 export const readInvoiceId = (context: IExecuteFunctions, itemIndex: number): number =>
-	positiveIdParameter(context, 'invoiceId', 'Invoice ID', itemIndex);
+	positiveIdParameter.call(context, 'invoiceId', 'Invoice ID', itemIndex);
 
 function itemOf(result: unknown): IDataObject {
 	return ((result as IDataObject | undefined)?.item ?? {}) as IDataObject;
