@@ -122,6 +122,6 @@ export async function readFromBitrix24(context: IExecuteFunctions, settings: Syn
 			return { requisites: requisitesByOwner(commands.length ? await runLookups(context, commands) : new Map(), commands) };
 		}
 		case 'addresses':
-			return { addresses: await addressesOf(context, read.requisiteIds) };
+			return { addresses: await addressesOf.call(context, read.requisiteIds) };
 	}
 }

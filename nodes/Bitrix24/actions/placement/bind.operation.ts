@@ -71,8 +71,8 @@ const isSameBinding = (placement: string, handler: string) => (binding: IDataObj
  * it), so an install workflow can run twice.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const placement = readPlacement(this, itemIndex);
-	const handler = readHandlerUrl(this, itemIndex, true) as string;
+	const placement = readPlacement.call(this, itemIndex);
+	const handler = readHandlerUrl.call(this, itemIndex, true) as string;
 	const title = requiredTextParameter.call(this, 'title', 'Title', itemIndex);
 	const englishTitle = String(this.getNodeParameter('englishTitle', itemIndex, '') ?? '').trim() || title;
 	const placementDescription = String(this.getNodeParameter('placementDescription', itemIndex, '') ?? '').trim();

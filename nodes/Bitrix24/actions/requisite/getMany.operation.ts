@@ -44,7 +44,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) {
 		return this.helpers.returnJsonArray(requisites);
 	}
-	const addresses = await addressesOf(this, requisites.map((requisite) => Number(requisite.ID)));
+	const addresses = await addressesOf.call(this, requisites.map((requisite) => Number(requisite.ID)));
 	return this.helpers.returnJsonArray(requisites.map((requisite) => ({
 		...requisite,
 		addresses: [...(addresses.get(Number(requisite.ID))?.values() ?? [])],
