@@ -30,12 +30,12 @@ const descriptionsByExecution = new WeakMap<object, Map<string, Promise<CrmField
  * The live field list (custom fields included), fetched once per execution: every item of a run
  * converts its values with the same, current field types.
  */
-export async function fieldDescriptions(context: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
-	let perEntity = descriptionsByExecution.get(context);
-	if (!perEntity) descriptionsByExecution.set(context, (perEntity = new Map()));
+export async function fieldDescriptions(this: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
+	let perEntity = descriptionsByExecution.get(this);
+	if (!perEntity) descriptionsByExecution.set(this, (perEntity = new Map()));
 	let pending = perEntity.get(entity.resource);
 	if (!pending) {
-		pending = bitrix24Call.call(context, `${entity.methodPrefix}.fields`).then((answer) => asFieldDescriptions(answer.result));
+		pending = bitrix24Call.call(this, `${entity.methodPrefix}.fields`).then((answer) => asFieldDescriptions(answer.result));
 		perEntity.set(entity.resource, pending);
 		pending.catch(() => perEntity?.delete(entity.resource));
 	}
@@ -101,13 +101,13 @@ export function recordIdOf(this: IExecuteFunctions, itemIndex: number, entity: C
 
 /** A failed batch sub-call as the error a user sees: Bitrix24's own text first (§2, §3.3). */
 export function commandError(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	method: string,
 	result: Extract<BatchCommandResult, { ok: false }>,
 	itemIndex?: number,
 ): NodeApiError {
 	const response: JsonObject = { error: result.error, error_description: result.description, method };
-	return new NodeApiError(context.getNode(), response, {
+	return new NodeApiError(this.getNode(), response, {
 		message: result.description || result.error || `Bitrix24 method ${method} failed`,
 		description: `Bitrix24 method ${method} (inside a batch request) failed with error code ${result.error || '(none)'}.`,
 		itemIndex,

@@ -57,7 +57,7 @@ async function mapperFields(
 	entity: CrmEntity,
 	options: { enforceRequired: boolean; managedFields: readonly string[] },
 ): Promise<ResourceMapperFields> {
-	const descriptions = await fieldDescriptions(this, entity);
+	const descriptions = await fieldDescriptions.call(this, entity);
 	const fields = toResourceMapperFields(descriptions, { ...options, statusOptions: await statusOptions.call(this, descriptions) });
 	return { fields, emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.` };
 }
@@ -82,7 +82,7 @@ export async function getSyncContactFields(this: ILoadOptionsFunctions): Promise
 }
 
 export async function getCrmRecordFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const descriptions = await fieldDescriptions(this, entityOfNode.call(this));
+	const descriptions = await fieldDescriptions.call(this, entityOfNode.call(this));
 	return Object.entries(descriptions)
 		.map(([id, description]) => ({ name: fieldLabel(id, description), value: id }))
 		.sort((a, b) => a.name.localeCompare(b.name));

@@ -22,7 +22,7 @@ const stageOption = (stage: InvoiceStage, prefix = ''): INodePropertyOptions => 
 });
 
 export async function getSmartInvoiceCategories(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return (await invoiceCategories(this)).map((category) => ({
+	return (await invoiceCategories.call(this)).map((category) => ({
 		name: category.isDefault ? `${category.name} (Default)` : category.name,
 		value: String(category.id),
 		description: `Category ID ${category.id}`,
@@ -44,8 +44,8 @@ function chosenCategory(this: ILoadOptionsFunctions): number | undefined {
  */
 export async function getSmartInvoiceStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const categoryId = chosenCategory.call(this);
-	if (categoryId !== undefined) return (await invoiceStages(this, categoryId)).map((stage) => stageOption(stage));
-	const categories = await invoiceCategories(this);
+	if (categoryId !== undefined) return (await invoiceStages.call(this, categoryId)).map((stage) => stageOption(stage));
+	const categories = await invoiceCategories.call(this);
 	if (categories.length === 0) return [];
 	const answers = await bitrix24Batch.call(
 		this,

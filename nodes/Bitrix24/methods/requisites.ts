@@ -33,7 +33,7 @@ const DEFAULT_MARKERS: Record<string, string> = {
 
 /** The run-time defaults first, then the portal's templates as "Name (Country)". */
 export async function getRequisitePresets(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const results = await runLookups(this, [
+	const results = await runLookups.call(this, [
 		presetLookupCommand('presets'),
 		{ key: 'countries', method: 'crm.requisite.preset.countries' },
 	]);

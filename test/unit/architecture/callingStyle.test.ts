@@ -8,7 +8,14 @@ const repository = join(__dirname, '..', '..', '..');
  * Files still to convert, each one's violations allowed until it is: other branches were editing
  * them while the rest was converted (issue #14 item 5). Remove a file here when it is converted.
  */
-const STILL_TO_CONVERT = new Set<string>([]);
+const STILL_TO_CONVERT = new Set<string>([
+	// The transports' own context aliases: left for last, the queue/replay branches edit them.
+	'nodes/Bitrix24/transport/batch.ts',
+	'nodes/Bitrix24/transport/connection.ts',
+	'nodes/Bitrix24/transport/paging.ts',
+	'nodes/Bitrix24/transport/request.ts',
+	'nodes/Lexoffice/transport/searchWindow.ts',
+]);
 
 describe('calling style (ARCHITECTURE.md "Calling style")', () => {
 	it('holds in nodes/ and credentials/: an n8n context is only ever `this`', () => {
@@ -38,6 +45,7 @@ describe('calling style (ARCHITECTURE.md "Calling style")', () => {
 		['a union of contexts', 'function url(\n\tcontext: IWebhookFunctions | IHookFunctions,\n) {}', 2, 'context', 'IWebhookFunctions|IHookFunctions'],
 		['a method', 'class A { run(fns: IPollFunctions) {} }', 1, 'fns', 'IPollFunctions'],
 		['a function type', 'type Reader = (context: IExecuteFunctions, id: number) => Promise<void>;', 1, 'context', 'IExecuteFunctions'],
+		['a transport alias', 'async function get(context: Bitrix24Context, method: string) {}', 1, 'context', 'Bitrix24Context'],
 	])('fails on a context passed as an argument: %s', (_name, source, line, parameter, type) => {
 		expect(callingStyleViolations('nodes/Example/bad.ts', source)).toEqual([
 			{ file: 'nodes/Example/bad.ts', line, parameter, type },

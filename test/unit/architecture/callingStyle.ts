@@ -14,8 +14,12 @@ export interface CallingStyleViolation {
 	type: string;
 }
 
-/** `IExecuteFunctions`, `IWebhookFunctions | IHookFunctions`, …: a type that is only n8n contexts. */
-const N8N_CONTEXT_TYPE = /^I\w*Functions(\|I\w*Functions)*$/;
+/**
+ * `IExecuteFunctions`, `IWebhookFunctions | IHookFunctions`, …: a type that is only n8n contexts,
+ * named by n8n or by the transports' aliases for them (`Bitrix24Context`, `LexofficeContext`).
+ */
+const CONTEXT_NAME = '(?:I\\w*Functions|Bitrix24Context|LexofficeContext)';
+const N8N_CONTEXT_TYPE = new RegExp(`^${CONTEXT_NAME}(?:\\|${CONTEXT_NAME})*$`);
 
 /** The parameters of `source` that carry an n8n context under a name other than `this`. */
 export function callingStyleViolations(file: string, source: string): CallingStyleViolation[] {

@@ -74,7 +74,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const found = await bitrix24Batch.call(this, lookups, { itemIndex });
 	const records = entities.flatMap((entity) => {
 		const answer = found[entity.resource];
-		if (!answer.ok) throw commandError(this, `${entity.methodPrefix}.list`, answer, itemIndex);
+		if (!answer.ok) throw commandError.call(this, `${entity.methodPrefix}.list`, answer, itemIndex);
 		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({ entity, id: Number(row.ID) }));
 	});
 	if (records.length === 0) return this.helpers.returnJsonArray({ lexofficeId, found: false, records: [] });
@@ -91,7 +91,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		found: true,
 		records: records.map(({ entity, id }, index) => {
 			const answer = written[`note${index}`];
-			if (!answer.ok) throw commandError(this, 'crm.timeline.comment.add', answer, itemIndex);
+			if (!answer.ok) throw commandError.call(this, 'crm.timeline.comment.add', answer, itemIndex);
 			return { entityType: entity.resource, id, commentId: Number(answer.result) };
 		}),
 	});

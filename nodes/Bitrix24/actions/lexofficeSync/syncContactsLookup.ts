@@ -64,7 +64,7 @@ async function readByEmail(
 			matchValues: [''],
 			converted: record.converted,
 		}));
-		const matches = await secondaryMatches(this, CRM_ENTITIES[entity], upsertSettings, items, cache[entity]);
+		const matches = await secondaryMatches.call(this, CRM_ENTITIES[entity], upsertSettings, items, cache[entity]);
 		records[entity].forEach((record, index) => {
 			const candidates = (matches[index] ?? []).flatMap((match) => match.candidates);
 			found[entity].set(
@@ -86,7 +86,7 @@ async function defaultPresets(this: IExecuteFunctions, settings: SyncSettings): 
 	if (settings.companyPresetId !== undefined && settings.contactPresetId !== undefined) return new Map();
 	let pending = presetsByExecution.get(this);
 	if (!pending) {
-		pending = runLookups(this, [presetLookupCommand('presets')]).then((results) => {
+		pending = runLookups.call(this, [presetLookupCommand('presets')]).then((results) => {
 			const presets = presetsOf(rowsFrom(results, 'presets'));
 			const ids = new Map<MappedContact['kind'], number>();
 			if (settings.companyPresetId === undefined) {
@@ -107,11 +107,11 @@ export async function readFromBitrix24(this: IExecuteFunctions, settings: SyncSe
 	switch (read.read) {
 		case 'linked': {
 			const commands = linkedLookupCommands(settings.systemCode, read.ids);
-			return { linked: rowsPerEntity(await runLookups(this, [...commands.company, ...commands.contact]), commands) };
+			return { linked: rowsPerEntity(await runLookups.call(this, [...commands.company, ...commands.contact]), commands) };
 		}
 		case 'persons': {
 			const commands = personLookupCommands(settings.systemCode, read.companies);
-			return { persons: personRows(commands.length ? await runLookups(this, commands) : new Map(), read.companies) };
+			return { persons: personRows(commands.length ? await runLookups.call(this, commands) : new Map(), read.companies) };
 		}
 		case 'byEmail':
 			return { byEmail: await readByEmail.call(this, settings, read.records, view) };
@@ -119,7 +119,7 @@ export async function readFromBitrix24(this: IExecuteFunctions, settings: SyncSe
 			return { presets: await defaultPresets.call(this, settings) };
 		case 'requisites': {
 			const commands = requisiteLookupCommands(read.owners);
-			return { requisites: requisitesByOwner(commands.length ? await runLookups(this, commands) : new Map(), commands) };
+			return { requisites: requisitesByOwner(commands.length ? await runLookups.call(this, commands) : new Map(), commands) };
 		}
 		case 'addresses':
 			return { addresses: await addressesOf.call(this, read.requisiteIds) };

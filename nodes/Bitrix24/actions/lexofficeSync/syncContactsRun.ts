@@ -51,8 +51,8 @@ async function syncWithBitrix24(
 	items: ParsedItem[],
 ): Promise<{ items: FinalItem[]; results: WriteResults }> {
 	const descriptions = {
-		company: await fieldDescriptions(this, CRM_ENTITIES.company),
-		contact: await fieldDescriptions(this, CRM_ENTITIES.contact),
+		company: await fieldDescriptions.call(this, CRM_ENTITIES.company),
+		contact: await fieldDescriptions.call(this, CRM_ENTITIES.contact),
 	};
 	const converted = items.map((item) => convertItem(item, descriptions));
 	const toPlan = converted.filter(isConverted);

@@ -56,14 +56,14 @@ function cacheOf(this: IExecuteFunctions) {
 async function categoryForNewInvoice(this: IExecuteFunctions, settings: InvoiceSyncSettings, itemIndex: number): Promise<number> {
 	if (settings.categoryId !== undefined) return settings.categoryId;
 	const cache = cacheOf.call(this);
-	cache.defaultCategoryId ??= invoiceCategories(this, itemIndex).then((categories) => defaultCategory(categories)?.id ?? 0);
+	cache.defaultCategoryId ??= invoiceCategories.call(this, itemIndex).then((categories) => defaultCategory(categories)?.id ?? 0);
 	return await cache.defaultCategoryId;
 }
 
 async function stagesOfCategory(this: IExecuteFunctions, categoryId: number, itemIndex: number): Promise<InvoiceStage[]> {
 	const { stages } = cacheOf.call(this);
 	let pending = stages.get(categoryId);
-	if (!pending) stages.set(categoryId, (pending = invoiceStages(this, categoryId, itemIndex)));
+	if (!pending) stages.set(categoryId, (pending = invoiceStages.call(this, categoryId, itemIndex)));
 	return await pending;
 }
 
@@ -90,7 +90,7 @@ async function lookUp(this: IExecuteFunctions, invoice: LexofficeInvoice, settin
 	const found = await bitrix24Batch.call(this, commands, { itemIndex });
 	const rows = (command: BatchCommand) => {
 		const answer = found[command.key];
-		if (!answer.ok) throw commandError(this, command.method, answer, itemIndex);
+		if (!answer.ok) throw commandError.call(this, command.method, answer, itemIndex);
 		return rowsOf(answer.result);
 	};
 	const [existing] = rows(commands[0]);

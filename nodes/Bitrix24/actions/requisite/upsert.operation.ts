@@ -93,7 +93,7 @@ async function upsert(this: IExecuteFunctions, itemIndexes: number[]): Promise<I
 	// Round 1: the templates (only when a default is chosen) and every owner's requisites.
 	const ownerCommands = requisiteLookupCommands(live(states).map((state) => state.input));
 	const needsPresets = live(states).some((state) => isDefaultChoice(state.input.presetChoice));
-	const first = await runLookups(this, [...(needsPresets ? [presetLookupCommand('presets')] : []), ...ownerCommands]);
+	const first = await runLookups.call(this, [...(needsPresets ? [presetLookupCommand('presets')] : []), ...ownerCommands]);
 	const presets: RequisitePreset[] | undefined = needsPresets ? presetsOf(rowsFrom(first, 'presets')) : undefined;
 	const byOwner = requisitesByOwner(first, ownerCommands);
 	for (const state of live(states)) {

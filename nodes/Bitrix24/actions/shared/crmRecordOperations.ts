@@ -53,7 +53,7 @@ export function crmCreate(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'create', [fieldsMapperProperty()]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions(this, entity));
+			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions.call(this, entity));
 			const fields = withMultifieldWrites(converted, undefined, 'replace');
 			const answer = await bitrix24Call.call(this, `${entity.methodPrefix}.add`, { fields }, { itemIndex });
 			return this.helpers.returnJsonArray(await getRecord.call(this, entity, Number(answer.result), itemIndex));
@@ -80,7 +80,7 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 		description: forOperation(entity, 'update', [recordIdProperty(entity), fieldsMapperProperty(), options]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = recordIdOf.call(this, itemIndex, entity);
-			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions(this, entity));
+			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions.call(this, entity));
 			const { appendMultifields } = this.getNodeParameter('options', itemIndex, {}) as { appendMultifields?: boolean };
 			const mode: MultifieldMode = appendMultifields ? 'append' : 'replace';
 			// The current entries' IDs are needed to change or delete them instead of adding (§4.2).

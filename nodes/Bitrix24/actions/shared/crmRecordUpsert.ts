@@ -63,7 +63,7 @@ async function upsert(this: IExecuteFunctions, entity: CrmEntity, itemIndexes: n
 	// Round 1: the live field list (to convert values) and the lookup by external id, one batch.
 	const records: RecordCache = new Map();
 	const originIds = [...new Set(items.filter((item) => !item.error).map((item) => item.originId))];
-	const first = await runLookups(this, [
+	const first = await runLookups.call(this, [
 		{ key: 'fields', method: `${entity.methodPrefix}.fields` },
 		...originLookupCommands(entity, settings.systemCode, originIds),
 	]);
@@ -85,7 +85,7 @@ async function upsert(this: IExecuteFunctions, entity: CrmEntity, itemIndexes: n
 
 	// Round 2: secondary rules, only for records the external id did not find.
 	const unresolved = groups.filter((group) => !byOriginId.has(group.originId));
-	const secondary = await secondaryMatches(this, entity, settings, unresolved.map(representative), records);
+	const secondary = await secondaryMatches.call(this, entity, settings, unresolved.map(representative), records);
 	const secondaryOf = new Map(unresolved.map((group, index) => [group, secondary[index]]));
 
 	const decisions = decideUpserts(

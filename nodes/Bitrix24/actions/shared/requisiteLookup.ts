@@ -75,7 +75,7 @@ export async function addressesOf(
 	}));
 	const byRequisite = new Map<number, Map<number, IDataObject>>();
 	if (commands.length === 0) return byRequisite;
-	const results = await runLookups(this, commands);
+	const results = await runLookups.call(this, commands);
 	for (const command of commands) {
 		const rows = results.get(command.key);
 		if (!Array.isArray(rows)) continue;

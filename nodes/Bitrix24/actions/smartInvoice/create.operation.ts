@@ -54,7 +54,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 /** The chosen category, or the portal's default one, as a number (only read when a stage needs it). */
 async function categoryFor(this: IExecuteFunctions, chosen: string, itemIndex: number): Promise<number> {
 	if (chosen !== '') return Number(chosen);
-	const category = defaultCategory(await invoiceCategories(this, itemIndex));
+	const category = defaultCategory(await invoiceCategories.call(this, itemIndex));
 	return category ? category.id : 0;
 }
 
@@ -74,7 +74,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (chosenCategory !== '') fields.categoryId = Number(chosenCategory);
 	const stage = readStageChoice.call(this, itemIndex);
-	if (stage) fields.stageId = await resolveStage(this, await categoryFor.call(this, chosenCategory, itemIndex), stage, itemIndex);
+	if (stage) fields.stageId = await resolveStage.call(this, await categoryFor.call(this, chosenCategory, itemIndex), stage, itemIndex);
 	const item = await addInvoice.call(this, fields, itemIndex);
 	return this.helpers.returnJsonArray(await keepAccountNumber.call(this, item, fields, true, itemIndex));
 }

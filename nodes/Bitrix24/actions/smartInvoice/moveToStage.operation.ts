@@ -32,7 +32,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const id = readInvoiceId.call(this, itemIndex);
 	const choice = readStageChoice.call(this, itemIndex) ?? { by: 'meaning', meaning: 'new' };
 	const current = await getInvoice.call(this, id, itemIndex);
-	const stageId = await resolveStage(this, Number(current.categoryId), choice, itemIndex);
+	const stageId = await resolveStage.call(this, Number(current.categoryId), choice, itemIndex);
 	if (current.stageId === stageId) return this.helpers.returnJsonArray(current);
 	return this.helpers.returnJsonArray(await updateInvoice.call(this, id, { stageId }, itemIndex));
 }
