@@ -33,9 +33,9 @@ export interface InstallCallback {
  * The portal the callback must come from ("Portal Address"), or undefined when none is set. The
  * callback is only believed once this portal confirms the access token the callback carries.
  */
-export function installPortal(context: IWebhookFunctions | IHookFunctions): PortalEndpoint | undefined {
+export function installPortal(this: IWebhookFunctions | IHookFunctions): PortalEndpoint | undefined {
 	try {
-		return parsePortalUrl(context.getNodeParameter('expectedPortal', ''));
+		return parsePortalUrl(this.getNodeParameter('expectedPortal', ''));
 	} catch {
 		return undefined;
 	}

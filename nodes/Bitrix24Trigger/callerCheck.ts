@@ -53,9 +53,9 @@ export function refusalReason(expected: ExpectedCaller, presented: PresentedCall
  * token (Bitrix24 shows it in the outgoing webhook's form). Both live in the credential, so the
  * token is encrypted at rest and never part of the workflow JSON.
  */
-export async function expectedCaller(context: IWebhookFunctions | IHookFunctions): Promise<ExpectedCaller> {
-	const authentication = authenticationOf(context);
-	const credentials = await context.getCredentials(CREDENTIAL_TYPES[authentication]);
+export async function expectedCaller(this: IWebhookFunctions | IHookFunctions): Promise<ExpectedCaller> {
+	const authentication = authenticationOf(this);
+	const credentials = await this.getCredentials(CREDENTIAL_TYPES[authentication]);
 	if (authentication === 'webhook') return { applicationToken: nonEmptyString(credentials.applicationToken) ?? '' };
 	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
 	return {
@@ -70,8 +70,8 @@ export async function expectedCaller(context: IWebhookFunctions | IHookFunctions
  * `applicationToken`, so such a workflow still carries it in its JSON. It is never used, and a
  * trigger that still holds it refuses to publish until it is moved and the field cleared.
  */
-export function legacyTokenParameter(context: IWebhookFunctions | IHookFunctions): boolean {
-	return nonEmptyString(context.getNode().parameters.applicationToken) !== undefined;
+export function legacyTokenParameter(this: IWebhookFunctions | IHookFunctions): boolean {
+	return nonEmptyString(this.getNode().parameters.applicationToken) !== undefined;
 }
 
 export const LEGACY_TOKEN_ADVICE =
@@ -79,13 +79,13 @@ export const LEGACY_TOKEN_ADVICE =
 
 /** Answers the request itself (no execution starts) with the given status and body. */
 export function answerWithoutExecution(
-	context: IWebhookFunctions,
+	this: IWebhookFunctions,
 	statusCode: number,
 	contentType: string,
 	body: string,
 	headers: Record<string, string> = {},
 ): IWebhookResponseData {
-	const response = context.getResponseObject();
+	const response = this.getResponseObject();
 	response.status(statusCode);
 	response.setHeader('Content-Type', contentType);
 	for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);

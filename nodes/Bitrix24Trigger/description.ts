@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PLACEMENT_OPTIONS } from '../Bitrix24/actions/placement/placementCodes';
+import { PLACEMENT_OPTIONS } from '../Bitrix24/helpers/placementCodes';
 import { CRM_EVENT_OPTIONS } from './crmEvents';
 import { SMART_INVOICE_ENTITY_TYPE_ID } from '../Bitrix24/helpers/crmEntities';
 

@@ -27,22 +27,22 @@ interface SubscriptionData {
 	boundEvents?: string[];
 }
 
-function subscribesThroughApi(context: IHookFunctions): boolean {
-	return (context.getNodeParameter('mode') as TriggerMode) === 'events' && authenticationOf(context) === 'oAuth2';
+function subscribesThroughApi(this: IHookFunctions): boolean {
+	return (this.getNodeParameter('mode') as TriggerMode) === 'events' && authenticationOf(this) === 'oAuth2';
 }
 
-function selectedEvents(context: IHookFunctions): string[] {
-	return context.getNodeParameter('events', []) as string[];
+function selectedEvents(this: IHookFunctions): string[] {
+	return this.getNodeParameter('events', []) as string[];
 }
 
-function handlerUrl(context: IHookFunctions): string {
-	const url = context.getNodeWebhookUrl('default');
-	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not provide a webhook URL for this trigger');
+function handlerUrl(this: IHookFunctions): string {
+	const url = this.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(this.getNode(), 'n8n did not provide a webhook URL for this trigger');
 	return url;
 }
 
-async function boundHandlers(context: IHookFunctions): Promise<BoundHandler[]> {
-	const { result } = await bitrix24Call.call(context, 'event.get', {});
+async function boundHandlers(this: IHookFunctions): Promise<BoundHandler[]> {
+	const { result } = await bitrix24Call.call(this, 'event.get', {});
 	return (Array.isArray(result) ? (result as IDataObject[]) : []).map((entry) => ({
 		event: String(entry.event ?? ''),
 		handler: String(entry.handler ?? ''),
@@ -50,48 +50,48 @@ async function boundHandlers(context: IHookFunctions): Promise<BoundHandler[]> {
 }
 
 /** Refuses to publish a trigger that could never accept a call (no token or portal to check against). */
-async function assertCallsCanBeVerified(context: IHookFunctions): Promise<void> {
-	const mode = context.getNodeParameter('mode') as TriggerMode;
+async function assertCallsCanBeVerified(this: IHookFunctions): Promise<void> {
+	const mode = this.getNodeParameter('mode') as TriggerMode;
 	if (mode === 'appInstall') {
-		if (installPortal(context)) return;
-		throw new NodeOperationError(context.getNode(), 'No portal address to check installation callbacks against', {
+		if (installPortal.call(this)) return;
+		throw new NodeOperationError(this.getNode(), 'No portal address to check installation callbacks against', {
 			description: 'Enter your Bitrix24 portal in "Portal Address" (e.g. your-portal.bitrix24.de).',
 		});
 	}
-	if (authenticationOf(context) === 'webhook' && legacyTokenParameter(context)) {
-		throw new NodeOperationError(context.getNode(), 'The application token must move into the credential', {
+	if (authenticationOf(this) === 'webhook' && legacyTokenParameter.call(this)) {
+		throw new NodeOperationError(this.getNode(), 'The application token must move into the credential', {
 			description: LEGACY_TOKEN_ADVICE,
 		});
 	}
-	if ((await expectedCaller(context)).applicationToken !== '') return;
-	throw new NodeOperationError(context.getNode(), 'No application token to check Bitrix24 calls against', {
+	if ((await expectedCaller.call(this)).applicationToken !== '') return;
+	throw new NodeOperationError(this.getNode(), 'No application token to check Bitrix24 calls against', {
 		description:
-			authenticationOf(context) === 'webhook'
+			authenticationOf(this) === 'webhook'
 				? 'Copy the application token Bitrix24 shows for the outgoing webhook into the "Bitrix24 Webhook API" credential\'s "Application Token (Outgoing Webhook)".'
 				: 'Enter the application token from the app installation in the "Bitrix24 OAuth2 API" credential (use this trigger\'s "App Installation" mode to receive it).',
 	});
 }
 
 export async function subscriptionExists(this: IHookFunctions): Promise<boolean> {
-	await assertCallsCanBeVerified(this);
-	if (placementsToBind(this).length > 0) return await placementsBound(this, handlerUrl(this));
-	if (!subscribesThroughApi(this)) return true;
-	const url = handlerUrl(this);
-	const bound = await boundHandlers(this);
-	return selectedEvents(this).every((event) =>
+	await assertCallsCanBeVerified.call(this);
+	if (placementsToBind.call(this).length > 0) return await placementsBound.call(this, handlerUrl.call(this));
+	if (!subscribesThroughApi.call(this)) return true;
+	const url = handlerUrl.call(this);
+	const bound = await boundHandlers.call(this);
+	return selectedEvents.call(this).every((event) =>
 		bound.some((entry) => entry.handler === url && sameEvent(entry.event, event)),
 	);
 }
 
 export async function subscribe(this: IHookFunctions): Promise<boolean> {
-	if (placementsToBind(this).length > 0) {
-		await bindPlacements(this, handlerUrl(this));
+	if (placementsToBind.call(this).length > 0) {
+		await bindPlacements.call(this, handlerUrl.call(this));
 		return true;
 	}
-	if (!subscribesThroughApi(this)) return true;
-	const url = handlerUrl(this);
-	const bound = await boundHandlers(this);
-	const events = selectedEvents(this);
+	if (!subscribesThroughApi.call(this)) return true;
+	const url = handlerUrl.call(this);
+	const bound = await boundHandlers.call(this);
+	const events = selectedEvents.call(this);
 	for (const event of events) {
 		const alreadyBound = bound.some((entry) => entry.handler === url && sameEvent(entry.event, event));
 		if (!alreadyBound) await bitrix24Call.call(this, 'event.bind', { event, handler: url });
@@ -103,17 +103,17 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 
 export async function unsubscribe(this: IHookFunctions): Promise<boolean> {
 	if ((this.getNodeParameter('mode') as TriggerMode) === 'placement') {
-		await unbindPlacements(this, handlerUrl(this));
+		await unbindPlacements.call(this, handlerUrl.call(this));
 		return true;
 	}
-	if (!subscribesThroughApi(this)) return true;
+	if (!subscribesThroughApi.call(this)) return true;
 	const staticData = this.getWorkflowStaticData('node');
 	const remembered = staticData as SubscriptionData;
-	const url = remembered.handlerUrl ?? handlerUrl(this);
+	const url = remembered.handlerUrl ?? handlerUrl.call(this);
 	// Everything bound to this URL goes, including events deselected since `create`.
 	const events = new Map<string, string>();
 	for (const event of remembered.boundEvents ?? []) events.set(event.toUpperCase(), event);
-	for (const entry of await boundHandlers(this)) {
+	for (const entry of await boundHandlers.call(this)) {
 		if (entry.handler === url) events.set(entry.event.toUpperCase(), entry.event);
 	}
 	for (const event of events.values()) await bitrix24Call.call(this, 'event.unbind', { event, handler: url });

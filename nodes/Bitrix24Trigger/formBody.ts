@@ -90,14 +90,14 @@ function parseJsonBody(text: string): CallerBody | BodyRefusal {
  * (`rawBody`), so size and shape are judged on what was sent, whatever n8n made of it.
  */
 export async function readCallerBody(
-	context: IWebhookFunctions,
+	this: IWebhookFunctions,
 	limits: BodyLimits = CALLER_BODY_LIMITS,
 ): Promise<CallerBody | BodyRefusal> {
-	const request = context.getRequestObject();
+	const request = this.getRequestObject();
 	if (!request.rawBody && typeof request.readRawBody === 'function') await request.readRawBody();
 	const raw = request.rawBody;
 	if (!raw) {
-		const body = context.getBodyData() as unknown;
+		const body = this.getBodyData() as unknown;
 		return typeof body === 'string' ? readCallerText(body, limits) : { kind: 'object', value: objectAt(body) };
 	}
 	if (raw.length > limits.maxBytes) {

@@ -31,13 +31,13 @@ const HTML_TYPE = 'text/html; charset=utf-8';
 
 const STATUS_NAMES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Payload Too Large' };
 
-function refuseJson(context: IWebhookFunctions, statusCode: number, message: string): IWebhookResponseData {
+function refuseJson(this: IWebhookFunctions, statusCode: number, message: string): IWebhookResponseData {
 	const error = STATUS_NAMES[statusCode] ?? 'Bad Request';
-	return answerWithoutExecution(context, statusCode, JSON_TYPE, JSON.stringify({ error, message }));
+	return answerWithoutExecution.call(this, statusCode, JSON_TYPE, JSON.stringify({ error, message }));
 }
 
-function refuseBody(context: IWebhookFunctions, refusal: BodyRefusal): IWebhookResponseData {
-	return refuseJson(context, refusal.status, refusal.reason);
+function refuseBody(this: IWebhookFunctions, refusal: BodyRefusal): IWebhookResponseData {
+	return refuseJson.call(this, refusal.status, refusal.reason);
 }
 
 /** Answered with 200 so Bitrix24 does not slow its deliveries down (§10), but nothing runs. */
@@ -55,18 +55,18 @@ function bitrix24ErrorCode(error: unknown): string | undefined {
  * crm.item.get for the record the event names. Events are queued and may arrive late (§10), so
  * the record can be gone: NOT_FOUND is reported as `recordDeleted`, not as a failure.
  */
-async function fetchRecord(context: IWebhookFunctions, call: CrmEventCall): Promise<IDataObject> {
+async function fetchRecord(this: IWebhookFunctions, call: CrmEventCall): Promise<IDataObject> {
 	if (call.action === 'delete') return { record: null, recordDeleted: true };
 	if (call.id === null || call.entityTypeId === null) {
-		throw new NodeOperationError(context.getNode(), `The ${call.event} event names no record to fetch`);
+		throw new NodeOperationError(this.getNode(), `The ${call.event} event names no record to fetch`);
 	}
 	try {
-		const { result } = await bitrix24Call.call(context, 'crm.item.get', { entityTypeId: call.entityTypeId, id: call.id });
+		const { result } = await bitrix24Call.call(this, 'crm.item.get', { entityTypeId: call.entityTypeId, id: call.id });
 		return { record: objectAt(objectAt(result).item), recordDeleted: false };
 	} catch (error) {
 		if (bitrix24ErrorCode(error) === 'NOT_FOUND') return { record: null, recordDeleted: true };
 		// Already the transport's secret-free NodeApiError; wrapping it returns it unchanged.
-		throw new NodeApiError(context.getNode(), error as JsonObject);
+		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 }
 
@@ -76,15 +76,15 @@ async function fetchRecord(context: IWebhookFunctions, call: CrmEventCall): Prom
  * the nested body (with its depth limit) and any work for the workflow.
  */
 export async function receiveCrmEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const raw = await readCallerBody(this);
-	if (isBodyRefusal(raw)) return refuseBody(this, raw);
-	const refusal = refusalReason(await expectedCaller(this), {
+	const raw = await readCallerBody.call(this);
+	if (isBodyRefusal(raw)) return refuseBody.call(this, raw);
+	const refusal = refusalReason(await expectedCaller.call(this), {
 		applicationToken: presentedValue(raw, 'auth[application_token]'),
 		memberId: presentedValue(raw, 'auth[member_id]'),
 	});
-	if (refusal) return refuseJson(this, 401, refusal);
+	if (refusal) return refuseJson.call(this, 401, refusal);
 	const body = nestCallerBody(raw);
-	if (isBodyRefusal(body)) return refuseBody(this, body);
+	if (isBodyRefusal(body)) return refuseBody.call(this, body);
 
 	const call = parseCrmEventCall(body);
 	const selected = this.getNodeParameter('events', []) as string[];
@@ -94,33 +94,33 @@ export async function receiveCrmEvent(this: IWebhookFunctions): Promise<IWebhook
 		return ignore(`entity type ${String(call.entityTypeId)} is not the one selected (${wantedTypeId})`);
 	}
 	const json: IDataObject = { ...call };
-	if (this.getNodeParameter('fetchRecord', false) as boolean) Object.assign(json, await fetchRecord(this, call));
+	if (this.getNodeParameter('fetchRecord', false) as boolean) Object.assign(json, await fetchRecord.call(this, call));
 	return { workflowData: [[{ json }]] };
 }
 
-function placementPage(context: IWebhookFunctions, language: string): string {
-	const url = (context.getNodeParameter('redirectUrl', '') as string).trim();
+function placementPage(this: IWebhookFunctions, language: string): string {
+	const url = (this.getNodeParameter('redirectUrl', '') as string).trim();
 	try {
 		return renderRedirectPage({
-			title: context.getNodeParameter('pageTitle', '') as string,
-			message: context.getNodeParameter('pageMessage', '') as string,
+			title: this.getNodeParameter('pageTitle', '') as string,
+			message: this.getNodeParameter('pageMessage', '') as string,
 			url: url || undefined,
-			linkText: context.getNodeParameter('linkText', '') as string,
+			linkText: this.getNodeParameter('linkText', '') as string,
 			language,
 		});
 	} catch (error) {
-		throw new NodeOperationError(context.getNode(), (error as Error).message, {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
 			description: 'Check the "Redirect URL" of the Bitrix24 Trigger.',
 		});
 	}
 }
 
-function refusePlacement(context: IWebhookFunctions, statusCode: number, reason: string): IWebhookResponseData {
+function refusePlacement(this: IWebhookFunctions, statusCode: number, reason: string): IWebhookResponseData {
 	const page = renderRedirectPage({
 		title: `Zugriff verweigert (${statusCode})`,
 		message: `Dieser Aufruf konnte nicht als Aufruf Ihres Bitrix24-Portals bestätigt werden. / This call could not be verified as coming from your Bitrix24 portal. (${reason})`,
 	});
-	return answerWithoutExecution(context, statusCode, HTML_TYPE, page, {
+	return answerWithoutExecution.call(this, statusCode, HTML_TYPE, page, {
 		'Content-Security-Policy': REDIRECT_PAGE_CONTENT_SECURITY_POLICY,
 	});
 }
@@ -130,9 +130,9 @@ function refusePlacement(context: IWebhookFunctions, statusCode: number, reason:
  * enough: the user's own access token (`AUTH_ID`, §9) must be live on the configured portal and,
  * with OAuth2, belong to our application. Proven tokens are cached for a few minutes.
  */
-async function placementUserRefusal(context: IWebhookFunctions, authId: string, expiresIn: string, clientId?: string): Promise<string | undefined> {
-	const connection = await resolveConnection(context);
-	const check = await checkAccessToken(context, {
+async function placementUserRefusal(this: IWebhookFunctions, authId: string, expiresIn: string, clientId?: string): Promise<string | undefined> {
+	const connection = await resolveConnection(this);
+	const check = await checkAccessToken(this, {
 		restBase: connection.restBase,
 		host: connection.host,
 		plan: connection.plan,
@@ -145,27 +145,27 @@ async function placementUserRefusal(context: IWebhookFunctions, authId: string, 
 }
 
 export async function receivePlacementCall(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const raw = await readCallerBody(this);
-	if (isBodyRefusal(raw)) return refusePlacement(this, raw.status, raw.reason);
+	const raw = await readCallerBody.call(this);
+	if (isBodyRefusal(raw)) return refusePlacement.call(this, raw.status, raw.reason);
 	const query = objectAt(this.getQueryData());
-	const expected = await expectedCaller(this);
+	const expected = await expectedCaller.call(this);
 	const refusal = refusalReason(expected, {
 		applicationToken: presentedValue(raw, 'APPLICATION_TOKEN'),
 		memberId: presentedValue(raw, 'member_id') || formText(query.member_id),
 	});
-	if (refusal) return refusePlacement(this, 401, refusal);
+	if (refusal) return refusePlacement.call(this, 401, refusal);
 	// The body's shape is judged before the portal is asked about the user.
 	const body = nestCallerBody(raw);
-	if (isBodyRefusal(body)) return refusePlacement(this, body.status, body.reason);
-	const userRefusal = await placementUserRefusal(this, formText(body.AUTH_ID), formText(body.AUTH_EXPIRES), expected.clientId);
-	if (userRefusal) return refusePlacement(this, 401, userRefusal);
+	if (isBodyRefusal(body)) return refusePlacement.call(this, body.status, body.reason);
+	const userRefusal = await placementUserRefusal.call(this, formText(body.AUTH_ID), formText(body.AUTH_EXPIRES), expected.clientId);
+	if (userRefusal) return refusePlacement.call(this, 401, userRefusal);
 
 	const call = parsePlacementCall(body, query);
 	const workflowData = [[{ json: { ...call } as IDataObject }]];
 	if ((this.getNodeParameter('placementResponse', 'redirectPage') as PlacementResponse) !== 'redirectPage') {
 		return { workflowData };
 	}
-	answerWithoutExecution(this, 200, HTML_TYPE, placementPage(this, call.language), {
+	answerWithoutExecution.call(this, 200, HTML_TYPE, placementPage.call(this, call.language), {
 		'Content-Security-Policy': REDIRECT_PAGE_CONTENT_SECURITY_POLICY,
 	});
 	return { noWebhookResponse: true, workflowData };
@@ -177,24 +177,24 @@ export async function receivePlacementCall(this: IWebhookFunctions): Promise<IWe
  * token it carries. Nothing of an unproven callback is output.
  */
 export async function receiveInstallCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const raw = await readCallerBody(this);
-	if (isBodyRefusal(raw)) return refuseBody(this, raw);
-	const portal = installPortal(this);
-	if (!portal) return refuseJson(this, 401, 'No portal address is configured for this trigger');
+	const raw = await readCallerBody.call(this);
+	if (isBodyRefusal(raw)) return refuseBody.call(this, raw);
+	const portal = installPortal.call(this);
+	if (!portal) return refuseJson.call(this, 401, 'No portal address is configured for this trigger');
 	const domain = presentedValue(raw, 'auth[domain]').trim().toLowerCase();
 	if (domain !== portal.host) {
-		return refuseJson(this, 401, 'The installation callback comes from a different Bitrix24 portal');
+		return refuseJson.call(this, 401, 'The installation callback comes from a different Bitrix24 portal');
 	}
 	const accessToken = presentedValue(raw, 'auth[access_token]');
-	if (accessToken === '') return refuseJson(this, 401, 'The installation callback carries no access token');
+	if (accessToken === '') return refuseJson.call(this, 401, 'The installation callback carries no access token');
 	const body = nestCallerBody(raw);
-	if (isBodyRefusal(body)) return refuseBody(this, body);
+	if (isBodyRefusal(body)) return refuseBody.call(this, body);
 	const check = await checkAccessToken(this, { restBase: portal.restBase, host: portal.host, plan: 'standard', token: accessToken });
-	if (!check.valid) return refuseJson(this, 401, check.reason);
+	if (!check.valid) return refuseJson.call(this, 401, check.reason);
 
 	const parsed = parseInstallCallback(body);
 	if ('missing' in parsed) {
-		return refuseJson(this, 400, `Not a Bitrix24 installation callback: missing ${parsed.missing.join(', ')}`);
+		return refuseJson.call(this, 400, `Not a Bitrix24 installation callback: missing ${parsed.missing.join(', ')}`);
 	}
 	return { workflowData: [[{ json: { ...parsed, clientId: check.clientId } as IDataObject }]] };
 }

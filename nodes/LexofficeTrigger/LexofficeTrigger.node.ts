@@ -23,20 +23,20 @@ import {
 } from '../Lexoffice/helpers/triggerSubscriptions';
 import { webhookPublicKey } from './signature';
 
-function callbackUrl(context: IHookFunctions): string {
-	const url = context.getNodeWebhookUrl('default');
-	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not provide a webhook URL for this trigger');
+function callbackUrl(this: IHookFunctions): string {
+	const url = this.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(this.getNode(), 'n8n did not provide a webhook URL for this trigger');
 	return url;
 }
 
-function selectedEvents(context: IHookFunctions): string[] {
-	const events = context.getNodeParameter('events', []) as string[];
-	if (events.length === 0) throw new NodeOperationError(context.getNode(), 'Select at least one event');
+function selectedEvents(this: IHookFunctions): string[] {
+	const events = this.getNodeParameter('events', []) as string[];
+	if (events.length === 0) throw new NodeOperationError(this.getNode(), 'Select at least one event');
 	return events;
 }
 
-function managesSubscriptions(context: IHookFunctions): boolean {
-	return (context.getNodeParameter('options.createSubscriptions', true) as boolean) !== false;
+function managesSubscriptions(this: IHookFunctions): boolean {
+	return (this.getNodeParameter('options.createSubscriptions', true) as boolean) !== false;
 }
 
 /**
@@ -44,17 +44,17 @@ function managesSubscriptions(context: IHookFunctions): boolean {
  * reject every delivery silently) and the credential's organization id, kept in static data so
  * that a delivery is checked against it without a request (issue #15).
  */
-async function prepareForDeliveries(context: IHookFunctions): Promise<void> {
-	const credentials = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
+async function prepareForDeliveries(this: IHookFunctions): Promise<void> {
+	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
 	try {
 		webhookPublicKey(credentials.webhookPublicKey);
 	} catch (error) {
-		throw new NodeOperationError(context.getNode(), 'The webhook public key in the LexOffice credential is not a valid PEM public key', {
+		throw new NodeOperationError(this.getNode(), 'The webhook public key in the LexOffice credential is not a valid PEM public key', {
 			description: `Leave the field empty to use Lexware's published key. (${(error as Error).message})`,
 		});
 	}
-	const data = context.getWorkflowStaticData('node') as OrganizationStaticData;
-	await fetchOrganizationId.call(context, credentials, data);
+	const data = this.getWorkflowStaticData('node') as OrganizationStaticData;
+	await fetchOrganizationId.call(this, credentials, data);
 }
 
 export class LexofficeTrigger implements INodeType {
@@ -139,10 +139,10 @@ export class LexofficeTrigger implements INodeType {
 			 * this URL whose event is no longer selected are removed on the way.
 			 */
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const url = callbackUrl(this);
-				const events = selectedEvents(this);
-				await prepareForDeliveries(this);
-				if (!managesSubscriptions(this)) return true;
+				const url = callbackUrl.call(this);
+				const events = selectedEvents.call(this);
+				await prepareForDeliveries.call(this);
+				if (!managesSubscriptions.call(this)) return true;
 				const all = await listSubscriptions.call(this);
 				await deleteUnwanted.call(this, all, url, events);
 				const ids = subscriptionsFor(all, url, events);
@@ -153,9 +153,9 @@ export class LexofficeTrigger implements INodeType {
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
-				const url = callbackUrl(this);
-				const events = selectedEvents(this);
-				if (!managesSubscriptions(this)) return true;
+				const url = callbackUrl.call(this);
+				const events = selectedEvents.call(this);
+				if (!managesSubscriptions.call(this)) return true;
 				const { ids } = await ensureSubscriptions.call(this, url, events);
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 				data.callbackUrl = url;
@@ -165,7 +165,7 @@ export class LexofficeTrigger implements INodeType {
 
 			/** Removes every subscription of this URL (whoever created it); one already gone is fine. */
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const url = callbackUrl(this);
+				const url = callbackUrl.call(this);
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 				const ids = new Set(data.callbackUrl === url ? Object.values(data.subscriptionIds ?? {}) : []);
 				for (const subscription of await listSubscriptions.call(this)) {

@@ -16,13 +16,13 @@ export interface DeliveryOptions {
 }
 
 /** Answers the request now and starts no execution. */
-function answer(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ message });
+function answer(this: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	this.getResponseObject().status(status).json({ message });
 	return { noWebhookResponse: true };
 }
 
-async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer> {
-	const request = context.getRequestObject();
+async function rawBodyOf(this: IWebhookFunctions): Promise<Buffer> {
+	const request = this.getRequestObject();
 	if (!request.rawBody && typeof request.readRawBody === 'function') await request.readRawBody();
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0);
 }
@@ -37,35 +37,35 @@ async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer> {
  */
 export async function handleDelivery(this: IWebhookFunctions, options: DeliveryOptions): Promise<IWebhookResponseData> {
 	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
-	const rawBody = await rawBodyOf(this);
+	const rawBody = await rawBodyOf.call(this);
 	let key;
 	try {
 		key = webhookPublicKey(credentials.webhookPublicKey);
 	} catch {
 		// Our configuration, not LexOffice's fault: 5xx makes LexOffice retry once it is fixed.
-		return answer(this, 500, 'The webhook public key in the LexOffice credential is invalid');
+		return answer.call(this, 500, 'The webhook public key in the LexOffice credential is invalid');
 	}
 	if (!isValidSignature(rawBody, this.getHeaderData()[SIGNATURE_HEADER], key)) {
-		return answer(this, 401, 'Invalid or missing X-Lxo-Signature');
+		return answer.call(this, 401, 'Invalid or missing X-Lxo-Signature');
 	}
 
 	const parsed = parseWebhookPayload(rawBody);
-	if ('problem' in parsed) return answer(this, 400, `Invalid LexOffice event: ${parsed.problem}`);
+	if ('problem' in parsed) return answer.call(this, 400, `Invalid LexOffice event: ${parsed.problem}`);
 	const payload: WebhookPayload = parsed.payload;
 
 	// A subscription for an event this node no longer listens to: accept it so it is not retried.
-	if (!options.events.includes(payload.eventType)) return answer(this, 200, 'Event type not selected; ignored');
+	if (!options.events.includes(payload.eventType)) return answer.call(this, 200, 'Event type not selected; ignored');
 
 	const organizationData = this.getWorkflowStaticData('node') as OrganizationStaticData;
 	const verdict = organizationVerdict(payload.organizationId, credentials, organizationData, Date.now());
 	// 400: LexOffice does not retry it (§6.5).
-	if (verdict === 'foreign') return answer(this, 400, 'The event belongs to another LexOffice organization than the credential');
+	if (verdict === 'foreign') return answer.call(this, 400, 'The event belongs to another LexOffice organization than the credential');
 
 	if (options.deduplicate) {
 		const seen = this.getWorkflowStaticData('global');
 		const memory = deliveryMemory(this.getWorkflow().id ?? '', seen);
 		const parts = [this.getNode().id, payload.eventType, payload.resourceId, payload.eventDate];
-		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION)) return answer(this, 200, 'Duplicate delivery; ignored');
+		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION)) return answer.call(this, 200, 'Duplicate delivery; ignored');
 		persist(memory, seen);
 	}
 

@@ -30,12 +30,12 @@ const descriptionsByExecution = new WeakMap<object, Map<string, Promise<CrmField
  * The live field list (custom fields included), fetched once per execution: every item of a run
  * converts its values with the same, current field types.
  */
-export async function fieldDescriptions(context: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
-	let perEntity = descriptionsByExecution.get(context);
-	if (!perEntity) descriptionsByExecution.set(context, (perEntity = new Map()));
+export async function fieldDescriptions(this: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
+	let perEntity = descriptionsByExecution.get(this);
+	if (!perEntity) descriptionsByExecution.set(this, (perEntity = new Map()));
 	let pending = perEntity.get(entity.resource);
 	if (!pending) {
-		pending = bitrix24Call.call(context, `${entity.methodPrefix}.fields`).then((answer) => asFieldDescriptions(answer.result));
+		pending = bitrix24Call.call(this, `${entity.methodPrefix}.fields`).then((answer) => asFieldDescriptions(answer.result));
 		perEntity.set(entity.resource, pending);
 		pending.catch(() => perEntity?.delete(entity.resource));
 	}
@@ -48,23 +48,23 @@ export async function fieldDescriptions(context: Bitrix24Context, entity: CrmEnt
  * an error (the portal's fields changed since the mapping was made).
  */
 export function convertMappedValues(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	itemIndex: number,
 	descriptions: CrmFieldDescriptions,
 ): ConvertedFields {
-	const mode = context.getNodeParameter(`${FIELDS_PARAMETER}.mappingMode`, itemIndex, 'defineBelow') as string;
+	const mode = this.getNodeParameter(`${FIELDS_PARAMETER}.mappingMode`, itemIndex, 'defineBelow') as string;
 	let values: IDataObject;
 	if (mode === 'autoMapInputData') {
-		const json = context.getInputData()[itemIndex]?.json ?? {};
+		const json = this.getInputData()[itemIndex]?.json ?? {};
 		values = Object.fromEntries(Object.entries(json).filter(([key]) => Object.prototype.hasOwnProperty.call(descriptions, key)));
 	} else {
-		values = (context.getNodeParameter(`${FIELDS_PARAMETER}.value`, itemIndex, {}) ?? {}) as IDataObject;
+		values = (this.getNodeParameter(`${FIELDS_PARAMETER}.value`, itemIndex, {}) ?? {}) as IDataObject;
 	}
 	try {
 		return toBitrix24Fields(descriptions, values);
 	} catch (error) {
-		if (!(error instanceof FieldValueError)) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-		throw new NodeOperationError(context.getNode(), error.message, {
+		if (!(error instanceof FieldValueError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		throw new NodeOperationError(this.getNode(), error.message, {
 			itemIndex,
 			description: `Change the value mapped to "${error.field}" in Fields to Map, or refresh the field list if the portal's fields changed.`,
 		});
@@ -89,11 +89,11 @@ export function withMultifieldWrites(
 }
 
 /** The record id parameter, checked before anything is sent. */
-export function recordIdOf(context: IExecuteFunctions, itemIndex: number, entity: CrmEntity): number {
-	const raw = context.getNodeParameter('recordId', itemIndex) as unknown;
+export function recordIdOf(this: IExecuteFunctions, itemIndex: number, entity: CrmEntity): number {
+	const raw = this.getNodeParameter('recordId', itemIndex) as unknown;
 	const id = positiveId(raw);
 	if (id !== null) return id;
-	throw new NodeOperationError(context.getNode(), `The ${entity.displayName} ID "${String(raw)}" is not a Bitrix24 record id`, {
+	throw new NodeOperationError(this.getNode(), `The ${entity.displayName} ID "${String(raw)}" is not a Bitrix24 record id`, {
 		itemIndex,
 		description: `Enter the numeric ID of the ${entity.resource} (the number in its address in Bitrix24, e.g. 42).`,
 	});
@@ -101,13 +101,13 @@ export function recordIdOf(context: IExecuteFunctions, itemIndex: number, entity
 
 /** A failed batch sub-call as the error a user sees: Bitrix24's own text first (§2, §3.3). */
 export function commandError(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	method: string,
 	result: Extract<BatchCommandResult, { ok: false }>,
 	itemIndex?: number,
 ): NodeApiError {
 	const response: JsonObject = { error: result.error, error_description: result.description, method };
-	return new NodeApiError(context.getNode(), response, {
+	return new NodeApiError(this.getNode(), response, {
 		message: result.description || result.error || `Bitrix24 method ${method} failed`,
 		description: `Bitrix24 method ${method} (inside a batch request) failed with error code ${result.error || '(none)'}.`,
 		itemIndex,

@@ -34,18 +34,18 @@ export function scanCommand(key: string, method: string, filter: IDataObject, se
  * (all rows for scans). A failing read fails the whole lookup: deciding without it could create
  * duplicates.
  */
-export async function runLookups(context: Bitrix24Context, commands: LookupCommand[]): Promise<Map<string, unknown>> {
+export async function runLookups(this: Bitrix24Context, commands: LookupCommand[]): Promise<Map<string, unknown>> {
 	const results = new Map<string, unknown>();
 	let pending = commands;
 	while (pending.length > 0) {
 		const answers = await bitrix24Batch.call(
-			context,
+			this,
 			pending.map(({ key, method, params }) => ({ key, method, params })),
 		);
 		const nextPages: LookupCommand[] = [];
 		for (const command of pending) {
 			const answer = answers[command.key];
-			if (!answer.ok) throw commandError(context, command.method, answer);
+			if (!answer.ok) throw commandError.call(this, command.method, answer);
 			if (!command.scan) {
 				results.set(command.key, answer.result);
 				continue;

@@ -7,22 +7,22 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import { CRM_TARGETS, crmTargetOf, positiveId, type CrmTarget, type CrmTargetType } from './crmEntities';
 
 /** A positive integer parameter, or an error naming the field and what to enter instead. */
-export function positiveIdParameter(context: IExecuteFunctions, name: string, label: string, itemIndex: number): number {
-	const raw = context.getNodeParameter(name, itemIndex) as unknown;
+export function positiveIdParameter(this: IExecuteFunctions, name: string, label: string, itemIndex: number): number {
+	const raw = this.getNodeParameter(name, itemIndex) as unknown;
 	const id = positiveId(raw);
 	if (id !== null) return id;
-	throw new NodeOperationError(context.getNode(), `"${label}" must be a positive whole number, got "${String(raw ?? '')}"`, {
+	throw new NodeOperationError(this.getNode(), `"${label}" must be a positive whole number, got "${String(raw ?? '')}"`, {
 		itemIndex,
 		description: `Enter the numeric ID from Bitrix24 (the number in the record's address, e.g. 42), or map it from an earlier node.`,
 	});
 }
 
 /** A required text parameter, trimmed; empty is refused with the field's name. */
-export function requiredTextParameter(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
+export function requiredTextParameter(this: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
 	const text = raw === undefined || raw === null ? '' : String(raw).trim();
 	if (text !== '') return text;
-	throw new NodeOperationError(context.getNode(), `"${label}" is empty`, {
+	throw new NodeOperationError(this.getNode(), `"${label}" is empty`, {
 		itemIndex,
 		description: `Bitrix24 requires "${label}". Enter a value or map one from an earlier node.`,
 	});
@@ -64,17 +64,17 @@ export function crmTargetProperties(options: CrmTargetPropertyOptions): INodePro
 
 /** The record the item points at, checked against the types the operation offers. */
 export function readCrmTarget(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	itemIndex: number,
 	allowed: CrmTargetType[],
 ): { target: CrmTarget; id: number } {
-	const type = context.getNodeParameter('entityType', itemIndex) as unknown;
+	const type = this.getNodeParameter('entityType', itemIndex) as unknown;
 	const target = crmTargetOf(type);
 	if (!target || !allowed.includes(target.type)) {
-		throw new NodeOperationError(context.getNode(), `"Record Type" cannot be "${String(type)}" here`, {
+		throw new NodeOperationError(this.getNode(), `"Record Type" cannot be "${String(type)}" here`, {
 			itemIndex,
 			description: `Choose one of: ${allowed.map((allowedType) => CRM_TARGETS[allowedType].displayName).join(', ')}.`,
 		});
 	}
-	return { target, id: positiveIdParameter(context, 'entityId', 'Record ID', itemIndex) };
+	return { target, id: positiveIdParameter.call(this, 'entityId', 'Record ID', itemIndex) };
 }

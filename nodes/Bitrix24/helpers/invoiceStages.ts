@@ -46,8 +46,8 @@ export function categoryOfStage(stageId: string): number | undefined {
 	return match ? Number(match[1]) : undefined;
 }
 
-export async function invoiceCategories(context: Bitrix24Context, itemIndex?: number): Promise<InvoiceCategory[]> {
-	const answer = await bitrix24Call.call(context, 'crm.category.list', { entityTypeId: SMART_INVOICE_ENTITY_TYPE_ID }, { itemIndex });
+export async function invoiceCategories(this: Bitrix24Context, itemIndex?: number): Promise<InvoiceCategory[]> {
+	const answer = await bitrix24Call.call(this, 'crm.category.list', { entityTypeId: SMART_INVOICE_ENTITY_TYPE_ID }, { itemIndex });
 	const categories = ((answer.result as IDataObject | undefined)?.categories ?? []) as IDataObject[];
 	return categories.map((category) => ({
 		id: Number(category.id),
@@ -81,8 +81,8 @@ export function stagesOf(result: unknown): InvoiceStage[] {
 		.sort((a, b) => a.sort - b.sort);
 }
 
-export async function invoiceStages(context: Bitrix24Context, categoryId: number, itemIndex?: number): Promise<InvoiceStage[]> {
-	const answer = await bitrix24Call.call(context, 'crm.status.list', stageListParams(categoryId), { itemIndex });
+export async function invoiceStages(this: Bitrix24Context, categoryId: number, itemIndex?: number): Promise<InvoiceStage[]> {
+	const answer = await bitrix24Call.call(this, 'crm.status.list', stageListParams(categoryId), { itemIndex });
 	return stagesOf(answer.result);
 }
 
@@ -101,23 +101,23 @@ export type StageChoice = { by: 'meaning'; meaning: StageMeaning } | { by: 'id';
  * stage of another category is refused by Bitrix24 anyway, so say which one fits.
  */
 export async function resolveStage(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	categoryId: number,
 	choice: StageChoice,
 	itemIndex: number,
 ): Promise<string> {
-	const stages = await invoiceStages(context, categoryId, itemIndex);
+	const stages = await invoiceStages.call(this, categoryId, itemIndex);
 	const listed = stages.map((stage) => `${stage.name} (${stage.id})`).join(', ');
 	if (choice.by === 'meaning') {
 		const stage = stageWithMeaning(stages, choice.meaning);
 		if (stage) return stage.id;
-		throw new NodeOperationError(context.getNode(), `Invoice category ${categoryId} has no "${choice.meaning}" stage`, {
+		throw new NodeOperationError(this.getNode(), `Invoice category ${categoryId} has no "${choice.meaning}" stage`, {
 			itemIndex,
 			description: `Its stages are: ${listed || 'none'}. Set "Stage By" to "Stage From List" and pick one.`,
 		});
 	}
 	if (stages.some((stage) => stage.id === choice.stageId)) return choice.stageId;
-	throw new NodeOperationError(context.getNode(), `Stage "${choice.stageId}" is not a stage of invoice category ${categoryId}`, {
+	throw new NodeOperationError(this.getNode(), `Stage "${choice.stageId}" is not a stage of invoice category ${categoryId}`, {
 		itemIndex,
 		description: `Stages of that category: ${listed || 'none'}. An invoice stays in its category; pick one of its stages.`,
 	});

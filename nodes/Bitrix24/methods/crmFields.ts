@@ -15,10 +15,10 @@ import { LINK_FIELDS } from '../../shared/contract/links';
 import { fieldLabel, toResourceMapperFields, type CrmFieldDescriptions } from '../helpers/crmFieldSchema';
 import { bitrix24Batch } from '../transport';
 
-function entityOfNode(context: ILoadOptionsFunctions): CrmEntity {
-	const entity = crmEntityOf(context.getNodeParameter('resource', 'contact'));
+function entityOfNode(this: ILoadOptionsFunctions): CrmEntity {
+	const entity = crmEntityOf(this.getNodeParameter('resource', 'contact'));
 	if (entity) return entity;
-	throw new NodeOperationError(context.getNode(), 'These fields exist for the Contact and Company resources only');
+	throw new NodeOperationError(this.getNode(), 'These fields exist for the Contact and Company resources only');
 }
 
 /**
@@ -26,7 +26,7 @@ function entityOfNode(context: ILoadOptionsFunctions): CrmEntity {
  * one batch request (§11). A directory that cannot be read leaves its field a text field.
  */
 async function statusOptions(
-	context: ILoadOptionsFunctions,
+	this: ILoadOptionsFunctions,
 	descriptions: CrmFieldDescriptions,
 ): Promise<Record<string, INodePropertyOptions[]>> {
 	const directories = [
@@ -38,7 +38,7 @@ async function statusOptions(
 	];
 	if (directories.length === 0) return {};
 	const answers = await bitrix24Batch.call(
-		context,
+		this,
 		directories.map((entityId, index) => ({ key: `status${index}`, method: 'crm.status.entity.items', params: { entityId } })),
 	);
 	const options: Record<string, INodePropertyOptions[]> = {};
@@ -53,18 +53,18 @@ async function statusOptions(
 }
 
 async function mapperFields(
-	context: ILoadOptionsFunctions,
+	this: ILoadOptionsFunctions,
 	entity: CrmEntity,
 	options: { enforceRequired: boolean; managedFields: readonly string[] },
 ): Promise<ResourceMapperFields> {
-	const descriptions = await fieldDescriptions(context, entity);
-	const fields = toResourceMapperFields(descriptions, { ...options, statusOptions: await statusOptions(context, descriptions) });
+	const descriptions = await fieldDescriptions.call(this, entity);
+	const fields = toResourceMapperFields(descriptions, { ...options, statusOptions: await statusOptions.call(this, descriptions) });
 	return { fields, emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.` };
 }
 
 export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const operation = this.getNodeParameter('operation', 'create') as string;
-	return await mapperFields(this, entityOfNode(this), {
+	return await mapperFields.call(this, entityOfNode.call(this), {
 		enforceRequired: operation !== 'update',
 		managedFields: operation === 'upsert' ? LINK_FIELDS : [],
 	});
@@ -74,15 +74,15 @@ export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<R
 const SYNC_MANAGED_FIELDS = [...LINK_FIELDS, 'COMPANY_ID'];
 
 export async function getSyncCompanyFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	return await mapperFields(this, CRM_ENTITIES.company, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
+	return await mapperFields.call(this, CRM_ENTITIES.company, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
 }
 
 export async function getSyncContactFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	return await mapperFields(this, CRM_ENTITIES.contact, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
+	return await mapperFields.call(this, CRM_ENTITIES.contact, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
 }
 
 export async function getCrmRecordFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const descriptions = await fieldDescriptions(this, entityOfNode(this));
+	const descriptions = await fieldDescriptions.call(this, entityOfNode.call(this));
 	return Object.entries(descriptions)
 		.map(([id, description]) => ({ name: fieldLabel(id, description), value: id }))
 		.sort((a, b) => a.name.localeCompare(b.name));

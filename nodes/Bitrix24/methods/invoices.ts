@@ -22,7 +22,7 @@ const stageOption = (stage: InvoiceStage, prefix = ''): INodePropertyOptions => 
 });
 
 export async function getSmartInvoiceCategories(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return (await invoiceCategories(this)).map((category) => ({
+	return (await invoiceCategories.call(this)).map((category) => ({
 		name: category.isDefault ? `${category.name} (Default)` : category.name,
 		value: String(category.id),
 		description: `Category ID ${category.id}`,
@@ -36,9 +36,9 @@ export async function getSmartInvoiceCategoriesOrDefault(this: ILoadOptionsFunct
 }
 
 /** The category the node names (Create, or the Get Many filter), if any. */
-function chosenCategory(context: ILoadOptionsFunctions): number | undefined {
+function chosenCategory(this: ILoadOptionsFunctions): number | undefined {
 	for (const path of ['categoryId', 'filters.categoryId']) {
-		const value = String(context.getNodeParameter(path, '') ?? '').trim();
+		const value = String(this.getNodeParameter(path, '') ?? '').trim();
 		if (/^\d+$/.test(value)) return Number(value);
 	}
 	return undefined;
@@ -49,9 +49,9 @@ function chosenCategory(context: ILoadOptionsFunctions): number | undefined {
  * category decides) the stages of every category, one batch request for all.
  */
 export async function getSmartInvoiceStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const categoryId = chosenCategory(this);
-	if (categoryId !== undefined) return (await invoiceStages(this, categoryId)).map((stage) => stageOption(stage));
-	const categories = await invoiceCategories(this);
+	const categoryId = chosenCategory.call(this);
+	if (categoryId !== undefined) return (await invoiceStages.call(this, categoryId)).map((stage) => stageOption(stage));
+	const categories = await invoiceCategories.call(this);
 	if (categories.length === 0) return [];
 	const answers = await bitrix24Batch.call(
 		this,

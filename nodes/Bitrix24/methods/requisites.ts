@@ -34,7 +34,7 @@ const DEFAULT_MARKERS: Record<string, string> = {
 
 /** The run-time defaults first, then the portal's templates as "Name (Country)". */
 export async function getRequisitePresets(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const results = await runLookups(this, [
+	const results = await runLookups.call(this, [
 		presetLookupCommand('presets'),
 		{ key: 'countries', method: 'crm.requisite.preset.countries' },
 	]);
@@ -64,19 +64,19 @@ export async function getAddressTypes(this: ILoadOptionsFunctions): Promise<INod
 }
 
 /** The address types behind a listed default ('' = the role's default type, named as the portal names it). */
-async function addressTypesWithDefault(context: ILoadOptionsFunctions, role: AddressRole): Promise<INodePropertyOptions[]> {
-	const types = await getAddressTypes.call(context);
+async function addressTypesWithDefault(this: ILoadOptionsFunctions, role: AddressRole): Promise<INodePropertyOptions[]> {
+	const types = await getAddressTypes.call(this);
 	const { defaultTypeId } = ADDRESS_ROLES[role];
 	const label = types.find((type) => type.value === defaultTypeId)?.name ?? `Type ${defaultTypeId}`;
 	return [{ name: `Default: ${label}`, value: '', description: `Address type ID ${defaultTypeId}` }, ...types];
 }
 
 export async function getBillingAddressTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return await addressTypesWithDefault(this, 'billing');
+	return await addressTypesWithDefault.call(this, 'billing');
 }
 
 export async function getShippingAddressTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return await addressTypesWithDefault(this, 'shipping');
+	return await addressTypesWithDefault.call(this, 'shipping');
 }
 
 export const requisiteLoadOptions = { getRequisitePresets, getAddressTypes, getBillingAddressTypes, getShippingAddressTypes };

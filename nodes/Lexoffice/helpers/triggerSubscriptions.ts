@@ -71,7 +71,7 @@ export async function ensureSubscriptions(
 			ids[eventType] = await createOrAdopt.call(this, eventType, callbackUrl, created);
 		} catch (error) {
 			const leftBehind = await rollBack.call(this, created);
-			throw creationError(this, error, eventType, callbackUrl, leftBehind);
+			throw creationError.call(this, error, eventType, callbackUrl, leftBehind);
 		}
 	}
 	return { ids, created };
@@ -116,7 +116,7 @@ async function rollBack(this: LexofficeContext, created: string[]): Promise<stri
 }
 
 function creationError(
-	context: LexofficeContext,
+	this: LexofficeContext,
 	error: unknown,
 	eventType: string,
 	callbackUrl: string,
@@ -129,7 +129,7 @@ function creationError(
 			? 'No subscription was left behind.'
 			: `Removing the subscriptions created before the failure failed for ${leftBehind.join(', ')}; the next activation adopts or removes them.`;
 	if (status !== 406) {
-		const wrapped = new NodeApiError(context.getNode(), error as JsonObject);
+		const wrapped = new NodeApiError(this.getNode(), error as JsonObject);
 		if (leftBehind.length > 0) wrapped.description = [wrapped.description, cleanup].filter(Boolean).join('\n\n');
 		return wrapped;
 	}
@@ -137,7 +137,7 @@ function creationError(
 		? ''
 		: ` LexOffice only accepts HTTPS callback URLs, and this one is "${callbackUrl}": set n8n's WEBHOOK_URL to its public HTTPS address.`;
 	const details = error instanceof NodeApiError && error.description ? `LexOffice: ${error.description}\n\n` : '';
-	return new NodeApiError(context.getNode(), { message: original, httpCode: '406' } as JsonObject, {
+	return new NodeApiError(this.getNode(), { message: original, httpCode: '406' } as JsonObject, {
 		httpCode: '406',
 		message: `LexOffice refused the callback URL for "${eventType}" (406: ${original})`,
 		description:

@@ -12,8 +12,8 @@ export interface RepairContext extends LexofficeContext {
  * Whether the callback URL is being served, i.e. the workflow with the LexOffice Trigger is
  * active: its HEAD webhook answers 2xx then, and n8n answers 404 otherwise.
  */
-async function isServed(context: RepairContext, callbackUrl: string): Promise<boolean> {
-	const response = (await context.helpers.httpRequest({
+async function isServed(this: RepairContext, callbackUrl: string): Promise<boolean> {
+	const response = (await this.helpers.httpRequest({
 		method: 'HEAD',
 		url: callbackUrl,
 		returnFullResponse: true,
@@ -39,7 +39,7 @@ export async function repairSubscriptions(
 	const existing = subscriptionsFor(all, callbackUrl, eventTypes);
 	const missing = eventTypes.filter((eventType) => existing[eventType] === undefined);
 	if (missing.length === 0) return { items: [], missing };
-	if (!(await isServed(this, callbackUrl))) return { items: [], served: false, missing };
+	if (!(await isServed.call(this, callbackUrl))) return { items: [], served: false, missing };
 	const { ids, created } = await ensureSubscriptions.call(this, callbackUrl, eventTypes, all);
 	const items = missing
 		.filter((eventType) => created.includes(ids[eventType]))

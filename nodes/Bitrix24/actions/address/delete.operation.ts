@@ -26,7 +26,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** crm.address.delete needs the same three keys as update (§5). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
+	const requisiteId = positiveIdParameter.call(this, 'requisiteId', 'Requisite ID', itemIndex);
 	let typeId: number;
 	try {
 		typeId = addressTypeIdOf(this.getNodeParameter('typeId', itemIndex), 'Address Type');

@@ -25,7 +25,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** One output item per address; a requisite has at most one per type, so one page holds them all. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
+	const requisiteId = positiveIdParameter.call(this, 'requisiteId', 'Requisite ID', itemIndex);
 	const answer = await bitrix24Call.call(this, 'crm.address.list', addressListParams([requisiteId]), { itemIndex });
 	return this.helpers.returnJsonArray(rowsOf(answer.result));
 }

@@ -50,7 +50,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
  * fails with "TypeAddress exists", §5); an address that already holds these values is not written.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
+	const requisiteId = positiveIdParameter.call(this, 'requisiteId', 'Requisite ID', itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	let typeId: number;
 	let values: ReturnType<typeof toAddressValues>;

@@ -31,7 +31,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** crm.automation.trigger.delete (bitrix24-api.md §8). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const code = readTriggerCode(this, 'triggerCode', itemIndex);
+	const code = readTriggerCode.call(this, 'triggerCode', itemIndex);
 	await bitrix24Call.call(this, 'crm.automation.trigger.delete', { CODE: code }, { itemIndex });
 	return this.helpers.returnJsonArray({ CODE: code, deleted: true });
 }

@@ -45,7 +45,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 
 /** crm.automation.trigger with `target` = TYPENAME_ID and the optional `code` (bitrix24-api.md §8). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
+	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
 	const code = String(this.getNodeParameter('webhookTriggerCode', itemIndex, '') ?? '').trim();
 	const params: IDataObject = { target: `${target.code}_${id}` };
 	if (code !== '') params.code = code;

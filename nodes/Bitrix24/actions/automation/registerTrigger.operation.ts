@@ -49,8 +49,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** crm.automation.trigger.add (bitrix24-api.md §8). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const code = readTriggerCode(this, 'code', itemIndex);
-	const name = requiredTextParameter(this, 'name', 'Trigger Name', itemIndex);
+	const code = readTriggerCode.call(this, 'code', itemIndex);
+	const name = requiredTextParameter.call(this, 'name', 'Trigger Name', itemIndex);
 	await bitrix24Call.call(this, 'crm.automation.trigger.add', { CODE: code, NAME: name }, { itemIndex });
 	return this.helpers.returnJsonArray({ CODE: code, NAME: name, registered: true });
 }

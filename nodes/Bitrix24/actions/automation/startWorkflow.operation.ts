@@ -70,8 +70,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** bizproc.workflow.start (bitrix24-api.md §8): DOCUMENT_ID like ['crm', 'CCrmDocumentContact', 'CONTACT_777']. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
-	const templateId = positiveIdParameter(this, 'templateId', 'Workflow Template', itemIndex);
+	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
+	const templateId = positiveIdParameter.call(this, 'templateId', 'Workflow Template', itemIndex);
 	const entries = (this.getNodeParameter('workflowParameters.parameter', itemIndex, []) as Array<{ name?: string; value?: unknown }>)
 		.filter((entry) => String(entry.name ?? '').trim() !== '')
 		.map((entry) => [String(entry.name).trim(), entry.value ?? '']);

@@ -3,11 +3,11 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 
 const TRIGGER_CODE = /^[a-z0-9._-]+$/;
 
-export function readTriggerCode(context: IExecuteFunctions, name: string, itemIndex: number): string {
-	const code = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+export function readTriggerCode(this: IExecuteFunctions, name: string, itemIndex: number): string {
+	const code = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	if (TRIGGER_CODE.test(code)) return code;
 	const suggestion = code.toLowerCase().replace(/[^a-z0-9._-]+/g, '_');
-	throw new NodeOperationError(context.getNode(), code === '' ? '"Trigger Code" is empty' : `"Trigger Code" "${code}" has characters Bitrix24 does not allow`, {
+	throw new NodeOperationError(this.getNode(), code === '' ? '"Trigger Code" is empty' : `"Trigger Code" "${code}" has characters Bitrix24 does not allow`, {
 		itemIndex,
 		description: `Use only lower-case letters, digits, ".", "-" and "_"${suggestion && suggestion !== code ? `, e.g. "${suggestion}"` : ''}.`,
 	});

@@ -50,13 +50,13 @@ const commandsSchema = z
 	)
 	.min(1, 'the list is empty');
 
-function commandsOf(context: IExecuteFunctions, itemIndex: number): BatchCommand[] {
-	const raw = context.getNodeParameter('commands', itemIndex) as unknown;
+function commandsOf(this: IExecuteFunctions, itemIndex: number): BatchCommand[] {
+	const raw = this.getNodeParameter('commands', itemIndex) as unknown;
 	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { errorMessage: 'The commands are not valid JSON' }) : raw;
 	const checked = commandsSchema.safeParse(parsed);
 	if (!checked.success) {
 		const issue = checked.error.issues[0];
-		throw new NodeOperationError(context.getNode(), `Commands (JSON): ${issue.path.join('.') || 'list'}: ${issue.message}`, {
+		throw new NodeOperationError(this.getNode(), `Commands (JSON): ${issue.path.join('.') || 'list'}: ${issue.message}`, {
 			description: 'Give a JSON list like [{"key": "me", "method": "user.current", "params": {}}] with unique keys',
 			itemIndex,
 		});
@@ -64,7 +64,7 @@ function commandsOf(context: IExecuteFunctions, itemIndex: number): BatchCommand
 	const keys = checked.data.map((command) => command.key);
 	const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
 	if (repeated !== undefined) {
-		throw new NodeOperationError(context.getNode(), `Commands (JSON): the key "${repeated}" is used twice`, {
+		throw new NodeOperationError(this.getNode(), `Commands (JSON): the key "${repeated}" is used twice`, {
 			description: 'Every command needs its own key; results are reported by key',
 			itemIndex,
 		});
@@ -75,6 +75,6 @@ function commandsOf(context: IExecuteFunctions, itemIndex: number): BatchCommand
 /** One output item per input item: every command's result or error, by key, none lost. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const halt = this.getNodeParameter('halt', itemIndex, false) as boolean;
-	const results = await bitrix24Batch.call(this, commandsOf(this, itemIndex), { halt, itemIndex });
+	const results = await bitrix24Batch.call(this, commandsOf.call(this, itemIndex), { halt, itemIndex });
 	return this.helpers.returnJsonArray({ results: results as unknown as IDataObject });
 }

@@ -40,8 +40,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 	},
 ]);
 
-function parametersOf(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const raw = context.getNodeParameter('parameters', itemIndex, '{}') as unknown;
+function parametersOf(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const raw = this.getNodeParameter('parameters', itemIndex, '{}') as unknown;
 	const parsed =
 		typeof raw === 'string'
 			? jsonParse<unknown>(raw.trim() === '' ? '{}' : raw, {
@@ -49,7 +49,7 @@ function parametersOf(context: IExecuteFunctions, itemIndex: number): IDataObjec
 				})
 			: raw;
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw new NodeOperationError(context.getNode(), 'The parameters must be a JSON object', {
+		throw new NodeOperationError(this.getNode(), 'The parameters must be a JSON object', {
 			description: 'Wrap them in { }, e.g. {"id": 42}',
 			itemIndex,
 		});
@@ -60,7 +60,7 @@ function parametersOf(context: IExecuteFunctions, itemIndex: number): IDataObjec
 /** For power users: whatever Bitrix24 answers, minus the timing block. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const method = (this.getNodeParameter('method', itemIndex) as string).trim();
-	const response = await bitrix24Call.call(this, method, parametersOf(this, itemIndex), { itemIndex });
+	const response = await bitrix24Call.call(this, method, parametersOf.call(this, itemIndex), { itemIndex });
 	const output: IDataObject = { result: response.result as IDataObject };
 	if (response.total !== undefined) output.total = response.total;
 	if (response.next !== undefined) output.next = response.next;

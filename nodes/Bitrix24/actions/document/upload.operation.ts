@@ -90,18 +90,18 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
  * a batch (§3.3). The PDF version may take 30-40 s to appear in Bitrix24 (`pdfUrl`).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
-	const title = requiredTextParameter(this, 'title', 'Title', itemIndex);
-	const number = requiredTextParameter(this, 'number', 'Number', itemIndex);
-	const region = requiredTextParameter(this, 'region', 'Region', itemIndex).toLowerCase();
+	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
+	const title = requiredTextParameter.call(this, 'title', 'Title', itemIndex);
+	const number = requiredTextParameter.call(this, 'number', 'Number', itemIndex);
+	const region = requiredTextParameter.call(this, 'region', 'Region', itemIndex).toLowerCase();
 	if (!/^[a-z]{2}$/.test(region)) {
 		throw new NodeOperationError(this.getNode(), `"Region" must be a two-letter code, got "${region}"`, {
 			itemIndex,
 			description: 'Use the region of the portal, e.g. de.',
 		});
 	}
-	const propertyName = requiredTextParameter(this, 'binaryPropertyName', 'Input Binary Field', itemIndex);
-	const file = await readBinaryFile(this, itemIndex, propertyName);
+	const propertyName = requiredTextParameter.call(this, 'binaryPropertyName', 'Input Binary Field', itemIndex);
+	const file = await readBinaryFile.call(this, itemIndex, propertyName);
 	const mode = this.getNodeParameter('fileMode', itemIndex) as FileMode;
 	const fields: IDataObject = { entityTypeId: target.entityTypeId, entityId: id, title, number, region };
 	if (mode === 'pdfWithGeneratedDocx') {

@@ -57,18 +57,18 @@ type NoteOutcome = { commentId: number; settledByReadBack?: true; addedByAnother
  * reading stops at the first. crm.timeline.comment.list needs ENTITY_ID and ENTITY_TYPE and pages
  * like every list method (Bitrix24 REST docs, crm/timeline/comment/crm_timeline_comment_list).
  */
-async function noteIds(context: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number, firstOnly: boolean): Promise<number[]> {
+async function noteIds(this: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number, firstOnly: boolean): Promise<number[]> {
 	const params = { filter: { ENTITY_ID: id, ENTITY_TYPE: entity.resource }, select: ['ID', 'COMMENT'], order: { ID: 'DESC' } };
 	const ids: number[] = [];
-	for await (const page of bitrix24Paginate.call(context, 'crm.timeline.comment.list', params, { itemIndex })) {
+	for await (const page of bitrix24Paginate.call(this, 'crm.timeline.comment.list', params, { itemIndex })) {
 		ids.push(...page.filter((row) => isDeletionNote(row.COMMENT, note)).map((row) => Number(row.ID)));
 		if (firstOnly && ids.length > 0) break;
 	}
 	return ids;
 }
 
-async function findNote(context: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
-	return (await noteIds(context, record, note, itemIndex, true))[0];
+async function findNote(this: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+	return (await noteIds.call(this, record, note, itemIndex, true))[0];
 }
 
 /**
@@ -79,16 +79,16 @@ async function findNote(context: IExecuteFunctions, record: NotedRecord, note: D
  * so a copy Bitrix24 would not delete is a warning, not a failure.
  */
 async function keepOldestNote(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	record: NotedRecord,
 	note: DeletionNote,
 	itemIndex: number,
 ): Promise<{ kept?: number; warning?: string }> {
 	for (let round = 0; ; round++) {
-		const [kept, ...copies] = (await noteIds(context, record, note, itemIndex, false)).sort((a, b) => a - b);
+		const [kept, ...copies] = (await noteIds.call(this, record, note, itemIndex, false)).sort((a, b) => a - b);
 		if (copies.length === 0) return { kept };
 		const deletes = copies.map((commentId) => ({ key: `delete${commentId}`, method: 'crm.timeline.comment.delete', params: { id: commentId } }));
-		const answers = await bitrix24Batch.call(context, deletes, { halt: false, itemIndex });
+		const answers = await bitrix24Batch.call(this, deletes, { halt: false, itemIndex });
 		const failed = deletes.map((command) => answers[command.key]).filter((answer) => !answer.ok && answer.error !== 'NOT_FOUND');
 		if (failed.length === 0) return { kept };
 		if (round >= SETTLE_ROUNDS || failed.some((answer) => !answer.ok && answer.uncertain !== true)) {
@@ -104,7 +104,7 @@ async function keepOldestNote(
  * it did not happen and is sent again, up to SETTLE_ROUNDS times.
  */
 async function addMissingNotes(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	missing: NotedRecord[],
 	note: DeletionNote,
 	itemIndex: number,
@@ -117,17 +117,17 @@ async function addMissingNotes(
 			method: 'crm.timeline.comment.add',
 			params: { fields: { ENTITY_ID: id, ENTITY_TYPE: entity.resource, COMMENT: note.text } },
 		}));
-		const written = await bitrix24Batch.call(context, commands, { halt: false, itemIndex });
+		const written = await bitrix24Batch.call(this, commands, { halt: false, itemIndex });
 		const uncertain: NotedRecord[] = [];
 		for (const [index, record] of pending.entries()) {
 			const answer = written[`note${index}`];
 			if (answer.ok) added.set(record, { commentId: Number(answer.result), ...(round > 0 ? { settledByReadBack: true as const } : {}) });
-			else if (answer.uncertain !== true || round >= SETTLE_ROUNDS) throw commandError(context, 'crm.timeline.comment.add', answer, itemIndex);
+			else if (answer.uncertain !== true || round >= SETTLE_ROUNDS) throw commandError.call(this, 'crm.timeline.comment.add', answer, itemIndex);
 			else uncertain.push(record);
 		}
 		pending = [];
 		for (const record of uncertain) {
-			const commentId = await findNote(context, record, note, itemIndex);
+			const commentId = await findNote.call(this, record, note, itemIndex);
 			if (commentId === undefined) pending.push(record);
 			else added.set(record, { commentId, settledByReadBack: true });
 		}
@@ -159,7 +159,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const found = await bitrix24Batch.call(this, lookups, { itemIndex });
 	const records: NotedRecord[] = entities.flatMap((entity) => {
 		const answer = found[entity.resource];
-		if (!answer.ok) throw commandError(this, `${entity.methodPrefix}.list`, answer, itemIndex);
+		if (!answer.ok) throw commandError.call(this, `${entity.methodPrefix}.list`, answer, itemIndex);
 		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({ entity, id: Number(row.ID) }));
 	});
 	if (records.length === 0) return this.helpers.returnJsonArray({ lexofficeId, found: false, records: [] });
@@ -170,12 +170,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return await withKeyLock([lockKey], async () => {
 		const existing = new Map<NotedRecord, number>();
 		for (const record of records) {
-			const commentId = await findNote(this, record, note, itemIndex);
+			const commentId = await findNote.call(this, record, note, itemIndex);
 			if (commentId !== undefined) existing.set(record, commentId);
 		}
-		const added = await addMissingNotes(this, records.filter((record) => !existing.has(record)), note, itemIndex);
+		const added = await addMissingNotes.call(this, records.filter((record) => !existing.has(record)), note, itemIndex);
 		for (const [record, outcome] of added) {
-			const { kept, warning } = await keepOldestNote(this, record, note, itemIndex);
+			const { kept, warning } = await keepOldestNote.call(this, record, note, itemIndex);
 			const settled = { ...outcome, ...(warning ? { warning } : {}) };
 			added.set(record, kept !== undefined && kept !== outcome.commentId ? { ...settled, commentId: kept, addedByAnotherRun: true } : settled);
 		}

@@ -160,19 +160,19 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 
 const FIELD_NAME = /^[A-Z][A-Z0-9_]*$/;
 
-function idParameter(context: IExecuteFunctions, name: string, label: string): number | undefined {
-	const raw = String(context.getNodeParameter(name, 0, '') ?? '').trim();
+function idParameter(this: IExecuteFunctions, name: string, label: string): number | undefined {
+	const raw = String(this.getNodeParameter(name, 0, '') ?? '').trim();
 	if (raw === '') return undefined;
 	if (/^\d+$/.test(raw) && Number(raw) > 0) return Number(raw);
-	throw new NodeOperationError(context.getNode(), `"${label}" must be an ID from the list, got "${raw}"`, {
+	throw new NodeOperationError(this.getNode(), `"${label}" must be an ID from the list, got "${raw}"`, {
 		description: `Choose "${label}" from the list, or clear it to use the default.`,
 	});
 }
 
-function fieldParameter(context: IExecuteFunctions, value: unknown, label: string): string {
+function fieldParameter(this: IExecuteFunctions, value: unknown, label: string): string {
 	const field = String(value ?? '').trim().toUpperCase();
 	if (field === '' || FIELD_NAME.test(field)) return field;
-	throw new NodeOperationError(context.getNode(), `"${label}" is not a Bitrix24 field name: "${String(value)}"`, {
+	throw new NodeOperationError(this.getNode(), `"${label}" is not a Bitrix24 field name: "${String(value)}"`, {
 		description: 'Enter the field\'s code as Bitrix24 names it, e.g. UF_CRM_KUNDENNUMMER, or clear it to write the number into the comments.',
 	});
 }
@@ -185,8 +185,8 @@ const MAPPING_PARAMETERS = ['responsibleUserId', 'companyPresetId', 'contactPres
  * `7/1a2b3c4d`): change a template, an address type or an extra field and every contact counts as
  * changed on the next run, so the new mapping reaches records whose LexOffice version did not move.
  */
-function mappingFingerprint(context: IExecuteFunctions): string {
-	const parameters = context.getNode().parameters;
+function mappingFingerprint(this: IExecuteFunctions): string {
+	const parameters = this.getNode().parameters;
 	const options = { ...((parameters.options ?? {}) as IDataObject) };
 	delete options.dryRun;
 	delete options.systemCode;
@@ -211,26 +211,26 @@ function stableJson(value: unknown): string {
 }
 
 /** Node-wide settings, checked before anything is read or written. */
-export function readSyncSettings(context: IExecuteFunctions): SyncSettings {
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+export function readSyncSettings(this: IExecuteFunctions): SyncSettings {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const systemCode = String(options.systemCode ?? SYSTEM_CODE).trim();
 	if (!systemCode) {
-		throw new NodeOperationError(context.getNode(), 'System Code is empty', { description: 'Enter lexoffice, or remove the option.' });
+		throw new NodeOperationError(this.getNode(), 'System Code is empty', { description: 'Enter lexoffice, or remove the option.' });
 	}
 	return {
 		systemCode,
-		mappingFingerprint: mappingFingerprint(context),
+		mappingFingerprint: mappingFingerprint.call(this),
 		dryRun: options.dryRun === true,
 		skipArchived: options.skipArchived !== false,
 		matchByEmail: options.matchByEmail !== false,
-		companyPresetId: idParameter(context, 'companyPresetId', 'Company Requisite Template'),
-		contactPresetId: idParameter(context, 'contactPresetId', 'Contact Requisite Template'),
-		billingAddressTypeId: idParameter(context, 'billingAddressTypeId', 'Billing Address Type') ?? 6,
-		shippingAddressTypeId: idParameter(context, 'shippingAddressTypeId', 'Shipping Address Type') ?? 11,
+		companyPresetId: idParameter.call(this, 'companyPresetId', 'Company Requisite Template'),
+		contactPresetId: idParameter.call(this, 'contactPresetId', 'Contact Requisite Template'),
+		billingAddressTypeId: idParameter.call(this, 'billingAddressTypeId', 'Billing Address Type') ?? 6,
+		shippingAddressTypeId: idParameter.call(this, 'shippingAddressTypeId', 'Shipping Address Type') ?? 11,
 		mapping: {
-			responsibleUserId: idParameter(context, 'responsibleUserId', 'Responsible User'),
-			customerNumberField: fieldParameter(context, options.customerNumberField, 'Customer Number Field'),
-			vendorNumberField: fieldParameter(context, options.vendorNumberField, 'Vendor Number Field'),
+			responsibleUserId: idParameter.call(this, 'responsibleUserId', 'Responsible User'),
+			customerNumberField: fieldParameter.call(this, options.customerNumberField, 'Customer Number Field'),
+			vendorNumberField: fieldParameter.call(this, options.vendorNumberField, 'Vendor Number Field'),
 			countryNameLanguage: options.countryNameLanguage === 'en' ? 'en' : 'de',
 		},
 	};
@@ -240,17 +240,17 @@ export async function executeBatch(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
 ): Promise<Array<INodeExecutionData | Error>> {
-	const settings = readSyncSettings(this);
+	const settings = readSyncSettings.call(this);
 	if (settings.billingAddressTypeId === settings.shippingAddressTypeId) {
 		throw new NodeOperationError(this.getNode(), 'Billing Address Type and Shipping Address Type are the same', {
 			description: 'A requisite holds one address per type. Choose different address types for the two addresses.',
 		});
 	}
 	let userChecked: Promise<void> | undefined;
-	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser(this, settings.mapping.responsibleUserId));
+	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser.call(this, settings.mapping.responsibleUserId));
 	const outcomes = await settleUncertainWrites(
 		itemIndexes,
-		async (indexes) => await syncContacts(this, settings, indexes, checkUserOnce),
+		async (indexes) => await syncContacts.call(this, settings, indexes, checkUserOnce),
 		['contactPersons'],
 	);
 	return jsonOutcomes(outcomes);
@@ -263,13 +263,13 @@ export async function executeBatch(
  * not say whether Bitrix24 refuses ASSIGNED_BY_ID of a deactivated user; records assigned to one
  * would be invisible in every employee's "my contacts", so the sync does not rely on it.
  */
-async function checkResponsibleUser(context: IExecuteFunctions, userId: number | undefined): Promise<void> {
+async function checkResponsibleUser(this: IExecuteFunctions, userId: number | undefined): Promise<void> {
 	if (userId === undefined) return;
-	const answer = await bitrix24Call.call(context, 'user.get', { FILTER: { ID: userId } });
+	const answer = await bitrix24Call.call(this, 'user.get', { FILTER: { ID: userId } });
 	const [user] = rowsOf(answer.result);
 	const fix = 'Choose an active user as "Responsible User" on Sync Contacts (in both contact workflows).';
-	if (!user) throw new NodeOperationError(context.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, { description: fix });
+	if (!user) throw new NodeOperationError(this.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, { description: fix });
 	if (user.ACTIVE === false || user.ACTIVE === 'N') {
-		throw new NodeOperationError(context.getNode(), `Responsible User ${userId} is deactivated in Bitrix24`, { description: fix });
+		throw new NodeOperationError(this.getNode(), `Responsible User ${userId} is deactivated in Bitrix24`, { description: fix });
 	}
 }

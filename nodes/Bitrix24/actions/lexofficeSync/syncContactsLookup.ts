@@ -43,7 +43,7 @@ export const personRows = (results: Map<string, unknown>, companies: Array<{ ite
 
 /** Records holding one of each record's e-mail addresses (crm.duplicate.findbycomm, bitrix24-api.md §4.5). */
 async function readByEmail(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	settings: SyncSettings,
 	records: PerEntity<EmailQuery[]>,
 	view: Bitrix24View,
@@ -64,7 +64,7 @@ async function readByEmail(
 			matchValues: [''],
 			converted: record.converted,
 		}));
-		const matches = await secondaryMatches(context, CRM_ENTITIES[entity], upsertSettings, items, cache[entity]);
+		const matches = await secondaryMatches.call(this, CRM_ENTITIES[entity], upsertSettings, items, cache[entity]);
 		records[entity].forEach((record, index) => {
 			const candidates = (matches[index] ?? []).flatMap((match) => match.candidates);
 			found[entity].set(
@@ -82,46 +82,46 @@ async function readByEmail(
 const presetsByExecution = new WeakMap<object, Promise<Map<MappedContact['kind'], number>>>();
 
 /** The default templates' ids (by XML_ID), read once per execution and only when needed. */
-async function defaultPresets(context: IExecuteFunctions, settings: SyncSettings): Promise<Map<MappedContact['kind'], number>> {
+async function defaultPresets(this: IExecuteFunctions, settings: SyncSettings): Promise<Map<MappedContact['kind'], number>> {
 	if (settings.companyPresetId !== undefined && settings.contactPresetId !== undefined) return new Map();
-	let pending = presetsByExecution.get(context);
+	let pending = presetsByExecution.get(this);
 	if (!pending) {
-		pending = runLookups(context, [presetLookupCommand('presets')]).then((results) => {
+		pending = runLookups.call(this, [presetLookupCommand('presets')]).then((results) => {
 			const presets = presetsOf(rowsFrom(results, 'presets'));
 			const ids = new Map<MappedContact['kind'], number>();
 			if (settings.companyPresetId === undefined) {
-				ids.set('company', resolvePresetId(context.getNode(), DEFAULT_PRESET_CHOICES.legalEntity, 4, presets, 0));
+				ids.set('company', resolvePresetId(this.getNode(), DEFAULT_PRESET_CHOICES.legalEntity, 4, presets, 0));
 			}
 			if (settings.contactPresetId === undefined) {
-				ids.set('person', resolvePresetId(context.getNode(), DEFAULT_PRESET_CHOICES.person, 3, presets, 0));
+				ids.set('person', resolvePresetId(this.getNode(), DEFAULT_PRESET_CHOICES.person, 3, presets, 0));
 			}
 			return ids;
 		});
-		presetsByExecution.set(context, pending);
+		presetsByExecution.set(this, pending);
 	}
 	return await pending;
 }
 
 /** Answers one read of the planner from Bitrix24. */
-export async function readFromBitrix24(context: IExecuteFunctions, settings: SyncSettings, read: ViewRead, view: Bitrix24View): Promise<Bitrix24View> {
+export async function readFromBitrix24(this: IExecuteFunctions, settings: SyncSettings, read: ViewRead, view: Bitrix24View): Promise<Bitrix24View> {
 	switch (read.read) {
 		case 'linked': {
 			const commands = linkedLookupCommands(settings.systemCode, read.ids);
-			return { linked: rowsPerEntity(await runLookups(context, [...commands.company, ...commands.contact]), commands) };
+			return { linked: rowsPerEntity(await runLookups.call(this, [...commands.company, ...commands.contact]), commands) };
 		}
 		case 'persons': {
 			const commands = personLookupCommands(settings.systemCode, read.companies);
-			return { persons: personRows(commands.length ? await runLookups(context, commands) : new Map(), read.companies) };
+			return { persons: personRows(commands.length ? await runLookups.call(this, commands) : new Map(), read.companies) };
 		}
 		case 'byEmail':
-			return { byEmail: await readByEmail(context, settings, read.records, view) };
+			return { byEmail: await readByEmail.call(this, settings, read.records, view) };
 		case 'presets':
-			return { presets: await defaultPresets(context, settings) };
+			return { presets: await defaultPresets.call(this, settings) };
 		case 'requisites': {
 			const commands = requisiteLookupCommands(read.owners);
-			return { requisites: requisitesByOwner(commands.length ? await runLookups(context, commands) : new Map(), commands) };
+			return { requisites: requisitesByOwner(commands.length ? await runLookups.call(this, commands) : new Map(), commands) };
 		}
 		case 'addresses':
-			return { addresses: await addressesOf(context, read.requisiteIds) };
+			return { addresses: await addressesOf.call(this, read.requisiteIds) };
 	}
 }

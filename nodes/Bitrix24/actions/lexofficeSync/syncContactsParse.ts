@@ -34,8 +34,8 @@ type Read<T> = { ok: true; value: T } | { ok: false; failure: ItemFailure };
 const refused = (failure: ItemFailure): Read<never> => ({ ok: false, failure });
 
 /** The LexOffice contact as given: an object, or JSON text. */
-function contactParameter(context: IExecuteFunctions, itemIndex: number): Read<unknown> {
-	const raw = context.getNodeParameter('contact', itemIndex) as unknown;
+function contactParameter(this: IExecuteFunctions, itemIndex: number): Read<unknown> {
+	const raw = this.getNodeParameter('contact', itemIndex) as unknown;
 	if (typeof raw !== 'string') return { ok: true, value: raw };
 	try {
 		return { ok: true, value: JSON.parse(raw) as unknown };
@@ -66,8 +66,8 @@ export function mapContact(raw: unknown, settings: SyncSettings): Read<MappedCon
 }
 
 /** The item's values of "Extra Company Fields" / "Extra Contact Fields"; they win over the built-in mapping. */
-function extraFields(context: IExecuteFunctions, itemIndex: number, kind: MappedContact['kind']): IDataObject {
-	const values = context.getNodeParameter(`${kind === 'company' ? 'companyFields' : 'contactFields'}.value`, itemIndex, {}) as IDataObject | null;
+function extraFields(this: IExecuteFunctions, itemIndex: number, kind: MappedContact['kind']): IDataObject {
+	const values = this.getNodeParameter(`${kind === 'company' ? 'companyFields' : 'contactFields'}.value`, itemIndex, {}) as IDataObject | null;
 	const extra: IDataObject = {};
 	for (const [field, value] of Object.entries(values ?? {})) {
 		if (value !== undefined && value !== null && !IDENTITY_FIELDS.includes(field as (typeof IDENTITY_FIELDS)[number])) extra[field] = value;
@@ -99,13 +99,13 @@ export function parseContact(itemIndex: number, raw: unknown, settings: SyncSett
 }
 
 /** Parse the input item's parameters. */
-export function parseItem(context: IExecuteFunctions, itemIndex: number, settings: SyncSettings): ParseOutcome {
+export function parseItem(this: IExecuteFunctions, itemIndex: number, settings: SyncSettings): ParseOutcome {
 	let raw: unknown;
 	try {
-		const given = contactParameter(context, itemIndex);
+		const given = contactParameter.call(this, itemIndex);
 		if (!given.ok) return { step: 'failed', itemIndex, failure: given.failure };
 		raw = given.value;
-		return parseContact(itemIndex, raw, settings, (kind) => extraFields(context, itemIndex, kind));
+		return parseContact(itemIndex, raw, settings, (kind) => extraFields.call(this, itemIndex, kind));
 	} catch (error) {
 		// An expression in the item's parameters that n8n could not evaluate.
 		return { step: 'failed', itemIndex, given: givenIdentity(raw), failure: failureOf(error) };

@@ -46,21 +46,21 @@ function recall(item: ParsedItem, key: string, now: number): ParsedItem | Settle
 
 /** Convert, decide and plan, write: the steps that ask Bitrix24. */
 async function syncWithBitrix24(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	settings: SyncSettings,
 	items: ParsedItem[],
 ): Promise<{ items: FinalItem[]; results: WriteResults }> {
 	const descriptions = {
-		company: await fieldDescriptions(context, CRM_ENTITIES.company),
-		contact: await fieldDescriptions(context, CRM_ENTITIES.contact),
+		company: await fieldDescriptions.call(this, CRM_ENTITIES.company),
+		contact: await fieldDescriptions.call(this, CRM_ENTITIES.contact),
 	};
 	const converted = items.map((item) => convertItem(item, descriptions));
 	const toPlan = converted.filter(isConverted);
-	const planned = toPlan.length ? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24(context, settings, read, view)) : [];
+	const planned = toPlan.length ? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24.call(this, settings, read, view)) : [];
 	const decided = replaceTaken(converted, isConverted, planned);
 	if (settings.dryRun) return { items: decided, results: {} };
 	const writes = decided.filter(isWrite);
-	const results = await writePlanned(context, writes);
+	const results = await writePlanned.call(this, writes);
 	return { items: replaceTaken(decided, isWrite, writes.map((item) => withWriteResults(item, results))), results };
 }
 
@@ -70,23 +70,23 @@ async function syncWithBitrix24(
  * what the first one wrote. In one n8n process only (see ARCHITECTURE.md, "Concurrency").
  */
 async function syncLocked(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	settings: SyncSettings,
 	items: ParsedItem[],
 	beforeLookup: () => Promise<void>,
 ): Promise<{ items: FinalItem[]; results: WriteResults }> {
-	const portalHost = await portalHostOf(context);
+	const portalHost = await portalHostOf(this);
 	const keyOf = (lexofficeId: string) => contactKey(portalHost, settings.systemCode, lexofficeId);
 	return await withKeyLock(
 		items.map((item) => keyOf(item.mapped.lexofficeId)),
 		async () => {
 			// Only for event executions: a manual or scheduled run (import, reconciliation) always asks Bitrix24.
 			const now = Date.now();
-			const recalled = !settings.dryRun && context.getMode() === 'webhook' ? items.map((item) => recall(item, keyOf(item.mapped.lexofficeId), now)) : items;
+			const recalled = !settings.dryRun && this.getMode() === 'webhook' ? items.map((item) => recall(item, keyOf(item.mapped.lexofficeId), now)) : items;
 			const toSync = recalled.filter(isParsed);
 			if (toSync.length === 0) return { items: replaceTaken(recalled, isParsed, []), results: {} };
 			await beforeLookup();
-			const synced = await syncWithBitrix24(context, settings, toSync);
+			const synced = await syncWithBitrix24.call(this, settings, toSync);
 			if (!settings.dryRun) rememberOutcomes(synced.items, synced.results, keyOf, Date.now());
 			return { items: replaceTaken(recalled, isParsed, synced.items), results: synced.results };
 		},
@@ -98,7 +98,7 @@ async function syncLocked(
  * that repeat what this process already wrote cost no request at all (issue #15).
  */
 export async function syncContacts(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	settings: SyncSettings,
 	itemIndexes: number[],
 	beforeLookup: () => Promise<void>,
@@ -106,9 +106,9 @@ export async function syncContacts(
 	const outcomes: IDataObject[] = [];
 	for (let start = 0; start < itemIndexes.length; start += CONTACTS_PER_CHUNK) {
 		// A contact that cannot be read fails alone (its output item says why); the others go on.
-		const parsed = skipRepeated(itemIndexes.slice(start, start + CONTACTS_PER_CHUNK).map((itemIndex) => parseItem(context, itemIndex, settings)));
+		const parsed = skipRepeated(itemIndexes.slice(start, start + CONTACTS_PER_CHUNK).map((itemIndex) => parseItem.call(this, itemIndex, settings)));
 		const toSync = parsed.filter(isParsed);
-		const synced = toSync.length > 0 ? await syncLocked(context, settings, toSync, beforeLookup) : { items: [], results: {} };
+		const synced = toSync.length > 0 ? await syncLocked.call(this, settings, toSync, beforeLookup) : { items: [], results: {} };
 		const items = replaceTaken(parsed, isParsed, synced.items);
 		outcomes.push(...items.map((item) => outcomeOf(item, synced.results, settings)));
 	}

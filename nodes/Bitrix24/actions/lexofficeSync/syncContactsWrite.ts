@@ -60,10 +60,10 @@ export function withWriteResults(item: WriteItem, results: WriteResults): WriteI
 }
 
 /** Sends the writes, then the stamps; returns every result by batch key. */
-export async function writePlanned(context: IExecuteFunctions, items: WriteItem[]): Promise<WriteResults> {
+export async function writePlanned(this: IExecuteFunctions, items: WriteItem[]): Promise<WriteResults> {
 	const writes = items.filter((item) => !item.failure).flatMap((item) => item.commands);
-	const results = writes.length ? await bitrix24Batch.call(context, writes, { halt: false }) : {};
+	const results = writes.length ? await bitrix24Batch.call(this, writes, { halt: false }) : {};
 	const stamps = stampCommands(items, results);
-	const stamped = stamps.length ? await bitrix24Batch.call(context, stamps, { halt: false }) : {};
+	const stamped = stamps.length ? await bitrix24Batch.call(this, stamps, { halt: false }) : {};
 	return { ...results, ...stamped };
 }

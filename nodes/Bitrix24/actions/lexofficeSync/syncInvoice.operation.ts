@@ -89,10 +89,10 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 
 const FIELD_NAME = /^(?:[a-z][A-Za-z0-9]*|ufCrm[A-Za-z0-9_]+)$/;
 
-function readSettings(context: IExecuteFunctions, itemIndex: number): InvoiceSyncSettings & { appUrl: string } {
-	const options = context.getNodeParameter('options', itemIndex, {}) as { appUrl?: string; memoryField?: string; systemCode?: string };
-	const fail = (message: string, description: string) => new NodeOperationError(context.getNode(), message, { itemIndex, description });
-	const category = String(context.getNodeParameter('categoryId', itemIndex, '') ?? '').trim();
+function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSettings & { appUrl: string } {
+	const options = this.getNodeParameter('options', itemIndex, {}) as { appUrl?: string; memoryField?: string; systemCode?: string };
+	const fail = (message: string, description: string) => new NodeOperationError(this.getNode(), message, { itemIndex, description });
+	const category = String(this.getNodeParameter('categoryId', itemIndex, '') ?? '').trim();
 	if (category !== '' && !/^\d+$/.test(category)) {
 		throw fail(`"Category" must be a category ID, got "${category}"`, 'Pick the category from the list, or leave it empty for the portal\'s default category.');
 	}
@@ -128,7 +128,7 @@ function invoiceFailure(error: unknown, invoiceId: string | null): IDataObject |
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const settings = readSettings(this, itemIndex);
+	const settings = readSettings.call(this, itemIndex);
 	let invoice;
 	try {
 		const raw = this.getNodeParameter('invoice', itemIndex);
@@ -144,7 +144,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const current = invoice;
 	try {
 		const key = invoiceLockKey(await portalHostOf(this), current.id);
-		const outcome = await withKeyLock([key], async () => await syncInvoice(this, current, settings, itemIndex));
+		const outcome = await withKeyLock([key], async () => await syncInvoice.call(this, current, settings, itemIndex));
 		return this.helpers.returnJsonArray(outcome);
 	} catch (error) {
 		const failure = invoiceFailure(error, current.id);

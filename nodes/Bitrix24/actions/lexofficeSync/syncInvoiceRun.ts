@@ -47,28 +47,28 @@ export function invoiceLockKey(portalHost: string, invoiceId: string): string {
 /** Categories and stages are read once per execution, whatever the number of items. */
 const portalCache = new WeakMap<object, { defaultCategoryId?: Promise<number>; stages: Map<number, Promise<InvoiceStage[]>> }>();
 
-function cacheOf(context: IExecuteFunctions) {
-	let cache = portalCache.get(context);
-	if (!cache) portalCache.set(context, (cache = { stages: new Map() }));
+function cacheOf(this: IExecuteFunctions) {
+	let cache = portalCache.get(this);
+	if (!cache) portalCache.set(this, (cache = { stages: new Map() }));
 	return cache;
 }
 
-async function categoryForNewInvoice(context: IExecuteFunctions, settings: InvoiceSyncSettings, itemIndex: number): Promise<number> {
+async function categoryForNewInvoice(this: IExecuteFunctions, settings: InvoiceSyncSettings, itemIndex: number): Promise<number> {
 	if (settings.categoryId !== undefined) return settings.categoryId;
-	const cache = cacheOf(context);
-	cache.defaultCategoryId ??= invoiceCategories(context, itemIndex).then((categories) => defaultCategory(categories)?.id ?? 0);
+	const cache = cacheOf.call(this);
+	cache.defaultCategoryId ??= invoiceCategories.call(this, itemIndex).then((categories) => defaultCategory(categories)?.id ?? 0);
 	return await cache.defaultCategoryId;
 }
 
-async function stagesOfCategory(context: IExecuteFunctions, categoryId: number, itemIndex: number): Promise<InvoiceStage[]> {
-	const { stages } = cacheOf(context);
+async function stagesOfCategory(this: IExecuteFunctions, categoryId: number, itemIndex: number): Promise<InvoiceStage[]> {
+	const { stages } = cacheOf.call(this);
 	let pending = stages.get(categoryId);
-	if (!pending) stages.set(categoryId, (pending = invoiceStages(context, categoryId, itemIndex)));
+	if (!pending) stages.set(categoryId, (pending = invoiceStages.call(this, categoryId, itemIndex)));
 	return await pending;
 }
 
 /** The client record and the existing smart invoice, in one batch request. */
-async function lookUp(context: IExecuteFunctions, invoice: LexofficeInvoice, settings: InvoiceSyncSettings, itemIndex: number) {
+async function lookUp(this: IExecuteFunctions, invoice: LexofficeInvoice, settings: InvoiceSyncSettings, itemIndex: number) {
 	const clients = [CRM_ENTITIES.company, CRM_ENTITIES.contact];
 	const commands: BatchCommand[] = [
 		{
@@ -87,10 +87,10 @@ async function lookUp(context: IExecuteFunctions, invoice: LexofficeInvoice, set
 			});
 		}
 	}
-	const found = await bitrix24Batch.call(context, commands, { itemIndex });
+	const found = await bitrix24Batch.call(this, commands, { itemIndex });
 	const rows = (command: BatchCommand) => {
 		const answer = found[command.key];
-		if (!answer.ok) throw commandError(context, command.method, answer, itemIndex);
+		if (!answer.ok) throw commandError.call(this, command.method, answer, itemIndex);
 		return rowsOf(answer.result);
 	};
 	const [existing] = rows(commands[0]);
@@ -151,12 +151,12 @@ function changedFields(existing: IDataObject, wanted: IDataObject): IDataObject 
 }
 
 async function targetStage(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	categoryId: number,
 	decision: StatusDecision,
 	itemIndex: number,
 ): Promise<{ stage?: InvoiceStage; categoryStages: InvoiceStage[] }> {
-	const categoryStages = await stagesOfCategory(context, categoryId, itemIndex);
+	const categoryStages = await stagesOfCategory.call(this, categoryId, itemIndex);
 	return { stage: stageWithMeaning(categoryStages, STAGE_OF_STATUS[decision.status]), categoryStages };
 }
 
@@ -165,7 +165,7 @@ async function targetStage(
  * (the LexOffice invoice id) and, if it is there, taken as created; only if not is it added again.
  */
 async function createSettled(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	invoice: LexofficeInvoice,
 	settings: InvoiceSyncSettings,
 	params: IDataObject,
@@ -173,12 +173,12 @@ async function createSettled(
 ): Promise<IDataObject> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			const answer = await bitrix24Call.call(context, 'crm.item.add', params, { itemIndex });
+			const answer = await bitrix24Call.call(this, 'crm.item.add', params, { itemIndex });
 			const item = ((answer.result as IDataObject | undefined)?.item ?? {}) as IDataObject;
 			return attempt > 0 ? { ...item, settledByReadBack: true } : item;
 		} catch (error) {
-			if (uncertainWriteOf(error) === undefined || attempt >= SETTLE_ROUNDS) throw new NodeApiError(context.getNode(), error as JsonObject);
-			const { existing } = await lookUp(context, invoice, settings, itemIndex);
+			if (uncertainWriteOf(error) === undefined || attempt >= SETTLE_ROUNDS) throw new NodeApiError(this.getNode(), error as JsonObject);
+			const { existing } = await lookUp.call(this, invoice, settings, itemIndex);
 			if (existing) return { ...existing, settledByReadBack: true };
 		}
 	}
@@ -195,16 +195,16 @@ const INVOICE_ROUNDS = 5;
  * After an add: the smart invoice with the lowest id is the one of this LexOffice invoice (ids
  * grow, so every later creator sees it). A higher one this execution added is deleted again.
  */
-async function keptAfterAdd(context: IExecuteFunctions, invoice: LexofficeInvoice, addedId: number, itemIndex: number): Promise<boolean> {
+async function keptAfterAdd(this: IExecuteFunctions, invoice: LexofficeInvoice, addedId: number, itemIndex: number): Promise<boolean> {
 	const answer = await bitrix24Call.call(
-		context,
+		this,
 		'crm.item.list',
 		{ entityTypeId, filter: { '=xmlId': invoice.id }, order: { id: 'ASC' }, select: ['id'] },
 		{ itemIndex },
 	);
 	const [first] = rowsOf(answer.result);
 	if (!first || Number(first.id) === addedId) return true;
-	await bitrix24Call.call(context, 'crm.item.delete', { entityTypeId, id: addedId }, { itemIndex });
+	await bitrix24Call.call(this, 'crm.item.delete', { entityTypeId, id: addedId }, { itemIndex });
 	return false;
 }
 
@@ -216,7 +216,7 @@ async function keptAfterAdd(context: IExecuteFunctions, invoice: LexofficeInvoic
  * undefined. A smart invoice without a sync state yet is updated as it is.
  */
 async function updateIfStateUnchanged(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	settings: InvoiceSyncSettings,
 	existing: IDataObject,
 	changes: IDataObject,
@@ -224,11 +224,11 @@ async function updateIfStateUnchanged(
 ): Promise<IDataObject | undefined> {
 	const state = existing[settings.memoryField];
 	if (typeof state !== 'string' || state === '') {
-		const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
+		const answer = await bitrix24Call.call(this, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
 		return ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
 	}
 	const results = await bitrix24Batch.call(
-		context,
+		this,
 		[
 			{ key: 'same', method: 'crm.item.list', params: { entityTypeId, filter: { id: Number(existing.id), [`=${settings.memoryField}`]: state }, select: ['id'] } },
 			{ key: 'update', method: 'crm.item.update', params: { entityTypeId, id: '$result[same][items][0][id]', fields: changes } },
@@ -239,7 +239,7 @@ async function updateIfStateUnchanged(
 	if (!update?.ok) {
 		const found = results.same?.ok ? rowsOf(results.same.result) : [];
 		// The state was there and the update still failed: Bitrix24 refused the values, not a race.
-		if (found.length > 0 && update && !update.uncertain) throw commandError(context, 'crm.item.update', update, itemIndex);
+		if (found.length > 0 && update && !update.uncertain) throw commandError.call(this, 'crm.item.update', update, itemIndex);
 		return undefined;
 	}
 	return ((update.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
@@ -269,21 +269,21 @@ function olderStateOutcome(existing: IDataObject, invoice: LexofficeInvoice, pre
 }
 
 export async function syncInvoice(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	invoice: LexofficeInvoice,
 	settings: InvoiceSyncSettings,
 	itemIndex: number,
 	round = 1,
 ): Promise<IDataObject> {
-	const again = async () => await syncInvoice(context, invoice, settings, itemIndex, round + 1);
-	const { existing, client } = await lookUp(context, invoice, settings, itemIndex);
+	const again = async () => await syncInvoice.call(this, invoice, settings, itemIndex, round + 1);
+	const { existing, client } = await lookUp.call(this, invoice, settings, itemIndex);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
 	if (existing && isOlderState(previous, invoice.updatedDate)) return olderStateOutcome(existing, invoice, previous as SyncMemory);
 	const decision = decideStatusChange(previous, invoice.status, invoice.updatedDate);
 	const wanted = desiredFields(invoice, client);
 	wanted[settings.memoryField] = formatMemory(decision.memory);
 
-	const categoryId = existing ? Number(existing.categoryId) : await categoryForNewInvoice(context, settings, itemIndex);
+	const categoryId = existing ? Number(existing.categoryId) : await categoryForNewInvoice.call(this, settings, itemIndex);
 	let warning: string | undefined;
 	if (invoice.contactId && !client) {
 		warning = `LexOffice contact ${invoice.contactId} is not in Bitrix24 (not synced yet), so the smart invoice has no client; the contact sync brings it, and the next sync of this invoice links it`;
@@ -291,7 +291,7 @@ export async function syncInvoice(
 	// The stage follows LexOffice only when the status changed: a stage set by hand or by an
 	// automation rule in between is left alone.
 	if (!existing || decision.statusChanged) {
-		const { stage, categoryStages } = await targetStage(context, categoryId, decision, itemIndex);
+		const { stage, categoryStages } = await targetStage.call(this, categoryId, decision, itemIndex);
 		if (stage) wanted.stageId = stage.id;
 		else {
 			const listed = categoryStages.map((candidate) => candidate.id).join(', ') || 'none';
@@ -305,9 +305,9 @@ export async function syncInvoice(
 	if (!existing) {
 		const fields: IDataObject = { ...wanted, xmlId: invoice.id, ...(categoryId > 0 ? { categoryId } : {}) };
 		if ('opportunity' in fields) fields.isManualOpportunity = 'Y';
-		item = await createSettled(context, invoice, settings, { entityTypeId, fields }, itemIndex);
+		item = await createSettled.call(this, invoice, settings, { entityTypeId, fields }, itemIndex);
 		// Another worker may have added one at the same time: only the first is kept, the other execution goes on with it.
-		if (round < INVOICE_ROUNDS && !(await keptAfterAdd(context, invoice, Number(item.id), itemIndex))) return await again();
+		if (round < INVOICE_ROUNDS && !(await keptAfterAdd.call(this, invoice, Number(item.id), itemIndex))) return await again();
 		action = 'created';
 		written = Object.keys(fields);
 	} else {
@@ -318,7 +318,7 @@ export async function syncInvoice(
 			action = 'unchanged';
 		} else {
 			// Another worker wrote the sync state since the lookup (a newer status, or the same change): plan again from it.
-			const updated = await updateIfStateUnchanged(context, settings, existing, changes, itemIndex);
+			const updated = await updateIfStateUnchanged.call(this, settings, existing, changes, itemIndex);
 			if (!updated) {
 				if (round < INVOICE_ROUNDS) return await again();
 				return {

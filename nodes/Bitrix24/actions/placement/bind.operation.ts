@@ -10,7 +10,7 @@ import { requiredTextParameter } from '../../helpers/crmTargetParameters';
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
 import type { OperationOption } from '../../../shared/operation';
-import { placementProperty, readHandlerUrl, readPlacement } from './placementCodes';
+import { placementProperty, readHandlerUrl, readPlacement } from '../../helpers/placementCodes';
 
 export const option: OperationOption = {
 	name: 'Bind',
@@ -71,9 +71,9 @@ const isSameBinding = (placement: string, handler: string) => (binding: IDataObj
  * it), so an install workflow can run twice.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const placement = readPlacement(this, itemIndex);
-	const handler = readHandlerUrl(this, itemIndex, true) as string;
-	const title = requiredTextParameter(this, 'title', 'Title', itemIndex);
+	const placement = readPlacement.call(this, itemIndex);
+	const handler = readHandlerUrl.call(this, itemIndex, true) as string;
+	const title = requiredTextParameter.call(this, 'title', 'Title', itemIndex);
 	const englishTitle = String(this.getNodeParameter('englishTitle', itemIndex, '') ?? '').trim() || title;
 	const placementDescription = String(this.getNodeParameter('placementDescription', itemIndex, '') ?? '').trim();
 	const bound = await bitrix24Call.call(this, 'placement.get', {}, { itemIndex });

@@ -9,7 +9,7 @@ import {
 import { APP_CONTEXT_NOTE } from '../../helpers/notices';
 import { bitrix24Call } from '../../transport';
 import type { OperationOption } from '../../../shared/operation';
-import { placementProperty, readHandlerUrl, readPlacement } from './placementCodes';
+import { placementProperty, readHandlerUrl, readPlacement } from '../../helpers/placementCodes';
 
 export const option: OperationOption = {
 	name: 'Unbind',
@@ -39,8 +39,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** placement.unbind (bitrix24-api.md §9); Bitrix24 answers how many bindings it removed. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const placement = readPlacement(this, itemIndex);
-	const handler = readHandlerUrl(this, itemIndex, false);
+	const placement = readPlacement.call(this, itemIndex);
+	const handler = readHandlerUrl.call(this, itemIndex, false);
 	const params: IDataObject = { PLACEMENT: placement };
 	if (handler) params.HANDLER = handler;
 	const answer = await bitrix24Call.call(this, 'placement.unbind', params, { itemIndex });

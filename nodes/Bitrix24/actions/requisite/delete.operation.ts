@@ -24,7 +24,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const requisiteId = positiveIdParameter(this, 'requisiteId', 'Requisite ID', itemIndex);
+	const requisiteId = positiveIdParameter.call(this, 'requisiteId', 'Requisite ID', itemIndex);
 	await bitrix24Call.call(this, 'crm.requisite.delete', { id: requisiteId }, { itemIndex });
 	return this.helpers.returnJsonArray({ requisiteId, deleted: true });
 }

@@ -37,14 +37,14 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** One output item per requisite, oldest first (crm.requisite.list, §5). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, [...OWNER_TYPES]);
+	const { target, id } = readCrmTarget.call(this, itemIndex, [...OWNER_TYPES]);
 	const requisites = await collectRows(
 		bitrix24ScanAll.call(this, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } }, { itemIndex }),
 	);
 	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) {
 		return this.helpers.returnJsonArray(requisites);
 	}
-	const addresses = await addressesOf(this, requisites.map((requisite) => Number(requisite.ID)));
+	const addresses = await addressesOf.call(this, requisites.map((requisite) => Number(requisite.ID)));
 	return this.helpers.returnJsonArray(requisites.map((requisite) => ({
 		...requisite,
 		addresses: [...(addresses.get(Number(requisite.ID))?.values() ?? [])],

@@ -55,7 +55,7 @@ function attempt(state: ItemState, step: () => void): void {
 }
 
 /** Two items writing one requisite would race each other; the later ones are refused. */
-function refuseSharedTargets(context: IExecuteFunctions, states: LiveState[]): void {
+function refuseSharedTargets(this: IExecuteFunctions, states: LiveState[]): void {
 	const firstWriter = new Map<string, number>();
 	for (const state of states) {
 		const { input } = state;
@@ -67,17 +67,17 @@ function refuseSharedTargets(context: IExecuteFunctions, states: LiveState[]): v
 			firstWriter.set(target, state.itemIndex);
 			continue;
 		}
-		state.error = new NodeOperationError(context.getNode(), `Input item ${first} already writes this requisite in this run`, {
+		state.error = new NodeOperationError(this.getNode(), `Input item ${first} already writes this requisite in this run`, {
 			itemIndex: state.itemIndex,
 			description: 'A requisite can be written once per run. Merge the items, or give them different External Keys.',
 		});
 	}
 }
 
-function plan(context: IExecuteFunctions, state: LiveState, addresses: Map<number, Map<number, IDataObject>>): RequisitePlan {
+function plan(this: IExecuteFunctions, state: LiveState, addresses: Map<number, Map<number, IDataObject>>): RequisitePlan {
 	const newName = state.current ? '' : nameForNewRequisite(state.input);
 	if (!state.current && !newName) {
-		throw new NodeOperationError(context.getNode(), '"Requisite Name" is empty and there is no name to use instead', {
+		throw new NodeOperationError(this.getNode(), '"Requisite Name" is empty and there is no name to use instead', {
 			itemIndex: state.itemIndex,
 			description: 'Bitrix24 needs a name for a new requisite. Fill in Requisite Name, or add Company Name or First/Last Name.',
 		});
@@ -86,34 +86,34 @@ function plan(context: IExecuteFunctions, state: LiveState, addresses: Map<numbe
 	return planRequisite(state.input, state.presetId as number, current, current && addresses.get(Number(current.ID)), newName);
 }
 
-async function upsert(context: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject[]> {
+async function upsert(this: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject[]> {
 	const states: ItemState[] = itemIndexes.map((itemIndex) => ({ itemIndex }));
-	for (const state of states) attempt(state, () => (state.input = readRequisiteInput(context, state.itemIndex)));
+	for (const state of states) attempt(state, () => (state.input = readRequisiteInput.call(this, state.itemIndex)));
 
 	// Round 1: the templates (only when a default is chosen) and every owner's requisites.
 	const ownerCommands = requisiteLookupCommands(live(states).map((state) => state.input));
 	const needsPresets = live(states).some((state) => isDefaultChoice(state.input.presetChoice));
-	const first = await runLookups(context, [...(needsPresets ? [presetLookupCommand('presets')] : []), ...ownerCommands]);
+	const first = await runLookups.call(this, [...(needsPresets ? [presetLookupCommand('presets')] : []), ...ownerCommands]);
 	const presets: RequisitePreset[] | undefined = needsPresets ? presetsOf(rowsFrom(first, 'presets')) : undefined;
 	const byOwner = requisitesByOwner(first, ownerCommands);
 	for (const state of live(states)) {
 		const { input } = state;
 		// A default template the portal does not have is the portal's problem, not the item's: it stops the node.
-		const presetId = resolvePresetId(context.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
+		const presetId = resolvePresetId(this.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
 		state.presetId = presetId;
 		attempt(state, () => (state.current = findManagedRequisite(byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, presetId)));
 	}
-	refuseSharedTargets(context, live(states));
+	refuseSharedTargets.call(this, live(states));
 
 	// Round 2: the addresses of the requisites found, for items that manage addresses.
 	const withAddresses = live(states).filter((state) => state.current && state.input.addresses.length > 0);
-	const addresses = await addressesOf(context, withAddresses.map((state) => Number(state.current?.ID)));
-	for (const state of live(states)) attempt(state, () => (state.plan = plan(context, state, addresses)));
+	const addresses = await addressesOf.call(this, withAddresses.map((state) => Number(state.current?.ID)));
+	for (const state of live(states)) attempt(state, () => (state.plan = plan.call(this, state, addresses)));
 
 	// Writes: no halt, so a refused command fails only its item.
 	const commands = live(states).flatMap((state) => state.plan?.commands ?? []);
 	const results: Record<string, BatchCommandResult> =
-		commands.length === 0 ? {} : await bitrix24Batch.call(context, commands, { halt: false });
+		commands.length === 0 ? {} : await bitrix24Batch.call(this, commands, { halt: false });
 	return states.map((state) => (state.plan && !state.error ? requisiteOutcome(state.plan, results) : failedOutcome(state.error)));
 }
 
@@ -132,7 +132,7 @@ export async function executeBatch(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
 ): Promise<Array<INodeExecutionData | Error>> {
-	return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, indexes)));
+	return jsonOutcomes(await settleUncertainWrites(itemIndexes, async (indexes) => await upsert.call(this, indexes)));
 }
 
 /** Under Continue On Fail, a problem before any write fails every item as a `failed` outcome. */

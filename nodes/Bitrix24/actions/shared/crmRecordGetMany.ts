@@ -12,11 +12,11 @@ import { returnAllOrLimit } from '../../../shared/descriptions';
  */
 const DEFAULT_SELECT = ['*', 'UF_*', 'EMAIL', 'PHONE', 'WEB', 'IM'];
 
-function jsonFilterOf(context: IExecuteFunctions, itemIndex: number, raw: unknown): IDataObject {
+function jsonFilterOf(this: IExecuteFunctions, itemIndex: number, raw: unknown): IDataObject {
 	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return {};
 	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { errorMessage: 'The JSON Filter is not valid JSON' }) : raw;
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw new NodeOperationError(context.getNode(), 'The JSON Filter must be a JSON object', {
+		throw new NodeOperationError(this.getNode(), 'The JSON Filter must be a JSON object', {
 			itemIndex,
 			description: 'Write it like {">DATE_MODIFY": "2024-01-01", "TYPE_ID": "CLIENT"}',
 		});
@@ -88,7 +88,7 @@ export function crmGetMany(entity: CrmEntity): ItemOperation {
 				conditions?: Array<{ field: string; value: string }>;
 			};
 			const options = this.getNodeParameter('options', itemIndex, {}) as { select?: string[]; jsonFilter?: unknown };
-			const filter: IDataObject = { ...jsonFilterOf(this, itemIndex, options.jsonFilter) };
+			const filter: IDataObject = { ...jsonFilterOf.call(this, itemIndex, options.jsonFilter) };
 			for (const { field, value } of conditions) {
 				if (!field) {
 					throw new NodeOperationError(this.getNode(), 'A filter condition has no field', {

@@ -88,7 +88,7 @@ function addId(index: Map<string, Set<number>>, value: unknown, id: number): voi
  * searches, then the details of records that e-mail or requisite searches found only by id.
  */
 export async function secondaryMatches(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	entity: CrmEntity,
 	settings: UpsertSettings,
 	items: UpsertItem[],
@@ -100,7 +100,7 @@ export async function secondaryMatches(
 		return ruleCommands(entity, matcher, ruleIndex, values);
 	});
 	if (commands.length === 0) return items.map(() => []);
-	const results = await runLookups(context, commands);
+	const results = await runLookups.call(this, commands);
 
 	const found = settings.matchers.map(() => new Map<string, Set<number>>());
 	const needDetails = new Set<number>();
@@ -125,8 +125,8 @@ export async function secondaryMatches(
 	for (const id of emailIds) needDetails.add(id);
 	const missing = [...needDetails].filter((id) => !records.has(id));
 	if (missing.length > 0) {
-		const details = await runLookups(
-			context,
+		const details = await runLookups.call(
+			this,
 			chunk(missing, VALUES_PER_LIST).map((ids, index) => scanCommand(`details${index}`, `${entity.methodPrefix}.list`, { '@ID': ids }, RECORD_SELECT)),
 		);
 		for (const key of details.keys()) remember(records, rowsFrom(details, key));

@@ -23,8 +23,8 @@ import {
 } from '../../helpers/crmRecordFields';
 
 /** `*.get` answers every field: system, custom and multifields with their IDs (§4.2). */
-async function getRecord(context: IExecuteFunctions, entity: CrmEntity, id: number, itemIndex: number): Promise<IDataObject> {
-	const answer = await bitrix24Call.call(context, `${entity.methodPrefix}.get`, { id }, { itemIndex });
+async function getRecord(this: IExecuteFunctions, entity: CrmEntity, id: number, itemIndex: number): Promise<IDataObject> {
+	const answer = await bitrix24Call.call(this, `${entity.methodPrefix}.get`, { id }, { itemIndex });
 	return answer.result as IDataObject;
 }
 
@@ -38,7 +38,7 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'get', [recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			return this.helpers.returnJsonArray(await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex));
+			return this.helpers.returnJsonArray(await getRecord.call(this, entity, recordIdOf.call(this, itemIndex, entity), itemIndex));
 		},
 	};
 }
@@ -53,10 +53,10 @@ export function crmCreate(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'create', [fieldsMapperProperty()]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const converted = convertMappedValues(this, itemIndex, await fieldDescriptions(this, entity));
+			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions.call(this, entity));
 			const fields = withMultifieldWrites(converted, undefined, 'replace');
 			const answer = await bitrix24Call.call(this, `${entity.methodPrefix}.add`, { fields }, { itemIndex });
-			return this.helpers.returnJsonArray(await getRecord(this, entity, Number(answer.result), itemIndex));
+			return this.helpers.returnJsonArray(await getRecord.call(this, entity, Number(answer.result), itemIndex));
 		},
 	};
 }
@@ -79,15 +79,15 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'update', [recordIdProperty(entity), fieldsMapperProperty(), options]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const id = recordIdOf(this, itemIndex, entity);
-			const converted = convertMappedValues(this, itemIndex, await fieldDescriptions(this, entity));
+			const id = recordIdOf.call(this, itemIndex, entity);
+			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions.call(this, entity));
 			const { appendMultifields } = this.getNodeParameter('options', itemIndex, {}) as { appendMultifields?: boolean };
 			const mode: MultifieldMode = appendMultifields ? 'append' : 'replace';
 			// The current entries' IDs are needed to change or delete them instead of adding (§4.2).
-			const current = Object.keys(converted.multifields).length > 0 ? await getRecord(this, entity, id, itemIndex) : undefined;
+			const current = Object.keys(converted.multifields).length > 0 ? await getRecord.call(this, entity, id, itemIndex) : undefined;
 			const fields = withMultifieldWrites(converted, current, mode);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.update`, { id, fields }, { itemIndex });
-			return this.helpers.returnJsonArray(await getRecord(this, entity, id, itemIndex));
+			return this.helpers.returnJsonArray(await getRecord.call(this, entity, id, itemIndex));
 		},
 	};
 }
@@ -102,7 +102,7 @@ export function crmDelete(entity: CrmEntity): ItemOperation {
 		},
 		description: forOperation(entity, 'delete', [recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			const id = recordIdOf(this, itemIndex, entity);
+			const id = recordIdOf.call(this, itemIndex, entity);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.delete`, { id }, { itemIndex });
 			return this.helpers.returnJsonArray({ id, deleted: true });
 		},

@@ -56,14 +56,14 @@ function outcomeOf(decision: UpsertDecision, result: BatchCommandResult | undefi
 	return outcome;
 }
 
-async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes: number[]): Promise<IDataObject[]> {
-	const settings = readSettings(context);
-	const items = itemIndexes.map((itemIndex) => readItem(context, itemIndex, settings));
+async function upsert(this: IExecuteFunctions, entity: CrmEntity, itemIndexes: number[]): Promise<IDataObject[]> {
+	const settings = readSettings.call(this);
+	const items = itemIndexes.map((itemIndex) => readItem.call(this, itemIndex, settings));
 
 	// Round 1: the live field list (to convert values) and the lookup by external id, one batch.
 	const records: RecordCache = new Map();
 	const originIds = [...new Set(items.filter((item) => !item.error).map((item) => item.originId))];
-	const first = await runLookups(context, [
+	const first = await runLookups.call(this, [
 		{ key: 'fields', method: `${entity.methodPrefix}.fields` },
 		...originLookupCommands(entity, settings.systemCode, originIds),
 	]);
@@ -71,7 +71,7 @@ async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes
 	for (const item of items) {
 		if (item.error) continue;
 		try {
-			item.converted = convertMappedValues(context, item.itemIndex, descriptions);
+			item.converted = convertMappedValues.call(this, item.itemIndex, descriptions);
 		} catch (error) {
 			item.error = error as Error;
 		}
@@ -85,7 +85,7 @@ async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes
 
 	// Round 2: secondary rules, only for records the external id did not find.
 	const unresolved = groups.filter((group) => !byOriginId.has(group.originId));
-	const secondary = await secondaryMatches(context, entity, settings, unresolved.map(representative), records);
+	const secondary = await secondaryMatches.call(this, entity, settings, unresolved.map(representative), records);
 	const secondaryOf = new Map(unresolved.map((group, index) => [group, secondary[index]]));
 
 	const decisions = decideUpserts(
@@ -101,7 +101,7 @@ async function upsert(context: IExecuteFunctions, entity: CrmEntity, itemIndexes
 		const command = writeCommand(entity, settings, `write${index}`, decisions[index], representative(group), records);
 		return command ? [command] : [];
 	});
-	const results = settings.dryRun || commands.length === 0 ? {} : await bitrix24Batch.call(context, commands, { halt: false });
+	const results = settings.dryRun || commands.length === 0 ? {} : await bitrix24Batch.call(this, commands, { halt: false });
 
 	const outcomes = new Map<number, IDataObject>();
 	groups.forEach((group, index) => {
@@ -118,10 +118,10 @@ function identityOf(entity: CrmEntity, item: UpsertItem): IDataObject {
 }
 
 /** The item's identity for a failure report, as far as its parameters can still be read. */
-function identityFor(context: IExecuteFunctions, itemIndex: number): UpsertItem {
+function identityFor(this: IExecuteFunctions, itemIndex: number): UpsertItem {
 	const read = (name: string) => {
 		try {
-			return String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+			return String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 		} catch {
 			return '';
 		}
@@ -150,11 +150,11 @@ export function crmUpsert(entity: CrmEntity): BatchOperation {
 		},
 		description: forOperation(entity, 'upsert', upsertProperties(entity)),
 		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]) {
-			const outcomes = await settleUncertainWrites(itemIndexes, async (indexes) => await upsert(this, entity, indexes));
+			const outcomes = await settleUncertainWrites(itemIndexes, async (indexes) => await upsert.call(this, entity, indexes));
 			return jsonOutcomes(outcomes);
 		},
 		failedItem(this: IExecuteFunctions, error: Error, itemIndex: number) {
-			return { json: failedOutcome(entity, identityFor(this, itemIndex), error) };
+			return { json: failedOutcome(entity, identityFor.call(this, itemIndex), error) };
 		},
 	};
 }

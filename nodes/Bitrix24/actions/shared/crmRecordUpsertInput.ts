@@ -143,16 +143,16 @@ interface RuleParameter {
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** Node-wide settings, checked before anything is read or written. */
-export function readSettings(context: IExecuteFunctions): UpsertSettings {
-	const node = context.getNode();
-	const systemCode = String(context.getNodeParameter('systemCode', 0, '') ?? '').trim();
+export function readSettings(this: IExecuteFunctions): UpsertSettings {
+	const node = this.getNode();
+	const systemCode = String(this.getNodeParameter('systemCode', 0, '') ?? '').trim();
 	if (!systemCode) {
 		throw new NodeOperationError(node, 'System Code is empty', {
 			description: 'Enter a short code for the source system, e.g. lexoffice. It tells this system\'s records apart from others.',
 		});
 	}
-	const options = context.getNodeParameter('options', 0, {}) as { dryRun?: boolean; appendMultifields?: boolean };
-	const rules = context.getNodeParameter('matching.rules', 0, []) as RuleParameter[];
+	const options = this.getNodeParameter('options', 0, {}) as { dryRun?: boolean; appendMultifields?: boolean };
+	const rules = this.getNodeParameter('matching.rules', 0, []) as RuleParameter[];
 	const matchers = rules.map((rule, index): Matcher => {
 		const by = rule.by ?? 'email';
 		if (by === 'email') return { by, field: 'EMAIL', label: 'email' };
@@ -170,13 +170,13 @@ export function readSettings(context: IExecuteFunctions): UpsertSettings {
 const text = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
 
 /** One item's identity and rule values; a missing external ID is this item's error. */
-export function readItem(context: IExecuteFunctions, itemIndex: number, settings: UpsertSettings): UpsertItem {
-	const originId = text(context.getNodeParameter('originId', itemIndex, ''));
-	const originVersion = text(context.getNodeParameter('originVersion', itemIndex, ''));
-	const rules = settings.matchers.length ? (context.getNodeParameter('matching.rules', itemIndex, []) as RuleParameter[]) : [];
+export function readItem(this: IExecuteFunctions, itemIndex: number, settings: UpsertSettings): UpsertItem {
+	const originId = text(this.getNodeParameter('originId', itemIndex, ''));
+	const originVersion = text(this.getNodeParameter('originVersion', itemIndex, ''));
+	const rules = settings.matchers.length ? (this.getNodeParameter('matching.rules', itemIndex, []) as RuleParameter[]) : [];
 	const item: UpsertItem = { itemIndex, originId, originVersion, matchValues: rules.map((rule) => text(rule.value)) };
 	if (!originId) {
-		item.error = new NodeOperationError(context.getNode(), 'External ID is empty for this item', {
+		item.error = new NodeOperationError(this.getNode(), 'External ID is empty for this item', {
 			itemIndex,
 			description: 'The External ID expression gave no value. Point it at the field holding the external ID, e.g. {{ $json.id }}.',
 		});

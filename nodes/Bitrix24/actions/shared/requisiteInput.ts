@@ -175,22 +175,22 @@ export function upsertProperties(): INodeProperties[] {
 	];
 }
 
-function inputError(context: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), message, { itemIndex, description });
+function inputError(this: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(this.getNode(), message, { itemIndex, description });
 }
 
-function readFields(context: IExecuteFunctions, itemIndex: number): Record<string, string> {
+function readFields(this: IExecuteFunctions, itemIndex: number): Record<string, string> {
 	const fields: Record<string, string> = {};
-	const named = context.getNodeParameter('requisiteFields', itemIndex, {}) as IDataObject;
+	const named = this.getNodeParameter('requisiteFields', itemIndex, {}) as IDataObject;
 	for (const [parameter, value] of Object.entries(named)) {
 		if (NAMED_FIELDS[parameter]) fields[NAMED_FIELDS[parameter]] = String(value ?? '').trim();
 	}
-	const other = context.getNodeParameter('otherFields.field', itemIndex, []) as IDataObject[];
+	const other = this.getNodeParameter('otherFields.field', itemIndex, []) as IDataObject[];
 	for (const entry of other) {
 		const name = String(entry.name ?? '').trim().toUpperCase();
 		if (!OTHER_FIELD_NAME.test(name)) {
-			throw inputError(
-				context,
+			throw inputError.call(
+				this,
 				itemIndex,
 				`"Other Fields": "${String(entry.name ?? '')}" is not a requisite field name`,
 				'Use the Bitrix24 name of a requisite field, starting with RQ_ (e.g. RQ_USRLE) or UF_CRM_ (a custom field).',
@@ -201,8 +201,8 @@ function readFields(context: IExecuteFunctions, itemIndex: number): Record<strin
 	return fields;
 }
 
-function readAddresses(context: IExecuteFunctions, itemIndex: number, language: CountryNameLanguage): ManagedAddress[] {
-	const given = context.getNodeParameter('addresses', itemIndex, {}) as Partial<Record<AddressRole, IDataObject>>;
+function readAddresses(this: IExecuteFunctions, itemIndex: number, language: CountryNameLanguage): ManagedAddress[] {
+	const given = this.getNodeParameter('addresses', itemIndex, {}) as Partial<Record<AddressRole, IDataObject>>;
 	const addresses: ManagedAddress[] = [];
 	for (const role of Object.keys(ADDRESS_ROLES) as AddressRole[]) {
 		const raw = given[role];
@@ -212,12 +212,12 @@ function readAddresses(context: IExecuteFunctions, itemIndex: number, language: 
 			const typeId = addressTypeIdOf(raw.typeId || ADDRESS_ROLES[role].defaultTypeId, `${label}: Address Type`);
 			addresses.push({ role, typeId, values: toAddressValues(raw, language, label) });
 		} catch (error) {
-			throw asNodeInputError(context.getNode(), itemIndex, error);
+			throw asNodeInputError(this.getNode(), itemIndex, error);
 		}
 	}
 	if (addresses.length === 2 && addresses[0].typeId === addresses[1].typeId) {
-		throw inputError(
-			context,
+		throw inputError.call(
+			this,
 			itemIndex,
 			'Billing Address and Shipping Address have the same address type',
 			'A requisite holds one address per type. Choose different address types for the two addresses.',
@@ -227,19 +227,19 @@ function readAddresses(context: IExecuteFunctions, itemIndex: number, language: 
 }
 
 /** One item's values, checked; throws a NodeOperationError that names the parameter. */
-export function readRequisiteInput(context: IExecuteFunctions, itemIndex: number): RequisiteInput {
-	const { target, id } = readCrmTarget(context, itemIndex, [...OWNER_TYPES]);
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+export function readRequisiteInput(this: IExecuteFunctions, itemIndex: number): RequisiteInput {
+	const { target, id } = readCrmTarget.call(this, itemIndex, [...OWNER_TYPES]);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const language = options.countryNameLanguage === 'en' ? 'en' : 'de';
 	return {
 		itemIndex,
 		ownerEntityTypeId: target.entityTypeId,
 		ownerId: id,
-		externalKey: String(context.getNodeParameter('externalKey', itemIndex, '') ?? '').trim(),
-		presetChoice: presetChoiceOf(context.getNode(), context.getNodeParameter('presetId', itemIndex), itemIndex),
-		name: String(context.getNodeParameter('requisiteName', itemIndex, '') ?? '').trim(),
-		fields: readFields(context, itemIndex),
-		addresses: readAddresses(context, itemIndex, language),
+		externalKey: String(this.getNodeParameter('externalKey', itemIndex, '') ?? '').trim(),
+		presetChoice: presetChoiceOf(this.getNode(), this.getNodeParameter('presetId', itemIndex), itemIndex),
+		name: String(this.getNodeParameter('requisiteName', itemIndex, '') ?? '').trim(),
+		fields: readFields.call(this, itemIndex),
+		addresses: readAddresses.call(this, itemIndex, language),
 		removeMissingAddresses: options.removeMissingAddresses === true,
 	};
 }

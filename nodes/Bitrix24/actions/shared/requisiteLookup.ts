@@ -65,7 +65,7 @@ export function findManagedRequisite(rows: IDataObject[], input: RequisiteInput,
 
 /** The current addresses of these requisites, by requisite id and address type. */
 export async function addressesOf(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	requisiteIds: number[],
 ): Promise<Map<number, Map<number, IDataObject>>> {
 	const commands: LookupCommand[] = chunk([...new Set(requisiteIds)], REQUISITES_PER_ADDRESS_LIST).map((ids, index) => ({
@@ -75,12 +75,12 @@ export async function addressesOf(
 	}));
 	const byRequisite = new Map<number, Map<number, IDataObject>>();
 	if (commands.length === 0) return byRequisite;
-	const results = await runLookups(context, commands);
+	const results = await runLookups.call(this, commands);
 	for (const command of commands) {
 		const rows = results.get(command.key);
 		if (!Array.isArray(rows)) continue;
 		if (rows.length >= PAGE_SIZE) {
-			throw new NodeOperationError(context.getNode(), 'Bitrix24 returned more addresses for some requisites than one page holds', {
+			throw new NodeOperationError(this.getNode(), 'Bitrix24 returned more addresses for some requisites than one page holds', {
 				description: 'This portal has more address types than expected; please report it to the maintainers of this node.',
 			});
 		}

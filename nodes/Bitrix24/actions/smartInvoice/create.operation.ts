@@ -52,18 +52,18 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 /** The chosen category, or the portal's default one, as a number (only read when a stage needs it). */
-async function categoryFor(context: IExecuteFunctions, chosen: string, itemIndex: number): Promise<number> {
+async function categoryFor(this: IExecuteFunctions, chosen: string, itemIndex: number): Promise<number> {
 	if (chosen !== '') return Number(chosen);
-	const category = defaultCategory(await invoiceCategories(context, itemIndex));
+	const category = defaultCategory(await invoiceCategories.call(this, itemIndex));
 	return category ? category.id : 0;
 }
 
 /** crm.item.add for entityTypeId 31 (bitrix24-api.md §6); the answer is the stored invoice. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const fields = readInvoiceFields(this, 'additionalFields', itemIndex);
+	const fields = readInvoiceFields.call(this, 'additionalFields', itemIndex);
 	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '').trim();
 	if (title !== '') fields.title = title;
-	const assignedById = readResponsible(this, itemIndex);
+	const assignedById = readResponsible.call(this, itemIndex);
 	if (assignedById !== undefined) fields.assignedById = assignedById;
 	const chosenCategory = String(this.getNodeParameter('categoryId', itemIndex, '') ?? '').trim();
 	if (chosenCategory !== '' && !/^\d+$/.test(chosenCategory)) {
@@ -73,8 +73,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	if (chosenCategory !== '') fields.categoryId = Number(chosenCategory);
-	const stage = readStageChoice(this, itemIndex);
-	if (stage) fields.stageId = await resolveStage(this, await categoryFor(this, chosenCategory, itemIndex), stage, itemIndex);
-	const item = await addInvoice(this, fields, itemIndex);
-	return this.helpers.returnJsonArray(await keepAccountNumber(this, item, fields, true, itemIndex));
+	const stage = readStageChoice.call(this, itemIndex);
+	if (stage) fields.stageId = await resolveStage.call(this, await categoryFor.call(this, chosenCategory, itemIndex), stage, itemIndex);
+	const item = await addInvoice.call(this, fields, itemIndex);
+	return this.helpers.returnJsonArray(await keepAccountNumber.call(this, item, fields, true, itemIndex));
 }

@@ -182,15 +182,15 @@ export function stageProperties(keepLabel?: string, listHint = 'the category cho
 	];
 }
 
-export function readStageChoice(context: IExecuteFunctions, itemIndex: number): StageChoice | undefined {
-	const mode = context.getNodeParameter('stageBy', itemIndex, 'keep') as StageMode;
+export function readStageChoice(this: IExecuteFunctions, itemIndex: number): StageChoice | undefined {
+	const mode = this.getNodeParameter('stageBy', itemIndex, 'keep') as StageMode;
 	if (mode === 'meaning') {
-		return { by: 'meaning', meaning: context.getNodeParameter('stageMeaning', itemIndex) as StageMeaning };
+		return { by: 'meaning', meaning: this.getNodeParameter('stageMeaning', itemIndex) as StageMeaning };
 	}
 	if (mode !== 'id') return undefined;
-	const stageId = String(context.getNodeParameter('stageId', itemIndex, '') ?? '').trim();
+	const stageId = String(this.getNodeParameter('stageId', itemIndex, '') ?? '').trim();
 	if (stageId !== '') return { by: 'id', stageId };
-	throw new NodeOperationError(context.getNode(), '"Stage" is empty', {
+	throw new NodeOperationError(this.getNode(), '"Stage" is empty', {
 		itemIndex,
 		description: 'Pick a stage from the list, or set "Stage By" to a meaning such as Paid.',
 	});

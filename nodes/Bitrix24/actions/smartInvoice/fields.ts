@@ -119,23 +119,23 @@ function convert(values: InvoiceFieldValues): IDataObject {
 }
 
 /** The fields of one item's collection parameter, or a NodeOperationError naming the bad field. */
-export function readInvoiceFields(context: IExecuteFunctions, parameterName: string, itemIndex: number): IDataObject {
-	const values = context.getNodeParameter(parameterName, itemIndex, {}) as InvoiceFieldValues;
+export function readInvoiceFields(this: IExecuteFunctions, parameterName: string, itemIndex: number): IDataObject {
+	const values = this.getNodeParameter(parameterName, itemIndex, {}) as InvoiceFieldValues;
 	try {
 		return convert(values);
 	} catch (error) {
 		const hint = error instanceof InvalidField ? error.hint : undefined;
-		throw new NodeOperationError(context.getNode(), (error as Error).message, { itemIndex, description: hint });
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: hint });
 	}
 }
 
 /** The responsible user (resource locator), or undefined when left empty. */
-export function readResponsible(context: IExecuteFunctions, itemIndex: number): number | undefined {
-	const raw = context.getNodeParameter('assignedById', itemIndex, '', { extractValue: true }) as unknown;
+export function readResponsible(this: IExecuteFunctions, itemIndex: number): number | undefined {
+	const raw = this.getNodeParameter('assignedById', itemIndex, '', { extractValue: true }) as unknown;
 	if (isBlank(raw)) return undefined;
 	const id = positiveId(raw);
 	if (id !== null) return id;
-	throw new NodeOperationError(context.getNode(), `"Responsible Person" must be a user ID, got "${String(raw)}"`, {
+	throw new NodeOperationError(this.getNode(), `"Responsible Person" must be a user ID, got "${String(raw)}"`, {
 		itemIndex,
 		description: 'Pick the employee from the list, or enter their numeric user ID.',
 	});

@@ -67,7 +67,7 @@ export async function executeBatch(
 		codes.map((code, position) => {
 			if (typeof code !== 'string') return code;
 			const answer = answers[keyOfCode.get(code) as string];
-			if (!answer.ok) return commandError(this, 'crm.item.list', answer, itemIndexes[position]);
+			if (!answer.ok) return commandError.call(this, 'crm.item.list', answer, itemIndexes[position]);
 			return rowsOf(answer.result)[0] ?? {};
 		}),
 	);

@@ -22,5 +22,5 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	return this.helpers.returnJsonArray(await getInvoice(this, readInvoiceId(this, itemIndex), itemIndex));
+	return this.helpers.returnJsonArray(await getInvoice.call(this, readInvoiceId.call(this, itemIndex), itemIndex));
 }

@@ -91,7 +91,7 @@ interface Filters {
 
 const ID_FILTERS = { categoryId: 'Category', companyId: 'Company ID', contactId: 'Contact ID', assignedById: 'Responsible Person' } as const;
 
-function listFilter(context: IExecuteFunctions, filters: Filters, itemIndex: number): IDataObject {
+function listFilter(this: IExecuteFunctions, filters: Filters, itemIndex: number): IDataObject {
 	const filter: IDataObject = {};
 	for (const [name, label] of Object.entries(ID_FILTERS) as Array<[keyof typeof ID_FILTERS, string]>) {
 		const raw = String(filters[name] ?? '').trim();
@@ -99,7 +99,7 @@ function listFilter(context: IExecuteFunctions, filters: Filters, itemIndex: num
 		// Category 0 does not exist for invoices, so every id here is positive.
 		const id = positiveId(raw);
 		if (id === null) {
-			throw new NodeOperationError(context.getNode(), `Filter "${label}" must be a numeric ID, got "${raw}"`, {
+			throw new NodeOperationError(this.getNode(), `Filter "${label}" must be a numeric ID, got "${raw}"`, {
 				itemIndex,
 				description: 'Enter the numeric ID from Bitrix24, or remove the filter.',
 			});
@@ -115,7 +115,7 @@ function listFilter(context: IExecuteFunctions, filters: Filters, itemIndex: num
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
-	const filter = listFilter(this, this.getNodeParameter('filters', itemIndex, {}) as Filters, itemIndex);
+	const filter = listFilter.call(this, this.getNodeParameter('filters', itemIndex, {}) as Filters, itemIndex);
 	return this.helpers.returnJsonArray(await collectRows(
 		bitrix24ScanAll.call(this, 'crm.item.list', { entityTypeId, filter, select: ['*', 'uf*'] }, { itemIndex, limit }),
 	));

@@ -20,25 +20,26 @@ export const invoiceIdProperty: INodeProperties = {
 	description: 'Numeric ID of the smart invoice in Bitrix24',
 };
 
-export const readInvoiceId = (context: IExecuteFunctions, itemIndex: number): number =>
-	positiveIdParameter(context, 'invoiceId', 'Invoice ID', itemIndex);
+export function readInvoiceId(this: IExecuteFunctions, itemIndex: number): number {
+	return positiveIdParameter.call(this, 'invoiceId', 'Invoice ID', itemIndex);
+}
 
 function itemOf(result: unknown): IDataObject {
 	return ((result as IDataObject | undefined)?.item ?? {}) as IDataObject;
 }
 
-export async function getInvoice(context: IExecuteFunctions, id: number, itemIndex: number): Promise<IDataObject> {
-	const answer = await bitrix24Call.call(context, 'crm.item.get', { entityTypeId, id }, { itemIndex });
+export async function getInvoice(this: IExecuteFunctions, id: number, itemIndex: number): Promise<IDataObject> {
+	const answer = await bitrix24Call.call(this, 'crm.item.get', { entityTypeId, id }, { itemIndex });
 	return itemOf(answer.result);
 }
 
-export async function addInvoice(context: IExecuteFunctions, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
-	const answer = await bitrix24Call.call(context, 'crm.item.add', { entityTypeId, fields }, { itemIndex });
+export async function addInvoice(this: IExecuteFunctions, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
+	const answer = await bitrix24Call.call(this, 'crm.item.add', { entityTypeId, fields }, { itemIndex });
 	return itemOf(answer.result);
 }
 
-export async function updateInvoice(context: IExecuteFunctions, id: number, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
-	const answer = await bitrix24Call.call(context, 'crm.item.update', { entityTypeId, id, fields }, { itemIndex });
+export async function updateInvoice(this: IExecuteFunctions, id: number, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
+	const answer = await bitrix24Call.call(this, 'crm.item.update', { entityTypeId, id, fields }, { itemIndex });
 	return itemOf(answer.result);
 }
 
@@ -48,7 +49,7 @@ export async function updateInvoice(context: IExecuteFunctions, id: number, fiel
  * number, so the invoice stays findable by it.
  */
 export async function keepAccountNumber(
-	context: IExecuteFunctions,
+	this: IExecuteFunctions,
 	item: IDataObject,
 	sent: IDataObject,
 	isNew: boolean,
@@ -59,5 +60,5 @@ export async function keepAccountNumber(
 	const base = typeof sent.title === 'string' ? sent.title : isNew ? undefined : String(item.title ?? '');
 	if (base?.includes(number)) return item;
 	const title = base ? `${base} (${number})` : `${TITLE_PREFIX} ${number}`;
-	return await updateInvoice(context, Number(item.id), { title }, itemIndex);
+	return await updateInvoice.call(this, Number(item.id), { title }, itemIndex);
 }

@@ -29,10 +29,10 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
  * `stageId`. Automation rules on the stage run in Bitrix24 as after a move in the UI.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const id = readInvoiceId(this, itemIndex);
-	const choice = readStageChoice(this, itemIndex) ?? { by: 'meaning', meaning: 'new' };
-	const current = await getInvoice(this, id, itemIndex);
-	const stageId = await resolveStage(this, Number(current.categoryId), choice, itemIndex);
+	const id = readInvoiceId.call(this, itemIndex);
+	const choice = readStageChoice.call(this, itemIndex) ?? { by: 'meaning', meaning: 'new' };
+	const current = await getInvoice.call(this, id, itemIndex);
+	const stageId = await resolveStage.call(this, Number(current.categoryId), choice, itemIndex);
 	if (current.stageId === stageId) return this.helpers.returnJsonArray(current);
-	return this.helpers.returnJsonArray(await updateInvoice(this, id, { stageId }, itemIndex));
+	return this.helpers.returnJsonArray(await updateInvoice.call(this, id, { stageId }, itemIndex));
 }

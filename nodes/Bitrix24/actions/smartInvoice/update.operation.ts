@@ -36,15 +36,15 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** crm.item.update (bitrix24-api.md §6); a stage is checked against the invoice's own category first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const id = readInvoiceId(this, itemIndex);
-	const fields = readInvoiceFields(this, 'updateFields', itemIndex);
-	const assignedById = readResponsible(this, itemIndex);
+	const id = readInvoiceId.call(this, itemIndex);
+	const fields = readInvoiceFields.call(this, 'updateFields', itemIndex);
+	const assignedById = readResponsible.call(this, itemIndex);
 	if (assignedById !== undefined) fields.assignedById = assignedById;
-	const stage = readStageChoice(this, itemIndex);
+	const stage = readStageChoice.call(this, itemIndex);
 	if (stage) {
-		const current = await getInvoice(this, id, itemIndex);
-		fields.stageId = await resolveStage(this, Number(current.categoryId), stage, itemIndex);
+		const current = await getInvoice.call(this, id, itemIndex);
+		fields.stageId = await resolveStage.call(this, Number(current.categoryId), stage, itemIndex);
 	}
-	const item = Object.keys(fields).length > 0 ? await updateInvoice(this, id, fields, itemIndex) : await getInvoice(this, id, itemIndex);
-	return this.helpers.returnJsonArray(await keepAccountNumber(this, item, fields, false, itemIndex));
+	const item = Object.keys(fields).length > 0 ? await updateInvoice.call(this, id, fields, itemIndex) : await getInvoice.call(this, id, itemIndex);
+	return this.helpers.returnJsonArray(await keepAccountNumber.call(this, item, fields, false, itemIndex));
 }

@@ -94,12 +94,12 @@ interface CommentOptions {
 }
 
 /** The comment text with the optional link line; a bad URL is refused before anything is sent. */
-function commentText(context: IExecuteFunctions, itemIndex: number, options: CommentOptions): string {
-	const comment = requiredTextParameter(context, 'comment', 'Comment', itemIndex);
+function commentText(this: IExecuteFunctions, itemIndex: number, options: CommentOptions): string {
+	const comment = requiredTextParameter.call(this, 'comment', 'Comment', itemIndex);
 	if (!options.linkUrl?.trim()) return comment;
 	const link = bbcodeLink(options.linkUrl, options.linkText);
 	if (link) return `${comment}\n${link}`;
-	throw new NodeOperationError(context.getNode(), `"Link URL" is not an absolute http(s) address: "${options.linkUrl}"`, {
+	throw new NodeOperationError(this.getNode(), `"Link URL" is not an absolute http(s) address: "${options.linkUrl}"`, {
 		itemIndex,
 		description: 'Enter a full address starting with https://, e.g. the invoice\'s LexOffice link.',
 	});
@@ -110,14 +110,14 @@ function commentText(context: IExecuteFunctions, itemIndex: number, options: Com
  * crm 23.100.0; ENTITY_TYPE is the lower-case type name; FILES is a list of [name, base64] pairs.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
+	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
 	const options = this.getNodeParameter('options', itemIndex, {}) as CommentOptions;
-	const comment = commentText(this, itemIndex, options);
+	const comment = commentText.call(this, itemIndex, options);
 	const fields: IDataObject = { ENTITY_ID: id, ENTITY_TYPE: target.timelineName, COMMENT: comment };
 	const files: string[] = [];
 	if (this.getNodeParameter('attachFile', itemIndex, false) as boolean) {
-		const propertyName = requiredTextParameter(this, 'binaryPropertyName', 'Input Binary Field', itemIndex);
-		const file = await readBinaryFile(this, itemIndex, propertyName);
+		const propertyName = requiredTextParameter.call(this, 'binaryPropertyName', 'Input Binary Field', itemIndex);
+		const file = await readBinaryFile.call(this, itemIndex, propertyName);
 		const name = options.fileName?.trim() || file.fileName;
 		fields.FILES = [[name, base64Of(file)]];
 		files.push(name);

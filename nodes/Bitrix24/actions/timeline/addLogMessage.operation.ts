@@ -59,13 +59,13 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 /** crm.timeline.logmessage.add (bitrix24-api.md §7.1): all five fields are required, iconCode included. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { target, id } = readCrmTarget(this, itemIndex, TYPES);
+	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
 	const fields = {
 		entityTypeId: target.entityTypeId,
 		entityId: id,
-		title: requiredTextParameter(this, 'title', 'Title', itemIndex),
-		text: requiredTextParameter(this, 'text', 'Text', itemIndex),
-		iconCode: requiredTextParameter(this, 'iconCode', 'Icon', itemIndex),
+		title: requiredTextParameter.call(this, 'title', 'Title', itemIndex),
+		text: requiredTextParameter.call(this, 'text', 'Text', itemIndex),
+		iconCode: requiredTextParameter.call(this, 'iconCode', 'Icon', itemIndex),
 	};
 	const answer = await bitrix24Call.call(this, 'crm.timeline.logmessage.add', { fields }, { itemIndex });
 	const logMessage = ((answer.result as IDataObject | undefined)?.logMessage ?? answer.result) as IDataObject;

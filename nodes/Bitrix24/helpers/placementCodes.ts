@@ -38,18 +38,18 @@ export const placementProperty: INodeProperties = {
 };
 
 /** Placement codes are upper-case letters, digits and "_" (CRM_DYNAMIC_183_DETAIL_TAB). */
-export function readPlacement(context: IExecuteFunctions, itemIndex: number): string {
-	const code = String(context.getNodeParameter('placement', itemIndex, '') ?? '').trim().toUpperCase();
+export function readPlacement(this: IExecuteFunctions, itemIndex: number): string {
+	const code = String(this.getNodeParameter('placement', itemIndex, '') ?? '').trim().toUpperCase();
 	if (/^[A-Z][A-Z0-9_]*$/.test(code)) return code;
-	throw new NodeOperationError(context.getNode(), `"Placement" is not a placement code: "${code}"`, {
+	throw new NodeOperationError(this.getNode(), `"Placement" is not a placement code: "${code}"`, {
 		itemIndex,
 		description: 'Pick a placement from the list, or enter a code such as CRM_CONTACT_DETAIL_TOOLBAR.',
 	});
 }
 
 /** Bitrix24 only calls public http(s) handlers (§9); the address is checked for form here. */
-export function readHandlerUrl(context: IExecuteFunctions, itemIndex: number, required: boolean): string | undefined {
-	const raw = String(context.getNodeParameter('handlerUrl', itemIndex, '') ?? '').trim();
+export function readHandlerUrl(this: IExecuteFunctions, itemIndex: number, required: boolean): string | undefined {
+	const raw = String(this.getNodeParameter('handlerUrl', itemIndex, '') ?? '').trim();
 	if (raw === '' && !required) return undefined;
 	let url: URL | undefined;
 	try {
@@ -58,7 +58,7 @@ export function readHandlerUrl(context: IExecuteFunctions, itemIndex: number, re
 		url = undefined;
 	}
 	if (url && (url.protocol === 'https:' || url.protocol === 'http:')) return raw;
-	throw new NodeOperationError(context.getNode(), `"Handler URL" is not an http(s) address: "${raw}"`, {
+	throw new NodeOperationError(this.getNode(), `"Handler URL" is not an http(s) address: "${raw}"`, {
 		itemIndex,
 		description:
 			'Use the Production URL of a Bitrix24 Trigger node in "Placement" mode (or another public https address). Bitrix24 refuses localhost and private addresses.',
