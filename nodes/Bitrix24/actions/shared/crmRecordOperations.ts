@@ -21,6 +21,8 @@ import {
 	withMultifieldWrites,
 	type MultifieldMode,
 } from '../../helpers/crmRecordFields';
+import { simplifyProperty, wantsSimplified } from '../../../shared/simplify';
+import { SIMPLE_CRM_FIELDS, simplifyCrmRecord } from './crmRecordSimplify';
 
 /** `*.get` answers every field: system, custom and multifields with their IDs (§4.2). */
 async function getRecord(context: IExecuteFunctions, entity: CrmEntity, id: number, itemIndex: number): Promise<IDataObject> {
@@ -36,9 +38,10 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 			description: `Get a ${entity.resource} with its e-mails, phones and custom fields`,
 			action: `Get a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'get', [recordIdProperty(entity)]),
+		description: forOperation(entity, 'get', [recordIdProperty(entity), simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource])]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			return this.helpers.returnJsonArray(await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex));
+			const record = await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex);
+			return this.helpers.returnJsonArray(wantsSimplified(this, itemIndex) ? simplifyCrmRecord(entity, record) : record);
 		},
 	};
 }
