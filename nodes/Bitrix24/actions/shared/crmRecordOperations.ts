@@ -38,7 +38,7 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 			description: `Get a ${entity.resource} with its e-mails, phones and custom fields`,
 			action: `Get a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'get', [recordIdProperty(entity), simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource])]),
+		description: forOperation(entity, 'get', [...recordIdProperty(entity), simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource])]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const record = await getRecord(this, entity, recordIdOf(this, itemIndex, entity), itemIndex);
 			return this.helpers.returnJsonArray(wantsSimplified(this, itemIndex) ? simplifyCrmRecord(entity, record) : record);
@@ -80,7 +80,7 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 			description: `Update a ${entity.resource}; e-mail and phone lists replace the current ones`,
 			action: `Update a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'update', [recordIdProperty(entity), fieldsMapperProperty(), options]),
+		description: forOperation(entity, 'update', [...recordIdProperty(entity), fieldsMapperProperty(), options]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = recordIdOf(this, itemIndex, entity);
 			const converted = convertMappedValues(this, itemIndex, await fieldDescriptions(this, entity));
@@ -103,7 +103,7 @@ export function crmDelete(entity: CrmEntity): ItemOperation {
 			description: `Delete a ${entity.resource}`,
 			action: `Delete a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'delete', [recordIdProperty(entity)]),
+		description: forOperation(entity, 'delete', [...recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = recordIdOf(this, itemIndex, entity);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.delete`, { id }, { itemIndex });
