@@ -21,7 +21,8 @@ export class Bitrix24 implements INodeType {
 		name: 'bitrix24',
 		icon: { light: 'file:bitrix24.svg', dark: 'file:bitrix24.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Simplify on Get / Get Many of large records, default on (nodes/shared/simplify.ts).
+		version: [1, 2],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Work with Bitrix24 CRM and users',
 		defaults: { name: 'Bitrix24' },

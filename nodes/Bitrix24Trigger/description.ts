@@ -173,8 +173,8 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Redirect URL',
 		name: 'redirectUrl',
 		type: 'string',
-		default: 'https://app.lexoffice.de/',
-		placeholder: 'https://app.lexoffice.de/',
+		default: 'https://app.lexware.de/',
+		placeholder: 'https://app.lexware.de/',
 		description:
 			'Absolute https:// address to open; leave empty for a page without redirect. Expressions can read the request\'s body and query, as in the Webhook node.',
 		displayOptions: { show: { ...inModes('placement'), placementResponse: ['redirectPage'] } },

@@ -16,7 +16,8 @@ export class Lexoffice implements INodeType {
 		name: 'lexoffice',
 		icon: { light: 'file:lexoffice.svg', dark: 'file:lexoffice.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Simplify on Get / Get Many of large records, default on (nodes/shared/simplify.ts).
+		version: [1, 2],
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Work with contacts, invoices and vouchers in LexOffice (Lexware Office)',
 		defaults: { name: 'LexOffice' },

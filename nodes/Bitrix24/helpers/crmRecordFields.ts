@@ -90,12 +90,12 @@ export function withMultifieldWrites(
 
 /** The record id parameter, checked before anything is sent. */
 export function recordIdOf(this: IExecuteFunctions, itemIndex: number, entity: CrmEntity): number {
-	const raw = this.getNodeParameter('recordId', itemIndex) as unknown;
+	const raw = this.getNodeParameter('recordId', itemIndex, '', { extractValue: true }) as unknown;
 	const id = positiveId(raw);
 	if (id !== null) return id;
 	throw new NodeOperationError(this.getNode(), `The ${entity.displayName} ID "${String(raw)}" is not a Bitrix24 record id`, {
 		itemIndex,
-		description: `Enter the numeric ID of the ${entity.resource} (the number in its address in Bitrix24, e.g. 42).`,
+		description: `Enter the numeric ID of the ${entity.resource} or the address of its card (https://<portal>/crm/${entity.resource}/details/42/).`,
 	});
 }
 

@@ -4,6 +4,7 @@
  */
 import { automationLoadOptions } from './automation';
 import { crmLoadOptions, crmResourceMapping } from './crmFields';
+import { crmRecordListSearch } from './crmRecords';
 import { invoiceLoadOptions } from './invoices';
 import { requisiteLoadOptions } from './requisites';
 import { userListSearch, userLoadOptions } from './users';
@@ -18,6 +19,7 @@ export const loadOptions = {
 
 export const listSearch = {
 	...userListSearch,
+	...crmRecordListSearch,
 };
 
 export const resourceMapping = {

@@ -12,7 +12,7 @@ describe('Bitrix24 node description', () => {
 	const { description } = new Bitrix24();
 
 	it('is the programmatic node "bitrix24", usable as a tool, with both credentials', () => {
-		expect(description).toMatchObject({ name: 'bitrix24', displayName: 'Bitrix24', usableAsTool: true, version: 1 });
+		expect(description).toMatchObject({ name: 'bitrix24', displayName: 'Bitrix24', usableAsTool: true, version: [1, 2] });
 		expect(description.subtitle).toEqual(expect.any(String));
 		expect(description.credentials?.map((c) => [c.name, c.displayOptions?.show?.authentication])).toEqual([
 			['bitrix24WebhookApi', ['webhook']],

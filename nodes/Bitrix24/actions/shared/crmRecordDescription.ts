@@ -7,16 +7,66 @@ import { FIELDS_PARAMETER } from '../../helpers/crmRecordFields';
 export const forOperation = (entity: CrmEntity, operation: string, properties: INodeProperties[]) =>
 	updateDisplayOptions({ show: { resource: [entity.resource], operation: [operation] } }, properties);
 
-export function recordIdProperty(entity: CrmEntity): INodeProperties {
-	return {
-		displayName: `${entity.displayName} ID`,
-		name: 'recordId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '42',
-		description: `The numeric ID of the ${entity.resource} in Bitrix24`,
-	};
+/**
+ * The record of Get, Update and Delete. Since node version 2 a resource locator: from a searchable
+ * list (methods/crmRecords.ts), by the URL of its card (`https://<portal>/crm/<entity>/details/<id>/`)
+ * or by ID; version 1 keeps the plain ID field its saved workflows hold. Both store the id under
+ * `recordId`, read by `recordIdOf` with `extractValue`.
+ */
+export function recordIdProperty(entity: CrmEntity): INodeProperties[] {
+	const urlRegex = `https?://[^/]+/crm/${entity.resource}/details/(\\d+)(?:[/?#].*)?`;
+	return [
+		{
+			displayName: `${entity.displayName} ID`,
+			name: 'recordId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '42',
+			description: `The numeric ID of the ${entity.resource} in Bitrix24`,
+			displayOptions: { show: { '@version': [1] } },
+		},
+		{
+			displayName: entity.displayName,
+			name: 'recordId',
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'list', value: '' },
+			description: `The ${entity.resource} in Bitrix24`,
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: {
+						searchListMethod: entity.resource === 'company' ? 'searchCompanies' : 'searchContacts',
+						searchable: true,
+					},
+				},
+				{
+					displayName: 'By URL',
+					name: 'url',
+					type: 'string',
+					placeholder: `https://example.bitrix24.de/crm/${entity.resource}/details/42/`,
+					validation: [
+						{
+							type: 'regex',
+							properties: { regex: urlRegex, errorMessage: `Paste the address of the ${entity.resource}'s card in Bitrix24` },
+						},
+					],
+					extractValue: { type: 'regex', regex: urlRegex },
+				},
+				{
+					displayName: 'ID',
+					name: 'id',
+					type: 'string',
+					placeholder: '42',
+					validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'Enter the numeric ID' } }],
+				},
+			],
+		},
+	];
 }
 
 /** Live field list of crm.contact.fields / crm.company.fields (methods/crmFields.ts). */

@@ -5,6 +5,8 @@ import type { ItemOperation } from '../../../shared/operation';
 import { fieldNameOptionsProperty, forOperation } from './crmRecordDescription';
 import type { CrmEntity } from '../../helpers/crmRecordEntity';
 import { returnAllOrLimit } from '../../../shared/descriptions';
+import { simplifyProperty, wantsSimplified } from '../../../shared/simplify';
+import { SIMPLE_CRM_FIELDS, simplifyCrmRecord } from './crmRecordSimplify';
 
 /**
  * §4.2: `*` is every system field except multifields, `UF_*` adds custom fields, multifields only
@@ -54,6 +56,7 @@ export function crmGetMany(entity: CrmEntity): ItemOperation {
 					},
 				],
 			},
+			simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource], '. Fields chosen in Options are returned as chosen.'),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -99,11 +102,13 @@ export function crmGetMany(entity: CrmEntity): ItemOperation {
 				filter[field] = value;
 			}
 			// The fast scan pages by ID, so ID is always selected (§2 "Fast full scan").
-			const select = options.select?.length ? [...new Set(['ID', ...options.select])] : DEFAULT_SELECT;
+			const chosen = Boolean(options.select?.length);
+			const select = chosen ? [...new Set(['ID', ...options.select!])] : DEFAULT_SELECT;
 			const rows = await collectRows(
 				bitrix24ScanAll.call(this, `${entity.methodPrefix}.list`, { filter, select }, { itemIndex, limit }),
 			);
-			return this.helpers.returnJsonArray(rows);
+			const simplify = !chosen && wantsSimplified.call(this, itemIndex);
+			return this.helpers.returnJsonArray(simplify ? rows.map((row) => simplifyCrmRecord(entity, row)) : rows);
 		},
 	};
 }

@@ -21,6 +21,8 @@ import {
 	withMultifieldWrites,
 	type MultifieldMode,
 } from '../../helpers/crmRecordFields';
+import { simplifyProperty, wantsSimplified } from '../../../shared/simplify';
+import { SIMPLE_CRM_FIELDS, simplifyCrmRecord } from './crmRecordSimplify';
 
 /** `*.get` answers every field: system, custom and multifields with their IDs (§4.2). */
 async function getRecord(this: IExecuteFunctions, entity: CrmEntity, id: number, itemIndex: number): Promise<IDataObject> {
@@ -36,9 +38,10 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 			description: `Get a ${entity.resource} with its e-mails, phones and custom fields`,
 			action: `Get a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'get', [recordIdProperty(entity)]),
+		description: forOperation(entity, 'get', [...recordIdProperty(entity), simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource])]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
-			return this.helpers.returnJsonArray(await getRecord.call(this, entity, recordIdOf.call(this, itemIndex, entity), itemIndex));
+			const record = await getRecord.call(this, entity, recordIdOf.call(this, itemIndex, entity), itemIndex);
+			return this.helpers.returnJsonArray(wantsSimplified.call(this, itemIndex) ? simplifyCrmRecord(entity, record) : record);
 		},
 	};
 }
@@ -77,7 +80,7 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 			description: `Update a ${entity.resource}; e-mail and phone lists replace the current ones`,
 			action: `Update a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'update', [recordIdProperty(entity), fieldsMapperProperty(), options]),
+		description: forOperation(entity, 'update', [...recordIdProperty(entity), fieldsMapperProperty(), options]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = recordIdOf.call(this, itemIndex, entity);
 			const converted = convertMappedValues.call(this, itemIndex, await fieldDescriptions.call(this, entity));
@@ -100,7 +103,7 @@ export function crmDelete(entity: CrmEntity): ItemOperation {
 			description: `Delete a ${entity.resource}`,
 			action: `Delete a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'delete', [recordIdProperty(entity)]),
+		description: forOperation(entity, 'delete', [...recordIdProperty(entity)]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const id = recordIdOf.call(this, itemIndex, entity);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.delete`, { id }, { itemIndex });

@@ -80,7 +80,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				name: 'linkUrl',
 				type: 'string',
 				default: '',
-				placeholder: 'https://app.lexoffice.de/permalink/invoices/view/…',
+				placeholder: 'https://app.lexware.de/permalink/invoices/view/…',
 				description: 'Adds a clickable link below the comment ([URL=…]…[/URL]). Must be an http(s) address.',
 			},
 		],

@@ -10,6 +10,8 @@ import { findContacts } from '../../helpers/contactRequests';
 import { encodeSearchValue, type Query } from '../../transport';
 import { inputCheck, resultLimit, returnAllOrLimit } from '../common';
 import type { OperationOption } from '../../../shared/operation';
+import { simplifyProperty, wantsSimplified } from '../../../shared/simplify';
+import { SIMPLE_CONTACT_FIELDS, simplifyContact } from './output';
 
 /** GET /v1/contacts with filters (lexoffice-api.md §3.2); sorted by name, not changeable. */
 
@@ -81,6 +83,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 			},
 		],
 	},
+	simplifyProperty(SIMPLE_CONTACT_FIELDS),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -104,5 +107,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const contacts = await findContacts.call(this, query, { limit, includeArchived });
-	return contacts.map((contact) => ({ json: contact }));
+	const simplify = wantsSimplified.call(this, itemIndex);
+	return contacts.map((contact) => ({ json: simplify ? simplifyContact(contact) : contact }));
 }

@@ -7,7 +7,8 @@ import {
 
 import { invoiceLocator, locatorId } from '../common';
 import type { OperationOption } from '../../../shared/operation';
-import { getInvoice } from './read';
+import { simplifyProperty, wantsSimplified } from '../../../shared/simplify';
+import { getInvoice, SIMPLE_INVOICE_FIELDS, simplifyInvoice } from './read';
 
 /** GET /v1/invoices/{id} (lexoffice-api.md §4.1). */
 
@@ -20,9 +21,13 @@ export const option: OperationOption = {
 
 const displayOptions = { show: { resource: ['invoice'], operation: ['get'] } };
 
-export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [invoiceLocator()]);
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
+	invoiceLocator(),
+	simplifyProperty(SIMPLE_INVOICE_FIELDS),
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');
-	return [{ json: await getInvoice.call(this, id) }];
+	const invoice = await getInvoice.call(this, id);
+	return [{ json: wantsSimplified.call(this, itemIndex) ? simplifyInvoice(invoice) : invoice }];
 }

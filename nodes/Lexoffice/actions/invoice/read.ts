@@ -20,3 +20,34 @@ export async function invoicePermalinks(this: IExecuteFunctions, id: string): Pr
 	const links = permalinksFor('invoice', id, appUrl?.trim() || DEFAULT_APP_URL);
 	return { viewUrl: links.view ?? '', editUrl: links.edit ?? '' };
 }
+
+/** Get with Simplify: these fields, flattened (lexoffice-api.md §4.2). */
+export const SIMPLE_INVOICE_FIELDS = [
+	'id',
+	'voucherNumber',
+	'voucherStatus',
+	'voucherDate',
+	'dueDate',
+	'contactId',
+	'contactName',
+	'totalGrossAmount',
+	'currency',
+	'updatedDate',
+] as const;
+
+export function simplifyInvoice(invoice: IDataObject): IDataObject {
+	const address = (invoice.address ?? {}) as IDataObject;
+	const totalPrice = (invoice.totalPrice ?? {}) as IDataObject;
+	return {
+		id: invoice.id,
+		voucherNumber: invoice.voucherNumber ?? null,
+		voucherStatus: invoice.voucherStatus,
+		voucherDate: invoice.voucherDate ?? null,
+		dueDate: invoice.dueDate ?? null,
+		contactId: address.contactId ?? null,
+		contactName: address.name ?? null,
+		totalGrossAmount: totalPrice.totalGrossAmount ?? null,
+		currency: totalPrice.currency ?? null,
+		updatedDate: invoice.updatedDate ?? null,
+	};
+}

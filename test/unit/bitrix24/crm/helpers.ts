@@ -21,6 +21,8 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	/** How the execution was started; 'manual' unless given. */
 	mode?: WorkflowExecuteMode;
+	/** The node version (default: the latest). */
+	typeVersion?: number;
 }
 
 export interface RecordedRequest {
@@ -36,6 +38,7 @@ export async function runBitrix24(sb: Bitrix24Sandbox, options: RunOptions) {
 		items: options.items ?? [{ json: {} }],
 		continueOnFail: options.continueOnFail,
 		mode: options.mode,
+		typeVersion: options.typeVersion,
 	});
 	const sent: RecordedRequest[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;

@@ -30,7 +30,7 @@ describe('LexOffice node: Contact', () => {
 	describe('Get', () => {
 		test('reads the contact named by ID or by its LexOffice link', async () => {
 			const contact = contacts()[3];
-			const [byIdOutput] = await runOperation(sb, { resource: 'contact', operation: 'get', contactId: byId(contact.id) });
+			const [byIdOutput] = await runOperation(sb, { resource: 'contact', operation: 'get', contactId: byId(contact.id), simplify: false });
 			expect(byIdOutput.json).toEqual(plain(contact));
 			const link = `https://app.lexware.de/permalink/contacts/view/${contact.id}`;
 			const [byLink] = await runOperation(sb, { resource: 'contact', operation: 'get', contactId: byUrl(link) });
@@ -94,6 +94,7 @@ describe('LexOffice node: Contact', () => {
 				returnAll: true,
 				includeArchived: true,
 				filters: { customer: false },
+				simplify: false,
 			});
 			const vendorsOnly = contacts().filter((contact) => !contact.roles.customer);
 			expect(output).toHaveLength(vendorsOnly.length);

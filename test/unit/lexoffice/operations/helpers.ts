@@ -9,13 +9,15 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	appUrl?: string;
+	/** The node version (default: the latest). */
+	typeVersion?: number;
 }
 
 /** Runs the LexOffice node with these parameters against the sandbox; the node's first output. */
 export async function runOperation(
 	sb: LexofficeSandbox,
 	parameters: Record<string, unknown>,
-	{ items, continueOnFail, appUrl }: RunOptions = {},
+	{ items, continueOnFail, appUrl, typeVersion }: RunOptions = {},
 ): Promise<INodeExecutionData[]> {
 	const credentials = sandboxCredentials(sb);
 	const [output] = await runNode(new Lexoffice(), {
@@ -23,6 +25,7 @@ export async function runOperation(
 		credentials: { lexofficeApi: { ...credentials.lexofficeApi, ...(appUrl ? { appUrl } : {}) } },
 		items,
 		continueOnFail,
+		typeVersion,
 	});
 	return output;
 }

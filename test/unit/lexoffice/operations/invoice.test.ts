@@ -290,7 +290,7 @@ describe('LexOffice node: Invoice', () => {
 	describe('Get and Get Permalinks', () => {
 		test('Get reads the invoice', async () => {
 			const invoice = invoiceWith('paid');
-			const [item] = await runOperation(sb, { resource: 'invoice', operation: 'get', invoiceId: byId(invoice.id) });
+			const [item] = await runOperation(sb, { resource: 'invoice', operation: 'get', invoiceId: byId(invoice.id), simplify: false });
 			expect(item.json).toEqual(JSON.parse(JSON.stringify(invoice)));
 		});
 
