@@ -26,13 +26,27 @@ import { bundledWorkflow, REPO_ROOT } from '../test/harness';
 import { PUBLISHED_LIMITS as LEXOFFICE_LIMITS } from '../test/sandbox/lexoffice';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from './lib/benchOptions';
 import { bucketFloorSeconds, combinedFloorSeconds, minimalImportRequests, operatingBreakEvenMs } from './lib/floor';
-import { FAULT_RATE, faultsPart, faultsRows, optimePart, optimeRows, type FaultsResult, type OptimeResult } from './lib/faultBench';
+import {
+	FAULT_RATE,
+	faultsPart,
+	faultsRows,
+	optimePart,
+	optimeRows,
+	type FaultsResult,
+	type OptimeResult,
+} from './lib/faultBench';
 import { importStatistics, runManually, type ImportStatistics } from './lib/manualRun';
 import { NAIVE_HEADER_CREDENTIAL, NAIVE_TRIGGER, naiveImportWorkflow } from './lib/naiveImport';
 import { ProcessTreeSampler } from './lib/processTree';
 import { BURSTS_HEADER, burstsPart, burstsRows, type BurstsResult } from './lib/burstBench';
 import { bitrix24MethodOf, busiestMethod, requestStats, type RequestStats } from './lib/requestStats';
-import { startN8nWithCredentials, startSandboxes, type Bitrix24Plan, type RunningN8n, type Sandboxes } from './lib/stack';
+import {
+	startN8nWithCredentials,
+	startSandboxes,
+	type Bitrix24Plan,
+	type RunningN8n,
+	type Sandboxes,
+} from './lib/stack';
 import { formatNumber, formatTable, type Cell } from './lib/table';
 import { manualTriggerName } from './lib/workflows';
 
@@ -108,7 +122,11 @@ async function withStack<T>(
 	}
 }
 
-async function measuredImport(options: BenchOptions, sandboxes: Sandboxes, { n8n, apiKey }: RunningN8n): Promise<{ result: ImportResult; raw: RawStats }> {
+async function measuredImport(
+	options: BenchOptions,
+	sandboxes: Sandboxes,
+	{ n8n, apiKey }: RunningN8n,
+): Promise<{ result: ImportResult; raw: RawStats }> {
 	const workflow = bundledWorkflow(IMPORT_WORKFLOW);
 	const trigger = manualTriggerName(workflow);
 	if (!trigger) throw new Error(`${IMPORT_WORKFLOW} has no manual trigger`);
@@ -118,10 +136,12 @@ async function measuredImport(options: BenchOptions, sandboxes: Sandboxes, { n8n
 	if (n8n.pid === undefined) throw new Error('n8n has no pid');
 	const sampler = new ProcessTreeSampler(n8n.pid);
 	sampler.start();
-	const run = await runManually(n8n, apiKey, id, trigger, { timeoutMs: options.timeoutMinutes * 60_000 }).catch((error: unknown) => {
-		sampler.stop();
-		throw error;
-	});
+	const run = await runManually(n8n, apiKey, id, trigger, { timeoutMs: options.timeoutMinutes * 60_000 }).catch(
+		(error: unknown) => {
+			sampler.stop();
+			throw error;
+		},
+	);
 	const usage = sampler.stop();
 	if (run.error || run.execution.status !== 'success') {
 		throw new Error(`the import ended ${run.execution.status}: ${run.error ?? 'no error message'}`);
@@ -140,7 +160,12 @@ async function measuredImport(options: BenchOptions, sandboxes: Sandboxes, { n8n
 			addresses: state.addresses.length,
 		},
 		lexoffice: { sent: lexoffice.sent, refused: lexoffice.refused, accepted: lexoffice.accepted },
-		bitrix24: { sent: bitrix24.sent, refused: bitrix24.refused, accepted: bitrix24.accepted, callsByMethod: bitrix24.callsByMethod },
+		bitrix24: {
+			sent: bitrix24.sent,
+			refused: bitrix24.refused,
+			accepted: bitrix24.accepted,
+			callsByMethod: bitrix24.callsByMethod,
+		},
 		n8nCpuSeconds: usage.cpuSeconds,
 		n8nCpuMsPerContact: (usage.cpuSeconds * 1000) / options.contacts,
 		n8nRssBeforeMb: usage.startRssBytes / 2 ** 20,
@@ -151,16 +176,27 @@ async function measuredImport(options: BenchOptions, sandboxes: Sandboxes, { n8n
 }
 
 function floorOf(result: ImportResult, raw: RawStats): FloorResult {
-	const lexofficeSeconds = bucketFloorSeconds(raw.lexoffice.accepted, { capacity: LEXOFFICE_LIMITS.capacity, perSecond: LEXOFFICE_LIMITS.refillPerSecond });
+	const lexofficeSeconds = bucketFloorSeconds(raw.lexoffice.accepted, {
+		capacity: LEXOFFICE_LIMITS.capacity,
+		perSecond: LEXOFFICE_LIMITS.refillPerSecond,
+	});
 	const { capacity, drainPerSecond } = PLAN_LIMITS.standard;
 	const bitrix24Seconds = bucketFloorSeconds(raw.bitrix24.accepted, { capacity, perSecond: drainPerSecond });
-	const combined = combinedFloorSeconds({ floorSeconds: lexofficeSeconds, span: raw.lexoffice.span }, { floorSeconds: bitrix24Seconds, span: raw.bitrix24.span });
+	const combined = combinedFloorSeconds(
+		{ floorSeconds: lexofficeSeconds, span: raw.lexoffice.span },
+		{ floorSeconds: bitrix24Seconds, span: raw.bitrix24.span },
+	);
 	const busiest = busiestMethod(raw.bitrix24);
 	const records = result.bitrix24Records;
-	const minimalRequests = minimalImportRequests(result.contacts, records.contacts + records.companies + records.requisites + records.addresses);
+	const minimalRequests = minimalImportRequests(
+		result.contacts,
+		records.contacts + records.companies + records.requisites + records.addresses,
+	);
 	const minimalFloorSeconds =
-		bucketFloorSeconds(minimalRequests.lexoffice, { capacity: LEXOFFICE_LIMITS.capacity, perSecond: LEXOFFICE_LIMITS.refillPerSecond }) +
-		bucketFloorSeconds(minimalRequests.bitrix24, { capacity, perSecond: drainPerSecond });
+		bucketFloorSeconds(minimalRequests.lexoffice, {
+			capacity: LEXOFFICE_LIMITS.capacity,
+			perSecond: LEXOFFICE_LIMITS.refillPerSecond,
+		}) + bucketFloorSeconds(minimalRequests.bitrix24, { capacity, perSecond: drainPerSecond });
 	return {
 		minimalRequests,
 		minimalFloorSeconds,
@@ -170,15 +206,30 @@ function floorOf(result: ImportResult, raw: RawStats): FloorResult {
 		combinedSeconds: combined.floorSeconds,
 		sequential: combined.sequential,
 		wallOverFloor: combined.floorSeconds > 0 ? result.wallSeconds / combined.floorSeconds : undefined,
-		operatingTime: busiest && { ...busiest, breakEvenMsPerCall: operatingBreakEvenMs(busiest.calls, result.wallSeconds) },
+		operatingTime: busiest && {
+			...busiest,
+			breakEvenMsPerCall: operatingBreakEvenMs(busiest.calls, result.wallSeconds),
+		},
 	};
 }
 
-async function naiveRun(options: BenchOptions, sandboxes: Sandboxes, { n8n, apiKey }: RunningN8n, importSecondsPerRecord: number): Promise<NaiveResult> {
-	await n8n.createCredential(NAIVE_HEADER_CREDENTIAL, 'httpHeaderAuth', { name: 'Authorization', value: `Bearer ${sandboxes.lexoffice.apiKey}` });
+async function naiveRun(
+	options: BenchOptions,
+	sandboxes: Sandboxes,
+	{ n8n, apiKey }: RunningN8n,
+	importSecondsPerRecord: number,
+): Promise<NaiveResult> {
+	await n8n.createCredential(NAIVE_HEADER_CREDENTIAL, 'httpHeaderAuth', {
+		name: 'Authorization',
+		value: `Bearer ${sandboxes.lexoffice.apiKey}`,
+	});
 	const records = Math.min(options.naiveRecords, options.contacts);
 	const { id } = await n8n.importWorkflow(
-		naiveImportWorkflow({ lexofficeHost: sandboxes.lexoffice.url, bitrix24WebhookUrl: sandboxes.bitrix24.webhookUrl, records }),
+		naiveImportWorkflow({
+			lexofficeHost: sandboxes.lexoffice.url,
+			bitrix24WebhookUrl: sandboxes.bitrix24.webhookUrl,
+			records,
+		}),
 	);
 	// Let both buckets refill after the import, so the baseline starts as idle as the import did.
 	await new Promise((resolve) => setTimeout(resolve, 30_000));
@@ -216,22 +267,36 @@ function machine() {
 	};
 }
 
-const requestsCell = (stats: { sent: number; refused: number }) => `${formatNumber(stats.sent)} (${formatNumber(stats.refused)} refused)`;
+const requestsCell = (stats: { sent: number; refused: number }) =>
+	`${formatNumber(stats.sent)} (${formatNumber(stats.refused)} refused)`;
 
-function report(options: BenchOptions, published?: ImportResult & { floor: FloorResult }, unlimited?: ImportResult, naive?: NaiveResult): string {
+function report(
+	options: BenchOptions,
+	published?: ImportResult & { floor: FloorResult },
+	unlimited?: ImportResult,
+	naive?: NaiveResult,
+): string {
 	const sections: string[] = [];
 	const columns: Array<[string, ImportResult | undefined]> = [
 		['published limits', published],
 		['limits off', unlimited],
 	];
 	const shown = columns.filter(([, result]) => result);
-	const row = (label: string, cell: (result: ImportResult) => Cell): Cell[] => [label, ...shown.map(([, result]) => cell(result as ImportResult))];
+	const row = (label: string, cell: (result: ImportResult) => Cell): Cell[] => [
+		label,
+		...shown.map(([, result]) => cell(result as ImportResult)),
+	];
 	const rows: Cell[][] = [
 		row('LexOffice contacts', (r) => r.contacts),
 		row('wall time (s)', (r) => r.wallSeconds),
 		row('LexOffice requests', (r) => requestsCell(r.lexoffice)),
 		row('Bitrix24 requests', (r) => requestsCell(r.bitrix24)),
-		row('Bitrix24 calls incl. batch sub-calls', (r) => Object.entries(r.bitrix24.callsByMethod).reduce((sum, [method, calls]) => (method === 'batch' ? sum : sum + calls), 0)),
+		row('Bitrix24 calls incl. batch sub-calls', (r) =>
+			Object.entries(r.bitrix24.callsByMethod).reduce(
+				(sum, [method, calls]) => (method === 'batch' ? sum : sum + calls),
+				0,
+			),
+		),
 		row('n8n CPU (s)', (r) => r.n8nCpuSeconds),
 		row('n8n CPU per contact (ms)', (r) => r.n8nCpuMsPerContact),
 		row('n8n RSS before the run (MB)', (r) => Math.round(r.n8nRssBeforeMb)),
@@ -242,15 +307,24 @@ function report(options: BenchOptions, published?: ImportResult & { floor: Floor
 		const floorRows: Cell[][] = [
 			['floor LexOffice (s)', published.floor.lexofficeSeconds],
 			['floor Bitrix24 (s)', published.floor.bitrix24Seconds],
-			[`floor combined (s, ${published.floor.sequential ? 'sum: APIs called one after the other' : 'max: calls overlapped'})`, published.floor.combinedSeconds],
+			[
+				`floor combined (s, ${published.floor.sequential ? 'sum: APIs called one after the other' : 'max: calls overlapped'})`,
+				published.floor.combinedSeconds,
+			],
 			['wall / floor', published.floor.wallOverFloor],
-			['minimal requests LexOffice / Bitrix24', `${published.floor.minimalRequests.lexoffice} / ${published.floor.minimalRequests.bitrix24}`],
+			[
+				'minimal requests LexOffice / Bitrix24',
+				`${published.floor.minimalRequests.lexoffice} / ${published.floor.minimalRequests.bitrix24}`,
+			],
 			['floor for the minimal requests (s)', published.floor.minimalFloorSeconds],
 			['wall / minimal floor', published.floor.wallOverMinimalFloor],
 		];
 		rows.push(...floorRows.map(([label, value]) => [label, value, ...(unlimited ? [undefined] : [])]));
 	}
-	sections.push(`Initial import through n8n ${N8N_VERSION} (workflows/${IMPORT_WORKFLOW}.json)`, formatTable(['', ...shown.map(([label]) => label)], rows));
+	sections.push(
+		`Initial import through n8n ${N8N_VERSION} (workflows/${IMPORT_WORKFLOW}.json)`,
+		formatTable(['', ...shown.map(([label]) => label)], rows),
+	);
 	if (published && published.floor.combinedSeconds === 0) {
 		sections.push(
 			'Every request fit in the published bursts (LexOffice 2, Bitrix24 50), so the floor is 0 and this run says nothing about sustained speed: use more contacts.',
@@ -258,7 +332,7 @@ function report(options: BenchOptions, published?: ImportResult & { floor: Floor
 	}
 	if (unlimited) {
 		sections.push(
-			'Limits off: the sandboxes refuse nothing, but the nodes still pace to the credential\'s plan (Enterprise: burst 250, then 5 req/s), so that wall time is no speed claim; its CPU and RSS are the point.',
+			"Limits off: the sandboxes refuse nothing, but the nodes still pace to the credential's plan (Enterprise: burst 250, then 5 req/s), so that wall time is no speed claim; its CPU and RSS are the point.",
 		);
 	}
 	const operating = published?.floor.operatingTime;
@@ -277,7 +351,10 @@ function report(options: BenchOptions, published?: ImportResult & { floor: Floor
 				[
 					['records', naive.records],
 					['wall time (s)', naive.wallSeconds],
-					['requests (LexOffice / Bitrix24)', `${naive.lexofficeRequests} / ${naive.bitrix24Requests} (${naive.refused} refused)`],
+					[
+						'requests (LexOffice / Bitrix24)',
+						`${naive.lexofficeRequests} / ${naive.bitrix24Requests} (${naive.refused} refused)`,
+					],
 					['Bitrix24 contacts created', naive.bitrix24ContactsCreated],
 					['s per record', naive.secondsPerRecord],
 					[`extrapolated to ${formatNumber(options.contacts)} contacts (s)`, naive.extrapolatedSecondsForN],
@@ -298,9 +375,12 @@ async function main(): Promise<void> {
 		process.exitCode = 2;
 		return;
 	}
-	if (process.platform !== 'linux') console.warn('CPU and RSS come from /proc: on this platform the unlimited part will fail.');
+	if (process.platform !== 'linux')
+		console.warn('CPU and RSS come from /proc: on this platform the unlimited part will fail.');
 	const speedParts = options.parts.some((part) => part === 'published' || part === 'unlimited');
-	console.log(`bench: ${options.parts.join(', ')}${speedParts ? `; ${options.contacts} contacts` : ''}${options.parts.includes('naive') ? `, naive ${options.naiveRecords}` : ''}`);
+	console.log(
+		`bench: ${options.parts.join(', ')}${speedParts ? `; ${options.contacts} contacts` : ''}${options.parts.includes('naive') ? `, naive ${options.naiveRecords}` : ''}`,
+	);
 	const startedAt = new Date().toISOString();
 	const machineInfo = machine();
 	let published: (ImportResult & { floor: FloorResult }) | undefined;
@@ -330,11 +410,15 @@ async function main(): Promise<void> {
 	let faults: FaultsResult | undefined;
 	let optime: OptimeResult | undefined;
 	if (options.parts.includes('faults')) {
-		console.log(`faults: ${options.faultContacts} contacts, a fault-free run, a run under ${FAULT_RATE * 100} % faults, a second run…`);
+		console.log(
+			`faults: ${options.faultContacts} contacts, a fault-free run, a run under ${FAULT_RATE * 100} % faults, a second run…`,
+		);
 		faults = await faultsPart(options);
 	}
 	if (options.parts.includes('optime')) {
-		console.log(`optime: ${options.optimeContacts} contacts, ${options.optimeWriteMs} ms per write, window ${options.optimeWindowSeconds} s…`);
+		console.log(
+			`optime: ${options.optimeContacts} contacts, ${options.optimeWriteMs} ms per write, window ${options.optimeWindowSeconds} s…`,
+		);
 		optime = await optimePart(options);
 	}
 
@@ -346,12 +430,21 @@ async function main(): Promise<void> {
 
 	if (published || unlimited || naive) console.log(`\n${report(options, published, unlimited, naive)}`);
 	if (faults) console.log(`\nImport under faults\n${formatTable(['', 'value'], faultsRows(faults))}`);
-	if (optime) console.log(`\nImport meeting Bitrix24's operating-time limit\n${formatTable(['', 'value'], optimeRows(optime))}`);
-	if (bursts) console.log(`\nAnswers to bursts of LexOffice deliveries (first attempts; LexOffice waits 5 s)\n${formatTable(BURSTS_HEADER, burstsRows(bursts))}`);
+	if (optime)
+		console.log(`\nImport meeting Bitrix24's operating-time limit\n${formatTable(['', 'value'], optimeRows(optime))}`);
+	if (bursts)
+		console.log(
+			`\nAnswers to bursts of LexOffice deliveries (first attempts; LexOffice waits 5 s)\n${formatTable(BURSTS_HEADER, burstsRows(bursts))}`,
+		);
 	const out = path.resolve(REPO_ROOT, options.out);
 	mkdirSync(path.dirname(out), { recursive: true });
-	writeFileSync(out, `${JSON.stringify({ startedAt, machine: machineInfo, options, published, naive, unlimited, faults, optime, bursts }, null, '\t')}\n`);
-	console.log(`\nMachine: ${machineInfo.cpu}, ${machineInfo.cores} cores, ${machineInfo.memoryGb} GB; load ${machineInfo.loadAverageAtStart.toFixed(2)} at start.\nJSON: ${out}`);
+	writeFileSync(
+		out,
+		`${JSON.stringify({ startedAt, machine: machineInfo, options, published, naive, unlimited, faults, optime, bursts }, null, '\t')}\n`,
+	);
+	console.log(
+		`\nMachine: ${machineInfo.cpu}, ${machineInfo.cores} cores, ${machineInfo.memoryGb} GB; load ${machineInfo.loadAverageAtStart.toFixed(2)} at start.\nJSON: ${out}`,
+	);
 }
 
 main().catch((error: unknown) => {

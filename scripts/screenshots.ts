@@ -22,9 +22,17 @@ const VIEWPORT = { width: 1440, height: 860 };
 const CREATE_INVOICE = 'lexoffice-bitrix24-create-invoice';
 
 function chromiumPath(): string {
-	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+	const candidates = [
+		process.env.CHROMIUM_PATH,
+		'/usr/bin/chromium',
+		'/usr/bin/chromium-browser',
+		'/usr/bin/google-chrome',
+	];
 	const found = candidates.find((candidate) => candidate && existsSync(candidate));
-	if (!found) throw new Error('No Chromium found: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.');
+	if (!found)
+		throw new Error(
+			'No Chromium found: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.',
+		);
 	return found;
 }
 
@@ -33,7 +41,10 @@ async function shootWorkflow(page: Page, baseUrl: string, workflowId: string, fi
 	await page.goto(`${baseUrl}/workflow/${workflowId}`, { waitUntil: 'networkidle' });
 	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
 	await page.keyboard.press('Escape');
-	await page.locator('[data-test-id="canvas-wrapper"], .vue-flow').first().click({ position: { x: 5, y: 5 }, force: true });
+	await page
+		.locator('[data-test-id="canvas-wrapper"], .vue-flow')
+		.first()
+		.click({ position: { x: 5, y: 5 }, force: true });
 	await page.keyboard.press('1'); // the editor's "zoom to fit"
 	await page.waitForTimeout(1_500);
 	await page.screenshot({ path: file });
@@ -44,11 +55,20 @@ async function answerPage(sandboxes: Sandboxes): Promise<string> {
 	const bitrix24 = sandboxes.bitrix24;
 	const added = await axios.post(
 		`${bitrix24.webhookUrl}crm.contact.add`,
-		{ fields: { NAME: 'Inge', LAST_NAME: 'Musterfrau', EMAIL: [{ VALUE: 'inge.musterfrau@example.de', VALUE_TYPE: 'WORK' }] } },
+		{
+			fields: {
+				NAME: 'Inge',
+				LAST_NAME: 'Musterfrau',
+				EMAIL: [{ VALUE: 'inge.musterfrau@example.de', VALUE_TYPE: 'WORK' }],
+			},
+		},
 		{ proxy: false },
 	);
-	const response = await bitrix24.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: Number(added.data.result) });
-	if (response.status !== 200) throw new Error(`the button's handler answered ${response.status}: ${response.body.slice(0, 300)}`);
+	const response = await bitrix24.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', {
+		ID: Number(added.data.result),
+	});
+	if (response.status !== 200)
+		throw new Error(`the button's handler answered ${response.status}: ${response.body.slice(0, 300)}`);
 	return response.body;
 }
 

@@ -76,7 +76,11 @@ async function main(): Promise<void> {
 				? `Starting n8n 2.41.1 in queue mode: PostgreSQL, Redis, main, ${QUEUE_WORKERS} workers and a webhook processor, each with the package (the first run installs n8n and Node.js 24: 6 to 18 minutes on 2 cores)…`
 				: 'Starting n8n 2.41.1 with the package installed (the first run installs n8n and Node.js 24: 6 to 18 minutes on 2 cores)…',
 		);
-		const running = await startN8nWithCredentials(endpoints, 'npm start', QUEUE ? { queue: { workers: QUEUE_WORKERS } } : {});
+		const running = await startN8nWithCredentials(
+			endpoints,
+			'npm start',
+			QUEUE ? { queue: { workers: QUEUE_WORKERS } } : {},
+		);
 		const { n8n, apiKey } = running;
 		stops.push(running.stop);
 		const app = await createAppCredential(n8n, sandboxes?.bitrix24, endpoints.bitrix24.plan);
@@ -97,9 +101,13 @@ async function main(): Promise<void> {
 		if (!importBundle || !trigger) {
 			console.log(`No ${IMPORT_WORKFLOW}.json with a manual trigger in workflows/: initial import skipped.`);
 		} else if (real && process.env.RUN_IMPORT !== '1') {
-			console.log('Initial import not run: it would write into your real Bitrix24. Run it in the editor (try Dry Run first) or start with RUN_IMPORT=1.');
+			console.log(
+				'Initial import not run: it would write into your real Bitrix24. Run it in the editor (try Dry Run first) or start with RUN_IMPORT=1.',
+			);
 		} else {
-			console.log(`Running the initial import (${real ? 'real services' : `${CONTACTS} sandbox contacts at the published rate limits`})…`);
+			console.log(
+				`Running the initial import (${real ? 'real services' : `${CONTACTS} sandbox contacts at the published rate limits`})…`,
+			);
 			const run = await runManually(n8n, apiKey, importBundle.id, trigger, { timeoutMs: IMPORT_TIMEOUT_MS });
 			const statistics = importStatistics(run.execution);
 			if (run.error) console.log(`The initial import ended ${run.execution.status}: ${run.error}`);

@@ -17,8 +17,18 @@ export const CRM_EVENTS = [
 	{ value: 'ONCRMCOMPANYDELETE', name: 'Company Deleted', entityTypeId: 4, action: 'delete' },
 	// One event family for every smart process and smart invoices; the payload names the type.
 	{ value: 'onCrmDynamicItemAdd', name: 'Smart Invoice / SPA Item Created', entityTypeId: 'dynamic', action: 'add' },
-	{ value: 'onCrmDynamicItemUpdate', name: 'Smart Invoice / SPA Item Updated', entityTypeId: 'dynamic', action: 'update' },
-	{ value: 'onCrmDynamicItemDelete', name: 'Smart Invoice / SPA Item Deleted', entityTypeId: 'dynamic', action: 'delete' },
+	{
+		value: 'onCrmDynamicItemUpdate',
+		name: 'Smart Invoice / SPA Item Updated',
+		entityTypeId: 'dynamic',
+		action: 'update',
+	},
+	{
+		value: 'onCrmDynamicItemDelete',
+		name: 'Smart Invoice / SPA Item Deleted',
+		entityTypeId: 'dynamic',
+		action: 'delete',
+	},
 ] as const;
 
 export type CrmEventName = (typeof CRM_EVENTS)[number]['value'];

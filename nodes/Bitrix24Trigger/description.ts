@@ -102,7 +102,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Register this node\'s Production URL as the handler of the button (placement.bind with a local application). The call is checked against the application token; the output holds the record type and ID.',
+			"Register this node's Production URL as the handler of the button (placement.bind with a local application). The call is checked against the application token; the output holds the record type and ID.",
 		name: 'placementNotice',
 		type: 'notice',
 		default: '',
@@ -115,7 +115,7 @@ export const triggerProperties: INodeProperties[] = [
 		options: PLACEMENT_OPTIONS,
 		default: [],
 		description:
-			'Placements this trigger binds to its own Production URL when the workflow is published, and unbinds when it is unpublished (placement.bind needs the local application). Empty: bind them yourself with the Bitrix24 node\'s Placement → Bind.',
+			"Placements this trigger binds to its own Production URL when the workflow is published, and unbinds when it is unpublished (placement.bind needs the local application). Empty: bind them yourself with the Bitrix24 node's Placement → Bind.",
 		displayOptions: { show: { ...inModes('placement'), authentication: ['oAuth2'] } },
 	},
 	{
@@ -176,7 +176,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: 'https://app.lexware.de/',
 		placeholder: 'https://app.lexware.de/',
 		description:
-			'Absolute https:// address to open; leave empty for a page without redirect. Expressions can read the request\'s body and query, as in the Webhook node.',
+			"Absolute https:// address to open; leave empty for a page without redirect. Expressions can read the request's body and query, as in the Webhook node.",
 		displayOptions: { show: { ...inModes('placement'), placementResponse: ['redirectPage'] } },
 	},
 	{

@@ -78,9 +78,9 @@ export async function subscriptionExists(this: IHookFunctions): Promise<boolean>
 	if (!subscribesThroughApi.call(this)) return true;
 	const url = handlerUrl.call(this);
 	const bound = await boundHandlers.call(this);
-	return selectedEvents.call(this).every((event) =>
-		bound.some((entry) => entry.handler === url && sameEvent(entry.event, event)),
-	);
+	return selectedEvents
+		.call(this)
+		.every((event) => bound.some((entry) => entry.handler === url && sameEvent(entry.event, event)));
 }
 
 export async function subscribe(this: IHookFunctions): Promise<boolean> {

@@ -61,7 +61,8 @@ export async function unbindPlacements(this: IHookFunctions, currentHandler: str
 	const handler = remembered.placementHandlerUrl ?? currentHandler;
 	const bound = await boundPlacements.call(this, handler);
 	for (const placement of placements) {
-		if (bound.has(placement)) await bitrix24Call.call(this, 'placement.unbind', { PLACEMENT: placement, HANDLER: handler });
+		if (bound.has(placement))
+			await bitrix24Call.call(this, 'placement.unbind', { PLACEMENT: placement, HANDLER: handler });
 	}
 	delete staticData.placementHandlerUrl;
 	delete staticData.boundPlacements;

@@ -88,7 +88,8 @@ export async function receiveCrmEvent(this: IWebhookFunctions): Promise<IWebhook
 
 	const call = parseCrmEventCall(body);
 	const selected = this.getNodeParameter('events', []) as string[];
-	if (!call || !selected.some((event) => sameEvent(event, call.event))) return ignore('event not selected in the trigger');
+	if (!call || !selected.some((event) => sameEvent(event, call.event)))
+		return ignore('event not selected in the trigger');
 	const wantedTypeId = this.getNodeParameter('dynamicEntityTypeId', 0) as number;
 	if (isDynamicItemEvent(call.event) && wantedTypeId && call.entityTypeId !== wantedTypeId) {
 		return ignore(`entity type ${String(call.entityTypeId)} is not the one selected (${wantedTypeId})`);
@@ -130,7 +131,12 @@ function refusePlacement(this: IWebhookFunctions, statusCode: number, reason: st
  * enough: the user's own access token (`AUTH_ID`, §9) must be live on the configured portal and,
  * with OAuth2, belong to our application. Proven tokens are cached for a few minutes.
  */
-async function placementUserRefusal(this: IWebhookFunctions, authId: string, expiresIn: string, clientId?: string): Promise<string | undefined> {
+async function placementUserRefusal(
+	this: IWebhookFunctions,
+	authId: string,
+	expiresIn: string,
+	clientId?: string,
+): Promise<string | undefined> {
 	const connection = await resolveConnection(this);
 	const check = await checkAccessToken(this, {
 		restBase: connection.restBase,
@@ -140,7 +146,8 @@ async function placementUserRefusal(this: IWebhookFunctions, authId: string, exp
 		expiresInSeconds: Number(expiresIn),
 	});
 	if (!check.valid) return check.reason;
-	if (clientId !== undefined && check.clientId !== clientId) return "The user's access token belongs to another application";
+	if (clientId !== undefined && check.clientId !== clientId)
+		return "The user's access token belongs to another application";
 	return undefined;
 }
 
@@ -157,7 +164,12 @@ export async function receivePlacementCall(this: IWebhookFunctions): Promise<IWe
 	// The body's shape is judged before the portal is asked about the user.
 	const body = nestCallerBody(raw);
 	if (isBodyRefusal(body)) return refusePlacement.call(this, body.status, body.reason);
-	const userRefusal = await placementUserRefusal.call(this, formText(body.AUTH_ID), formText(body.AUTH_EXPIRES), expected.clientId);
+	const userRefusal = await placementUserRefusal.call(
+		this,
+		formText(body.AUTH_ID),
+		formText(body.AUTH_EXPIRES),
+		expected.clientId,
+	);
 	if (userRefusal) return refusePlacement.call(this, 401, userRefusal);
 
 	const call = parsePlacementCall(body, query);
@@ -189,7 +201,12 @@ export async function receiveInstallCallback(this: IWebhookFunctions): Promise<I
 	if (accessToken === '') return refuseJson.call(this, 401, 'The installation callback carries no access token');
 	const body = nestCallerBody(raw);
 	if (isBodyRefusal(body)) return refuseBody.call(this, body);
-	const check = await checkAccessToken(this, { restBase: portal.restBase, host: portal.host, plan: 'standard', token: accessToken });
+	const check = await checkAccessToken(this, {
+		restBase: portal.restBase,
+		host: portal.host,
+		plan: 'standard',
+		token: accessToken,
+	});
 	if (!check.valid) return refuseJson.call(this, 401, check.reason);
 
 	const parsed = parseInstallCallback(body);

@@ -63,13 +63,12 @@ export class LexofficePollTrigger implements INodeType {
 						name: 'Webhook Subscription',
 						value: 'webhookSubscription',
 						description:
-							'Re-creates missing LexOffice event subscriptions for a LexOffice Trigger\'s production URL once that URL is live',
+							"Re-creates missing LexOffice event subscriptions for a LexOffice Trigger's production URL once that URL is live",
 					},
 				],
 			},
 			{
-				displayName:
-					'The first run only records the current state; changes after it are emitted once each.',
+				displayName: 'The first run only records the current state; changes after it are emitted once each.',
 				name: 'firstRunNotice',
 				type: 'notice',
 				default: '',
@@ -133,7 +132,7 @@ export class LexofficePollTrigger implements INodeType {
 		const callbackUrl = (this.getNodeParameter('callbackUrl') as string).trim();
 		const events = this.getNodeParameter('events', []) as string[];
 		if (!/^https?:\/\//.test(callbackUrl) || events.length === 0) {
-			throw new NodeOperationError(this.getNode(), 'Enter the LexOffice Trigger\'s production URL and its events');
+			throw new NodeOperationError(this.getNode(), "Enter the LexOffice Trigger's production URL and its events");
 		}
 		const result = await repairSubscriptions.call(this, callbackUrl, events);
 		if (manual && result.items.length === 0) {

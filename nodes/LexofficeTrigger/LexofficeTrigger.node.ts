@@ -49,9 +49,13 @@ async function prepareForDeliveries(this: IHookFunctions): Promise<void> {
 	try {
 		webhookPublicKey(credentials.webhookPublicKey);
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), 'The webhook public key in the LexOffice credential is not a valid PEM public key', {
-			description: `Leave the field empty to use Lexware's published key. (${(error as Error).message})`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'The webhook public key in the LexOffice credential is not a valid PEM public key',
+			{
+				description: `Leave the field empty to use Lexware's published key. (${(error as Error).message})`,
+			},
+		);
 	}
 	const data = this.getWorkflowStaticData('node') as OrganizationStaticData;
 	await fetchOrganizationId.call(this, credentials, data);
@@ -83,7 +87,7 @@ export class LexofficeTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'LexOffice must reach this workflow\'s production URL over HTTPS from the internet. If it cannot, use the LexOffice Poll Trigger instead.',
+					"LexOffice must reach this workflow's production URL over HTTPS from the internet. If it cannot, use the LexOffice Poll Trigger instead.",
 				name: 'notice',
 				type: 'notice',
 				default: '',

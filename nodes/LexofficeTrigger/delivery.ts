@@ -59,21 +59,29 @@ export async function handleDelivery(this: IWebhookFunctions, options: DeliveryO
 	const organizationData = this.getWorkflowStaticData('node') as OrganizationStaticData;
 	const verdict = organizationVerdict(payload.organizationId, credentials, organizationData, Date.now());
 	// 400: LexOffice does not retry it (§6.5).
-	if (verdict === 'foreign') return answer.call(this, 400, 'The event belongs to another LexOffice organization than the credential');
+	if (verdict === 'foreign')
+		return answer.call(this, 400, 'The event belongs to another LexOffice organization than the credential');
 
 	if (options.deduplicate) {
 		const seen = this.getWorkflowStaticData('global');
 		const memory = deliveryMemory(this.getWorkflow().id ?? '', seen);
 		const parts = [this.getNode().id, payload.eventType, payload.resourceId, payload.eventDate];
-		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION)) return answer.call(this, 200, 'Duplicate delivery; ignored');
+		if (!isFirstDelivery(memory, parts, Date.now(), DEDUPLICATION))
+			return answer.call(this, 200, 'Duplicate delivery; ignored');
 		persist(memory, seen);
 	}
 
 	this.getResponseObject().status(200).json({ message: 'Event received' });
-	if (verdict === 'unknown' && !(await confirmOrganization.call(this, payload.organizationId, credentials, organizationData, Date.now()))) {
-		this.logger.warn('LexOffice Trigger: ignored a signed event of another LexOffice organization (or the profile could not be read)', {
-			eventType: payload.eventType,
-		});
+	if (
+		verdict === 'unknown' &&
+		!(await confirmOrganization.call(this, payload.organizationId, credentials, organizationData, Date.now()))
+	) {
+		this.logger.warn(
+			'LexOffice Trigger: ignored a signed event of another LexOffice organization (or the profile could not be read)',
+			{
+				eventType: payload.eventType,
+			},
+		);
 		return { noWebhookResponse: true };
 	}
 	// The resource is loaded inside the execution (LexOffice node, Event → Get Resource): n8n holds

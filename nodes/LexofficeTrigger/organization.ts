@@ -76,7 +76,8 @@ export function organizationVerdict(
 	now: number,
 ): OrganizationVerdict {
 	const check = checkOf(credentials);
-	const fromActivation = staticData.organizationCredential === credentialKey(credentials) ? staticData.organizationId : undefined;
+	const fromActivation =
+		staticData.organizationCredential === credentialKey(credentials) ? staticData.organizationId : undefined;
 	if ((check.organizationId ?? fromActivation) === organizationId) return 'own';
 	const recentlyAsked = check.askedAt !== undefined && now - check.askedAt < PROFILE_REFRESH_MS;
 	return recentlyAsked && check.organizationId !== undefined ? 'foreign' : 'unknown';

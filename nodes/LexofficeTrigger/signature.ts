@@ -32,7 +32,8 @@ const parsedKeys = new Map<string, KeyObject>();
  * silently rejecting every delivery.
  */
 export function webhookPublicKey(overridePem?: unknown): KeyObject {
-	const pem = typeof overridePem === 'string' && overridePem.trim() !== '' ? overridePem.trim() : LEXWARE_WEBHOOK_PUBLIC_KEY;
+	const pem =
+		typeof overridePem === 'string' && overridePem.trim() !== '' ? overridePem.trim() : LEXWARE_WEBHOOK_PUBLIC_KEY;
 	let key = parsedKeys.get(pem);
 	if (!key) {
 		key = createPublicKey(pem);

@@ -6,7 +6,14 @@
 import { sleep } from 'n8n-workflow';
 
 /** The request never reached the server: it was certainly not processed. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+const NOT_CONNECTED_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+]);
 /** The connection broke or timed out after the request may have arrived. */
 const DROPPED_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET']);
 /** What axios, undici and n8n call a request given up because the execution was cancelled. */
@@ -32,8 +39,16 @@ export function connectionFailureOf(error: unknown): ConnectionFailure | undefin
 	let notConnected: string | undefined;
 	let dropped: string | undefined;
 	for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
-		const { code, name, message, cause } = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-		if ((typeof code === 'string' && CANCELLED_CODES.has(code)) || (typeof name === 'string' && CANCELLED_NAMES.has(name))) {
+		const { code, name, message, cause } = current as {
+			code?: unknown;
+			name?: unknown;
+			message?: unknown;
+			cause?: unknown;
+		};
+		if (
+			(typeof code === 'string' && CANCELLED_CODES.has(code)) ||
+			(typeof name === 'string' && CANCELLED_NAMES.has(name))
+		) {
 			return { kind: 'cancelled', code: typeof code === 'string' ? code : 'ERR_CANCELED' };
 		}
 		if (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) notConnected ??= code;

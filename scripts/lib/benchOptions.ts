@@ -36,7 +36,8 @@ BENCH_OPTIME_CONTACTS, BENCH_OPTIME_WRITE_MS, BENCH_OPTIME_WINDOW.`;
 
 function positiveInteger(name: string, raw: string, max = Number.MAX_SAFE_INTEGER): number {
 	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got '${raw}'`);
+	if (!Number.isInteger(value) || value < 1 || value > max)
+		throw new Error(`${name} must be a whole number from 1 to ${max}, got '${raw}'`);
 	return value;
 }
 
@@ -47,7 +48,17 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
 		if (!match) throw new Error(`unknown argument '${arg}'\n${BENCH_USAGE}`);
 		flags.set(match[1], match[2]);
 	}
-	const known = new Set(['contacts', 'naive', 'parts', 'out', 'timeout-minutes', 'fault-contacts', 'optime-contacts', 'optime-write-ms', 'optime-window']);
+	const known = new Set([
+		'contacts',
+		'naive',
+		'parts',
+		'out',
+		'timeout-minutes',
+		'fault-contacts',
+		'optime-contacts',
+		'optime-write-ms',
+		'optime-window',
+	]);
 	for (const flag of flags.keys()) if (!known.has(flag)) throw new Error(`unknown option --${flag}\n${BENCH_USAGE}`);
 	const setting = (flag: string, variable: string, fallback: string) => flags.get(flag) ?? env[variable] ?? fallback;
 
@@ -56,7 +67,8 @@ export function parseBenchOptions(argv: string[], env: Record<string, string | u
 		.map((part) => part.trim())
 		.filter(Boolean);
 	const unknownParts = parts.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
-	if (unknownParts.length > 0 || parts.length === 0) throw new Error(`--parts takes ${BENCH_PARTS.join(', ')}; got '${parts.join(',')}'`);
+	if (unknownParts.length > 0 || parts.length === 0)
+		throw new Error(`--parts takes ${BENCH_PARTS.join(', ')}; got '${parts.join(',')}'`);
 	if (parts.includes('naive') && !parts.includes('published')) {
 		throw new Error('the naive baseline runs against the published limits: add published to --parts');
 	}

@@ -62,10 +62,17 @@ export function percentile(sorted: number[], share: number): number {
 }
 
 /** The first attempt of each delivery, as LexOffice saw it. Pure. */
-export function measureOf(settings: string, deliveries: WebhookDelivery[], spreadMs: number, timeoutMs: number): BurstMeasure {
+export function measureOf(
+	settings: string,
+	deliveries: WebhookDelivery[],
+	spreadMs: number,
+	timeoutMs: number,
+): BurstMeasure {
 	const firsts = deliveries.map((delivery) => delivery.attempts[0]);
 	const ok = firsts.filter((attempt) => attempt?.status !== undefined && attempt.status >= 200 && attempt.status < 300);
-	const times = firsts.map((attempt) => (attempt ? Math.min(attempt.answeredAfterMs, timeoutMs) : timeoutMs)).sort((a, b) => a - b);
+	const times = firsts
+		.map((attempt) => (attempt ? Math.min(attempt.answeredAfterMs, timeoutMs) : timeoutMs))
+		.sort((a, b) => a - b);
 	return {
 		settings,
 		deliveries: deliveries.length,
@@ -81,7 +88,12 @@ export function measureOf(settings: string, deliveries: WebhookDelivery[], sprea
 }
 
 /** `count` new contacts in LexOffice, spread evenly over `spreadMs`: one contact.created delivery each. */
-async function burst(lexoffice: LexofficeSandbox, count: number, spreadMs: number, label: string): Promise<WebhookDelivery[]> {
+async function burst(
+	lexoffice: LexofficeSandbox,
+	count: number,
+	spreadMs: number,
+	label: string,
+): Promise<WebhookDelivery[]> {
 	const startedAt = Date.now();
 	const ids = new Set<string>();
 	for (let n = 0; n < count; n++) {
@@ -141,16 +153,39 @@ function profiling(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export async function burstsPart(env: NodeJS.ProcessEnv = process.env): Promise<BurstsResult> {
-	const names = (env.BENCH_BURSTS_SETTINGS ?? Object.keys(BURST_SETTINGS).join(',')).split(',').map((name) => name.trim());
+	const names = (env.BENCH_BURSTS_SETTINGS ?? Object.keys(BURST_SETTINGS).join(','))
+		.split(',')
+		.map((name) => name.trim());
 	const unknown = names.filter((name) => !(name in BURST_SETTINGS));
-	if (unknown.length > 0) throw new Error(`BENCH_BURSTS_SETTINGS takes ${Object.keys(BURST_SETTINGS).join(', ')}; got ${unknown.join(', ')}`);
+	if (unknown.length > 0)
+		throw new Error(`BENCH_BURSTS_SETTINGS takes ${Object.keys(BURST_SETTINGS).join(', ')}; got ${unknown.join(', ')}`);
 	const measures: BurstMeasure[] = [];
 	for (const name of names) measures.push(...(await measureWith(name, { ...BURST_SETTINGS[name], ...profiling(env) })));
 	return { measures };
 }
 
-export const BURSTS_HEADER = ['settings', 'deliveries', 'within (s)', '2xx at 1st attempt', '2xx within 1 s', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)'];
+export const BURSTS_HEADER = [
+	'settings',
+	'deliveries',
+	'within (s)',
+	'2xx at 1st attempt',
+	'2xx within 1 s',
+	'p50 (ms)',
+	'p90 (ms)',
+	'p99 (ms)',
+	'max (ms)',
+];
 
 export function burstsRows({ measures }: BurstsResult): Cell[][] {
-	return measures.map((m) => [m.settings, m.deliveries, m.spreadMs / 1000, m.answered2xx, m.within1s, m.p50Ms, m.p90Ms, m.p99Ms, m.maxMs]);
+	return measures.map((m) => [
+		m.settings,
+		m.deliveries,
+		m.spreadMs / 1000,
+		m.answered2xx,
+		m.within1s,
+		m.p50Ms,
+		m.p90Ms,
+		m.p99Ms,
+		m.maxMs,
+	]);
 }

@@ -73,7 +73,10 @@ export const BITRIX24_BATCH_SIZE = 50;
  * version stamps: a lower bound no real client reaches, against which the real request count
  * and wall time are judged.
  */
-export function minimalImportRequests(contacts: number, bitrix24Records: number): { lexoffice: number; bitrix24: number } {
+export function minimalImportRequests(
+	contacts: number,
+	bitrix24Records: number,
+): { lexoffice: number; bitrix24: number } {
 	return {
 		lexoffice: Math.ceil(contacts / LEXOFFICE_CONTACT_PAGE),
 		bitrix24: Math.ceil(bitrix24Records / BITRIX24_BATCH_SIZE),

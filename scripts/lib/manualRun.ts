@@ -64,11 +64,12 @@ export function formatStatistics(statistics: ImportStatistics, maxFailures = 5):
 		countsLine('contact persons', statistics.contactPersons),
 		`skipped (archived): ${statistics.skippedArchived}`,
 	];
-	if (statistics.adoptedExisting) lines.splice(4, 0, `adopted existing Bitrix24 records (same e-mail): ${statistics.adoptedExisting}`);
+	if (statistics.adoptedExisting)
+		lines.splice(4, 0, `adopted existing Bitrix24 records (same e-mail): ${statistics.adoptedExisting}`);
 	for (const failure of statistics.failures.slice(0, maxFailures)) {
 		lines.push(`failed: ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
 	}
-	if (statistics.failures.length > maxFailures) lines.push(`… and ${statistics.failures.length - maxFailures} more failures`);
+	if (statistics.failures.length > maxFailures)
+		lines.push(`… and ${statistics.failures.length - maxFailures} more failures`);
 	return lines.join('\n');
 }
-

@@ -27,12 +27,20 @@ export interface NaiveImportTarget {
 	records: number;
 }
 
-function node(name: string, type: string, typeVersion: number, parameters: INodeParameters, extra: Partial<INode> = {}): INode {
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: INodeParameters,
+	extra: Partial<INode> = {},
+): INode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
 const lexofficeAuth = { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' };
-const lexofficeCredential: Partial<INode> = { credentials: { httpHeaderAuth: { id: null, name: NAIVE_HEADER_CREDENTIAL } } };
+const lexofficeCredential: Partial<INode> = {
+	credentials: { httpHeaderAuth: { id: null, name: NAIVE_HEADER_CREDENTIAL } },
+};
 const HTTP = 'n8n-nodes-base.httpRequest';
 
 export function naiveImportWorkflow(target: NaiveImportTarget): WorkflowJson {
@@ -75,5 +83,10 @@ export function naiveImportWorkflow(target: NaiveImportTarget): WorkflowJson {
 		const to = nodes[index + 1];
 		if (to) connections[from.name] = { main: [[{ node: to.name, type: 'main', index: 0 }]] };
 	});
-	return { name: 'Benchmark: naive one-request-per-record import', nodes, connections, settings: { executionOrder: 'v1' } };
+	return {
+		name: 'Benchmark: naive one-request-per-record import',
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+	};
 }

@@ -21,7 +21,10 @@ export function parseProcStat(text: string): ProcStat {
 	const close = text.lastIndexOf(')');
 	const pid = Number(text.slice(0, text.indexOf(' ')));
 	// Fields from 3 (state) on; field k of proc(5) is rest[k - 3].
-	const rest = text.slice(close + 2).trim().split(/\s+/);
+	const rest = text
+		.slice(close + 2)
+		.trim()
+		.split(/\s+/);
 	const field = (k: number) => Number(rest[k - 3]);
 	return { pid, parentPid: field(4), processGroup: field(5), cpuTicks: field(14) + field(15), rssPages: field(24) };
 }

@@ -37,7 +37,9 @@ export function realEndpointsFromEnv(env: NodeJS.ProcessEnv): ServiceEndpoints |
 	const webhookUrl = env.BITRIX24_WEBHOOK_URL?.trim();
 	if (!apiKey && !webhookUrl) return undefined;
 	if (!apiKey || !webhookUrl) {
-		throw new Error('Set both LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL to use the real services, or neither for the sandboxes.');
+		throw new Error(
+			'Set both LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL to use the real services, or neither for the sandboxes.',
+		);
 	}
 	return {
 		lexoffice: { apiKey, ...(env.LEXOFFICE_API_HOST ? { host: env.LEXOFFICE_API_HOST } : {}) },
@@ -85,7 +87,12 @@ export async function startSandboxes(options: SandboxOptions): Promise<Sandboxes
 		bitrix24,
 		endpoints: (plan) => ({
 			// The credential's limits are LexOffice's published ones; the search window is the sandbox's.
-			lexoffice: { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem, searchWindow: lexoffice.searchWindow },
+			lexoffice: {
+				apiKey: lexoffice.apiKey,
+				host: lexoffice.url,
+				webhookPublicKey: lexoffice.publicKeyPem,
+				searchWindow: lexoffice.searchWindow,
+			},
 			bitrix24: { webhookUrl: bitrix24.webhookUrl, plan },
 		}),
 		close: async () => {

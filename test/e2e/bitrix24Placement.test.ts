@@ -141,7 +141,11 @@ describe('Bitrix24 Trigger placement handler in a real n8n', () => {
 
 	it('refuses the right application token with a forged user token (AUTH_ID): 401 page, no execution', async () => {
 		const before = await api().executionIds(workflowId);
-		const response = await sandbox().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 1044 }, { forgedAuthId: 'ffffffffffffffffffffffffffffffff' });
+		const response = await sandbox().simulate.placementCall(
+			'CRM_CONTACT_DETAIL_TOOLBAR',
+			{ ID: 1044 },
+			{ forgedAuthId: 'ffffffffffffffffffffffffffffffff' },
+		);
 
 		expect(response.status).toBe(401);
 		expect(response.body).toMatch(/<html/i);
@@ -192,6 +196,8 @@ describe('Bitrix24 Trigger placement handler in a real n8n', () => {
 		// Still responsive: a real click right after is answered and runs.
 		const click = await sandbox().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 1045 });
 		expect(click.status).toBe(200);
-		await api().waitForExecution(workflowId, (candidate) => nodeOutputJson(candidate, 'Button clicked').some((item) => item.id === 1045));
+		await api().waitForExecution(workflowId, (candidate) =>
+			nodeOutputJson(candidate, 'Button clicked').some((item) => item.id === 1045),
+		);
 	}, 180_000);
 });

@@ -13,7 +13,15 @@ import path from 'node:path';
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
-import { bundledWorkflow, CREDENTIAL_NAMES, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import {
+	bundledWorkflow,
+	CREDENTIAL_NAMES,
+	executionError,
+	nodeOutputJson,
+	pollUntil,
+	startN8n,
+	type N8nInstance,
+} from '../harness';
 import { lexofficeContactSchema, mapLexofficeContact } from '../../nodes/shared/contract/lexofficeToBitrix24';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { crmSnapshot, sortedEntries } from '../sandbox/bitrix24/crmSnapshot';
@@ -49,11 +57,14 @@ describe('bundled contact workflows in a real n8n', () => {
 
 	const runImport = async () => {
 		const executionId = await api().runManually(importId, 'Start import');
-		const execution = await api().waitForExecution(importId, (candidate) => candidate.id === executionId, { timeoutMs: 180_000 });
+		const execution = await api().waitForExecution(importId, (candidate) => candidate.id === executionId, {
+			timeoutMs: 180_000,
+		});
 		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
 		return execution;
 	};
-	const statisticsOf = (execution: Awaited<ReturnType<typeof runImport>>) => nodeOutputJson(execution, 'Import statistics')[0];
+	const statisticsOf = (execution: Awaited<ReturnType<typeof runImport>>) =>
+		nodeOutputJson(execution, 'Import statistics')[0];
 
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off', timeScale: 0.001, seed: { contacts: CONTACTS, seed: 5 } });
@@ -67,7 +78,10 @@ describe('bundled contact workflows in a real n8n', () => {
 			host: lexoffice.url,
 			webhookPublicKey: lexoffice.publicKeyPem,
 		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24.webhookUrl,
+			plan: 'enterprise',
+		});
 		importId = (await n8n.importWorkflow(bundledWorkflow(IMPORT))).id;
 	}, 10 * 60_000);
 
@@ -100,19 +114,32 @@ describe('bundled contact workflows in a real n8n', () => {
 		expect(bx().state.contacts).toHaveLength(persons.length + contactPersons.length);
 
 		// A sample that covers every mapping rule, field by field.
-		const sample = companies.find((c) => (c.company?.contactPersons?.length ?? 0) > 0 && c.company?.taxNumber && c.addresses?.shipping);
+		const sample = companies.find(
+			(c) => (c.company?.contactPersons?.length ?? 0) > 0 && c.company?.taxNumber && c.addresses?.shipping,
+		);
 		expect(sample).toBeDefined();
 		const company = bx().state.companies.find((row) => row.ORIGIN_ID === sample?.id) as Row;
-		expect(company).toMatchObject({ TITLE: sample?.company?.name, ORIGINATOR_ID: 'lexoffice', });
+		expect(company).toMatchObject({ TITLE: sample?.company?.name, ORIGINATOR_ID: 'lexoffice' });
 		expect(String(company.ORIGIN_VERSION)).toMatch(new RegExp(`^${String(sample?.version)}/[0-9a-f]{8}$`));
 		expect(sortedEntries(company.EMAIL)).toEqual(
-			[...(sample?.emailAddresses?.business ?? []).map((email) => `WORK ${email}`), ...(sample?.emailAddresses?.other ?? []).map((email) => `OTHER ${email}`)].sort(),
+			[
+				...(sample?.emailAddresses?.business ?? []).map((email) => `WORK ${email}`),
+				...(sample?.emailAddresses?.other ?? []).map((email) => `OTHER ${email}`),
+			].sort(),
 		);
 		expect(sortedEntries(company.PHONE)).toEqual(
-			[...(sample?.phoneNumbers?.business ?? []).map((phone) => `WORK ${phone}`), ...(sample?.phoneNumbers?.fax ?? []).map((phone) => `FAX ${phone}`)].sort(),
+			[
+				...(sample?.phoneNumbers?.business ?? []).map((phone) => `WORK ${phone}`),
+				...(sample?.phoneNumbers?.fax ?? []).map((phone) => `FAX ${phone}`),
+			].sort(),
 		);
 		const requisite = bx().state.requisites.find((row) => row.XML_ID === sample?.id) as Row;
-		expect(requisite).toMatchObject({ ENTITY_TYPE_ID: 4, ENTITY_ID: company.ID, RQ_COMPANY_NAME: sample?.company?.name, RQ_INN: sample?.company?.taxNumber });
+		expect(requisite).toMatchObject({
+			ENTITY_TYPE_ID: 4,
+			ENTITY_ID: company.ID,
+			RQ_COMPANY_NAME: sample?.company?.name,
+			RQ_INN: sample?.company?.taxNumber,
+		});
 		const addresses = bx().state.addresses.filter((row) => row.ENTITY_ID === requisite.ID);
 		expect(addresses.map((row) => [row.TYPE_ID, row.ADDRESS_1, row.CITY]).sort()).toEqual(
 			[
@@ -121,7 +148,9 @@ describe('bundled contact workflows in a real n8n', () => {
 			].sort(),
 		);
 		const linked = bx().state.contacts.filter((row) => row.COMPANY_ID === company.ID);
-		expect(linked.map((row) => row.LAST_NAME).sort()).toEqual((sample?.company?.contactPersons ?? []).map((person) => person.lastName).sort());
+		expect(linked.map((row) => row.LAST_NAME).sort()).toEqual(
+			(sample?.company?.contactPersons ?? []).map((person) => person.lastName).sort(),
+		);
 
 		// Every record exactly as the mapping (table-tested on its own) says, for all contacts.
 		const settings = { customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' as const };
@@ -133,7 +162,9 @@ describe('bundled contact workflows in a real n8n', () => {
 			const list = mapped.record.entity === 'company' ? bx().state.companies : bx().state.contacts;
 			const records = [mapped.record, ...mapped.contactPersons].map((expected) => ({
 				expected,
-				actual: (expected.entity === 'company' ? bx().state.companies : bx().state.contacts).filter((row) => row.ORIGIN_ID === expected.originId),
+				actual: (expected.entity === 'company' ? bx().state.companies : bx().state.contacts).filter(
+					(row) => row.ORIGIN_ID === expected.originId,
+				),
 			}));
 			for (const { expected, actual } of records) {
 				const fields = expected.fields;
@@ -153,7 +184,10 @@ describe('bundled contact workflows in a real n8n', () => {
 				[6, addressLine(mapped.requisite.billing)],
 				[11, addressLine(mapped.requisite.shipping)],
 			].filter(([, line]) => line !== null);
-			const gotAddresses = addresses.map((row) => [row.TYPE_ID, `${row.ADDRESS_1}|${row.ADDRESS_2 ?? ''}|${row.POSTAL_CODE}|${row.CITY}|${row.COUNTRY}`]);
+			const gotAddresses = addresses.map((row) => [
+				row.TYPE_ID,
+				`${row.ADDRESS_1}|${row.ADDRESS_2 ?? ''}|${row.POSTAL_CODE}|${row.CITY}|${row.COUNTRY}`,
+			]);
 			if (
 				requisites.length !== 1 ||
 				requisite.ENTITY_ID !== owner?.ID ||
@@ -179,9 +213,13 @@ describe('bundled contact workflows in a real n8n', () => {
 			companies: { created: 0, updated: 0, failed: 0 },
 			contacts: { created: 0, updated: 0, failed: 0 },
 		});
-		expect((statistics.companies as IDataObject).unchanged as number).toBe(live.filter((contact) => contact.company).length);
+		expect((statistics.companies as IDataObject).unchanged as number).toBe(
+			live.filter((contact) => contact.company).length,
+		);
 		const crmWrite = (method: string) => /crm\.[a-z.]+\.(add|update|delete)$/.test(method);
-		const writes = bx().requests.calls().filter((call) => (call.batchMethods ?? [call.path]).some(crmWrite));
+		const writes = bx()
+			.requests.calls()
+			.filter((call) => (call.batchMethods ?? [call.path]).some(crmWrite));
 		expect(writes.map((call) => call.batchMethods ?? call.path)).toEqual([]);
 		expect(snapshot(bx())).toEqual(uninterrupted);
 	});
@@ -227,7 +265,8 @@ describe('bundled contact workflows in a real n8n', () => {
 
 		beforeAll(async () => {
 			syncId = (await api().importWorkflow(bundledWorkflow(SYNC))).id;
-			for (const name of ['Contact created or changed', 'Contact deleted']) webhookIds.set(name, await api().webhookIdOf(syncId, name));
+			for (const name of ['Contact created or changed', 'Contact deleted'])
+				webhookIds.set(name, await api().webhookIdOf(syncId, name));
 			await api().publish(syncId);
 			await api().waitPublished(syncId);
 		});
@@ -247,11 +286,17 @@ describe('bundled contact workflows in a real n8n', () => {
 			});
 			expect(first).toMatchObject({ NAME: 'Greta', LAST_NAME: created.person?.lastName });
 
-			const changed = lx().simulate.changeContact(created.id, { person: { salutation: 'Frau', firstName: 'Greta', lastName: 'Vogel-Neu' } });
+			const changed = lx().simulate.changeContact(created.id, {
+				person: { salutation: 'Frau', firstName: 'Greta', lastName: 'Vogel-Neu' },
+			});
 			await lx().webhooks.flush();
 			await pollUntil(
 				async () =>
-					String(bx().state.contacts.find((row) => row.ORIGIN_ID === created.id)?.ORIGIN_VERSION).startsWith(`${changed.version}/`) ? true : undefined,
+					String(bx().state.contacts.find((row) => row.ORIGIN_ID === created.id)?.ORIGIN_VERSION).startsWith(
+						`${changed.version}/`,
+					)
+						? true
+						: undefined,
 				{ what: 'the change in Bitrix24', timeoutMs: 60_000 },
 			);
 			const records = bx().state.contacts.filter((row) => row.ORIGIN_ID === created.id);
@@ -266,9 +311,14 @@ describe('bundled contact workflows in a real n8n', () => {
 			missed.person.lastName = 'Nachgeholt';
 			missed.version += 1;
 			const executionId = await api().runManually(syncId, 'Nightly reconciliation');
-			const execution = await api().waitForExecution(syncId, (candidate) => candidate.id === executionId, { timeoutMs: 120_000 });
+			const execution = await api().waitForExecution(syncId, (candidate) => candidate.id === executionId, {
+				timeoutMs: 120_000,
+			});
 			expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
-			expect(nodeOutputJson(execution, 'Statistics')[0]).toMatchObject({ contacts: { updated: 1, created: 0 }, companies: { updated: 0, created: 0 } });
+			expect(nodeOutputJson(execution, 'Statistics')[0]).toMatchObject({
+				contacts: { updated: 1, created: 0 },
+				companies: { updated: 0, created: 0 },
+			});
 			expect(bx().state.contacts.find((row) => row.ORIGIN_ID === missed.id)).toMatchObject({
 				LAST_NAME: 'Nachgeholt',
 				ORIGIN_VERSION: expect.stringMatching(new RegExp(`^${missed.version}/`)),
@@ -281,8 +331,17 @@ describe('bundled contact workflows in a real n8n', () => {
 			const target = [...lx().state.contacts.values()][0];
 			const forged = await axios.post(
 				webhookOf('Contact created or changed'),
-				JSON.stringify({ organizationId: lx().organizationId, eventType: 'contact.changed', resourceId: target.id, eventDate: '2026-11-27T10:00:00.000+01:00' }),
-				{ headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': Buffer.from('forged').toString('base64') }, validateStatus: () => true, proxy: false },
+				JSON.stringify({
+					organizationId: lx().organizationId,
+					eventType: 'contact.changed',
+					resourceId: target.id,
+					eventDate: '2026-11-27T10:00:00.000+01:00',
+				}),
+				{
+					headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': Buffer.from('forged').toString('base64') },
+					validateStatus: () => true,
+					proxy: false,
+				},
 			);
 			expect(forged.status).toBe(401);
 			await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -299,7 +358,11 @@ describe('bundled contact workflows in a real n8n', () => {
 			const note = await pollUntil(
 				async () =>
 					bx().state.timeline.find(
-						(entry) => entry.kind === 'comment' && entry.entityTypeId === 4 && entry.entityId === company.ID && entry.comment.includes(victim.id),
+						(entry) =>
+							entry.kind === 'comment' &&
+							entry.entityTypeId === 4 &&
+							entry.entityId === company.ID &&
+							entry.comment.includes(victim.id),
 					),
 				{ what: 'the deletion note in the timeline', timeoutMs: 60_000 },
 			);
@@ -337,10 +400,18 @@ describe('bundled contact workflows in a real n8n', () => {
 		expect(execution.data?.resultData.lastNodeExecuted).toBe('Import statistics');
 		const statistics = statisticsOf(execution);
 		expect(statistics).toMatchObject({ companies: { failed: 1 }, contacts: { created: 1, failed: 0 } });
-		expect(statistics.failures).toEqual([{ lexofficeId: nameless.id, name: null, error: `LexOffice contact ${nameless.id}: company.name is empty` }]);
+		expect(statistics.failures).toEqual([
+			{ lexofficeId: nameless.id, name: null, error: `LexOffice contact ${nameless.id}: company.name is empty` },
+		]);
 		expect(bx().state.notifications.at(-1)?.message).toContain(`Fehler bei ${nameless.id}`);
 		const record = bx().state.contacts.find((row) => row.ORIGIN_ID === canary.id) as Row;
-		const requisite = bx().state.requisites.find((row) => row.ENTITY_TYPE_ID === 3 && row.ENTITY_ID === record.ID) as Row;
-		expect(bx().state.addresses.find((row) => row.ENTITY_ID === requisite.ID)).toMatchObject({ COUNTRY_CODE: 'ES', PROVINCE: 'Kanarische Inseln', CITY: 'Las Palmas' });
+		const requisite = bx().state.requisites.find(
+			(row) => row.ENTITY_TYPE_ID === 3 && row.ENTITY_ID === record.ID,
+		) as Row;
+		expect(bx().state.addresses.find((row) => row.ENTITY_ID === requisite.ID)).toMatchObject({
+			COUNTRY_CODE: 'ES',
+			PROVINCE: 'Kanarische Inseln',
+			CITY: 'Las Palmas',
+		});
 	});
 });

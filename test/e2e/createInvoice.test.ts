@@ -7,7 +7,14 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, connectSandboxApp, CREDENTIAL_NAMES, pollUntil, startN8n, type N8nInstance } from '../harness';
+import {
+	bundledWorkflow,
+	connectSandboxApp,
+	CREDENTIAL_NAMES,
+	pollUntil,
+	startN8n,
+	type N8nInstance,
+} from '../harness';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -32,13 +39,20 @@ describe('Create invoice workflow in a real n8n', () => {
 	const bx = () => bitrix24 as Bitrix24Sandbox;
 
 	/** A record created through the sandbox's REST API, as a user would in Bitrix24. */
-	const addRecord = async (method: 'crm.contact.add' | 'crm.company.add', fields: Record<string, unknown>): Promise<number> => {
+	const addRecord = async (
+		method: 'crm.contact.add' | 'crm.company.add',
+		fields: Record<string, unknown>,
+	): Promise<number> => {
 		const response = await axios.post(`${bx().webhookUrl}${method}`, { fields }, { proxy: false });
 		return Number(response.data.result);
 	};
 	const contactRow = (id: number) => bx().state.contacts.find((row) => Number(row.ID) === id);
 	const lexofficeContactsWithEmail = (email: string) =>
-		[...lx().state.contacts.values()].filter((contact) => Object.values(contact.emailAddresses ?? {}).flat().includes(email));
+		[...lx().state.contacts.values()].filter((contact) =>
+			Object.values(contact.emailAddresses ?? {})
+				.flat()
+				.includes(email),
+		);
 	const click = async (placement: string, id: number) => await bx().simulate.placementCall(placement, { ID: id });
 
 	beforeAll(async () => {
@@ -47,8 +61,14 @@ describe('Create invoice workflow in a real n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url });
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
+			apiKey: lexoffice.apiKey,
+			host: lexoffice.url,
+		});
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24.webhookUrl,
+			plan: 'enterprise',
+		});
 		await connectSandboxApp(n8n, bitrix24);
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(TEMPLATE))).id;
 		handlerUrl = n8n.webhookUrl(`${await n8n.webhookIdOf(workflowId, 'Button clicked')}/webhook`);
@@ -62,9 +82,13 @@ describe('Create invoice workflow in a real n8n', () => {
 		await bitrix24?.close();
 	}, 60_000);
 
-	it('publishing binds the button on contact and company cards to this workflow\'s own trigger URL', () => {
+	it("publishing binds the button on contact and company cards to this workflow's own trigger URL", () => {
 		// The template carries no webhookId: the handler is the URL n8n gave this import (issue #13).
-		expect(bx().state.placements.map(({ placement, handler }) => ({ placement, handler })).sort((a, b) => a.placement.localeCompare(b.placement))).toEqual([
+		expect(
+			bx()
+				.state.placements.map(({ placement, handler }) => ({ placement, handler }))
+				.sort((a, b) => a.placement.localeCompare(b.placement)),
+		).toEqual([
 			{ placement: 'CRM_COMPANY_DETAIL_TOOLBAR', handler: handlerUrl },
 			{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: handlerUrl },
 		]);
@@ -98,12 +122,16 @@ describe('Create invoice workflow in a real n8n', () => {
 		const invoiceId = EDIT_PERMALINK.exec(response.body)?.[1];
 		const invoice = lx().state.invoices.get(String(invoiceId));
 		expect(invoice).toMatchObject({ voucherStatus: 'draft', address: { contactId: created.id } });
-		expect(response.body).toContain(`href="https://app.lexware.de/permalink/invoices/edit/${String(invoiceId)}" target="_blank"`);
+		expect(response.body).toContain(
+			`href="https://app.lexware.de/permalink/invoices/edit/${String(invoiceId)}" target="_blank"`,
+		);
 		expect(response.body).toContain('Inge Musterfrau');
 		expect(response.body).toContain('neu angelegt');
 
 		// A second click: the same LexOffice contact (found by the link), no second link write, a new draft.
-		const updatesBefore = bx().requests.calls().filter((call) => call.path.endsWith('crm.contact.update')).length;
+		const updatesBefore = bx()
+			.requests.calls()
+			.filter((call) => call.path.endsWith('crm.contact.update')).length;
 		const again = await click('CRM_CONTACT_DETAIL_TOOLBAR', id);
 		expect(again.status).toBe(200);
 		expect(lexofficeContactsWithEmail(email)).toHaveLength(1);
@@ -112,23 +140,44 @@ describe('Create invoice workflow in a real n8n', () => {
 		expect(secondInvoiceId).not.toBe(invoiceId);
 		expect(lx().state.invoices.get(String(secondInvoiceId))?.address.contactId).toBe(created.id);
 		expect(again.body).not.toContain('neu angelegt');
-		expect(bx().requests.calls().filter((call) => call.path.endsWith('crm.contact.update'))).toHaveLength(updatesBefore);
+		expect(
+			bx()
+				.requests.calls()
+				.filter((call) => call.path.endsWith('crm.contact.update')),
+		).toHaveLength(updatesBefore);
 	});
 
 	it('a click on a company creates a LexOffice company and links the Bitrix24 company', async () => {
-		const id = await addRecord('crm.company.add', { TITLE: 'Rechnungstest GmbH', EMAIL: [{ VALUE: 'info@rechnungstest.de', VALUE_TYPE: 'WORK' }] });
+		const id = await addRecord('crm.company.add', {
+			TITLE: 'Rechnungstest GmbH',
+			EMAIL: [{ VALUE: 'info@rechnungstest.de', VALUE_TYPE: 'WORK' }],
+		});
 		const response = await click('CRM_COMPANY_DETAIL_TOOLBAR', id);
 		expect(response.status).toBe(200);
 		const [company] = lexofficeContactsWithEmail('info@rechnungstest.de');
 		expect(company?.company?.name).toBe('Rechnungstest GmbH');
-		expect(bx().state.companies.find((row) => Number(row.ID) === id)).toMatchObject({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: company?.id });
+		expect(bx().state.companies.find((row) => Number(row.ID) === id)).toMatchObject({
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_ID: company?.id,
+		});
 		expect(response.body).toMatch(EDIT_PERMALINK);
 	});
 
 	it('when LexOffice refuses the invoice, the click gets a readable page and nothing is half-linked', async () => {
-		const id = await addRecord('crm.contact.add', { NAME: 'Otto', LAST_NAME: 'Fehlschlag', EMAIL: [{ VALUE: 'otto@example.de', VALUE_TYPE: 'HOME' }] });
+		const id = await addRecord('crm.contact.add', {
+			NAME: 'Otto',
+			LAST_NAME: 'Fehlschlag',
+			EMAIL: [{ VALUE: 'otto@example.de', VALUE_TYPE: 'HOME' }],
+		});
 		lx().setFaults({
-			failNext: [{ method: 'POST', pathIncludes: '/v1/invoices', status: 406, body: { message: 'Die Rechnung ist ungültig (Test)' } }],
+			failNext: [
+				{
+					method: 'POST',
+					pathIncludes: '/v1/invoices',
+					status: 406,
+					body: { message: 'Die Rechnung ist ungültig (Test)' },
+				},
+			],
 		});
 		const invoicesBefore = lx().state.invoices.size;
 
@@ -147,7 +196,11 @@ describe('Create invoice workflow in a real n8n', () => {
 	});
 
 	it('a contact LexOffice cannot take (no name) gets a page naming the missing field', async () => {
-		const id = await addRecord('crm.contact.add', { NAME: '', LAST_NAME: '', EMAIL: [{ VALUE: 'namenlos@example.de', VALUE_TYPE: 'WORK' }] });
+		const id = await addRecord('crm.contact.add', {
+			NAME: '',
+			LAST_NAME: '',
+			EMAIL: [{ VALUE: 'namenlos@example.de', VALUE_TYPE: 'WORK' }],
+		});
 		const response = await click('CRM_CONTACT_DETAIL_TOOLBAR', id);
 		expect(response.status).toBe(200);
 		expect(response.body).toContain('Die Rechnung konnte nicht erstellt werden');
@@ -157,7 +210,10 @@ describe('Create invoice workflow in a real n8n', () => {
 
 	it('unpublishing removes the buttons, so none leads to a workflow that no longer answers', async () => {
 		await api().unpublish(workflowId);
-		await pollUntil(async () => (bx().state.placements.length === 0 ? true : undefined), { what: 'the buttons to be unbound', timeoutMs: 60_000 });
+		await pollUntil(async () => (bx().state.placements.length === 0 ? true : undefined), {
+			what: 'the buttons to be unbound',
+			timeoutMs: 60_000,
+		});
 		expect(bx().state.placements).toEqual([]);
 	});
 });

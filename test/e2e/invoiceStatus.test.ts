@@ -8,7 +8,16 @@
  */
 import axios from 'axios';
 
-import { bundledWorkflow, connectSandboxApp, CREDENTIAL_NAMES, executionError, nodeOutputJson, pollUntil, startN8n, type N8nInstance } from '../harness';
+import {
+	bundledWorkflow,
+	connectSandboxApp,
+	CREDENTIAL_NAMES,
+	executionError,
+	nodeOutputJson,
+	pollUntil,
+	startN8n,
+	type N8nInstance,
+} from '../harness';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -16,7 +25,12 @@ type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>;
 type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
 
 const WORKFLOW = 'lexoffice-bitrix24-invoice-status';
-const TRIGGER_CODES = ['lexoffice_invoice_open', 'lexoffice_invoice_paid', 'lexoffice_invoice_voided', 'lexoffice_invoice_overdue'];
+const TRIGGER_CODES = [
+	'lexoffice_invoice_open',
+	'lexoffice_invoice_paid',
+	'lexoffice_invoice_voided',
+	'lexoffice_invoice_overdue',
+];
 jest.setTimeout(120_000);
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
@@ -42,9 +56,13 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 
 	const smartInvoice = (lexofficeId: string) => bx().state.items.filter((item) => item.XML_ID === lexofficeId);
 	const firings = (smartInvoiceId: unknown) =>
-		bx().state.triggerFirings.filter((firing) => firing.entityTypeId === 31 && firing.entityId === smartInvoiceId).map((firing) => firing.code);
+		bx()
+			.state.triggerFirings.filter((firing) => firing.entityTypeId === 31 && firing.entityId === smartInvoiceId)
+			.map((firing) => firing.code);
 	const stage = (code: string) => {
-		const category = bx().state.categories.find((candidate) => candidate.entityTypeId === 31 && candidate.isDefault === 'Y')?.id;
+		const category = bx().state.categories.find(
+			(candidate) => candidate.entityTypeId === 31 && candidate.isDefault === 'Y',
+		)?.id;
 		return `DT31_${String(category)}:${code}`;
 	};
 
@@ -64,10 +82,12 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 				previous = fingerprint;
 				return settled ? list : undefined;
 			},
-			{ what: 'the workflow\'s executions to finish', timeoutMs: 60_000, intervalMs: 2_000 },
+			{ what: "the workflow's executions to finish", timeoutMs: 60_000, intervalMs: 2_000 },
 		);
 		for (const execution of executions.filter((candidate) => candidate.status !== 'success')) {
-			throw new Error(`execution ${execution.id} ended ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`);
+			throw new Error(
+				`execution ${execution.id} ended ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`,
+			);
 		}
 	};
 
@@ -75,7 +95,15 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		lx().simulate.createInvoice({
 			voucherDate: daysAgo(2),
 			address: { contactId: customerId },
-			lineItems: [{ type: 'custom', name: 'Brötchenlieferung', quantity: 3, unitName: 'Kiste', unitPrice: { currency: 'EUR', netAmount: 40, taxRatePercentage: 19 } }],
+			lineItems: [
+				{
+					type: 'custom',
+					name: 'Brötchenlieferung',
+					quantity: 3,
+					unitName: 'Kiste',
+					unitPrice: { currency: 'EUR', netAmount: 40, taxRatePercentage: 19 },
+				},
+			],
 			totalPrice: { currency: 'EUR' },
 			taxConditions: { taxType: 'net' },
 			shippingConditions: { shippingType: 'none' },
@@ -88,13 +116,24 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
+			apiKey: lexoffice.apiKey,
+			host: lexoffice.url,
+			webhookPublicKey: lexoffice.publicKeyPem,
+		});
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24.webhookUrl,
+			plan: 'enterprise',
+		});
 		await connectSandboxApp(n8n, bitrix24);
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 
 		// The customer exists in both systems, linked the way the contact sync links it.
-		customerId = lx().simulate.createContact({ version: 0, roles: { customer: {} }, company: { name: 'Bäckerei Sonnenschein GmbH' } } as never).id;
+		customerId = lx().simulate.createContact({
+			version: 0,
+			roles: { customer: {} },
+			company: { name: 'Bäckerei Sonnenschein GmbH' },
+		} as never).id;
 		const added = await axios.post(
 			`${bitrix24.webhookUrl}crm.company.add`,
 			{ fields: { TITLE: 'Bäckerei Sonnenschein GmbH', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: customerId } },
@@ -113,8 +152,14 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		const executionId = await api().runManually(workflowId, 'Register triggers once');
 		const execution = await api().waitForExecution(workflowId, (candidate) => candidate.id === executionId);
 		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
-		expect(bx().state.appTriggers.map((trigger) => trigger.CODE).sort()).toEqual([...TRIGGER_CODES].sort());
-		expect(bx().state.appTriggers.find((trigger) => trigger.CODE === 'lexoffice_invoice_overdue')?.NAME).toBe('LexOffice: Rechnung überfällig');
+		expect(
+			bx()
+				.state.appTriggers.map((trigger) => trigger.CODE)
+				.sort(),
+		).toEqual([...TRIGGER_CODES].sort());
+		expect(bx().state.appTriggers.find((trigger) => trigger.CODE === 'lexoffice_invoice_overdue')?.NAME).toBe(
+			'LexOffice: Rechnung überfällig',
+		);
 
 		await api().publish(workflowId);
 		await api().waitPublished(workflowId);
@@ -125,18 +170,33 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		await settle(() => smartInvoice(invoice.id).length > 0 && bx().state.timeline.length > 0, 'the draft in Bitrix24');
 		const [created] = smartInvoice(invoice.id);
 		expect(smartInvoice(invoice.id)).toHaveLength(1);
-		expect(created).toMatchObject({ COMPANY_ID: companyId, STAGE_ID: stage('N'), OPPORTUNITY: 142.8, CURRENCY_ID: 'EUR', TITLE: `Rechnung ${invoice.voucherNumber}` });
-		const comments = bx().state.timeline.filter((entry) => entry.kind === 'comment' && entry.entityTypeId === 31 && entry.entityId === created.ID);
+		expect(created).toMatchObject({
+			COMPANY_ID: companyId,
+			STAGE_ID: stage('N'),
+			OPPORTUNITY: 142.8,
+			CURRENCY_ID: 'EUR',
+			TITLE: `Rechnung ${invoice.voucherNumber}`,
+		});
+		const comments = bx().state.timeline.filter(
+			(entry) => entry.kind === 'comment' && entry.entityTypeId === 31 && entry.entityId === created.ID,
+		);
 		expect(comments).toHaveLength(1);
-		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(`[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`);
+		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(
+			`[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`,
+		);
 		expect(firings(created.ID)).toEqual([]);
 		expect(bx().state.documents).toHaveLength(0);
 
 		lx().simulate.finalizeInvoice(invoice.id);
-		await settle(() => firings(created.ID).length > 0 && bx().state.documents.length > 0, 'the finalized invoice in Bitrix24');
+		await settle(
+			() => firings(created.ID).length > 0 && bx().state.documents.length > 0,
+			'the finalized invoice in Bitrix24',
+		);
 		expect(smartInvoice(invoice.id)[0]).toMatchObject({ STAGE_ID: stage('S'), ACCOUNT_NUMBER: invoice.voucherNumber });
 		expect(firings(created.ID)).toEqual(['lexoffice_invoice_open']);
-		const documents = bx().state.documents.filter((document) => document.entityTypeId === 31 && document.entityId === created.ID);
+		const documents = bx().state.documents.filter(
+			(document) => document.entityTypeId === 31 && document.entityId === created.ID,
+		);
 		expect(documents).toHaveLength(1);
 		expect(documents[0]).toMatchObject({ number: invoice.voucherNumber });
 		expect(documents[0].pdf?.kind).toBe('pdf');
@@ -147,13 +207,19 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('P'));
 		expect(firings(created.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_paid']);
 		expect(bx().state.documents.filter((document) => document.entityId === created.ID)).toHaveLength(1);
-		expect(bx().state.timeline.filter((entry) => entry.entityTypeId === 31 && entry.entityId === created.ID)).toHaveLength(1);
+		expect(
+			bx().state.timeline.filter((entry) => entry.entityTypeId === 31 && entry.entityId === created.ID),
+		).toHaveLength(1);
 	});
 
 	it('fires nothing for a replayed delivery or a later event about an unchanged invoice', async () => {
 		const [paid] = bx().state.items.filter((item) => item.STAGE_ID === stage('P'));
 		const lexofficeId = String(paid.XML_ID);
-		const before = { firings: bx().state.triggerFirings.length, documents: bx().state.documents.length, timeline: bx().state.timeline.length };
+		const before = {
+			firings: bx().state.triggerFirings.length,
+			documents: bx().state.documents.length,
+			timeline: bx().state.timeline.length,
+		};
 		const executionsBefore = (await api().executionSummaries(workflowId)).length;
 
 		const webhook = { webhookId: await api().webhookIdOf(workflowId, 'Invoice event') };
@@ -162,19 +228,41 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 				headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': signature },
 				proxy: false,
 			});
-		const last = lx().webhooks.deliveries().filter((delivery) => delivery.resourceId === lexofficeId && delivery.eventType === 'invoice.status.changed').at(-1);
+		const last = lx()
+			.webhooks.deliveries()
+			.filter((delivery) => delivery.resourceId === lexofficeId && delivery.eventType === 'invoice.status.changed')
+			.at(-1);
 		expect(last).toBeDefined();
 		await post(String(last?.body), String(last?.signature)); // LexOffice delivering the same event again
-		const later = lx().webhooks.signedPayload('invoice.changed', lexofficeId, new Date().toISOString().replace('Z', '+00:00'));
+		const later = lx().webhooks.signedPayload(
+			'invoice.changed',
+			lexofficeId,
+			new Date().toISOString().replace('Z', '+00:00'),
+		);
 		await post(later.body, later.signature); // a new event, nothing changed for Bitrix24
 		const started = async () => (await api().executionSummaries(workflowId)).length > executionsBefore;
-		await pollUntil(async () => ((await started()) ? true : undefined), { what: 'the later event to start an execution', timeoutMs: 30_000 });
+		await pollUntil(async () => ((await started()) ? true : undefined), {
+			what: 'the later event to start an execution',
+			timeoutMs: 30_000,
+		});
 		await settle(() => true, 'nothing');
 
 		expect((await api().executionSummaries(workflowId)).length).toBeGreaterThan(executionsBefore);
-		expect({ firings: bx().state.triggerFirings.length, documents: bx().state.documents.length, timeline: bx().state.timeline.length }).toEqual(before);
-		const latest = await api().waitForExecution(workflowId, (execution) => nodeOutputJson(execution, 'Sync invoice').length > 0);
-		expect(nodeOutputJson(latest, 'Sync invoice')[0]).toMatchObject({ action: 'unchanged', triggerCode: null, attachPdf: false, firstSight: false });
+		expect({
+			firings: bx().state.triggerFirings.length,
+			documents: bx().state.documents.length,
+			timeline: bx().state.timeline.length,
+		}).toEqual(before);
+		const latest = await api().waitForExecution(
+			workflowId,
+			(execution) => nodeOutputJson(execution, 'Sync invoice').length > 0,
+		);
+		expect(nodeOutputJson(latest, 'Sync invoice')[0]).toMatchObject({
+			action: 'unchanged',
+			triggerCode: null,
+			attachPdf: false,
+			firstSight: false,
+		});
 	});
 
 	it('voids a finalized invoice: failure stage and "storniert", once', async () => {

@@ -57,9 +57,14 @@ describe('bursts of LexOffice events in a real n8n', () => {
 		deliveries
 			.filter((delivery) => {
 				const [first] = delivery.attempts;
-				return delivery.attempts.length !== 1 || first.status === undefined || first.status < 200 || first.status >= 300;
+				return (
+					delivery.attempts.length !== 1 || first.status === undefined || first.status < 200 || first.status >= 300
+				);
 			})
-			.map((delivery) => `${delivery.eventType} ${delivery.resourceId}: ${JSON.stringify(delivery.attempts.map((attempt) => [attempt.status ?? attempt.error, attempt.answeredAfterMs]))}`);
+			.map(
+				(delivery) =>
+					`${delivery.eventType} ${delivery.resourceId}: ${JSON.stringify(delivery.attempts.map((attempt) => [attempt.status ?? attempt.error, attempt.answeredAfterMs]))}`,
+			);
 	/** Lets every first attempt finish (a retry follows only a late or bad answer; the records must be right either way). */
 	const firstAttempts = async () => await lx().webhooks.flush({ timeoutMs: 60_000, pendingRetries: false });
 
@@ -68,8 +73,12 @@ describe('bursts of LexOffice events in a real n8n', () => {
 		let last = -1;
 		await pollUntil(
 			async () => {
-				const count = (await api().executionSummaries(syncId)).filter((execution) => execution.finished || execution.status !== 'running').length;
-				const running = (await api().executionSummaries(syncId)).some((execution) => ['new', 'running'].includes(execution.status));
+				const count = (await api().executionSummaries(syncId)).filter(
+					(execution) => execution.finished || execution.status !== 'running',
+				).length;
+				const running = (await api().executionSummaries(syncId)).some((execution) =>
+					['new', 'running'].includes(execution.status),
+				);
 				const stable = count === last && !running;
 				last = count;
 				return stable ? true : undefined;
@@ -90,7 +99,10 @@ describe('bursts of LexOffice events in a real n8n', () => {
 			host: lexoffice.url,
 			webhookPublicKey: lexoffice.publicKeyPem,
 		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' });
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24.webhookUrl,
+			plan: 'enterprise',
+		});
 		syncId = (await n8n.importWorkflow(bundledWorkflow(SYNC))).id;
 		triggerWebhookId = await n8n.webhookIdOf(syncId, 'Contact created or changed');
 		await n8n.publish(syncId);
@@ -113,17 +125,27 @@ describe('bursts of LexOffice events in a real n8n', () => {
 				emailAddresses: { private: [`joerg.baecker.${n}.${randomUUID().slice(0, 6)}@example.de`] },
 			} as never);
 			// A typo fixed right after saving, twice: three events within a second.
-			lx().simulate.changeContact(created.id, { person: { salutation: 'Herr', firstName: 'Jörg', lastName: `Bäcker-${n}-korrigiert` } });
-			return lx().simulate.changeContact(created.id, { person: { salutation: 'Herr', firstName: 'Jörg', lastName: `Bäcker-${n}-final` } });
+			lx().simulate.changeContact(created.id, {
+				person: { salutation: 'Herr', firstName: 'Jörg', lastName: `Bäcker-${n}-korrigiert` },
+			});
+			return lx().simulate.changeContact(created.id, {
+				person: { salutation: 'Herr', firstName: 'Jörg', lastName: `Bäcker-${n}-final` },
+			});
 		});
 		await firstAttempts();
-		const burst = lx().webhooks.deliveries().filter((delivery) => finals.some((contact) => contact.id === delivery.resourceId));
+		const burst = lx()
+			.webhooks.deliveries()
+			.filter((delivery) => finals.some((contact) => contact.id === delivery.resourceId));
 		// How many LexOffice would send again (answered late or not 2xx): reported, not asserted (machine speed).
-		process.stdout.write(`bursts: ${deliveredTwice(burst).length} of ${burst.length} deliveries not answered 2xx at the first attempt\n`);
+		process.stdout.write(
+			`bursts: ${deliveredTwice(burst).length} of ${burst.length} deliveries not answered 2xx at the first attempt\n`,
+		);
 		await pollUntil(
 			async () =>
 				finals.every((contact) =>
-					bx().state.contacts.some((row) => row.ORIGIN_ID === contact.id && String(row.ORIGIN_VERSION).startsWith(`${contact.version}/`)),
+					bx().state.contacts.some(
+						(row) => row.ORIGIN_ID === contact.id && String(row.ORIGIN_VERSION).startsWith(`${contact.version}/`),
+					),
 				)
 					? true
 					: undefined,
@@ -133,21 +155,40 @@ describe('bursts of LexOffice events in a real n8n', () => {
 
 		const perContact = finals.map((contact) => {
 			const records = bx().state.contacts.filter((row) => row.ORIGIN_ID === contact.id);
-			return { id: contact.id, records: records.length, lastName: records[0]?.LAST_NAME, version: String(records[0]?.ORIGIN_VERSION).split('/')[0] };
+			return {
+				id: contact.id,
+				records: records.length,
+				lastName: records[0]?.LAST_NAME,
+				version: String(records[0]?.ORIGIN_VERSION).split('/')[0],
+			};
 		});
-		expect(perContact).toEqual(finals.map((contact, n) => ({ id: contact.id, records: 1, lastName: `Bäcker-${n}-final`, version: String(contact.version) })));
-		expect(bx().state.requisites.filter((row) => finals.some((contact) => contact.id === row.XML_ID))).toHaveLength(finals.length);
+		expect(perContact).toEqual(
+			finals.map((contact, n) => ({
+				id: contact.id,
+				records: 1,
+				lastName: `Bäcker-${n}-final`,
+				version: String(contact.version),
+			})),
+		);
+		expect(bx().state.requisites.filter((row) => finals.some((contact) => contact.id === row.XML_ID))).toHaveLength(
+			finals.length,
+		);
 	});
 
 	it('starts nothing for a delivery replayed after n8n restarted', async () => {
-		const delivered = lx().webhooks.deliveries().find((delivery) => delivery.status === 'delivered');
+		const delivered = lx()
+			.webhooks.deliveries()
+			.find((delivery) => delivery.status === 'delivered');
 		if (!delivered) throw new Error('no delivery was delivered in the test before');
 		await api().stop();
 		n8n = await startN8n({ userFolder, installPackage: null, env: N8N_ENV });
 		await n8n.login();
 		n8n.useApiKey(apiKey);
 		await pollUntil(
-			async () => ((await axios.head(callbackUrl(), { validateStatus: () => true, proxy: false })).status === 200 ? true : undefined),
+			async () =>
+				(await axios.head(callbackUrl(), { validateStatus: () => true, proxy: false })).status === 200
+					? true
+					: undefined,
 			{ what: 'the trigger to be live again after the restart', timeoutMs: 60_000 },
 		);
 		// A started execution would load the contact (Get the contact): count those reads.

@@ -65,7 +65,12 @@ describe('LexOffice Trigger in a real n8n', () => {
 					type: `${packageName}.lexoffice`,
 					typeVersion: 1,
 					position: [220, 0],
-					parameters: { resource: 'event', operation: 'getResource', eventType: '={{ $json.eventType }}', resourceId: '={{ $json.resourceId }}' },
+					parameters: {
+						resource: 'event',
+						operation: 'getResource',
+						eventType: '={{ $json.eventType }}',
+						resourceId: '={{ $json.resourceId }}',
+					},
 					credentials: { lexofficeApi: { id: null, name: 'LexOffice account' } },
 				},
 			],
@@ -83,7 +88,11 @@ describe('LexOffice Trigger in a real n8n', () => {
 	}, 60_000);
 
 	it('subscribes one event type per subscription for the production URL on publish', () => {
-		expect(ourSubscriptions().map((subscription) => subscription.eventType).sort()).toEqual([...EVENTS].sort());
+		expect(
+			ourSubscriptions()
+				.map((subscription) => subscription.eventType)
+				.sort(),
+		).toEqual([...EVENTS].sort());
 	});
 
 	it("answers LexOffice's HEAD probe of the callback URL once published", async () => {
@@ -122,7 +131,13 @@ describe('LexOffice Trigger in a real n8n', () => {
 			voucherDate: '2026-11-02T00:00:00.000+01:00',
 			address: { contactId: customer.id },
 			lineItems: [
-				{ type: 'custom', name: 'Beratung', quantity: 2, unitName: 'Stunde', unitPrice: { currency: 'EUR', netAmount: 95, taxRatePercentage: 19 } },
+				{
+					type: 'custom',
+					name: 'Beratung',
+					quantity: 2,
+					unitName: 'Stunde',
+					unitPrice: { currency: 'EUR', netAmount: 95, taxRatePercentage: 19 },
+				},
 			],
 			totalPrice: { currency: 'EUR' },
 			taxConditions: { taxType: 'net' },

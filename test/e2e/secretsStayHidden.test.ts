@@ -38,12 +38,20 @@ describe('no secret leaves its credential, whatever the APIs echo', () => {
 	const bx = () => bitrix24 as Bitrix24Sandbox;
 
 	beforeAll(async () => {
-		lexoffice = await startLexofficeSandbox({ limits: 'off', timeScale: 0.001, seed: { contacts: 12, invoices: 0, seed: 11 } });
+		lexoffice = await startLexofficeSandbox({
+			limits: 'off',
+			timeScale: 0.001,
+			seed: { contacts: 12, invoices: 0, seed: 11 },
+		});
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url, webhookPublicKey: lexoffice.publicKeyPem });
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
+			apiKey: lexoffice.apiKey,
+			host: lexoffice.url,
+			webhookPublicKey: lexoffice.publicKeyPem,
+		});
 		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
 			webhookUrl: bitrix24.webhookUrl,
 			applicationToken: bitrix24.oauth.applicationToken,
@@ -62,8 +70,10 @@ describe('no secret leaves its credential, whatever the APIs echo', () => {
 		await bitrix24?.close();
 	}, 60_000);
 
-	const manualTriggers = (json: WorkflowJson) => json.nodes.filter((node) => node.type === 'n8n-nodes-base.manualTrigger').map((node) => node.name);
-	const hasEventTrigger = (json: WorkflowJson) => json.nodes.some((node) => /(lexofficeTrigger|bitrix24Trigger)$/.test(node.type));
+	const manualTriggers = (json: WorkflowJson) =>
+		json.nodes.filter((node) => node.type === 'n8n-nodes-base.manualTrigger').map((node) => node.name);
+	const hasEventTrigger = (json: WorkflowJson) =>
+		json.nodes.some((node) => /(lexofficeTrigger|bitrix24Trigger)$/.test(node.type));
 
 	it('runs every bundled workflow while the APIs echo credentials in their errors', async () => {
 		// Set-up branches and publication first, with healthy APIs (they register buttons and webhooks).
@@ -89,11 +99,21 @@ describe('no secret leaves its credential, whatever the APIs echo', () => {
 			}
 		}
 		// Events: a contact change (incremental sync), an invoice (invoice status), button clicks (create invoice).
-		const contact = lx().simulate.createContact({ version: 0, roles: { customer: {} }, company: { name: 'Echo GmbH' } } as never);
+		const contact = lx().simulate.createContact({
+			version: 0,
+			roles: { customer: {} },
+			company: { name: 'Echo GmbH' },
+		} as never);
 		lx().simulate.changeContact(contact.id, { company: { name: 'Echo GmbH & Co. KG' } } as never);
-		const added = await axios.post(`${bx().webhookUrl}crm.contact.add`, { fields: { NAME: 'Eva', LAST_NAME: 'Echo' } }, { proxy: false, validateStatus: () => true });
+		const added = await axios.post(
+			`${bx().webhookUrl}crm.contact.add`,
+			{ fields: { NAME: 'Eva', LAST_NAME: 'Echo' } },
+			{ proxy: false, validateStatus: () => true },
+		);
 		for (let click = 0; click < 4; click++) {
-			await bx().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: Number(added.data.result) || 1 }).catch(() => undefined);
+			await bx()
+				.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: Number(added.data.result) || 1 })
+				.catch(() => undefined);
 		}
 		await lx().webhooks.flush();
 		await pause(5_000);
@@ -123,11 +143,13 @@ describe('no secret leaves its credential, whatever the APIs echo', () => {
 				const text = JSON.stringify(await api().getExecution(executionId));
 				executions++;
 				if (text.includes('***')) redactedEchoes++;
-				for (const [what, secret] of Object.entries(secrets)) if (text.includes(secret)) leaks.push(`${what} in execution ${executionId} of ${name}`);
+				for (const [what, secret] of Object.entries(secrets))
+					if (text.includes(secret)) leaks.push(`${what} in execution ${executionId} of ${name}`);
 			}
 		}
 		const log = readFileSync(api().logFile, 'utf8');
-		for (const [what, secret] of Object.entries(secrets)) if (log.includes(secret)) leaks.push(`${what} in the n8n log`);
+		for (const [what, secret] of Object.entries(secrets))
+			if (log.includes(secret)) leaks.push(`${what} in the n8n log`);
 
 		expect(executions).toBeGreaterThanOrEqual(workflows.size);
 		// Some error reached the executions and was redacted there (so this test looked at echoes).

@@ -40,9 +40,17 @@ describe('bundled templates open clean in n8n', () => {
 		n8n = await startN8n();
 		await n8n.setupOwner();
 		await n8n.createApiKey();
-		const lexofficeId = (await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', { apiKey: lexoffice.apiKey, host: lexoffice.url })).id;
+		const lexofficeId = (
+			await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
+				apiKey: lexoffice.apiKey,
+				host: lexoffice.url,
+			})
+		).id;
 		const webhookId = (
-			await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', { webhookUrl: bitrix24.webhookUrl, plan: 'enterprise' })
+			await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
+				webhookUrl: bitrix24.webhookUrl,
+				plan: 'enterprise',
+			})
 		).id;
 		const appId = await connectSandboxApp(n8n, bitrix24);
 		context = {
@@ -66,31 +74,43 @@ describe('bundled templates open clean in n8n', () => {
 		await bitrix24?.close();
 	}, 60_000);
 
-	it.each(bundledWorkflowNames())('%s: every credential reference is bound to the credential with n8n\'s default name', (name) => {
-		for (const workflow of imports.get(name) ?? []) {
-			// n8n binds references of enabled nodes only (replaceInvalidCredentials skips disabled ones).
-			const unbound = workflow.nodes.filter((node) => !node.disabled).flatMap((node) =>
-				Object.entries(node.credentials ?? {})
-					.filter(([type, reference]) => !context.credentialIds[type]?.includes(String(reference.id)))
-					.map(([type, reference]) => `${node.name}: ${type} "${reference.name}"`),
-			);
-			expect(unbound).toEqual([]);
-		}
-	});
+	it.each(bundledWorkflowNames())(
+		"%s: every credential reference is bound to the credential with n8n's default name",
+		(name) => {
+			for (const workflow of imports.get(name) ?? []) {
+				// n8n binds references of enabled nodes only (replaceInvalidCredentials skips disabled ones).
+				const unbound = workflow.nodes
+					.filter((node) => !node.disabled)
+					.flatMap((node) =>
+						Object.entries(node.credentials ?? {})
+							.filter(([type, reference]) => !context.credentialIds[type]?.includes(String(reference.id)))
+							.map(([type, reference]) => `${node.name}: ${type} "${reference.name}"`),
+					);
+				expect(unbound).toEqual([]);
+			}
+		},
+	);
 
-	it.each(bundledWorkflowNames())('%s: no node shows an issue in the editor', async (name) => {
-		const [workflow] = imports.get(name) ?? [];
-		const found: string[] = [];
-		for (const node of workflow.nodes) {
-			for (const issue of await editorIssues(context, node)) found.push(`${node.name}: ${issue}`);
-		}
-		expect(found).toEqual([]);
-	}, 120_000);
+	it.each(bundledWorkflowNames())(
+		'%s: no node shows an issue in the editor',
+		async (name) => {
+			const [workflow] = imports.get(name) ?? [];
+			const found: string[] = [];
+			for (const node of workflow.nodes) {
+				for (const issue of await editorIssues(context, node)) found.push(`${node.name}: ${issue}`);
+			}
+			expect(found).toEqual([]);
+		},
+		120_000,
+	);
 
 	it.each(bundledWorkflowNames())('%s: a second import gets webhook ids of its own', (name) => {
 		const [first, second] = imports.get(name) ?? [];
-		const webhookIds = (workflow: ImportedWorkflow) => workflow.nodes.filter((node) => node.webhookId).map((node) => node.webhookId);
-		const triggers = first.nodes.filter((node) => /Trigger$/.test(node.type) && !/manualTrigger|scheduleTrigger|PollTrigger$/.test(node.type));
+		const webhookIds = (workflow: ImportedWorkflow) =>
+			workflow.nodes.filter((node) => node.webhookId).map((node) => node.webhookId);
+		const triggers = first.nodes.filter(
+			(node) => /Trigger$/.test(node.type) && !/manualTrigger|scheduleTrigger|PollTrigger$/.test(node.type),
+		);
 		expect(webhookIds(first)).toHaveLength(triggers.length);
 		for (const id of webhookIds(second)) expect(webhookIds(first)).not.toContain(id);
 	});
@@ -98,16 +118,20 @@ describe('bundled templates open clean in n8n', () => {
 	it.each([
 		['lexoffice-bitrix24-incremental-sync', 'Poll LexOffice contacts (fallback)'],
 		['lexoffice-bitrix24-invoice-status', 'Poll LexOffice invoices (fallback)'],
-	])('%s: the disabled poll fallback, switched on and saved, binds its credential and shows no issue', async (name, fallback) => {
-		const [workflow] = imports.get(name) ?? [];
-		const nodes = workflow.nodes.map((node) => (node.name === fallback ? { ...node, disabled: false } : node));
-		expect(workflow.nodes.find((node) => node.name === fallback)?.disabled).toBe(true);
-		const saved = await api().updateWorkflow(workflow.id, { ...workflow, nodes });
-		const node = saved.nodes.find((candidate) => candidate.name === fallback);
-		if (!node) throw new Error(`${fallback} missing`);
-		expect(context.credentialIds.lexofficeApi).toContain(node.credentials?.lexofficeApi?.id);
-		expect(await editorIssues(context, node)).toEqual([]);
-	}, 120_000);
+	])(
+		'%s: the disabled poll fallback, switched on and saved, binds its credential and shows no issue',
+		async (name, fallback) => {
+			const [workflow] = imports.get(name) ?? [];
+			const nodes = workflow.nodes.map((node) => (node.name === fallback ? { ...node, disabled: false } : node));
+			expect(workflow.nodes.find((node) => node.name === fallback)?.disabled).toBe(true);
+			const saved = await api().updateWorkflow(workflow.id, { ...workflow, nodes });
+			const node = saved.nodes.find((candidate) => candidate.name === fallback);
+			if (!node) throw new Error(`${fallback} missing`);
+			expect(context.credentialIds.lexofficeApi).toContain(node.credentials?.lexofficeApi?.id);
+			expect(await editorIssues(context, node)).toEqual([]);
+		},
+		120_000,
+	);
 
 	it('app install: with the portal set as its note says, the install callback shows exactly what to store', async () => {
 		const [workflow] = imports.get('lexoffice-bitrix24-app-install') ?? [];
@@ -139,6 +163,8 @@ describe('bundled templates open clean in n8n', () => {
 		const broken = { ...sync, parameters: { ...sync.parameters, billingAddressTypeId: '999' } };
 		expect(await editorIssues(context, broken)).toEqual(['billingAddressTypeId: The value "999" is not supported!']);
 		const unbound = { ...sync, credentials: { bitrix24WebhookApi: { id: null, name: 'Bitrix24 webhook' } } };
-		expect(await editorIssues(context, unbound)).toEqual(['credential bitrix24WebhookApi: "Bitrix24 webhook" does not exist (id null)']);
+		expect(await editorIssues(context, unbound)).toEqual([
+			'credential bitrix24WebhookApi: "Bitrix24 webhook" does not exist (id null)',
+		]);
 	}, 120_000);
 });

@@ -122,7 +122,10 @@ export class N8nClient {
 
 	/** Logs in as an existing owner, e.g. after restarting n8n on the same user folder. */
 	async login(owner: OwnerAccount = DEFAULT_OWNER): Promise<void> {
-		const response = await this.send('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		const response = await this.send('POST', '/rest/login', {
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		});
 		const cookie = (response.headers['set-cookie'] ?? []).find((c) => c.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('login returned no n8n-auth cookie');
 		this.authCookie = cookie.split(';')[0];
@@ -274,7 +277,10 @@ export class N8nClient {
 
 	/** The workflow's executions so far (newest first), with their status, without data. */
 	async executionSummaries(workflowId: string): Promise<ExecutionSummary[]> {
-		const list = await this.publicApi<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250`);
+		const list = await this.publicApi<{ data: ExecutionSummary[] }>(
+			'GET',
+			`/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250`,
+		);
 		return list.data;
 	}
 

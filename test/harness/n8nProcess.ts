@@ -10,7 +10,6 @@ import { N8nClient } from './n8nClient';
 import { REPO_ROOT, packAndInstall } from './packAndInstall';
 import { pollUntil } from './poll';
 
-
 export interface StartN8nOptions {
 	/** Extra environment for n8n (overrides the harness defaults). */
 	env?: Record<string, string>;
@@ -163,10 +162,16 @@ export async function spawnN8n(options: SpawnN8nOptions): Promise<ManagedProcess
 		await pollUntil(
 			async () => {
 				if (!child.running) throw new Error(`${options.name} exited during startup (code ${child.exitCode})`);
-				const response = await axios.get(url, { validateStatus: () => true, proxy: false, timeout: 5_000 }).catch(() => undefined);
+				const response = await axios
+					.get(url, { validateStatus: () => true, proxy: false, timeout: 5_000 })
+					.catch(() => undefined);
 				return response?.status === 200 ? true : undefined;
 			},
-			{ what: `${options.name} readiness at ${url}`, timeoutMs: options.readinessTimeoutMs ?? 120_000, intervalMs: 250 },
+			{
+				what: `${options.name} readiness at ${url}`,
+				timeoutMs: options.readinessTimeoutMs ?? 120_000,
+				intervalMs: 250,
+			},
 		);
 	} catch (error) {
 		const tail = child.logTail();

@@ -96,7 +96,10 @@ export function missingPrerequisites(found: {
 	hasPostgresUser: boolean;
 }): string[] {
 	const missing: string[] = [];
-	if (!found.postgresBin) missing.push('PostgreSQL server binaries (initdb, postgres, pg_isready, createdb; looked in /usr/lib/postgresql/*/bin and PATH)');
+	if (!found.postgresBin)
+		missing.push(
+			'PostgreSQL server binaries (initdb, postgres, pg_isready, createdb; looked in /usr/lib/postgresql/*/bin and PATH)',
+		);
 	else if (found.needsPostgresUser && !found.hasPostgresUser) {
 		missing.push('a `postgres` user (PostgreSQL refuses to run as root; the postgresql package creates it)');
 	}
@@ -110,16 +113,23 @@ export function prerequisitesMessage(missing: string[]): string {
 
 export function queuePrerequisites(): QueuePrerequisites {
 	const postgresBin = postgresBinDir();
-	const redisServer = onPath('redis-server') ?? ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => existsSync(file));
+	const redisServer =
+		onPath('redis-server') ?? ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => existsSync(file));
 	const needsPostgresUser = runningAsRoot();
-	const missing = missingPrerequisites({ postgresBin, redisServer, needsPostgresUser, hasPostgresUser: needsPostgresUser && postgresUser() !== undefined });
+	const missing = missingPrerequisites({
+		postgresBin,
+		redisServer,
+		needsPostgresUser,
+		hasPostgresUser: needsPostgresUser && postgresUser() !== undefined,
+	});
 	return { postgresBin, redisServer, missing };
 }
 
 /** Throws one message naming everything missing and how to install it. */
 export function assertQueuePrerequisites(): Required<Omit<QueuePrerequisites, 'missing'>> {
 	const found = queuePrerequisites();
-	if (found.missing.length > 0 || !found.postgresBin || !found.redisServer) throw new Error(prerequisitesMessage(found.missing));
+	if (found.missing.length > 0 || !found.postgresBin || !found.redisServer)
+		throw new Error(prerequisitesMessage(found.missing));
 	return { postgresBin: found.postgresBin, redisServer: found.redisServer };
 }
 
@@ -148,11 +158,15 @@ async function startPostgres(binDir: string, logDir: string): Promise<PostgresSe
 	const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
 	const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
 	try {
-		await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'], {
-			cwd: root,
-			env,
-			...asOwner,
-		});
+		await run(
+			path.join(binDir, 'initdb'),
+			['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+			{
+				cwd: root,
+				env,
+				...asOwner,
+			},
+		);
 	} catch (error) {
 		await rm(root, { recursive: true, force: true });
 		const { stderr, stdout } = error as { stderr?: string; stdout?: string };
@@ -162,7 +176,22 @@ async function startPostgres(binDir: string, logDir: string): Promise<PostgresSe
 	const server = spawnManaged({
 		name: 'postgres',
 		bin: path.join(binDir, 'postgres'),
-		args: ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', root, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+		args: [
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-h',
+			'127.0.0.1',
+			'-k',
+			root,
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+		],
 		cwd: root,
 		env,
 		logFile: path.join(logDir, 'postgres.log'),
@@ -175,7 +204,11 @@ async function startPostgres(binDir: string, logDir: string): Promise<PostgresSe
 		await pollUntil(
 			async () => {
 				if (!server.running) throw new Error(`postgres exited during startup (code ${server.exitCode})`);
-				const ready = await run(path.join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'], { env }).then(
+				const ready = await run(
+					path.join(binDir, 'pg_isready'),
+					['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'],
+					{ env },
+				).then(
 					() => true,
 					() => undefined,
 				);
@@ -220,7 +253,20 @@ async function startRedis(redisServer: string, logDir: string): Promise<RedisSer
 	const server = spawnManaged({
 		name: 'redis',
 		bin: redisServer,
-		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+		args: [
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+		],
 		cwd: dir,
 		env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
 		logFile: path.join(logDir, 'redis.log'),
@@ -337,7 +383,14 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			...options.env,
 		};
 		const readinessTimeoutMs = options.readinessTimeoutMs ?? 180_000;
-		const main = await startN8n({ name: 'n8n main', userFolder, installPackage: null, port: mainPort, env: shared, readinessTimeoutMs });
+		const main = await startN8n({
+			name: 'n8n main',
+			userFolder,
+			installPackage: null,
+			port: mainPort,
+			env: shared,
+			readinessTimeoutMs,
+		});
 		started.push(main);
 		const spawned = await Promise.allSettled([
 			spawnN8n({
@@ -374,7 +427,10 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 		const failed = spawned.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
 		if (failed) throw failed.reason;
 		const [webhook, ...workers] = spawned.map((outcome) => (outcome as PromiseFulfilledResult<ManagedProcess>).value);
-		return new QueueStack(main, workers, webhook, webhookBaseUrl, postgres, redis, (Date.now() - startedAt) / 1000, [userFolder, logDir]);
+		return new QueueStack(main, workers, webhook, webhookBaseUrl, postgres, redis, (Date.now() - startedAt) / 1000, [
+			userFolder,
+			logDir,
+		]);
 	} catch (error) {
 		await cleanUp();
 		throw error;

@@ -23,7 +23,11 @@ export const CREDENTIAL_NAMES = {
  * "Bitrix24 app" for the sandbox's local application, connected through n8n's own OAuth2
  * authorization-code flow (connectOAuth2), as the editor's "Connect" button does; returns its id.
  */
-export async function connectSandboxApp(n8n: N8nClient, bitrix24: Bitrix24Sandbox, plan = 'enterprise'): Promise<string> {
+export async function connectSandboxApp(
+	n8n: N8nClient,
+	bitrix24: Bitrix24Sandbox,
+	plan = 'enterprise',
+): Promise<string> {
 	const { id } = await n8n.createCredential(CREDENTIAL_NAMES.bitrix24App, 'bitrix24OAuth2Api', {
 		portalUrl: bitrix24.url,
 		accessTokenUrl: bitrix24.oauth.tokenUrl,

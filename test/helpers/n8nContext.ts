@@ -11,13 +11,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-	ExecuteContext,
-	HookContext,
-	LoadOptionsContext,
-	WebhookContext,
-	Credentials,
-} from 'n8n-core';
+import { ExecuteContext, HookContext, LoadOptionsContext, WebhookContext, Credentials } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -185,10 +179,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
 		const data = this.stored(type);
-		const credentials = new Credentials(
-			{ id: nodeCredentials.id ?? type, name: nodeCredentials.name },
-			type,
-		);
+		const credentials = new Credentials({ id: nodeCredentials.id ?? type, name: nodeCredentials.name }, type);
 		credentials.setData(data);
 		return credentials;
 	}
@@ -328,8 +319,14 @@ export function createNodeHarness(nodeType: INodeType | IVersionedNodeType, opti
 	const resolvedNode = workflow.getNode(node.name) as INode;
 	const nodeDescription = NodeHelpers.getVersionedNodeType(nodeType, node.typeVersion).description;
 	resolvedNode.parameters =
-		NodeHelpers.getNodeParameters(nodeDescription.properties, node.parameters, true, false, resolvedNode, nodeDescription) ??
-		node.parameters;
+		NodeHelpers.getNodeParameters(
+			nodeDescription.properties,
+			node.parameters,
+			true,
+			false,
+			resolvedNode,
+			nodeDescription,
+		) ?? node.parameters;
 
 	const credentialsHelper = new InMemoryCredentialsHelper(credentials, workflow);
 	const additionalData = {
@@ -457,7 +454,8 @@ export function createWebhookContext(
 ): { context: WebhookContext; response: CapturedResponse } {
 	const request = options.request;
 	const rawBody =
-		request.rawBody ?? Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {}));
+		request.rawBody ??
+		Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {}));
 	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 	const expressRequest = {
 		method: request.method ?? 'POST',

@@ -6,11 +6,7 @@
  */
 import { NodeOperationError, type IDataObject, type INode, type INodeProperties } from 'n8n-workflow';
 
-import {
-	AddressInputError,
-	MANAGED_ADDRESS_FIELDS,
-	type AddressValues,
-} from '../../shared/contract/addresses';
+import { AddressInputError, MANAGED_ADDRESS_FIELDS, type AddressValues } from '../../shared/contract/addresses';
 
 export {
 	AddressInputError,
@@ -24,9 +20,7 @@ export {
 /** ENTITY_TYPE_ID of a requisite as an address owner (§4.1, §5). */
 export const REQUISITE_ENTITY_TYPE_ID = 8;
 
-
 export type AddressAction = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped';
-
 
 /** An AddressInputError as the NodeOperationError a user sees; anything else unchanged. */
 export function asNodeInputError(node: INode, itemIndex: number, error: unknown): Error {
@@ -56,20 +50,29 @@ export function addressValueProperties(): INodeProperties[] {
 	});
 	return [
 		text('Street', 'street', 'Hauptstraße 5', 'Street and house number (ADDRESS_1)'),
-		text('Supplement', 'supplement', 'c/o Buchhaltung', 'Second address line, e.g. apartment, office or c/o (ADDRESS_2)'),
+		text(
+			'Supplement',
+			'supplement',
+			'c/o Buchhaltung',
+			'Second address line, e.g. apartment, office or c/o (ADDRESS_2)',
+		),
 		text('ZIP Code', 'zip', '10115', 'Postal code (POSTAL_CODE)'),
 		text('City', 'city', 'Berlin', 'City (CITY)'),
 		text(
 			'Country Code',
 			'countryCode',
 			'DE',
-			'Two-letter ISO 3166 code, or LexOffice\'s extended code such as ES_CN (COUNTRY_CODE; the region, e.g. Canary Islands, goes to PROVINCE). The country name (COUNTRY) is filled in from it.',
+			"Two-letter ISO 3166 code, or LexOffice's extended code such as ES_CN (COUNTRY_CODE; the region, e.g. Canary Islands, goes to PROVINCE). The country name (COUNTRY) is filled in from it.",
 		),
 	];
 }
 
 /** The address-type dropdown, loaded from crm.enum.addresstype: ids and labels differ by portal zone. */
-export function addressTypeProperty(displayName: string, description: string, loadOptionsMethod = 'getAddressTypes'): INodeProperties {
+export function addressTypeProperty(
+	displayName: string,
+	description: string,
+	loadOptionsMethod = 'getAddressTypes',
+): INodeProperties {
 	return {
 		displayName,
 		name: 'typeId',
@@ -94,14 +97,16 @@ export const countryNameLanguageProperty: INodeProperties = {
 
 const textOf = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
 
-
 /** A positive address type id (crm.enum.addresstype `ID`), or an error naming the parameter. */
 export function addressTypeIdOf(value: unknown, field: string): number {
 	const text = textOf(value);
 	if (/^\d+$/.test(text) && Number(text) > 0) return Number(text);
-	throw new AddressInputError(field, `"${field}" must be an address type ID, got "${text}"`, 'Choose an address type from the list.');
+	throw new AddressInputError(
+		field,
+		`"${field}" must be an address type ID, got "${text}"`,
+		'Choose an address type from the list.',
+	);
 }
-
 
 /** The three fields that identify an address (§5); `requisite` may be a `$result[…]` reference. */
 export function addressKeyFields(typeId: number, requisite: number | string): IDataObject {

@@ -8,7 +8,11 @@ export interface BinaryFile {
 }
 
 /** Throws n8n's own error naming the property when the item has no such binary data. */
-export async function readBinaryFile(this: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<BinaryFile> {
+export async function readBinaryFile(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<BinaryFile> {
 	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
 	const content = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	const extension = binary.fileExtension ? `.${binary.fileExtension}` : '';

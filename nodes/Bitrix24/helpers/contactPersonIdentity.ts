@@ -30,9 +30,15 @@ export interface PersonAssignment {
  * Sets each person's `originId` to the ORIGIN_ID of the Bitrix24 contact it is (by e-mail, then
  * name), or to a fresh one. `existing`: the company's contacts whose ORIGIN_ID has the prefix.
  */
-export function assignContactPersons(companyId: string, persons: MappedRecord[], existing: IDataObject[]): PersonAssignment {
+export function assignContactPersons(
+	companyId: string,
+	persons: MappedRecord[],
+	existing: IDataObject[],
+): PersonAssignment {
 	const prefix = personOriginPrefix(companyId);
-	const rows = existing.filter((row) => text(row.ORIGIN_ID).startsWith(prefix)).sort((a, b) => Number(a.ID) - Number(b.ID));
+	const rows = existing
+		.filter((row) => text(row.ORIGIN_ID).startsWith(prefix))
+		.sort((a, b) => Number(a.ID) - Number(b.ID));
 	const claimed = new Set<string>();
 	const assigned = new Set<MappedRecord>();
 	const claim = (person: MappedRecord, row: IDataObject) => {
@@ -41,8 +47,12 @@ export function assignContactPersons(companyId: string, persons: MappedRecord[],
 		person.originId = text(row.ORIGIN_ID);
 	};
 	const passes: Array<(person: MappedRecord, row: IDataObject) => boolean> = [
-		(person, row) => person.identity?.email !== '' && person.identity?.email !== undefined && emailsOf(row).includes(person.identity.email),
-		(person, row) => person.identity?.name !== '' && person.identity?.name !== undefined && nameOf(row) === person.identity.name,
+		(person, row) =>
+			person.identity?.email !== '' &&
+			person.identity?.email !== undefined &&
+			emailsOf(row).includes(person.identity.email),
+		(person, row) =>
+			person.identity?.name !== '' && person.identity?.name !== undefined && nameOf(row) === person.identity.name,
 	];
 	for (const matches of passes) {
 		for (const person of persons) {

@@ -83,7 +83,10 @@ export interface SchemaOptions {
 	managedFields?: readonly string[];
 }
 
-function optionsOf(description: CrmFieldDescription, statusOptions: SchemaOptions['statusOptions']): INodePropertyOptions[] {
+function optionsOf(
+	description: CrmFieldDescription,
+	statusOptions: SchemaOptions['statusOptions'],
+): INodePropertyOptions[] {
 	if (description.type === 'enumeration' && Array.isArray(description.items)) {
 		return description.items.map((item) => ({ name: String(item.VALUE), value: String(item.ID) }));
 	}
@@ -95,7 +98,10 @@ function optionsOf(description: CrmFieldDescription, statusOptions: SchemaOption
  * The mapping form's fields from the live `*.fields` answer: custom UF_CRM_* fields included,
  * read-only ones hidden and never editable, multifields as lists, directories as dropdowns.
  */
-export function toResourceMapperFields(descriptions: CrmFieldDescriptions, options: SchemaOptions): ResourceMapperField[] {
+export function toResourceMapperFields(
+	descriptions: CrmFieldDescriptions,
+	options: SchemaOptions,
+): ResourceMapperField[] {
 	const managed = new Set(options.managedFields ?? []);
 	return Object.entries(descriptions)
 		.filter(([id]) => id !== 'ID')

@@ -73,7 +73,10 @@ function toScalar(field: string, description: CrmFieldDescription, value: unknow
 	if (isDateType(description.type)) {
 		const date = asDateTime(value);
 		if (!date?.isValid) {
-			throw new FieldValueError(field, `${field} expects a date such as 2024-05-31 or 2024-05-31T14:30:00+02:00, not "${String(value)}"`);
+			throw new FieldValueError(
+				field,
+				`${field} expects a date such as 2024-05-31 or 2024-05-31T14:30:00+02:00, not "${String(value)}"`,
+			);
 		}
 		return description.type === 'date' ? date.toISODate() : date.toISO({ suppressMilliseconds: true });
 	}
@@ -139,7 +142,10 @@ export function toBitrix24Fields(descriptions: CrmFieldDescriptions, values: IDa
 	for (const [field, value] of Object.entries(values)) {
 		const description = Object.prototype.hasOwnProperty.call(descriptions, field) ? descriptions[field] : undefined;
 		if (!description) {
-			throw new FieldValueError(field, `Bitrix24 has no field ${field} here; reload the field list or remove the field from the mapping`);
+			throw new FieldValueError(
+				field,
+				`Bitrix24 has no field ${field} here; reload the field list or remove the field from the mapping`,
+			);
 		}
 		if (description.isReadOnly) continue;
 		if (isMultifield(description)) {
@@ -150,7 +156,9 @@ export function toBitrix24Fields(descriptions: CrmFieldDescriptions, values: IDa
 		if (isEmpty(value)) continue;
 		converted.fields[field] = (
 			description.isMultiple
-				? asList(value).filter((entry) => !isEmpty(entry)).map((entry) => toScalar(field, description, entry))
+				? asList(value)
+						.filter((entry) => !isEmpty(entry))
+						.map((entry) => toScalar(field, description, entry))
 				: toScalar(field, description, value)
 		) as IDataObject[string];
 	}

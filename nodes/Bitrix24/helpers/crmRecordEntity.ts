@@ -12,8 +12,20 @@ export interface CrmEntity {
 }
 
 export const CRM_ENTITIES: Record<CrmEntity['resource'], CrmEntity> = {
-	contact: { resource: 'contact', displayName: 'Contact', methodPrefix: 'crm.contact', typeName: 'CONTACT', entityTypeId: 3 },
-	company: { resource: 'company', displayName: 'Company', methodPrefix: 'crm.company', typeName: 'COMPANY', entityTypeId: 4 },
+	contact: {
+		resource: 'contact',
+		displayName: 'Contact',
+		methodPrefix: 'crm.contact',
+		typeName: 'CONTACT',
+		entityTypeId: 3,
+	},
+	company: {
+		resource: 'company',
+		displayName: 'Company',
+		methodPrefix: 'crm.company',
+		typeName: 'COMPANY',
+		entityTypeId: 4,
+	},
 };
 
 export function crmEntityOf(resource: unknown): CrmEntity | undefined {

@@ -35,7 +35,9 @@ export async function fieldDescriptions(this: Bitrix24Context, entity: CrmEntity
 	if (!perEntity) descriptionsByExecution.set(this, (perEntity = new Map()));
 	let pending = perEntity.get(entity.resource);
 	if (!pending) {
-		pending = bitrix24Call.call(this, `${entity.methodPrefix}.fields`).then((answer) => asFieldDescriptions(answer.result));
+		pending = bitrix24Call
+			.call(this, `${entity.methodPrefix}.fields`)
+			.then((answer) => asFieldDescriptions(answer.result));
 		perEntity.set(entity.resource, pending);
 		pending.catch(() => perEntity?.delete(entity.resource));
 	}
@@ -56,14 +58,17 @@ export function convertMappedValues(
 	let values: IDataObject;
 	if (mode === 'autoMapInputData') {
 		const json = this.getInputData()[itemIndex]?.json ?? {};
-		values = Object.fromEntries(Object.entries(json).filter(([key]) => Object.prototype.hasOwnProperty.call(descriptions, key)));
+		values = Object.fromEntries(
+			Object.entries(json).filter(([key]) => Object.prototype.hasOwnProperty.call(descriptions, key)),
+		);
 	} else {
 		values = (this.getNodeParameter(`${FIELDS_PARAMETER}.value`, itemIndex, {}) ?? {}) as IDataObject;
 	}
 	try {
 		return toBitrix24Fields(descriptions, values);
 	} catch (error) {
-		if (!(error instanceof FieldValueError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		if (!(error instanceof FieldValueError))
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		throw new NodeOperationError(this.getNode(), error.message, {
 			itemIndex,
 			description: `Change the value mapped to "${error.field}" in Fields to Map, or refresh the field list if the portal's fields changed.`,
@@ -93,10 +98,14 @@ export function recordIdOf(this: IExecuteFunctions, itemIndex: number, entity: C
 	const raw = this.getNodeParameter('recordId', itemIndex, '', { extractValue: true }) as unknown;
 	const id = positiveId(raw);
 	if (id !== null) return id;
-	throw new NodeOperationError(this.getNode(), `The ${entity.displayName} ID "${String(raw)}" is not a Bitrix24 record id`, {
-		itemIndex,
-		description: `Enter the numeric ID of the ${entity.resource} or the address of its card (https://<portal>/crm/${entity.resource}/details/42/).`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`The ${entity.displayName} ID "${String(raw)}" is not a Bitrix24 record id`,
+		{
+			itemIndex,
+			description: `Enter the numeric ID of the ${entity.resource} or the address of its card (https://<portal>/crm/${entity.resource}/details/42/).`,
+		},
+	);
 }
 
 /** A failed batch sub-call as the error a user sees: Bitrix24's own text first (§2, §3.3). */

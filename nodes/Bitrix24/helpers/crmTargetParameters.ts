@@ -11,10 +11,14 @@ export function positiveIdParameter(this: IExecuteFunctions, name: string, label
 	const raw = this.getNodeParameter(name, itemIndex) as unknown;
 	const id = positiveId(raw);
 	if (id !== null) return id;
-	throw new NodeOperationError(this.getNode(), `"${label}" must be a positive whole number, got "${String(raw ?? '')}"`, {
-		itemIndex,
-		description: `Enter the numeric ID from Bitrix24 (the number in the record's address, e.g. 42), or map it from an earlier node.`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`"${label}" must be a positive whole number, got "${String(raw ?? '')}"`,
+		{
+			itemIndex,
+			description: `Enter the numeric ID from Bitrix24 (the number in the record's address, e.g. 42), or map it from an earlier node.`,
+		},
+	);
 }
 
 /** A required text parameter, trimmed; empty is refused with the field's name. */

@@ -36,7 +36,11 @@ export const STAGE_MEANINGS: Array<{ name: string; value: StageMeaning; descript
 /** The system stage code behind each meaning (§6: N new, S sent, P paid, D declined). */
 const CODE_OF_MEANING: Record<StageMeaning, string> = { new: 'N', sent: 'S', paid: 'P', failed: 'D' };
 /** If a portal renamed the codes, success and failure are still marked by their semantics. */
-const SEMANTICS_OF_MEANING: Partial<Record<StageMeaning, StageSemantics>> = { new: 'process', paid: 'success', failed: 'failure' };
+const SEMANTICS_OF_MEANING: Partial<Record<StageMeaning, StageSemantics>> = {
+	new: 'process',
+	paid: 'success',
+	failed: 'failure',
+};
 
 export const stageDirectory = (categoryId: number) => `SMART_INVOICE_STAGE_${categoryId}`;
 
@@ -47,7 +51,12 @@ export function categoryOfStage(stageId: string): number | undefined {
 }
 
 export async function invoiceCategories(this: Bitrix24Context, itemIndex?: number): Promise<InvoiceCategory[]> {
-	const answer = await bitrix24Call.call(this, 'crm.category.list', { entityTypeId: SMART_INVOICE_ENTITY_TYPE_ID }, { itemIndex });
+	const answer = await bitrix24Call.call(
+		this,
+		'crm.category.list',
+		{ entityTypeId: SMART_INVOICE_ENTITY_TYPE_ID },
+		{ itemIndex },
+	);
 	const categories = ((answer.result as IDataObject | undefined)?.categories ?? []) as IDataObject[];
 	return categories.map((category) => ({
 		id: Number(category.id),
@@ -77,11 +86,20 @@ export const stageListParams = (categoryId: number): IDataObject => ({
 
 export function stagesOf(result: unknown): InvoiceStage[] {
 	return rowsOf(result)
-		.map((row) => ({ id: String(row.STATUS_ID), name: String(row.NAME ?? row.STATUS_ID), sort: Number(row.SORT) || 0, semantics: semanticsOf(row) }))
+		.map((row) => ({
+			id: String(row.STATUS_ID),
+			name: String(row.NAME ?? row.STATUS_ID),
+			sort: Number(row.SORT) || 0,
+			semantics: semanticsOf(row),
+		}))
 		.sort((a, b) => a.sort - b.sort);
 }
 
-export async function invoiceStages(this: Bitrix24Context, categoryId: number, itemIndex?: number): Promise<InvoiceStage[]> {
+export async function invoiceStages(
+	this: Bitrix24Context,
+	categoryId: number,
+	itemIndex?: number,
+): Promise<InvoiceStage[]> {
 	const answer = await bitrix24Call.call(this, 'crm.status.list', stageListParams(categoryId), { itemIndex });
 	return stagesOf(answer.result);
 }
@@ -117,8 +135,12 @@ export async function resolveStage(
 		});
 	}
 	if (stages.some((stage) => stage.id === choice.stageId)) return choice.stageId;
-	throw new NodeOperationError(this.getNode(), `Stage "${choice.stageId}" is not a stage of invoice category ${categoryId}`, {
-		itemIndex,
-		description: `Stages of that category: ${listed || 'none'}. An invoice stays in its category; pick one of its stages.`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`Stage "${choice.stageId}" is not a stage of invoice category ${categoryId}`,
+		{
+			itemIndex,
+			description: `Stages of that category: ${listed || 'none'}. An invoice stays in its category; pick one of its stages.`,
+		},
+	);
 }

@@ -64,7 +64,9 @@ export function diffMultifield(
 	const wanted = uniqueByKey(type, desired);
 	const unused = [...current];
 	const takeSame = (entry: DesiredMultifield) => {
-		const index = unused.findIndex((candidate) => multifieldKey(type, candidate.VALUE) === multifieldKey(type, entry.VALUE));
+		const index = unused.findIndex(
+			(candidate) => multifieldKey(type, candidate.VALUE) === multifieldKey(type, entry.VALUE),
+		);
 		return index < 0 ? undefined : unused.splice(index, 1)[0];
 	};
 

@@ -39,7 +39,9 @@ export const placementProperty: INodeProperties = {
 
 /** Placement codes are upper-case letters, digits and "_" (CRM_DYNAMIC_183_DETAIL_TAB). */
 export function readPlacement(this: IExecuteFunctions, itemIndex: number): string {
-	const code = String(this.getNodeParameter('placement', itemIndex, '') ?? '').trim().toUpperCase();
+	const code = String(this.getNodeParameter('placement', itemIndex, '') ?? '')
+		.trim()
+		.toUpperCase();
 	if (/^[A-Z][A-Z0-9_]*$/.test(code)) return code;
 	throw new NodeOperationError(this.getNode(), `"Placement" is not a placement code: "${code}"`, {
 		itemIndex,

@@ -57,8 +57,7 @@ export function defaultXmlIdOf(choice: string, ownerEntityTypeId: number): strin
 	return undefined;
 }
 
-export const isDefaultChoice = (choice: string) =>
-	(Object.values(DEFAULT_PRESET_CHOICES) as string[]).includes(choice);
+export const isDefaultChoice = (choice: string) => (Object.values(DEFAULT_PRESET_CHOICES) as string[]).includes(choice);
 
 /** A template parameter value read as text, checked: one of the default choices or a positive id. */
 export function presetChoiceOf(node: INode, value: unknown, itemIndex: number): string {
@@ -66,7 +65,8 @@ export function presetChoiceOf(node: INode, value: unknown, itemIndex: number): 
 	if (isDefaultChoice(choice) || positiveId(choice) !== null) return choice;
 	throw new NodeOperationError(node, `"Template" must be a template ID or a German default, got "${choice}"`, {
 		itemIndex,
-		description: 'Choose a requisite template from the list, or map a numeric template ID from crm.requisite.preset.list.',
+		description:
+			'Choose a requisite template from the list, or map a numeric template ID from crm.requisite.preset.list.',
 	});
 }
 

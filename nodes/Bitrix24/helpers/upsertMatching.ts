@@ -29,7 +29,9 @@ export type UpsertDecision =
 
 /** The lowest id wins (the oldest record); the others are reported, never written. */
 function pickLowest(candidates: MatchCandidate[]): { winner: MatchCandidate; others: number[] } | undefined {
-	const sorted = [...new Map(candidates.map((candidate) => [candidate.id, candidate])).values()].sort((a, b) => a.id - b.id);
+	const sorted = [...new Map(candidates.map((candidate) => [candidate.id, candidate])).values()].sort(
+		(a, b) => a.id - b.id,
+	);
 	if (sorted.length === 0) return undefined;
 	return { winner: sorted[0], others: sorted.slice(1).map((candidate) => candidate.id) };
 }
@@ -51,7 +53,9 @@ export function decideUpserts(evidence: UpsertEvidence[]): UpsertDecision[] {
 			return { action: unchanged ? 'unchanged' : 'updated', id: own.winner.id, duplicatesFound: own.others };
 		}
 		for (const { matcher, candidates } of entry.bySecondary) {
-			const adoptable = pickLowest(candidates.filter((candidate) => candidate.originId === '' && !claimed.has(candidate.id)));
+			const adoptable = pickLowest(
+				candidates.filter((candidate) => candidate.originId === '' && !claimed.has(candidate.id)),
+			);
 			if (!adoptable) continue;
 			claimed.add(adoptable.winner.id);
 			return { action: 'matched', id: adoptable.winner.id, matchedBy: matcher, duplicatesFound: adoptable.others };

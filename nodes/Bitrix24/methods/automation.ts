@@ -11,7 +11,11 @@ export async function getAppTriggers(this: ILoadOptionsFunctions): Promise<INode
 	const answer = await bitrix24Call.call(this, 'crm.automation.trigger.list', {});
 	const triggers = Array.isArray(answer.result) ? (answer.result as IDataObject[]) : [];
 	return triggers
-		.map((trigger) => ({ name: String(trigger.NAME || trigger.CODE), value: String(trigger.CODE), description: String(trigger.CODE) }))
+		.map((trigger) => ({
+			name: String(trigger.NAME || trigger.CODE),
+			value: String(trigger.CODE),
+			description: String(trigger.CODE),
+		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -24,7 +28,11 @@ export async function getWorkflowTemplates(this: ILoadOptionsFunctions): Promise
 		bitrix24Paginate.call(this, 'bizproc.workflow.template.list', { select: ['ID', 'NAME', 'ENTITY'], filter }),
 	);
 	return templates
-		.map((template) => ({ name: String(template.NAME || `#${String(template.ID)}`), value: String(template.ID), description: `Template ID ${String(template.ID)}` }))
+		.map((template) => ({
+			name: String(template.NAME || `#${String(template.ID)}`),
+			value: String(template.ID),
+			description: `Template ID ${String(template.ID)}`,
+		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -39,7 +39,11 @@ async function statusOptions(
 	if (directories.length === 0) return {};
 	const answers = await bitrix24Batch.call(
 		this,
-		directories.map((entityId, index) => ({ key: `status${index}`, method: 'crm.status.entity.items', params: { entityId } })),
+		directories.map((entityId, index) => ({
+			key: `status${index}`,
+			method: 'crm.status.entity.items',
+			params: { entityId },
+		})),
 	);
 	const options: Record<string, INodePropertyOptions[]> = {};
 	directories.forEach((directory, index) => {
@@ -58,8 +62,14 @@ async function mapperFields(
 	options: { enforceRequired: boolean; managedFields: readonly string[] },
 ): Promise<ResourceMapperFields> {
 	const descriptions = await fieldDescriptions.call(this, entity);
-	const fields = toResourceMapperFields(descriptions, { ...options, statusOptions: await statusOptions.call(this, descriptions) });
-	return { fields, emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.` };
+	const fields = toResourceMapperFields(descriptions, {
+		...options,
+		statusOptions: await statusOptions.call(this, descriptions),
+	});
+	return {
+		fields,
+		emptyFieldsNotice: `Bitrix24 returned no ${entity.resource} fields. Check the credential's CRM permission.`,
+	};
 }
 
 export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
@@ -74,11 +84,17 @@ export async function getCrmRecordFields(this: ILoadOptionsFunctions): Promise<R
 const SYNC_MANAGED_FIELDS = [...LINK_FIELDS, 'COMPANY_ID'];
 
 export async function getSyncCompanyFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	return await mapperFields.call(this, CRM_ENTITIES.company, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
+	return await mapperFields.call(this, CRM_ENTITIES.company, {
+		enforceRequired: false,
+		managedFields: SYNC_MANAGED_FIELDS,
+	});
 }
 
 export async function getSyncContactFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	return await mapperFields.call(this, CRM_ENTITIES.contact, { enforceRequired: false, managedFields: SYNC_MANAGED_FIELDS });
+	return await mapperFields.call(this, CRM_ENTITIES.contact, {
+		enforceRequired: false,
+		managedFields: SYNC_MANAGED_FIELDS,
+	});
 }
 
 export async function getCrmRecordFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

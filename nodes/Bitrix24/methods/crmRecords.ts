@@ -26,7 +26,10 @@ async function searchRecords(
 	return {
 		results: rows.map((row) => {
 			const label = searchField === 'TITLE' ? row.TITLE : [row.NAME, row.LAST_NAME].filter(Boolean).join(' ');
-			return { name: `${typeof label === 'string' && label.trim() ? label : '(no name)'} (${String(row.ID)})`, value: String(row.ID) };
+			return {
+				name: `${typeof label === 'string' && label.trim() ? label : '(no name)'} (${String(row.ID)})`,
+				value: String(row.ID),
+			};
 		}),
 		paginationToken: typeof answer.next === 'number' && answer.next > start ? String(answer.next) : undefined,
 	};

@@ -55,7 +55,11 @@ export async function getSmartInvoiceStages(this: ILoadOptionsFunctions): Promis
 	if (categories.length === 0) return [];
 	const answers = await bitrix24Batch.call(
 		this,
-		categories.map((category) => ({ key: `category${category.id}`, method: 'crm.status.list', params: stageListParams(category.id) })),
+		categories.map((category) => ({
+			key: `category${category.id}`,
+			method: 'crm.status.list',
+			params: stageListParams(category.id),
+		})),
 	);
 	return categories.flatMap((category: InvoiceCategory) => {
 		const answer = answers[`category${category.id}`];
@@ -69,8 +73,17 @@ export async function getSmartInvoiceCustomFields(this: ILoadOptionsFunctions): 
 	const fields = ((answer.result as IDataObject | undefined)?.fields ?? {}) as Record<string, IDataObject>;
 	return Object.entries(fields)
 		.filter(([name]) => /^uf/i.test(name))
-		.map(([name, field]) => ({ name: String(field.listLabel || field.formLabel || field.title || name), value: name, description: name }))
+		.map(([name, field]) => ({
+			name: String(field.listLabel || field.formLabel || field.title || name),
+			value: name,
+			description: name,
+		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export const invoiceLoadOptions = { getSmartInvoiceCategories, getSmartInvoiceCategoriesOrDefault, getSmartInvoiceStages, getSmartInvoiceCustomFields };
+export const invoiceLoadOptions = {
+	getSmartInvoiceCategories,
+	getSmartInvoiceCategoriesOrDefault,
+	getSmartInvoiceStages,
+	getSmartInvoiceCustomFields,
+};

@@ -4,7 +4,12 @@
  */
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { DEFAULT_PRESET_CHOICES, GERMAN_DEFAULT_XML_IDS, presetLookupCommand, presetsOf } from '../helpers/requisitePresets';
+import {
+	DEFAULT_PRESET_CHOICES,
+	GERMAN_DEFAULT_XML_IDS,
+	presetLookupCommand,
+	presetsOf,
+} from '../helpers/requisitePresets';
 import { rowsFrom, runLookups } from '../helpers/crmRecordLookup';
 import { ADDRESS_ROLES, type AddressRole } from '../helpers/addressValues';
 import { bitrix24Call, rowsOf } from '../transport';
@@ -39,7 +44,10 @@ export async function getRequisitePresets(this: ILoadOptionsFunctions): Promise<
 		{ key: 'countries', method: 'crm.requisite.preset.countries' },
 	]);
 	const countryNames = new Map(
-		rowsOf(results.get('countries')).map((country: IDataObject) => [Number(country.ID), String(country.TITLE ?? country.CODE ?? '')]),
+		rowsOf(results.get('countries')).map((country: IDataObject) => [
+			Number(country.ID),
+			String(country.TITLE ?? country.CODE ?? ''),
+		]),
 	);
 	const presets = presetsOf(rowsFrom(results, 'presets')).map((preset) => ({
 		name: [
@@ -64,7 +72,10 @@ export async function getAddressTypes(this: ILoadOptionsFunctions): Promise<INod
 }
 
 /** The address types behind a listed default ('' = the role's default type, named as the portal names it). */
-async function addressTypesWithDefault(this: ILoadOptionsFunctions, role: AddressRole): Promise<INodePropertyOptions[]> {
+async function addressTypesWithDefault(
+	this: ILoadOptionsFunctions,
+	role: AddressRole,
+): Promise<INodePropertyOptions[]> {
 	const types = await getAddressTypes.call(this);
 	const { defaultTypeId } = ADDRESS_ROLES[role];
 	const label = types.find((type) => type.value === defaultTypeId)?.name ?? `Type ${defaultTypeId}`;
@@ -79,4 +90,9 @@ export async function getShippingAddressTypes(this: ILoadOptionsFunctions): Prom
 	return await addressTypesWithDefault.call(this, 'shipping');
 }
 
-export const requisiteLoadOptions = { getRequisitePresets, getAddressTypes, getBillingAddressTypes, getShippingAddressTypes };
+export const requisiteLoadOptions = {
+	getRequisitePresets,
+	getAddressTypes,
+	getBillingAddressTypes,
+	getShippingAddressTypes,
+};

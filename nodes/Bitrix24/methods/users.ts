@@ -2,12 +2,7 @@
  * The "responsible person" pickers: active employees from user.get (bitrix24-api.md §11), as a
  * searchable, paged list (big portals) and as a plain dropdown (inside collections).
  */
-import type {
-	IDataObject,
-	ILoadOptionsFunctions,
-	INodeListSearchResult,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { bitrix24Call, bitrix24Paginate, collectRows, PAGE_SIZE } from '../transport';
 
@@ -28,7 +23,12 @@ function userOption(user: IDataObject): INodePropertyOptions {
 
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const users = await collectRows(
-		bitrix24Paginate.call(this, 'user.get', { sort: 'ID', order: 'ASC', FILTER: ACTIVE_EMPLOYEES }, { limit: DROPDOWN_LIMIT }),
+		bitrix24Paginate.call(
+			this,
+			'user.get',
+			{ sort: 'ID', order: 'ASC', FILTER: ACTIVE_EMPLOYEES },
+			{ limit: DROPDOWN_LIMIT },
+		),
 	);
 	return users.map(userOption).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -58,7 +58,8 @@ export async function checkAccessToken(
 	options: AccessTokenCheckOptions,
 ): Promise<AccessTokenCheck> {
 	const { restBase, token } = options;
-	if (!/^[A-Za-z0-9._-]{8,512}$/.test(token)) return { valid: false, reason: 'The call carries no usable access token' };
+	if (!/^[A-Za-z0-9._-]{8,512}$/.test(token))
+		return { valid: false, reason: 'The call carries no usable access token' };
 	const key = cacheKey(restBase, token);
 	const cached = provenTokens.get(key);
 	if (cached && cached.expiresAt > Date.now()) return { valid: true, clientId: cached.clientId };
@@ -82,10 +83,17 @@ export async function checkAccessToken(
 	const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
 	const result = (typeof body.result === 'object' && body.result !== null ? body.result : {}) as IDataObject;
 	if (response.statusCode !== 200 || typeof result.CODE !== 'string') {
-		const code = typeof body.error === 'string' && /^[A-Za-z_]{1,64}$/.test(body.error) ? body.error : `HTTP ${response.statusCode}`;
+		const code =
+			typeof body.error === 'string' && /^[A-Za-z_]{1,64}$/.test(body.error)
+				? body.error
+				: `HTTP ${response.statusCode}`;
 		return { valid: false, reason: `The portal did not accept the call's access token (${code})` };
 	}
 	const lifetimeSeconds = Number(options.expiresInSeconds);
-	remember(key, result.CODE, Number.isFinite(lifetimeSeconds) && lifetimeSeconds > 0 ? lifetimeSeconds * 1000 : PROVEN_TOKEN_TTL_MS);
+	remember(
+		key,
+		result.CODE,
+		Number.isFinite(lifetimeSeconds) && lifetimeSeconds > 0 ? lifetimeSeconds * 1000 : PROVEN_TOKEN_TTL_MS,
+	);
 	return { valid: true, clientId: result.CODE };
 }

@@ -58,7 +58,9 @@ function validateCommands(commands: BatchCommand[]): Map<string, number> {
 		}
 		if (indexByKey.has(command.key)) throw new Error(`Batch command key "${command.key}" is used twice`);
 		if (!isMethodName(command.method)) {
-			throw new Error(`Batch command "${command.key}": the method is not a Bitrix24 method name (expected something like crm.contact.list)`);
+			throw new Error(
+				`Batch command "${command.key}": the method is not a Bitrix24 method name (expected something like crm.contact.list)`,
+			);
 		}
 		if (command.method.toLowerCase() === 'batch') {
 			throw new Error(`Batch command "${command.key}": a batch cannot contain another batch`);
@@ -69,7 +71,9 @@ function validateCommands(commands: BatchCommand[]): Map<string, number> {
 		for (const target of referencedCommandKeys(command.params ?? {})) {
 			const targetIndex = indexByKey.get(target);
 			if (targetIndex === undefined) {
-				throw new Error(`Batch command "${command.key}" refers to $result[${target}], but there is no command "${target}"`);
+				throw new Error(
+					`Batch command "${command.key}" refers to $result[${target}], but there is no command "${target}"`,
+				);
 			}
 			if (targetIndex >= index) {
 				throw new Error(
@@ -186,7 +190,11 @@ const LIMIT_ERRORS = new Set(['OPERATION_TIME_LIMIT', 'QUERY_LIMIT_EXCEEDED']);
  * command sent again without them (e.g. an address whose requisite was created in the first round)
  * still points at the right record. A reference whose value is unknown is left as it is.
  */
-function withKnownResults(command: BatchCommand, results: Record<string, BatchCommandResult>, resent: Set<string>): BatchCommand {
+function withKnownResults(
+	command: BatchCommand,
+	results: Record<string, BatchCommandResult>,
+	resent: Set<string>,
+): BatchCommand {
 	const known = (key: string, path: string): unknown => {
 		const result = results[key];
 		if (resent.has(key) || !result?.ok) return undefined;
@@ -206,7 +214,8 @@ function withKnownResults(command: BatchCommand, results: Record<string, BatchCo
 			});
 		}
 		if (Array.isArray(value)) return value.map(resolve);
-		if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolve(entry)]));
+		if (typeof value === 'object' && value !== null)
+			return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolve(entry)]));
 		return value;
 	};
 	return { ...command, params: resolve(command.params ?? {}) as IDataObject };
@@ -231,7 +240,8 @@ export function commandsToResend(
 	let candidates: BatchCommand[];
 	if (halt) {
 		const firstFailure = sent.findIndex(failed);
-		candidates = firstFailure >= 0 && LIMIT_ERRORS.has(errorOf(sent[firstFailure])) ? sent.slice(firstFailure).filter(failed) : [];
+		candidates =
+			firstFailure >= 0 && LIMIT_ERRORS.has(errorOf(sent[firstFailure])) ? sent.slice(firstFailure).filter(failed) : [];
 	} else {
 		candidates = sent.filter((command) => LIMIT_ERRORS.has(errorOf(command)));
 	}
@@ -270,7 +280,10 @@ async function sendChunk(
 	);
 	const error = redact(outcome.error.error, connection.secrets);
 	const uncertain = outcome.uncertain === true ? { uncertain: true } : {};
-	return { answered: false, results: Object.fromEntries(chunk.map(({ key }) => [key, { ok: false, error, description, ...uncertain }])) };
+	return {
+		answered: false,
+		results: Object.fromEntries(chunk.map(({ key }) => [key, { ok: false, error, description, ...uncertain }])),
+	};
 }
 
 /**
@@ -296,7 +309,12 @@ export async function bitrix24Batch(
 			options.itemIndex,
 		);
 	}
-	assertCallableWith(this, connection, commands.map((command) => command.method), options.itemIndex);
+	assertCallableWith(
+		this,
+		connection,
+		commands.map((command) => command.method),
+		options.itemIndex,
+	);
 
 	const halt = Boolean(options.halt);
 	const results: Record<string, BatchCommandResult> = {};
@@ -312,7 +330,12 @@ export async function bitrix24Batch(
 			Object.assign(results, sent.results);
 			const again = sent.answered ? commandsToResend(pending, sent.results, halt) : [];
 			if (again.length === 0 || round >= RETRY_LIMITS.operatingLimit) break;
-			await waitForOperatingBudget(this, connection, again.map((command) => command.method), round);
+			await waitForOperatingBudget(
+				this,
+				connection,
+				again.map((command) => command.method),
+				round,
+			);
 			pending = again;
 		}
 		halted = halt && chunk.some((command) => !results[command.key].ok);

@@ -63,14 +63,17 @@ export function classifyResponse(response: RawResponse): Failure | undefined {
 	if (isSuccess && !error && typeof body === 'object' && body !== null && 'result' in body) return undefined;
 	const described: Bitrix24ErrorBody = error ?? {
 		error: isSuccess ? 'UNEXPECTED_RESPONSE' : `HTTP_${statusCode}`,
-		description: isSuccess ? `${NON_JSON_DESCRIPTION} or has no result` : `${NON_JSON_DESCRIPTION} (HTTP ${statusCode})`,
+		description: isSuccess
+			? `${NON_JSON_DESCRIPTION} or has no result`
+			: `${NON_JSON_DESCRIPTION} (HTTP ${statusCode})`,
 	};
 	if (described.error === 'QUERY_LIMIT_EXCEEDED') return { kind: 'queryLimit', statusCode, error: described };
 	if (described.error === 'OPERATION_TIME_LIMIT' || statusCode === 429) {
 		return { kind: 'operatingLimit', statusCode, error: described, body };
 	}
 	// OVERLOAD_LIMIT is a manual block by Bitrix24 support (§2): waiting will not lift it.
-	if (statusCode >= 500 && described.error !== 'OVERLOAD_LIMIT') return { kind: 'server', statusCode, error: described };
+	if (statusCode >= 500 && described.error !== 'OVERLOAD_LIMIT')
+		return { kind: 'server', statusCode, error: described };
 	return { kind: 'rejected', statusCode, error: described };
 }
 

@@ -94,7 +94,8 @@ export class OperatingTimeGuard {
 	 * block when it has one, else what the last successful call reported, else `fallbackMs`.
 	 */
 	delayAfterRefusal(key: string, refusalBody: unknown, fallbackMs: number): number {
-		const time = typeof refusalBody === 'object' && refusalBody !== null ? (refusalBody as { time?: unknown }).time : undefined;
+		const time =
+			typeof refusalBody === 'object' && refusalBody !== null ? (refusalBody as { time?: unknown }).time : undefined;
 		this.record(key, time);
 		const resetAtMs = this.usage.get(key)?.resetAtMs;
 		const wait = resetAtMs === undefined ? 0 : resetAtMs - this.clock.now();

@@ -54,8 +54,6 @@ export function isReadMethod(method: string): boolean {
 	const name = method.toLowerCase();
 	if (NOT_READ_METHODS.has(name)) return false;
 	return (
-		READ_METHODS.has(name) ||
-		name.startsWith('crm.enum.') ||
-		READ_SUFFIXES.some((suffix) => name.endsWith(suffix))
+		READ_METHODS.has(name) || name.startsWith('crm.enum.') || READ_SUFFIXES.some((suffix) => name.endsWith(suffix))
 	);
 }

@@ -1,7 +1,12 @@
 import { NodeApiError, type IDataObject, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { backoffDelay } from '../../shared/rateLimit';
-import { cancelSignalOf, connectionFailureOf, mayHaveBeenProcessed, pauseUnlessCancelled } from '../../shared/transportFailures';
+import {
+	cancelSignalOf,
+	connectionFailureOf,
+	mayHaveBeenProcessed,
+	pauseUnlessCancelled,
+} from '../../shared/transportFailures';
 import {
 	bitrix24ApiError,
 	bitrix24ConfigError,
@@ -45,7 +50,11 @@ type Attempt = RawResponse | { transportError: string };
  * ten-minute operating-time wait (the next request then fails on n8n's cancel signal).
  */
 async function pause(context: Bitrix24Context, ms: number): Promise<void> {
-	await pauseUnlessCancelled(Math.min(ms, MAX_SINGLE_WAIT_MS), cancelSignalOf(context), async (slice) => await operatingTimeGuard.sleep(slice));
+	await pauseUnlessCancelled(
+		Math.min(ms, MAX_SINGLE_WAIT_MS),
+		cancelSignalOf(context),
+		async (slice) => await operatingTimeGuard.sleep(slice),
+	);
 }
 
 /** Finds the HTTP response inside whatever n8n threw (its NodeApiError wraps the axios error). */
@@ -75,8 +84,7 @@ async function attemptOnce(
 		returnFullResponse: true,
 		// OAuth2: n8n refreshes the token only when the request throws a 401 (n8n-core
 		// requestOAuth2), and Bitrix24 signals an expired token with 401 expired_token (§1.2).
-		ignoreHttpStatusErrors:
-			connection.authentication === 'oAuth2' ? { ignore: true, except: [401] } : true,
+		ignoreHttpStatusErrors: connection.authentication === 'oAuth2' ? { ignore: true, except: [401] } : true,
 	};
 	try {
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
@@ -112,7 +120,10 @@ function failureOf(attempt: Attempt): Failure | undefined {
 			kind: 'transport',
 			statusCode: 0,
 			// The code stays out of the text: n8n would swap a message naming ECONNRESET for its own.
-			error: { error: attempt.transportError, description: 'The connection to Bitrix24 failed before an answer arrived' },
+			error: {
+				error: attempt.transportError,
+				description: 'The connection to Bitrix24 failed before an answer arrived',
+			},
 		};
 	}
 	return classifyResponse(attempt);
@@ -189,7 +200,10 @@ export async function trySendRequest(
 	const retries = { queryLimit: 0, operatingLimit: 0, uncertain: 0 };
 
 	for (;;) {
-		const budgetWait = Math.max(0, ...budgetKeys.map((key) => guard.delayBeforeCall(key, connection.operatingLimitSeconds)));
+		const budgetWait = Math.max(
+			0,
+			...budgetKeys.map((key) => guard.delayBeforeCall(key, connection.operatingLimitSeconds)),
+		);
 		if (budgetWait > 0) await pause(context, budgetWait);
 		await bucket.take();
 
@@ -208,12 +222,21 @@ export async function trySendRequest(
 				// Our estimate of the portal's bucket was too generous (another client shares it).
 				bucket.refused();
 				const drainMs = 1000 / PLAN_LIMITS[connection.plan].drainPerSecond;
-				await pause(context, backoffDelay(retries.queryLimit - 1, { baseMs: drainMs, maxMs: 30_000, floorMs: drainMs }));
+				await pause(
+					context,
+					backoffDelay(retries.queryLimit - 1, { baseMs: drainMs, maxMs: 30_000, floorMs: drainMs }),
+				);
 				break;
 			}
 			case 'operatingLimit': {
 				if (retries.operatingLimit >= RETRY_LIMITS.operatingLimit) return giveUp;
-				await waitForOperatingBudget(context, connection, options.budgetMethods, retries.operatingLimit++, failure.body);
+				await waitForOperatingBudget(
+					context,
+					connection,
+					options.budgetMethods,
+					retries.operatingLimit++,
+					failure.body,
+				);
 				break;
 			}
 			case 'server':
@@ -248,6 +271,9 @@ export async function sendRequest(
 
 /** The method of a single write whose answer was lost, when `error` is one. */
 export function uncertainWriteOf(error: unknown): string | undefined {
-	const method = typeof error === 'object' && error !== null ? (error as { bitrix24UncertainWrite?: unknown }).bitrix24UncertainWrite : undefined;
+	const method =
+		typeof error === 'object' && error !== null
+			? (error as { bitrix24UncertainWrite?: unknown }).bitrix24UncertainWrite
+			: undefined;
 	return typeof method === 'string' ? method : undefined;
 }

@@ -51,7 +51,9 @@ function parseAbsoluteUrl(raw: string, what: string, example: string): URL {
  */
 export function parseWebhookUrl(raw: unknown): WebhookEndpoint {
 	if (typeof raw !== 'string' || raw.trim() === '') {
-		throw new Error(`The webhook URL is empty. Paste the URL Bitrix24 shows for the incoming webhook, e.g. ${WEBHOOK_EXAMPLE}`);
+		throw new Error(
+			`The webhook URL is empty. Paste the URL Bitrix24 shows for the incoming webhook, e.g. ${WEBHOOK_EXAMPLE}`,
+		);
 	}
 	const url = parseAbsoluteUrl(raw, 'webhook URL', WEBHOOK_EXAMPLE);
 	const segments = url.pathname.split('/').filter((segment) => segment !== '');
@@ -63,7 +65,10 @@ export function parseWebhookUrl(raw: unknown): WebhookEndpoint {
 			`The webhook URL must contain /rest/<user id>/<secret>/ after the portal address, e.g. ${WEBHOOK_EXAMPLE}`,
 		);
 	}
-	const prefix = segments.slice(0, restIndex).map((segment) => `/${segment}`).join('');
+	const prefix = segments
+		.slice(0, restIndex)
+		.map((segment) => `/${segment}`)
+		.join('');
 	return {
 		base: `${url.origin}${prefix}/rest/${userId}/${secret}/`,
 		host: url.host,

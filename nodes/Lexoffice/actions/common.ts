@@ -38,7 +38,10 @@ function lexofficeLocator(options: {
 				type: 'string',
 				placeholder: `https://app.lexware.de/permalink/${options.permalinkSegment}/view/be9475f4-ef80-442b-8ab9-3ab8b1a2aeb9`,
 				validation: [
-					{ type: 'regex', properties: { regex: urlRegex, errorMessage: 'Paste a LexOffice link that ends with the ID' } },
+					{
+						type: 'regex',
+						properties: { regex: urlRegex, errorMessage: 'Paste a LexOffice link that ends with the ID' },
+					},
 				],
 				extractValue: { type: 'regex', regex: urlRegex },
 			},
@@ -48,7 +51,10 @@ function lexofficeLocator(options: {
 				type: 'string',
 				placeholder: 'be9475f4-ef80-442b-8ab9-3ab8b1a2aeb9',
 				validation: [
-					{ type: 'regex', properties: { regex: `^\\s*${UUID_PATTERN}\\s*$`, errorMessage: 'Enter a LexOffice ID (a UUID)' } },
+					{
+						type: 'regex',
+						properties: { regex: `^\\s*${UUID_PATTERN}\\s*$`, errorMessage: 'Enter a LexOffice ID (a UUID)' },
+					},
 				],
 			},
 		],

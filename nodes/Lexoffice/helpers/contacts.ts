@@ -1,7 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { LexofficeAddress } from '../../shared/contract/addresses';
-import { EMAIL_KINDS, NOTE_MAX, PHONE_KINDS, SALUTATION_MAX, type EmailKind, type PhoneKind } from '../../shared/contract/lexofficeFields';
+import {
+	EMAIL_KINDS,
+	NOTE_MAX,
+	PHONE_KINDS,
+	SALUTATION_MAX,
+	type EmailKind,
+	type PhoneKind,
+} from '../../shared/contract/lexofficeFields';
 import type { InputCheck } from './input';
 
 /** LexOffice contacts (lexoffice-api.md §3): what a write may contain and how changes are applied. */

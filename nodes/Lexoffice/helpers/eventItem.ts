@@ -16,7 +16,10 @@ export interface LexofficeEvent {
  * condition" (§6.2, §8.1): `{ available: false }`. Undefined for event types without a resource
  * endpoint. Any other failure is thrown.
  */
-export async function fetchEventResource(this: LexofficeContext, event: LexofficeEvent): Promise<IDataObject | undefined> {
+export async function fetchEventResource(
+	this: LexofficeContext,
+	event: LexofficeEvent,
+): Promise<IDataObject | undefined> {
 	const path = resourcePath(event.eventType, event.resourceId);
 	if (!path) return undefined;
 	if (event.eventType.endsWith('.deleted')) return { deleted: true };

@@ -25,6 +25,7 @@ export async function listSubscriptions(this: LexofficeContext): Promise<Subscri
 
 export function parseSubscription(this: LexofficeContext, body: unknown): Subscription {
 	const subscription = subscriptionSchema.safeParse(body);
-	if (!subscription.success) throw unexpectedResponseError(this.getNode(), 'an event subscription', subscription.error.message);
+	if (!subscription.success)
+		throw unexpectedResponseError(this.getNode(), 'an event subscription', subscription.error.message);
 	return subscription.data as Subscription;
 }

@@ -61,7 +61,11 @@ export class InputCheck {
 		return text;
 	}
 
-	number(value: unknown, field: string, { min, max, decimals }: { min?: number; max?: number; decimals?: number } = {}): number {
+	number(
+		value: unknown,
+		field: string,
+		{ min, max, decimals }: { min?: number; max?: number; decimals?: number } = {},
+	): number {
 		const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 		if (typeof number !== 'number' || !Number.isFinite(number)) {
 			this.fail(`"${field}" must be a number, not "${String(value ?? '')}"`, `Enter a number for "${field}".`);
@@ -71,8 +75,12 @@ export class InputCheck {
 			this.fail(`"${field}" is ${number}, but must be ${range.filter(Boolean).join(' and ')}`, `Change "${field}".`);
 		}
 		if (decimals !== undefined && Math.abs(Math.round(number * 10 ** decimals) - number * 10 ** decimals) > 1e-6) {
-			if (decimals === 0) this.fail(`"${field}" must be a whole number, not ${number}`, `Enter a whole number for "${field}".`);
-			this.fail(`"${field}" has more than ${decimals} decimal places (${number})`, `Round "${field}" to ${decimals} decimal places.`);
+			if (decimals === 0)
+				this.fail(`"${field}" must be a whole number, not ${number}`, `Enter a whole number for "${field}".`);
+			this.fail(
+				`"${field}" has more than ${decimals} decimal places (${number})`,
+				`Round "${field}" to ${decimals} decimal places.`,
+			);
 		}
 		return number;
 	}
@@ -81,7 +89,10 @@ export class InputCheck {
 	countryCode(value: unknown, field: string): string {
 		const code = this.required(value, field).toUpperCase();
 		if (!/^[A-Z]{2}(_[A-Z0-9]+)?$/.test(code)) {
-			this.fail(`"${field}" must be a two-letter country code such as DE, not "${code}"`, 'Use the ISO 3166 alpha-2 code of the country.');
+			this.fail(
+				`"${field}" must be a two-letter country code such as DE, not "${code}"`,
+				'Use the ISO 3166 alpha-2 code of the country.',
+			);
 		}
 		return code;
 	}
@@ -89,7 +100,10 @@ export class InputCheck {
 	email(value: unknown, field: string): string | undefined {
 		const text = this.text(value, field);
 		if (text !== undefined && !EMAIL_ADDRESS.test(text)) {
-			this.fail(`"${field}" is not an email address: "${text}"`, `Enter an address such as info@example.de in "${field}".`);
+			this.fail(
+				`"${field}" is not an email address: "${text}"`,
+				`Enter an address such as info@example.de in "${field}".`,
+			);
 		}
 		return text;
 	}
@@ -105,10 +119,14 @@ export class InputCheck {
 		else if (value instanceof Date) parsed = DateTime.fromJSDate(value);
 		else if (typeof value === 'number') parsed = DateTime.fromMillis(value);
 		else if (typeof value !== 'string') parsed = DateTime.invalid('not a date');
-		else if (/^\d{4}-\d{2}-\d{2}$/.test(value.trim())) parsed = DateTime.fromISO(value.trim(), { zone: 'Europe/Berlin' });
+		else if (/^\d{4}-\d{2}-\d{2}$/.test(value.trim()))
+			parsed = DateTime.fromISO(value.trim(), { zone: 'Europe/Berlin' });
 		else parsed = DateTime.fromISO(value.trim(), { zone: this.timeZone });
 		if (!parsed.isValid) {
-			this.fail(`"${field}" is not a valid date: "${String(value)}"`, `Pick a date for "${field}" or give it as 2025-09-01T10:00:00.`);
+			this.fail(
+				`"${field}" is not a valid date: "${String(value)}"`,
+				`Pick a date for "${field}" or give it as 2025-09-01T10:00:00.`,
+			);
 		}
 		return parsed;
 	}

@@ -23,7 +23,13 @@ export const SHIPPING_TYPES = ['service', 'serviceperiod', 'delivery', 'delivery
 export const TAX_RATES = [0, 7, 19] as const;
 
 /** "Texts in sales vouchers" (§4.2). */
-export const TEXT_LIMITS = { title: 25, introduction: 2000, remark: 2000, lineItemName: 255, lineItemDescription: 2000 };
+export const TEXT_LIMITS = {
+	title: 25,
+	introduction: 2000,
+	remark: 2000,
+	lineItemName: 255,
+	lineItemDescription: 2000,
+};
 export const MAX_LINE_ITEMS = 300;
 /** Quantities and unit prices take at most 4 decimals (§4.2, §9). */
 export const AMOUNT_DECIMALS = 4;
@@ -80,7 +86,8 @@ export function invoiceBody(input: InvoiceInput): IDataObject {
 		voucherDate: formatLexofficeDateTime(input.voucherDate),
 		address: { ...input.address },
 		lineItems: input.lineItems.map((item): IDataObject => {
-			if (item.type === 'text') return withoutUndefined({ type: 'text', name: item.name, description: item.description });
+			if (item.type === 'text')
+				return withoutUndefined({ type: 'text', name: item.name, description: item.description });
 			return withoutUndefined({
 				type: 'custom',
 				name: item.name,
@@ -109,7 +116,15 @@ export function invoiceBody(input: InvoiceInput): IDataObject {
 				: {}),
 		};
 	}
-	Object.assign(body, withoutUndefined({ title: input.title, introduction: input.introduction, remark: input.remark, language: input.language }));
+	Object.assign(
+		body,
+		withoutUndefined({
+			title: input.title,
+			introduction: input.introduction,
+			remark: input.remark,
+			language: input.language,
+		}),
+	);
 	return body;
 }
 
@@ -120,11 +135,17 @@ export function invoiceBody(input: InvoiceInput): IDataObject {
 export function checkShipping(check: InputCheck, shipping: Shipping): Shipping {
 	if (shipping.type === 'none') return { type: 'none' };
 	if (!shipping.date) {
-		check.fail(`"Shipping Date" is required for the shipping type "${shipping.type}"`, 'Enter the date of the delivery or service, or choose the shipping type "None".');
+		check.fail(
+			`"Shipping Date" is required for the shipping type "${shipping.type}"`,
+			'Enter the date of the delivery or service, or choose the shipping type "None".',
+		);
 	}
 	if (!shipping.type.endsWith('period')) return { type: shipping.type, date: shipping.date };
 	if (!shipping.endDate) {
-		check.fail(`"Shipping End Date" is required for the shipping type "${shipping.type}"`, 'Enter the last day of the period.');
+		check.fail(
+			`"Shipping End Date" is required for the shipping type "${shipping.type}"`,
+			'Enter the last day of the period.',
+		);
 	}
 	if (shipping.endDate < shipping.date) {
 		check.fail('"Shipping End Date" is before "Shipping Date"', 'The period must end on or after its start.');

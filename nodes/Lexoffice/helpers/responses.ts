@@ -8,7 +8,8 @@ const actionResultSchema = z.object({ id: z.string() }).passthrough();
 
 export function parseActionResult(this: LexofficeContext, body: unknown, what: string): IDataObject & { id: string } {
 	const result = actionResultSchema.safeParse(body);
-	if (!result.success) throw unexpectedResponseError(this.getNode(), `the action result of ${what}`, result.error.message);
+	if (!result.success)
+		throw unexpectedResponseError(this.getNode(), `the action result of ${what}`, result.error.message);
 	return result.data as IDataObject & { id: string };
 }
 

@@ -142,7 +142,7 @@ function creationError(
 		message: `LexOffice refused the callback URL for "${eventType}" (406: ${original})`,
 		description:
 			details +
-			'LexOffice checks a new subscription\'s callback URL with a HEAD request and answers 406 when that check fails. ' +
+			"LexOffice checks a new subscription's callback URL with a HEAD request and answers 406 when that check fails. " +
 			'n8n only answers its webhook URL once activation has finished, so a LexOffice that insists on a successful ' +
 			`answer refuses the URL while the workflow is being activated.${https} ${cleanup} ` +
 			'To subscribe anyway, turn off "Create Subscriptions on Activation" in this trigger\'s options and add a ' +

@@ -2,7 +2,13 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { contactDisplayName, customerNumber } from '../helpers/contacts';
 import { DEFAULT_APP_URL, permalinksFor } from '../helpers/eventResources';
-import { encodeSearchValue, LEXOFFICE_CREDENTIAL_TYPE, lexofficePages, type LexofficeCredentials, type Query } from '../transport';
+import {
+	encodeSearchValue,
+	LEXOFFICE_CREDENTIAL_TYPE,
+	lexofficePages,
+	type LexofficeCredentials,
+	type Query,
+} from '../transport';
 
 /** The "From List" mode of the contact and invoice pickers: one page per call, searchable. */
 
@@ -17,13 +23,21 @@ async function appUrl(this: ILoadOptionsFunctions): Promise<string> {
 
 async function onePage(this: ILoadOptionsFunctions, path: string, qs: Query, token?: string) {
 	const page = Number(token ?? 0) || 0;
-	for await (const result of lexofficePages.call(this, path, qs, { pageSize: PAGE_SIZE, limit: PAGE_SIZE, startPage: page })) {
+	for await (const result of lexofficePages.call(this, path, qs, {
+		pageSize: PAGE_SIZE,
+		limit: PAGE_SIZE,
+		startPage: page,
+	})) {
 		return { content: result.content, next: result.last ? undefined : String(page + 1) };
 	}
 	return { content: [] as IDataObject[], next: undefined };
 }
 
-export async function searchContacts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchContacts(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const search = filter?.trim() ?? '';
 	const qs: Query = search.length >= MIN_SEARCH ? { name: encodeSearchValue(search) } : {};
 	const { content, next } = await onePage.call(this, '/v1/contacts', qs, paginationToken);
@@ -42,7 +56,11 @@ export async function searchContacts(this: ILoadOptionsFunctions, filter?: strin
 	};
 }
 
-export async function searchInvoices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchInvoices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const search = filter?.trim() ?? '';
 	const qs: Query = {
 		voucherType: 'invoice',
@@ -54,7 +72,11 @@ export async function searchInvoices(this: ILoadOptionsFunctions, filter?: strin
 	const base = await appUrl.call(this);
 	return {
 		results: content.map((voucher) => ({
-			name: [voucher.voucherNumber ?? voucher.voucherStatus, voucher.contactName, String(voucher.voucherDate ?? '').slice(0, 10)]
+			name: [
+				voucher.voucherNumber ?? voucher.voucherStatus,
+				voucher.contactName,
+				String(voucher.voucherDate ?? '').slice(0, 10),
+			]
 				.filter(Boolean)
 				.join(' · '),
 			value: String(voucher.id),

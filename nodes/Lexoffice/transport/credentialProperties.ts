@@ -15,7 +15,7 @@ export const lexofficeLimitProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: LEXOFFICE_REQUESTS_PER_SECOND,
 		description:
-			'LexOffice\'s request limit per API key (2 per second). Requests are paced at 90 % of it; all workflows in this n8n share one budget per key. Change it only for a test server or if Lexware changes the limit.',
+			"LexOffice's request limit per API key (2 per second). Requests are paced at 90 % of it; all workflows in this n8n share one budget per key. Change it only for a test server or if Lexware changes the limit.",
 	},
 	{
 		displayName: 'Burst',
@@ -23,7 +23,7 @@ export const lexofficeLimitProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: LEXOFFICE_CLIENT_BURST,
-		description: 'How many requests are sent at once. 1 leaves LexOffice\'s own burst of 2 to absorb network delays.',
+		description: "How many requests are sent at once. 1 leaves LexOffice's own burst of 2 to absorb network delays.",
 	},
 	{
 		displayName: 'Search Window',
@@ -31,6 +31,7 @@ export const lexofficeLimitProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: SEARCH_WINDOW,
-		description: 'The most results LexOffice serves for one search (10,000); larger searches are split by date. Change it only for a test server.',
+		description:
+			'The most results LexOffice serves for one search (10,000); larger searches are split by date. Change it only for a test server.',
 	},
 ];

@@ -86,7 +86,8 @@ const PACE = 0.9;
  * late pair was enough to meet an empty bucket.
  */
 export function lexofficeRateLimit(credentials: Pick<LexofficeCredentials, 'requestsPerSecond' | 'burst'>): RateLimit {
-	const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback);
+	const positive = (value: unknown, fallback: number) =>
+		typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 	return {
 		capacity: positive(credentials.burst, LEXOFFICE_CLIENT_BURST),
 		refillPerSecond: positive(credentials.requestsPerSecond, LEXOFFICE_REQUESTS_PER_SECOND) * PACE,
@@ -110,7 +111,10 @@ export const RETRY_POLICY = {
 
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'DELETE']);
 
-const MAY_HAVE_BEEN_PROCESSED = mayHaveBeenProcessed('LexOffice', ' (lexoffice-api.md §2: "it is possible that your request has been processed successfully")');
+const MAY_HAVE_BEEN_PROCESSED = mayHaveBeenProcessed(
+	'LexOffice',
+	' (lexoffice-api.md §2: "it is possible that your request has been processed successfully")',
+);
 
 /**
  * The one place that talks HTTP to LexOffice: authentication (by n8n, from the credential),
@@ -188,13 +192,18 @@ async function send(this: LexofficeContext, options: LexofficeRequestOptions): P
 				continue;
 			}
 			// A POST/PUT answered 5xx may have been carried out (504: the gateway gave up after 30 s, §2, §7.1).
-			if (!idempotent) throw markUncertain(lexofficeApiError(node, status, response.body, secrets, MAY_HAVE_BEEN_PROCESSED));
+			if (!idempotent)
+				throw markUncertain(lexofficeApiError(node, status, response.body, secrets, MAY_HAVE_BEEN_PROCESSED));
 		}
 		throw lexofficeApiError(node, status, response.body, secrets);
 	}
 }
 
-function requestOptions(method: IHttpRequestMethods, url: string, options: LexofficeRequestOptions): IHttpRequestOptions {
+function requestOptions(
+	method: IHttpRequestMethods,
+	url: string,
+	options: LexofficeRequestOptions,
+): IHttpRequestOptions {
 	// A fresh object per attempt: n8n's authenticate writes the Authorization header into it.
 	return {
 		method,
@@ -235,7 +244,11 @@ function markUncertain<T extends Error>(error: T): T {
 }
 
 export function isUncertainWrite(error: unknown): boolean {
-	return typeof error === 'object' && error !== null && (error as { lexofficeUncertainWrite?: unknown }).lexofficeUncertainWrite === true;
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		(error as { lexofficeUncertainWrite?: unknown }).lexofficeUncertainWrite === true
+	);
 }
 
 type Failure = ConnectionFailureKind;
@@ -258,9 +271,19 @@ function connectionFailure(node: INode, failure: Failure, idempotent: boolean) {
 		);
 	}
 	if (idempotent) {
-		return lexofficeConnectionError(node, 'The connection to LexOffice was lost', 'The request was retried several times without an answer. Try again later.');
+		return lexofficeConnectionError(
+			node,
+			'The connection to LexOffice was lost',
+			'The request was retried several times without an answer. Try again later.',
+		);
 	}
-	return markUncertain(lexofficeConnectionError(node, 'The connection to LexOffice was lost; the request may have been processed', MAY_HAVE_BEEN_PROCESSED));
+	return markUncertain(
+		lexofficeConnectionError(
+			node,
+			'The connection to LexOffice was lost; the request may have been processed',
+			MAY_HAVE_BEEN_PROCESSED,
+		),
+	);
 }
 
 function toFile(response: IN8nHttpFullResponse): LexofficeFile {

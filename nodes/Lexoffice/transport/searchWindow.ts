@@ -12,7 +12,9 @@ export const SEARCH_WINDOW = 10_000;
 /** The credential's search window (a test server may serve fewer), else LexOffice's. */
 async function credentialWindow(context: LexofficeContext): Promise<number> {
 	const { searchWindow } = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
-	return typeof searchWindow === 'number' && Number.isInteger(searchWindow) && searchWindow > 0 ? searchWindow : SEARCH_WINDOW;
+	return typeof searchWindow === 'number' && Number.isInteger(searchWindow) && searchWindow > 0
+		? searchWindow
+		: SEARCH_WINDOW;
 }
 
 export type SearchDateField = 'voucherDate' | 'createdDate' | 'updatedDate';
@@ -40,7 +42,10 @@ export interface WindowedSearchOptions {
  * so an item seen twice (e.g. updated between two requests) appears once, with its latest data.
  * Order: the ranges in ascending date order, each in the order LexOffice returned it.
  */
-export async function lexofficeSearchAll(this: LexofficeContext, options: WindowedSearchOptions): Promise<IDataObject[]> {
+export async function lexofficeSearchAll(
+	this: LexofficeContext,
+	options: WindowedSearchOptions,
+): Promise<IDataObject[]> {
 	const windowSize = options.windowSize ?? (await credentialWindow(this));
 	const limit = options.limit ?? Infinity;
 	const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, windowSize);

@@ -1,6 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { formatLexofficeDateTime, lexofficeGetAll, lexofficePages, type LexofficeContext } from '../../Lexoffice/transport';
+import {
+	formatLexofficeDateTime,
+	lexofficeGetAll,
+	lexofficePages,
+	type LexofficeContext,
+} from '../../Lexoffice/transport';
 import { permalinksFor } from '../../Lexoffice/helpers/eventResources';
 
 /**
@@ -65,13 +70,21 @@ export async function pollContacts(
 export async function sampleContact(this: LexofficeContext, options: ContactPollOptions): Promise<IDataObject[]> {
 	const eventDate = formatLexofficeDateTime(options.now);
 	for await (const page of lexofficePages.call(this, '/v1/contacts', {}, { limit: 1 })) {
-		return page.content.map((contact) => contactItem('contact.changed', String(contact.id), eventDate, contact, options.appUrl));
+		return page.content.map((contact) =>
+			contactItem('contact.changed', String(contact.id), eventDate, contact, options.appUrl),
+		);
 	}
 	return [];
 }
 
 /** Same shape as the webhook trigger's items. */
-function contactItem(eventType: string, id: string, eventDate: string, resource: IDataObject, appUrl: string): IDataObject {
+function contactItem(
+	eventType: string,
+	id: string,
+	eventDate: string,
+	resource: IDataObject,
+	appUrl: string,
+): IDataObject {
 	return {
 		eventType,
 		resourceId: id,

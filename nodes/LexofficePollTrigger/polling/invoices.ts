@@ -61,14 +61,23 @@ export async function pollInvoices(
 
 /** The most recently changed invoice, as a sample for the editor's "Fetch Test Event". */
 export async function sampleInvoice(this: LexofficeContext, options: InvoicePollOptions): Promise<IDataObject[]> {
-	for await (const page of lexofficePages.call(this, VOUCHERLIST, { ...INVOICES, sort: 'updatedDate,DESC' }, { limit: 1 })) {
+	for await (const page of lexofficePages.call(
+		this,
+		VOUCHERLIST,
+		{ ...INVOICES, sort: 'updatedDate,DESC' },
+		{ limit: 1 },
+	)) {
 		return await Promise.all(page.content.map(async (entry) => await invoiceItem.call(this, entry, options)));
 	}
 	return [];
 }
 
 /** Same shape as the webhook trigger's items, so either trigger can feed the same workflow. */
-async function invoiceItem(this: LexofficeContext, entry: IDataObject, options: InvoicePollOptions): Promise<IDataObject> {
+async function invoiceItem(
+	this: LexofficeContext,
+	entry: IDataObject,
+	options: InvoicePollOptions,
+): Promise<IDataObject> {
 	const id = String(entry.id);
 	const isNew = entry.createdDate !== undefined && entry.createdDate === entry.updatedDate;
 	const path = resourcePath('invoice.changed', id) as string;

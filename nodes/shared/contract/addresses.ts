@@ -16,7 +16,14 @@ const textOf = (value: unknown) => (value === undefined || value === null ? '' :
  * The address fields this node writes; REGION and LOC_ADDR_ID are left as they are, PROVINCE only
  * when the values carry it (the region of an extended LexOffice country code such as `ES_CN`).
  */
-export const MANAGED_ADDRESS_FIELDS = ['ADDRESS_1', 'ADDRESS_2', 'POSTAL_CODE', 'CITY', 'COUNTRY', 'COUNTRY_CODE'] as const;
+export const MANAGED_ADDRESS_FIELDS = [
+	'ADDRESS_1',
+	'ADDRESS_2',
+	'POSTAL_CODE',
+	'CITY',
+	'COUNTRY',
+	'COUNTRY_CODE',
+] as const;
 
 export type AddressValues = Record<(typeof MANAGED_ADDRESS_FIELDS)[number], string> & { PROVINCE?: string };
 
@@ -53,7 +60,7 @@ export function toAddressValues(raw: IDataObject, language: CountryNameLanguage,
 		throw new AddressInputError(
 			`${label}: Country Code`,
 			`"${label}: Country Code" must be a two-letter ISO 3166 code like DE or AT (or LexOffice's extended code like ES_CN), got "${given}"`,
-			'Map the country code (e.g. LexOffice\'s countryCode), not the country name.',
+			"Map the country code (e.g. LexOffice's countryCode), not the country name.",
 		);
 	}
 	const values: AddressValues = {
@@ -100,14 +107,23 @@ export function lexofficeAddressOf(record: IDataObject, leftOut: string[]): Lexo
 		const value = record[RECORD_ADDRESS_FIELDS[name]];
 		return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 	};
-	const parts = { street: field('ADDRESS_1'), supplement: field('ADDRESS_2'), zip: field('POSTAL_CODE'), city: field('CITY') };
+	const parts = {
+		street: field('ADDRESS_1'),
+		supplement: field('ADDRESS_2'),
+		zip: field('POSTAL_CODE'),
+		city: field('CITY'),
+	};
 	const iso = field('COUNTRY_CODE').toUpperCase();
 	const hasAddress = Object.values(parts).some(Boolean);
 	if (!/^[A-Z]{2}$/.test(iso)) {
-		if (hasAddress || field('COUNTRY')) leftOut.push(`ADDRESS: no two-letter country code (ADDRESS_COUNTRY_CODE "${iso}"), which LexOffice needs for an address`);
+		if (hasAddress || field('COUNTRY'))
+			leftOut.push(
+				`ADDRESS: no two-letter country code (ADDRESS_COUNTRY_CODE "${iso}"), which LexOffice needs for an address`,
+			);
 		return undefined;
 	}
 	const address: LexofficeAddress = { countryCode: joinCountryCode(iso, field('PROVINCE')) };
-	for (const [key, value] of Object.entries(parts) as Array<[keyof typeof parts, string]>) if (value) address[key] = value;
+	for (const [key, value] of Object.entries(parts) as Array<[keyof typeof parts, string]>)
+		if (value) address[key] = value;
 	return address;
 }

@@ -55,9 +55,11 @@ const PHONE_KINDS_BY_TYPE: Record<string, PhoneKind[]> = {
 };
 
 /** Bitrix24 comments may carry BB codes (§4.2); LexOffice notes are plain text. */
-const BB_CODE = /\[\/?(b|i|u|s|p|url|color|size|font|list|\*|quote|code|img|table|tr|td|left|right|center|justify)(=[^\]]*)?\]/gi;
+const BB_CODE =
+	/\[\/?(b|i|u|s|p|url|color|size|font|list|\*|quote|code|img|table|tr|td|left|right|center|justify)(=[^\]]*)?\]/gi;
 
-const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '');
+const text = (value: unknown): string =>
+	typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 
 interface MultifieldEntry {
 	value: string;

@@ -43,7 +43,11 @@ export function joinCountryCode(iso: string, region: string): string {
 	if (wanted === '') return country;
 	for (const [code, extended] of Object.entries(EXTENDED)) {
 		if (extended.iso !== country) continue;
-		if (Object.values(extended.region).some((name) => name.toLowerCase() === wanted) || code.split('_')[1].toLowerCase() === wanted) return code;
+		if (
+			Object.values(extended.region).some((name) => name.toLowerCase() === wanted) ||
+			code.split('_')[1].toLowerCase() === wanted
+		)
+			return code;
 	}
 	return country;
 }

@@ -57,7 +57,11 @@ export const STAGE_OF_STATUS: Record<InvoiceStatus, StageMeaning> = {
  * The status the sync works with. `today` is the calendar day in Berlin (`yyyy-MM-dd`), the day
  * LexOffice's "overdue" is measured in (§5); `dueDate` keeps its own calendar day as written.
  */
-export function invoiceStatusOf(voucherStatus: string, dueDay: string | undefined, today: string): InvoiceStatus | undefined {
+export function invoiceStatusOf(
+	voucherStatus: string,
+	dueDay: string | undefined,
+	today: string,
+): InvoiceStatus | undefined {
 	const status = STATUS_OF_VOUCHER_STATUS[voucherStatus.trim().toLowerCase()];
 	if (status === 'open' && dueDay !== undefined && dueDay < today) return 'overdue';
 	return status;
@@ -90,7 +94,12 @@ export function parseMemory(text: unknown): SyncMemory | undefined {
 	const status = value('status') as InvoiceStatus | undefined;
 	if (!status || !INVOICE_STATUSES.includes(status)) return undefined;
 	const updatedDate = /stand=([^\s;]+)/.exec(text)?.[1];
-	return { status, pdf: value('pdf') === 'ja', overdue: value('überfällig') === 'ja', ...(updatedDate ? { updatedDate } : {}) };
+	return {
+		status,
+		pdf: value('pdf') === 'ja',
+		overdue: value('überfällig') === 'ja',
+		...(updatedDate ? { updatedDate } : {}),
+	};
 }
 
 export interface StatusDecision {
@@ -119,7 +128,11 @@ export function isOlderState(previous: SyncMemory | undefined, updatedDate: stri
 	return before.isValid && now.isValid && now < before;
 }
 
-export function decideStatusChange(previous: SyncMemory | undefined, status: InvoiceStatus, updatedDate?: string): StatusDecision {
+export function decideStatusChange(
+	previous: SyncMemory | undefined,
+	status: InvoiceStatus,
+	updatedDate?: string,
+): StatusDecision {
 	const statusChanged = previous?.status !== status;
 	const overdueAgain = status === 'overdue' && previous?.overdue === true;
 	const trigger = statusChanged && status !== 'draft' && !overdueAgain ? INVOICE_TRIGGERS[status] : null;

@@ -30,7 +30,13 @@ const optionalText = z.string().nullish();
 const stringList = z.array(z.string().nullish()).nullish();
 
 const addressSchema = z
-	.object({ supplement: optionalText, street: optionalText, zip: optionalText, city: optionalText, countryCode: optionalText })
+	.object({
+		supplement: optionalText,
+		street: optionalText,
+		zip: optionalText,
+		city: optionalText,
+		countryCode: optionalText,
+	})
 	.passthrough();
 const addressList = z.array(addressSchema.nullish()).nullish();
 const roleSchema = z.object({ number: z.number().int().nullish() }).passthrough().nullish();
@@ -41,7 +47,10 @@ export const lexofficeContactSchema = z
 		id: z.string().min(1),
 		version: z.number().int().nonnegative(),
 		roles: z.object({ customer: roleSchema, vendor: roleSchema }).passthrough().nullish(),
-		person: z.object({ salutation: optionalText, firstName: optionalText, lastName: optionalText }).passthrough().nullish(),
+		person: z
+			.object({ salutation: optionalText, firstName: optionalText, lastName: optionalText })
+			.passthrough()
+			.nullish(),
 		company: z
 			.object({
 				name: optionalText,
@@ -66,9 +75,19 @@ export const lexofficeContactSchema = z
 			.passthrough()
 			.nullish(),
 		addresses: z.object({ billing: addressList, shipping: addressList }).passthrough().nullish(),
-		emailAddresses: z.object({ business: stringList, office: stringList, private: stringList, other: stringList }).passthrough().nullish(),
+		emailAddresses: z
+			.object({ business: stringList, office: stringList, private: stringList, other: stringList })
+			.passthrough()
+			.nullish(),
 		phoneNumbers: z
-			.object({ business: stringList, office: stringList, mobile: stringList, private: stringList, fax: stringList, other: stringList })
+			.object({
+				business: stringList,
+				office: stringList,
+				mobile: stringList,
+				private: stringList,
+				fax: stringList,
+				other: stringList,
+			})
 			.passthrough()
 			.nullish(),
 		note: optionalText,
@@ -177,7 +196,9 @@ function fit(value: string, field: string, source: string, notes: Notes): string
 	const limit = BITRIX24_TEXT_LIMITS[field];
 	const chars = [...value];
 	if (limit === undefined || chars.length <= limit) return value;
-	notes.warnings.push(`${source} has ${chars.length} characters; Bitrix24 keeps ${limit} in ${field}, so it was cut. Shorten it in LexOffice to keep it whole.`);
+	notes.warnings.push(
+		`${source} has ${chars.length} characters; Bitrix24 keeps ${limit} in ${field}, so it was cut. Shorten it in LexOffice to keep it whole.`,
+	);
 	return chars.slice(0, limit).join('');
 }
 
@@ -185,7 +206,9 @@ function fit(value: string, field: string, source: string, notes: Notes): string
 function whole(value: string, field: string, source: string, notes: Notes): string {
 	const limit = BITRIX24_TEXT_LIMITS[field];
 	if ([...value].length <= limit) return value;
-	notes.warnings.push(`${source} "${value}" is longer than Bitrix24 keeps in ${field} (${limit}); it was not written. Check it in LexOffice.`);
+	notes.warnings.push(
+		`${source} "${value}" is longer than Bitrix24 keeps in ${field} (${limit}); it was not written. Check it in LexOffice.`,
+	);
 	return '';
 }
 
@@ -205,12 +228,16 @@ function multifield(
 			if (!value || seen.has(key)) continue;
 			seen.add(key);
 			if (group === 'emailAddresses' && !BITRIX24_EMAIL.test(value)) {
-				notes.warnings.push(`${group}.${kind} "${value}" is not an e-mail address Bitrix24 accepts; it was left out of EMAIL and noted in the comments. Correct it in LexOffice.`);
+				notes.warnings.push(
+					`${group}.${kind} "${value}" is not an e-mail address Bitrix24 accepts; it was left out of EMAIL and noted in the comments. Correct it in LexOffice.`,
+				);
 				notes.commentLines.push(`Ungültige E-Mail-Adresse aus LexOffice: ${value}`);
 				continue;
 			}
 			if ([...value].length > BITRIX24_TEXT_LIMITS.MULTIFIELD) {
-				notes.warnings.push(`${group}.${kind} "${value.slice(0, 40)}…" is longer than Bitrix24 keeps (${BITRIX24_TEXT_LIMITS.MULTIFIELD}); it was left out. Correct it in LexOffice.`);
+				notes.warnings.push(
+					`${group}.${kind} "${value.slice(0, 40)}…" is longer than Bitrix24 keeps (${BITRIX24_TEXT_LIMITS.MULTIFIELD}); it was left out. Correct it in LexOffice.`,
+				);
 				continue;
 			}
 			entries.push({ VALUE: value, VALUE_TYPE: valueType });
@@ -248,7 +275,11 @@ function comments(contact: LexofficeContact, settings: ContactMappingSettings, n
 	return [...lines, ...notes.commentLines].filter(Boolean).join('\n');
 }
 
-function commonFields(contact: LexofficeContact, settings: ContactMappingSettings, notes: Notes): MappedRecord['fields'] {
+function commonFields(
+	contact: LexofficeContact,
+	settings: ContactMappingSettings,
+	notes: Notes,
+): MappedRecord['fields'] {
 	const fields: MappedRecord['fields'] = {
 		EMAIL: multifield(contact.emailAddresses, EMAIL_TYPES, 'emailAddresses', notes),
 		PHONE: multifield(contact.phoneNumbers, PHONE_TYPES, 'phoneNumbers', notes),
@@ -256,7 +287,8 @@ function commonFields(contact: LexofficeContact, settings: ContactMappingSetting
 	fields.COMMENTS = comments(contact, settings, notes);
 	const customer = contact.roles?.customer?.number ?? undefined;
 	const vendor = contact.roles?.vendor?.number ?? undefined;
-	if (settings.customerNumberField) fields[settings.customerNumberField] = customer === undefined ? '' : String(customer);
+	if (settings.customerNumberField)
+		fields[settings.customerNumberField] = customer === undefined ? '' : String(customer);
 	if (settings.vendorNumberField) fields[settings.vendorNumberField] = vendor === undefined ? '' : String(vendor);
 	if (settings.responsibleUserId !== undefined) fields.ASSIGNED_BY_ID = settings.responsibleUserId;
 	return fields;
@@ -268,7 +300,9 @@ const ADDRESS_LABEL = { billing: 'Rechnungsadresse', shipping: 'Lieferadresse' }
 
 function oneLine(address: LexofficeAddress): string {
 	const place = [clean(address.zip), clean(address.city)].filter(Boolean).join(' ');
-	return [clean(address.supplement), clean(address.street), place, clean(address.countryCode)].filter(Boolean).join(', ');
+	return [clean(address.supplement), clean(address.street), place, clean(address.countryCode)]
+		.filter(Boolean)
+		.join(', ');
 }
 
 /**
@@ -276,20 +310,35 @@ function oneLine(address: LexofficeAddress): string {
  * requisite holds one address per type, §5), with a warning. The sync owns the whole address, so
  * PROVINCE is always written: the region of an extended country code, or empty.
  */
-function firstAddress(contact: LexofficeContact, kind: 'billing' | 'shipping', settings: ContactMappingSettings, notes: Notes): AddressValues | null {
+function firstAddress(
+	contact: LexofficeContact,
+	kind: 'billing' | 'shipping',
+	settings: ContactMappingSettings,
+	notes: Notes,
+): AddressValues | null {
 	const list = (contact.addresses?.[kind] ?? []).filter((entry): entry is LexofficeAddress => Boolean(entry));
 	const [first, ...others] = list;
 	for (const other of others) notes.commentLines.push(`Weitere ${ADDRESS_LABEL[kind]} (LexOffice): ${oneLine(other)}`);
 	if (others.length > 0) {
-		notes.warnings.push(`addresses.${kind} has ${list.length} entries; Bitrix24 keeps one ${kind} address per requisite, so the first was kept and the others were noted in the comments.`);
+		notes.warnings.push(
+			`addresses.${kind} has ${list.length} entries; Bitrix24 keeps one ${kind} address per requisite, so the first was kept and the others were noted in the comments.`,
+		);
 	}
 	if (!first) return null;
 	const field = `addresses.${kind}[0].countryCode`;
 	const code = clean(first.countryCode);
 	if (code !== '' && !splitCountryCode(code, settings.countryNameLanguage)) {
-		throw new MappingError(field, `${field} "${code}" is not a country code`, 'Choose the country from the list in LexOffice (ISO code like DE, or an extended code like ES_CN).');
+		throw new MappingError(
+			field,
+			`${field} "${code}" is not a country code`,
+			'Choose the country from the list in LexOffice (ISO code like DE, or an extended code like ES_CN).',
+		);
 	}
-	const values = toAddressValues({ street: first.street, supplement: first.supplement, zip: first.zip, city: first.city, countryCode: code }, settings.countryNameLanguage, `addresses.${kind}[0]`);
+	const values = toAddressValues(
+		{ street: first.street, supplement: first.supplement, zip: first.zip, city: first.city, countryCode: code },
+		settings.countryNameLanguage,
+		`addresses.${kind}[0]`,
+	);
 	if (!values) return null;
 	values.PROVINCE ??= '';
 	const source = (part: string) => `addresses.${kind}[0].${part}`;
@@ -300,7 +349,9 @@ function firstAddress(contact: LexofficeContact, kind: 'billing' | 'shipping', s
 	return values;
 }
 
-type LexofficeContactPerson = NonNullable<NonNullable<NonNullable<LexofficeContact['company']>['contactPersons']>[number]>;
+type LexofficeContactPerson = NonNullable<
+	NonNullable<NonNullable<LexofficeContact['company']>['contactPersons']>[number]
+>;
 
 /**
  * A contact person as a Bitrix24 contact. Without last name the first name is the name; without
@@ -324,7 +375,9 @@ function contactPersonRecord(
 	if (!firstName && !lastName) {
 		lastName = email[0]?.VALUE ?? phone;
 		if (!lastName) {
-			notes.warnings.push(`${source} has no name, e-mail address or phone number; it was left out. Complete or remove it in LexOffice.`);
+			notes.warnings.push(
+				`${source} has no name, e-mail address or phone number; it was left out. Complete or remove it in LexOffice.`,
+			);
 			return undefined;
 		}
 	}
@@ -338,7 +391,8 @@ function contactPersonRecord(
 			NAME: firstName,
 			LAST_NAME: lastName,
 			EMAIL: email,
-			PHONE: phone && [...phone].length <= BITRIX24_TEXT_LIMITS.MULTIFIELD ? [{ VALUE: phone, VALUE_TYPE: 'WORK' }] : [],
+			PHONE:
+				phone && [...phone].length <= BITRIX24_TEXT_LIMITS.MULTIFIELD ? [{ VALUE: phone, VALUE_TYPE: 'WORK' }] : [],
 			...(personNotes.commentLines.length ? { COMMENTS: personNotes.commentLines.join('\n') } : {}),
 			...(settings.responsibleUserId !== undefined ? { ASSIGNED_BY_ID: settings.responsibleUserId } : {}),
 		},
@@ -356,12 +410,23 @@ export function mapLexofficeContact(contact: LexofficeContact, settings: Contact
 		billing: firstAddress(contact, 'billing', settings, notes),
 		shipping: firstAddress(contact, 'shipping', settings, notes),
 	};
-	const base = { lexofficeId: contact.id, version: String(contact.version), archived: contact.archived === true, requisite, warnings: notes.warnings };
+	const base = {
+		lexofficeId: contact.id,
+		version: String(contact.version),
+		archived: contact.archived === true,
+		requisite,
+		warnings: notes.warnings,
+	};
 
 	if (contact.company) {
 		const company = contact.company;
 		const name = clean(company.name);
-		if (!name) throw new MappingError('company.name', 'company.name is empty', 'Enter the company name in LexOffice; Bitrix24 needs a name for a company.');
+		if (!name)
+			throw new MappingError(
+				'company.name',
+				'company.name is empty',
+				'Enter the company name in LexOffice; Bitrix24 needs a name for a company.',
+			);
 		const title = fit(name, 'TITLE', 'company.name', notes);
 		requisite.fields = {
 			RQ_COMPANY_NAME: fit(name, 'RQ_COMPANY_NAME', 'company.name', { warnings: [], commentLines: [] }),
@@ -373,18 +438,41 @@ export function mapLexofficeContact(contact: LexofficeContact, settings: Contact
 			return record ? [record] : [];
 		});
 		const fields = { TITLE: title, ...commonFields(contact, settings, notes) };
-		return { ...base, kind: 'company', name, record: { entity: 'company', originId: contact.id, fields }, contactPersons };
+		return {
+			...base,
+			kind: 'company',
+			name,
+			record: { entity: 'company', originId: contact.id, fields },
+			contactPersons,
+		};
 	}
 
 	const person = contact.person ?? {};
 	const firstName = clean(person.firstName);
 	const lastName = clean(person.lastName);
 	if (!firstName && !lastName) {
-		throw new MappingError('person.lastName', 'person.firstName and person.lastName are empty', 'Enter the name in LexOffice; a Bitrix24 contact without a name cannot be found again.');
+		throw new MappingError(
+			'person.lastName',
+			'person.firstName and person.lastName are empty',
+			'Enter the name in LexOffice; a Bitrix24 contact without a name cannot be found again.',
+		);
 	}
 	const quiet: Notes = { warnings: [], commentLines: [] };
-	requisite.fields = { RQ_FIRST_NAME: fit(firstName, 'RQ_FIRST_NAME', 'person.firstName', quiet), RQ_LAST_NAME: fit(lastName, 'RQ_LAST_NAME', 'person.lastName', quiet) };
+	requisite.fields = {
+		RQ_FIRST_NAME: fit(firstName, 'RQ_FIRST_NAME', 'person.firstName', quiet),
+		RQ_LAST_NAME: fit(lastName, 'RQ_LAST_NAME', 'person.lastName', quiet),
+	};
 	const name = [firstName, lastName].filter(Boolean).join(' ');
-	const fields = { NAME: fit(firstName, 'NAME', 'person.firstName', notes), LAST_NAME: fit(lastName, 'LAST_NAME', 'person.lastName', notes), ...commonFields(contact, settings, notes) };
-	return { ...base, kind: 'person', name, record: { entity: 'contact', originId: contact.id, fields }, contactPersons: [] };
+	const fields = {
+		NAME: fit(firstName, 'NAME', 'person.firstName', notes),
+		LAST_NAME: fit(lastName, 'LAST_NAME', 'person.lastName', notes),
+		...commonFields(contact, settings, notes),
+	};
+	return {
+		...base,
+		kind: 'person',
+		name,
+		record: { entity: 'contact', originId: contact.id, fields },
+		contactPersons: [],
+	};
 }

@@ -35,14 +35,22 @@ export function parseOriginId(originId: string): ParsedOriginId | undefined {
 }
 
 /** Whether a Bitrix24 record links to this LexOffice contact (a contact person's link to its company counts). */
-export function linksTo(record: { ORIGINATOR_ID?: unknown; ORIGIN_ID?: unknown }, lexofficeId: string, systemCode = SYSTEM_CODE): boolean {
+export function linksTo(
+	record: { ORIGINATOR_ID?: unknown; ORIGIN_ID?: unknown },
+	lexofficeId: string,
+	systemCode = SYSTEM_CODE,
+): boolean {
 	if (record.ORIGINATOR_ID !== systemCode) return false;
-	const origin = String(record.ORIGIN_ID ?? '').trim().toLowerCase();
+	const origin = String(record.ORIGIN_ID ?? '')
+		.trim()
+		.toLowerCase();
 	return origin === lexofficeId || origin.startsWith(personOriginPrefix(lexofficeId));
 }
 
 /** ORIGIN_VERSION: the LexOffice version, then the fingerprint of the mapping settings that wrote it. */
-export const originVersion = (lexofficeVersion: number | string, mappingFingerprint: string) => `${lexofficeVersion}/${mappingFingerprint}`;
+export const originVersion = (lexofficeVersion: number | string, mappingFingerprint: string) =>
+	`${lexofficeVersion}/${mappingFingerprint}`;
 
 /** The LexOffice version number in an ORIGIN_VERSION (or a bare version); NaN if it has none. */
-export const lexofficeVersionOf = (originVersionText: string): number => (/^\d+/.test(originVersionText) ? parseInt(originVersionText, 10) : NaN);
+export const lexofficeVersionOf = (originVersionText: string): number =>
+	/^\d+/.test(originVersionText) ? parseInt(originVersionText, 10) : NaN;

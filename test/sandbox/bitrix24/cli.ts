@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 		},
 	});
 	const env = process.env;
-	const number = (flag: string | undefined, variable: string, fallback: number) => Number(flag ?? env[variable] ?? fallback);
+	const number = (flag: string | undefined, variable: string, fallback: number) =>
+		Number(flag ?? env[variable] ?? fallback);
 	const text = (flag: string | undefined, variable: string) => flag ?? env[variable];
 	const seed = {
 		contacts: number(values.contacts, 'BITRIX24_SANDBOX_CONTACTS', 20),

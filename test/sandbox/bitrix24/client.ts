@@ -25,7 +25,12 @@ function phpQuery(value: unknown, prefix = '', params = new URLSearchParams()): 
 }
 
 /** `base` is a webhook URL (`…/rest/1/secret/`) or `${portal}/rest/` for OAuth calls. */
-export async function callBitrix<T = any>(base: string, method: string, params: unknown = {}, options: CallOptions = {}): Promise<B24Answer<T>> {
+export async function callBitrix<T = any>(
+	base: string,
+	method: string,
+	params: unknown = {},
+	options: CallOptions = {},
+): Promise<B24Answer<T>> {
 	const headers: Record<string, string> = { Accept: 'application/json' };
 	if (options.token) headers.Authorization = `Bearer ${options.token}`;
 	const url = `${base.endsWith('/') ? base : `${base}/`}${method}`;

@@ -7,7 +7,15 @@
  *   POST events/deliver {handler, event, fields} ·
  *   POST simulate/placement-call {placement, options, handler?, userId?} · POST simulate/app-install {url}.
  */
-import { json, mountControlApi, type ApiRequest, type ApiResponse, type ControlRoute, type FaultInjector, type LimitSetting } from '../common';
+import {
+	json,
+	mountControlApi,
+	type ApiRequest,
+	type ApiResponse,
+	type ControlRoute,
+	type FaultInjector,
+	type LimitSetting,
+} from '../common';
 import { isRecord } from './context';
 import type { CrmSeedOptions } from './crmSeed';
 import { parseBitrix24Limits, type Bitrix24Limits } from './limits';
@@ -50,7 +58,8 @@ export function bitrix24ControlApi(parts: ControlParts): (request: ApiRequest) =
 		},
 		'PUT /execution-time': (_request, value) => {
 			const setting = isRecord(value) && 'ms' in value ? value.ms : value;
-			portal.executionTimeMs = typeof setting === 'number' || isRecord(setting) ? (setting as number | Record<string, number>) : undefined;
+			portal.executionTimeMs =
+				typeof setting === 'number' || isRecord(setting) ? (setting as number | Record<string, number>) : undefined;
 			return json(200, { executionTimeMs: portal.executionTimeMs ?? null });
 		},
 		'PUT /options': (_request, value) => {
@@ -58,11 +67,13 @@ export function bitrix24ControlApi(parts: ControlParts): (request: ApiRequest) =
 			if (options.smartInvoiceWebhookTrigger === 'fires' || options.smartInvoiceWebhookTrigger === 'target-not-found') {
 				portal.config.smartInvoiceWebhookTrigger = options.smartInvoiceWebhookTrigger;
 			}
-			if (typeof options.allowLoopbackHandlers === 'boolean') portal.config.allowLoopbackHandlers = options.allowLoopbackHandlers;
+			if (typeof options.allowLoopbackHandlers === 'boolean')
+				portal.config.allowLoopbackHandlers = options.allowLoopbackHandlers;
 			if (options.smartInvoiceAccountNumber === 'writable' || options.smartInvoiceAccountNumber === 'ignored') {
 				portal.config.smartInvoiceAccountNumber = options.smartInvoiceAccountNumber;
 			}
-			if (options.eventDelivery === 'auto' || options.eventDelivery === 'manual') portal.events.mode = options.eventDelivery;
+			if (options.eventDelivery === 'auto' || options.eventDelivery === 'manual')
+				portal.events.mode = options.eventDelivery;
 			return json(200, {
 				smartInvoiceWebhookTrigger: portal.config.smartInvoiceWebhookTrigger,
 				allowLoopbackHandlers: portal.config.allowLoopbackHandlers,
@@ -97,7 +108,10 @@ export function bitrix24ControlApi(parts: ControlParts): (request: ApiRequest) =
 		},
 		'POST /events/deliver': async (_request, value) => {
 			const options = body(value);
-			return json(200, await portal.events.deliverTo(String(options.handler), String(options.event), body(options.fields)));
+			return json(
+				200,
+				await portal.events.deliverTo(String(options.handler), String(options.event), body(options.fields)),
+			);
 		},
 		'POST /simulate/placement-call': async (_request, value) => {
 			const options = body(value);
@@ -107,7 +121,8 @@ export function bitrix24ControlApi(parts: ControlParts): (request: ApiRequest) =
 			});
 			return json(200, response);
 		},
-		'POST /simulate/app-install': async (_request, value) => json(200, await parts.simulate.appInstall(String(body(value).url))),
+		'POST /simulate/app-install': async (_request, value) =>
+			json(200, await parts.simulate.appInstall(String(body(value).url))),
 	};
 	return mountControlApi(
 		{
@@ -117,7 +132,10 @@ export function bitrix24ControlApi(parts: ControlParts): (request: ApiRequest) =
 				parts.reset(isRecord(seed) ? (seed as CrmSeedOptions) : seed === true);
 			},
 			seed: (value) => parts.seed(body(value) as CrmSeedOptions),
-			limits: { get: () => asCommonSetting(portal.limits.get()), set: (setting) => parts.setLimits(parseBitrix24Limits(setting)) },
+			limits: {
+				get: () => asCommonSetting(portal.limits.get()),
+				set: (setting) => parts.setLimits(parseBitrix24Limits(setting)),
+			},
 			routes,
 		},
 		{ log: parts.requests, faults: parts.faults },

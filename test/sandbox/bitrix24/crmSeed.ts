@@ -48,7 +48,13 @@ function landline(random: Random): string {
 	return `0${random.int(30, 999)} ${random.int(100000, 9999999)}`;
 }
 
-function addRequisiteWithAddress(context: CallContext, random: Random, owner: CrmRecord, entityTypeId: 3 | 4, name: string): void {
+function addRequisiteWithAddress(
+	context: CallContext,
+	random: Random,
+	owner: CrmRecord,
+	entityTypeId: 3 | 4,
+	name: string,
+): void {
 	const { portal } = context;
 	const xmlId = entityTypeId === 4 ? PRESET_XML_IDS.legalEntity : PRESET_XML_IDS.person;
 	const preset = portal.state.presets.find((candidate) => candidate.XML_ID === xmlId);
@@ -98,15 +104,21 @@ export function seedCrm(portal: Portal, options: CrmSeedOptions = {}): CrmSeedSu
 			const stem = COMPANY_STEMS[index % COMPANY_STEMS.length];
 			const title = `${stem} ${random.pick(LEGAL_FORMS)}`;
 			const domain = `${asciiLocalPart(stem).replace(/\./g, '-')}.de`;
-			const company = createRecord(context, ENTITIES.COMPANY, legacyInput({
-				TITLE: title,
-				COMPANY_TYPE: random.pick(['CUSTOMER', 'CUSTOMER', 'SUPPLIER', 'PARTNER']),
-				EMAIL: [{ VALUE: `info@${domain}`, VALUE_TYPE: 'WORK' }],
-				PHONE: [{ VALUE: landline(random), VALUE_TYPE: 'WORK' }],
-				WEB: [{ VALUE: `https://www.${domain}`, VALUE_TYPE: 'WORK' }],
-				ASSIGNED_BY_ID: random.int(1, 5),
-				...(random.chance(0.4) ? { ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: seededUuid(random), ORIGIN_VERSION: String(random.int(1, 5)) } : {}),
-			}));
+			const company = createRecord(
+				context,
+				ENTITIES.COMPANY,
+				legacyInput({
+					TITLE: title,
+					COMPANY_TYPE: random.pick(['CUSTOMER', 'CUSTOMER', 'SUPPLIER', 'PARTNER']),
+					EMAIL: [{ VALUE: `info@${domain}`, VALUE_TYPE: 'WORK' }],
+					PHONE: [{ VALUE: landline(random), VALUE_TYPE: 'WORK' }],
+					WEB: [{ VALUE: `https://www.${domain}`, VALUE_TYPE: 'WORK' }],
+					ASSIGNED_BY_ID: random.int(1, 5),
+					...(random.chance(0.4)
+						? { ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: seededUuid(random), ORIGIN_VERSION: String(random.int(1, 5)) }
+						: {}),
+				}),
+			);
 			addRequisiteWithAddress(context, random, company, 4, title);
 			return company;
 		});
@@ -115,18 +127,34 @@ export function seedCrm(portal: Portal, options: CrmSeedOptions = {}): CrmSeedSu
 			const firstName = random.pick(female ? FEMALE_FIRST_NAMES : MALE_FIRST_NAMES);
 			const lastName = random.pick(LAST_NAMES);
 			const employer = companies.length > 0 && random.chance(0.5) ? random.pick(companies) : undefined;
-			const contact = createRecord(context, ENTITIES.CONTACT, legacyInput({
-				HONORIFIC: female ? 'HNR_DE_2' : 'HNR_DE_1',
-				NAME: firstName,
-				LAST_NAME: lastName,
-				TYPE_ID: 'CLIENT',
-				SOURCE_ID: random.pick(['CALL', 'EMAIL', 'WEB', 'PARTNER']),
-				EMAIL: [{ VALUE: `${asciiLocalPart(firstName, lastName)}@${random.pick(EMAIL_DOMAINS)}`, VALUE_TYPE: random.pick(['WORK', 'HOME']) }],
-				PHONE: [{ VALUE: `+49 ${random.pick(['151', '160', '170', '176'])} ${random.int(1000000, 99999999)}`, VALUE_TYPE: 'MOBILE' }],
-				ASSIGNED_BY_ID: random.int(1, 5),
-				...(employer ? { COMPANY_ID: employer.ID } : {}),
-				...(random.chance(0.3) ? { ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: seededUuid(random), ORIGIN_VERSION: String(random.int(1, 5)) } : {}),
-			}));
+			const contact = createRecord(
+				context,
+				ENTITIES.CONTACT,
+				legacyInput({
+					HONORIFIC: female ? 'HNR_DE_2' : 'HNR_DE_1',
+					NAME: firstName,
+					LAST_NAME: lastName,
+					TYPE_ID: 'CLIENT',
+					SOURCE_ID: random.pick(['CALL', 'EMAIL', 'WEB', 'PARTNER']),
+					EMAIL: [
+						{
+							VALUE: `${asciiLocalPart(firstName, lastName)}@${random.pick(EMAIL_DOMAINS)}`,
+							VALUE_TYPE: random.pick(['WORK', 'HOME']),
+						},
+					],
+					PHONE: [
+						{
+							VALUE: `+49 ${random.pick(['151', '160', '170', '176'])} ${random.int(1000000, 99999999)}`,
+							VALUE_TYPE: 'MOBILE',
+						},
+					],
+					ASSIGNED_BY_ID: random.int(1, 5),
+					...(employer ? { COMPANY_ID: employer.ID } : {}),
+					...(random.chance(0.3)
+						? { ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: seededUuid(random), ORIGIN_VERSION: String(random.int(1, 5)) }
+						: {}),
+				}),
+			);
 			if (random.chance(0.4)) addRequisiteWithAddress(context, random, contact, 3, `${firstName} ${lastName}`);
 			return contact;
 		});

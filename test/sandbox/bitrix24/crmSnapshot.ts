@@ -8,7 +8,9 @@ import type { Bitrix24State } from './state';
 type Row = Record<string, unknown>;
 
 export const sortedEntries = (list: unknown) =>
-	((list as Array<{ VALUE: string; VALUE_TYPE: string }> | undefined) ?? []).map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`).sort();
+	((list as Array<{ VALUE: string; VALUE_TYPE: string }> | undefined) ?? [])
+		.map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`)
+		.sort();
 
 export function crmSnapshot(state: Pick<Bitrix24State, 'companies' | 'contacts' | 'requisites' | 'addresses'>) {
 	const originOf = new Map<string, unknown>([
@@ -40,7 +42,10 @@ export function crmSnapshot(state: Pick<Bitrix24State, 'companies' | 'contacts' 
 			}))
 			.sort((a, b) => String(a.key).localeCompare(String(b.key))),
 		addresses: state.addresses
-			.map((row) => `${String(requisiteKey.get(row.ENTITY_ID))} ${row.TYPE_ID} ${row.ADDRESS_1} ${row.POSTAL_CODE} ${row.CITY} ${row.COUNTRY}`)
+			.map(
+				(row) =>
+					`${String(requisiteKey.get(row.ENTITY_ID))} ${row.TYPE_ID} ${row.ADDRESS_1} ${row.POSTAL_CODE} ${row.CITY} ${row.COUNTRY}`,
+			)
 			.sort(),
 	};
 }
@@ -54,6 +59,8 @@ export function snapshotDifferences(actual: CrmSnapshot, expected: CrmSnapshot):
 		const e = expected[section].map((entry) => JSON.stringify(entry));
 		const missing = e.filter((entry) => !a.includes(entry)).length;
 		const extra = a.filter((entry) => !e.includes(entry)).length;
-		return missing || extra || a.length !== e.length ? [`${section}: ${a.length} vs ${e.length} expected, ${missing} missing or different, ${extra} extra`] : [];
+		return missing || extra || a.length !== e.length
+			? [`${section}: ${a.length} vs ${e.length} expected, ${missing} missing or different, ${extra} extra`]
+			: [];
 	});
 }

@@ -3,7 +3,17 @@
  * (bitrix24-api.md §3.2, §3.3).
  */
 import { parsePhpParams } from '../common';
-import { done, isRecord, isYes, param, phpArray, type AuthContext, type CallContext, type MethodResult, type MethodTable } from './context';
+import {
+	done,
+	isRecord,
+	isYes,
+	param,
+	phpArray,
+	type AuthContext,
+	type CallContext,
+	type MethodResult,
+	type MethodTable,
+} from './context';
 import { B24Error, systemErrors } from './errors';
 import type { OperatingUsage } from './limits';
 import type { Portal } from './portal';
@@ -22,7 +32,13 @@ export interface TimeInfo {
 	operating: number;
 }
 
-export function timeInfo(portal: Portal, startMs: number, finishMs: number, processingMs: number, usage: OperatingUsage): TimeInfo {
+export function timeInfo(
+	portal: Portal,
+	startMs: number,
+	finishMs: number,
+	processingMs: number,
+	usage: OperatingUsage,
+): TimeInfo {
 	return {
 		start: startMs / 1000,
 		finish: finishMs / 1000,
@@ -92,7 +108,10 @@ export async function executeCall(
 
 /** `crm.contact.add.json` and `CRM.Contact.Add` name the same method (§1.1: the suffix is optional). */
 export function normalizeMethodName(raw: string): string {
-	return raw.trim().replace(/\.json$/i, '').toLowerCase();
+	return raw
+		.trim()
+		.replace(/\.json$/i, '')
+		.toLowerCase();
 }
 
 /** Splits `method?query` and decodes the query PHP-style (§3.3). */

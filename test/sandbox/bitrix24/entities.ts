@@ -4,13 +4,7 @@
  */
 import type { CallContext } from './context';
 import { B24Error, crmError } from './errors';
-import {
-	fieldsOf,
-	legacyValue,
-	normalizeFieldValue,
-	type EntityDescriptor,
-	type FieldDef,
-} from './fields';
+import { fieldsOf, legacyValue, normalizeFieldValue, type EntityDescriptor, type FieldDef } from './fields';
 import {
 	applyMultifieldChanges,
 	itemMultifieldChanges,
@@ -47,7 +41,9 @@ export function setContactCompanies(contact: CrmRecord, companyIds: number[]): v
 }
 
 export function companyContactIds(portal: Portal, companyId: number): number[] {
-	return portal.state.contacts.filter((contact) => contactCompanyIds(contact).includes(companyId)).map((contact) => contact.ID);
+	return portal.state.contacts
+		.filter((contact) => contactCompanyIds(contact).includes(companyId))
+		.map((contact) => contact.ID);
 }
 
 export function setCompanyContacts(portal: Portal, companyId: number, contactIds: number[]): void {
@@ -55,7 +51,11 @@ export function setCompanyContacts(portal: Portal, companyId: number, contactIds
 		const current = contactCompanyIds(contact);
 		const wanted = contactIds.includes(contact.ID);
 		if (wanted && !current.includes(companyId)) setContactCompanies(contact, [...current, companyId]);
-		if (!wanted && current.includes(companyId)) setContactCompanies(contact, current.filter((id) => id !== companyId));
+		if (!wanted && current.includes(companyId))
+			setContactCompanies(
+				contact,
+				current.filter((id) => id !== companyId),
+			);
 	}
 }
 
@@ -67,7 +67,11 @@ export interface RecordInput {
 
 /** A portal may keep a smart invoice's number to itself (§6 VERIFY): then it is silently dropped. */
 function ignoredOnWrite(portal: Portal, entity: EntityDescriptor, def: FieldDef): boolean {
-	return entity.name === 'SMART_INVOICE' && def.upper === 'ACCOUNT_NUMBER' && portal.config.smartInvoiceAccountNumber === 'ignored';
+	return (
+		entity.name === 'SMART_INVOICE' &&
+		def.upper === 'ACCOUNT_NUMBER' &&
+		portal.config.smartInvoiceAccountNumber === 'ignored'
+	);
 }
 
 function writableFields(portal: Portal, entity: EntityDescriptor): Map<string, FieldDef> {
@@ -95,10 +99,16 @@ function applyInvoiceDefaults(context: CallContext, record: CrmRecord, isNew: bo
 			throw new B24Error(400, 'CATEGORY_NOT_FOUND', `Category ${String(record.CATEGORY_ID)} not found`);
 		}
 	}
-	const stages = portal.state.statuses.filter((status) => status.ENTITY_ID === invoiceStageEntityId(record.CATEGORY_ID as number));
+	const stages = portal.state.statuses.filter(
+		(status) => status.ENTITY_ID === invoiceStageEntityId(record.CATEGORY_ID as number),
+	);
 	record.STAGE_ID ??= stages[0].STATUS_ID;
 	if (!stages.some((stage) => stage.STATUS_ID === record.STAGE_ID)) {
-		throw new B24Error(400, 'CRM_FIELD_ERROR_VALUE_NOT_VALID', `Stage "${String(record.STAGE_ID)}" does not belong to category ${String(record.CATEGORY_ID)}`);
+		throw new B24Error(
+			400,
+			'CRM_FIELD_ERROR_VALUE_NOT_VALID',
+			`Stage "${String(record.STAGE_ID)}" does not belong to category ${String(record.CATEGORY_ID)}`,
+		);
 	}
 	const contactIds = record.CONTACT_IDS as number[] | undefined;
 	if ((!contactIds || contactIds.length === 0) && record.CONTACT_ID) record.CONTACT_IDS = [record.CONTACT_ID];
@@ -167,13 +177,25 @@ export function createRecord(context: CallContext, entity: EntityDescriptor, inp
 	if (entity.name === 'SMART_INVOICE') applyInvoiceDefaults(context, record, true);
 	recordsOf(portal, entity).push(record);
 	if (entity.name === 'COMPANY' && 'CONTACT_IDS' in input.fields) {
-		setCompanyContacts(portal, id, normalizeFieldValue(writableFields(portal, entity).get('CONTACT_IDS') as FieldDef, input.fields.CONTACT_IDS) as number[]);
+		setCompanyContacts(
+			portal,
+			id,
+			normalizeFieldValue(
+				writableFields(portal, entity).get('CONTACT_IDS') as FieldDef,
+				input.fields.CONTACT_IDS,
+			) as number[],
+		);
 	}
 	emitChange(portal, entity, 'add', id);
 	return record;
 }
 
-export function updateRecord(context: CallContext, entity: EntityDescriptor, record: CrmRecord, input: RecordInput): void {
+export function updateRecord(
+	context: CallContext,
+	entity: EntityDescriptor,
+	record: CrmRecord,
+	input: RecordInput,
+): void {
 	const { portal } = context;
 	for (const def of fieldsOf(entity, portal.state)) {
 		if (def.isRequired && def.upper in input.fields && String(input.fields[def.upper] ?? '').trim() === '') {
@@ -197,7 +219,14 @@ export function updateRecord(context: CallContext, entity: EntityDescriptor, rec
 	for (const key of Object.keys(record)) delete record[key];
 	Object.assign(record, draft);
 	if (entity.name === 'COMPANY' && 'CONTACT_IDS' in input.fields) {
-		setCompanyContacts(portal, record.ID, normalizeFieldValue(writableFields(portal, entity).get('CONTACT_IDS') as FieldDef, input.fields.CONTACT_IDS) as number[]);
+		setCompanyContacts(
+			portal,
+			record.ID,
+			normalizeFieldValue(
+				writableFields(portal, entity).get('CONTACT_IDS') as FieldDef,
+				input.fields.CONTACT_IDS,
+			) as number[],
+		);
 	}
 	emitChange(portal, entity, 'update', record.ID);
 }
@@ -271,7 +300,12 @@ function legacySelection(defs: FieldDef[], select: string[] | undefined): FieldD
 	);
 }
 
-export function legacyView(portal: Portal, entity: EntityDescriptor, record: CrmRecord, select?: string[]): Record<string, unknown> {
+export function legacyView(
+	portal: Portal,
+	entity: EntityDescriptor,
+	record: CrmRecord,
+	select?: string[],
+): Record<string, unknown> {
 	const view: Record<string, unknown> = {};
 	for (const def of legacySelection(fieldsOf(entity, portal.state), select)) {
 		if (def.type === 'crm_multifield') {
@@ -298,7 +332,12 @@ export function itemFieldName(def: FieldDef, useOriginalUfNames: boolean): strin
 	return def.isDynamic && useOriginalUfNames ? def.upper : def.camel;
 }
 
-export function itemView(portal: Portal, entity: EntityDescriptor, record: CrmRecord, options: ItemViewOptions): Record<string, unknown> {
+export function itemView(
+	portal: Portal,
+	entity: EntityDescriptor,
+	record: CrmRecord,
+	options: ItemViewOptions,
+): Record<string, unknown> {
 	const all = !options.select || options.select.length === 0 || options.select.includes('*');
 	const named = new Set((options.select ?? []).map((name) => String(name)));
 	const wantsUf = named.has('uf*') || named.has('UF_*');
@@ -306,7 +345,8 @@ export function itemView(portal: Portal, entity: EntityDescriptor, record: CrmRe
 	for (const def of fieldsOf(entity, portal.state)) {
 		if (def.legacyOnly) continue;
 		const name = itemFieldName(def, options.useOriginalUfNames);
-		if (!all && def.upper !== 'ID' && !named.has(def.camel) && !named.has(def.upper) && !(wantsUf && def.isDynamic)) continue;
+		if (!all && def.upper !== 'ID' && !named.has(def.camel) && !named.has(def.upper) && !(wantsUf && def.isDynamic))
+			continue;
 		const value = storedValue(portal, entity, record, def.upper);
 		view[name] = value === undefined ? (def.isMultiple ? [] : null) : value;
 	}
@@ -316,12 +356,17 @@ export function itemView(portal: Portal, entity: EntityDescriptor, record: CrmRe
 }
 
 /** How list filters and `order` name fields: UPPER_CASE (legacy) or camelCase (crm.item.*). */
-export function entityFilterSchema(portal: Portal, entity: EntityDescriptor, style: 'legacy' | 'item'): FilterSchema<CrmRecord> {
+export function entityFilterSchema(
+	portal: Portal,
+	entity: EntityDescriptor,
+	style: 'legacy' | 'item',
+): FilterSchema<CrmRecord> {
 	const defs = fieldsOf(entity, portal.state);
 	const resolve =
 		style === 'legacy'
 			? (name: string) => defs.find((def) => def.upper === name.toUpperCase())?.upper
-			: (name: string) => defs.find((def) => !def.legacyOnly && (def.camel === name || (def.isDynamic && def.upper === name)))?.upper;
+			: (name: string) =>
+					defs.find((def) => !def.legacyOnly && (def.camel === name || (def.isDynamic && def.upper === name)))?.upper;
 	return {
 		resolve,
 		value: (record, upper) => storedValue(portal, entity, record, upper),

@@ -29,10 +29,15 @@ export const systemErrors = {
 	noAuthFound: () => new B24Error(401, 'NO_AUTH_FOUND', 'Wrong authorization data'),
 	expiredToken: () => new B24Error(401, 'expired_token', 'The access token provided has expired.'),
 	insufficientScope: () =>
-		new B24Error(403, 'insufficient_scope', 'The request requires higher privileges than provided by the access token.'),
+		new B24Error(
+			403,
+			'insufficient_scope',
+			'The request requires higher privileges than provided by the access token.',
+		),
 	methodNotFound: () => new B24Error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!'),
 	batchLengthExceeded: () => new B24Error(400, 'ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded'),
-	batchMethodNotAllowed: () => new B24Error(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage'),
+	batchMethodNotAllowed: () =>
+		new B24Error(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage'),
 	internal: () => new B24Error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'),
 	// §0.1 / §1.1: placement.* via webhook → WRONG_AUTH_TYPE; other app-only methods → ACCESS_DENIED.
 	wrongAuthType: () => new B24Error(403, 'WRONG_AUTH_TYPE', 'Current authorization type is denied for this method'),
@@ -55,6 +60,9 @@ export function defaultFaultBody(status: number): unknown {
  */
 export function gatewayFaultAnswer(status: number): { body?: unknown; html?: string } {
 	if (status === 500) return { body: systemErrors.internal().toBody() };
-	const reason = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status] ?? 'Error';
-	return { html: `<html><head><title>${status} ${reason}</title></head><body><center><h1>${status} ${reason}</h1></center><hr><center>nginx</center></body></html>` };
+	const reason =
+		{ 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status] ?? 'Error';
+	return {
+		html: `<html><head><title>${status} ${reason}</title></head><body><center><h1>${status} ${reason}</h1></center><hr><center>nginx</center></body></html>`,
+	};
 }

@@ -74,7 +74,13 @@ export class EventDispatcher {
 	/** Sends one event to any URL right away, e.g. to check a trigger's handling of a payload. */
 	async deliverTo(handler: string, event: string, fields: Record<string, unknown>): Promise<EventDelivery> {
 		const pending: Pending = {
-			binding: { id: 0, handler, source: 'outgoing-webhook', applicationToken: this.portal.oauth.applicationToken, authType: 0 },
+			binding: {
+				id: 0,
+				handler,
+				source: 'outgoing-webhook',
+				applicationToken: this.portal.oauth.applicationToken,
+				authType: 0,
+			},
 			event: event.toUpperCase(),
 			fields,
 			ts: Math.floor(this.portal.now() / 1000),

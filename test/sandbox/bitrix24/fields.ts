@@ -189,9 +189,24 @@ export const REQUISITE_FIELDS: FieldDef[] = [
 	field('ADDRESS_ONLY', 'char', 'Nur Adresse'),
 	field('SORT', 'integer', 'Sortierung'),
 	...[
-		'RQ_NAME', 'RQ_FIRST_NAME', 'RQ_LAST_NAME', 'RQ_SECOND_NAME', 'RQ_COMPANY_NAME', 'RQ_COMPANY_FULL_NAME',
-		'RQ_COMPANY_REG_DATE', 'RQ_DIRECTOR', 'RQ_CONTACT', 'RQ_EMAIL', 'RQ_PHONE', 'RQ_FAX', 'RQ_INN', 'RQ_USRLE',
-		'RQ_VAT_ID', 'RQ_VAT_PAYER', 'RQ_RESIDENCE_COUNTRY', 'RQ_BASE_DOC',
+		'RQ_NAME',
+		'RQ_FIRST_NAME',
+		'RQ_LAST_NAME',
+		'RQ_SECOND_NAME',
+		'RQ_COMPANY_NAME',
+		'RQ_COMPANY_FULL_NAME',
+		'RQ_COMPANY_REG_DATE',
+		'RQ_DIRECTOR',
+		'RQ_CONTACT',
+		'RQ_EMAIL',
+		'RQ_PHONE',
+		'RQ_FAX',
+		'RQ_INN',
+		'RQ_USRLE',
+		'RQ_VAT_ID',
+		'RQ_VAT_PAYER',
+		'RQ_RESIDENCE_COUNTRY',
+		'RQ_BASE_DOC',
 	].map((name) => field(name, 'string', name)),
 	field('DATE_CREATE', 'datetime', 'Erstellt am', readOnly),
 	field('DATE_MODIFY', 'datetime', 'Geändert am', readOnly),
@@ -297,7 +312,15 @@ export function userFieldLabels(state: Bitrix24State, entityId: string, fieldNam
 		?.LABEL;
 }
 
-const INTEGER_TYPES = new Set<FieldType>(['integer', 'user', 'crm_company', 'crm_contact', 'crm_lead', 'crm_category', 'enumeration']);
+const INTEGER_TYPES = new Set<FieldType>([
+	'integer',
+	'user',
+	'crm_company',
+	'crm_contact',
+	'crm_lead',
+	'crm_category',
+	'enumeration',
+]);
 
 function normalizeScalar(type: FieldType, raw: unknown): unknown {
 	if (raw === null || raw === undefined) return null;
@@ -307,7 +330,8 @@ function normalizeScalar(type: FieldType, raw: unknown): unknown {
 		if (Number.isNaN(number)) return null;
 		return type === 'double' ? number : Math.trunc(number);
 	}
-	if (type === 'char') return raw === true || raw === 'Y' || raw === 'y' || raw === 1 || raw === '1' || raw === 'true' ? 'Y' : 'N';
+	if (type === 'char')
+		return raw === true || raw === 'Y' || raw === 'y' || raw === 1 || raw === '1' || raw === 'true' ? 'Y' : 'N';
 	// Custom boolean fields are 1/0 (and must be filtered that way, §2 "Filter prefixes").
 	if (type === 'boolean') return raw === true || raw === 'Y' || raw === 1 || raw === '1' || raw === 'true' ? 1 : 0;
 	if (type === 'file' || typeof raw === 'object') return raw;

@@ -9,7 +9,10 @@ export function encodePhpForm(value: Record<string, unknown>): string {
 			for (const [key, child] of Object.entries(node as Record<string, unknown>)) walk(`${prefix}[${key}]`, child);
 			return;
 		}
-		params.append(prefix, node === null || node === undefined ? '' : typeof node === 'boolean' ? (node ? '1' : '0') : String(node));
+		params.append(
+			prefix,
+			node === null || node === undefined ? '' : typeof node === 'boolean' ? (node ? '1' : '0') : String(node),
+		);
 	};
 	for (const [key, child] of Object.entries(value)) walk(key, child);
 	return params.toString();

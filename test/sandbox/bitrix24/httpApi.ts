@@ -11,7 +11,9 @@ import { accessTokenFrom } from './oauth';
 import type { Portal } from './portal';
 import type { Bitrix24RequestDetails, Bitrix24RequestLog } from './requestLog';
 
-type RestRoute = { kind: 'webhook'; userId: number; secret: string; method: string } | { kind: 'oauth'; method: string };
+type RestRoute =
+	| { kind: 'webhook'; userId: number; secret: string; method: string }
+	| { kind: 'oauth'; method: string };
 
 function matchRestPath(path: string): RestRoute | undefined {
 	const webhook = /^\/rest\/(\d+)\/([^/]+)\/([^/]+?)\/?$/.exec(path);
@@ -20,57 +22,78 @@ function matchRestPath(path: string): RestRoute | undefined {
 	return oauth ? { kind: 'oauth', method: oauth[1] } : undefined;
 }
 
-function readParams(request: ApiRequest): { params: Record<string, unknown>; transport: Bitrix24RequestDetails['transport'] } {
+function readParams(request: ApiRequest): {
+	params: Record<string, unknown>;
+	transport: Bitrix24RequestDetails['transport'];
+} {
 	const query = parsePhpParams(request.searchParams);
 	// A GET body is ignored (bitrix-tools/b24-rest-docs#223: GET + JSON body → "Communication type is not defined").
 	if (request.method === 'GET') return { params: query, transport: 'query' };
 	const type = mediaType(request.headers);
 	if (request.rawBody.length === 0) {
-		const transport = type === 'application/json' ? 'json' : type === 'application/x-www-form-urlencoded' ? 'form' : 'query';
+		const transport =
+			type === 'application/json' ? 'json' : type === 'application/x-www-form-urlencoded' ? 'form' : 'query';
 		return { params: query, transport };
 	}
 	if (type === 'application/json') {
 		try {
 			const body: unknown = JSON.parse(request.rawBody.toString('utf8'));
-			const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+			const fromBody =
+				typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 			return { params: { ...query, ...fromBody }, transport: 'json' };
 		} catch {
 			// PHP's json_decode gives null: the method then sees no parameters.
 			return { params: query, transport: 'json' };
 		}
 	}
-	if (type === 'application/x-www-form-urlencoded') return { params: { ...query, ...parseFormBody(request.rawBody) }, transport: 'form' };
+	if (type === 'application/x-www-form-urlencoded')
+		return { params: { ...query, ...parseFormBody(request.rawBody) }, transport: 'form' };
 	return { params: query, transport: 'other' };
 }
 
-function resolveAuth(portal: Portal, route: RestRoute, request: ApiRequest, params: Record<string, unknown>): AuthContext {
+function resolveAuth(
+	portal: Portal,
+	route: RestRoute,
+	request: ApiRequest,
+	params: Record<string, unknown>,
+): AuthContext {
 	const token = accessTokenFrom(request.headers, params);
 	delete params.auth;
 	delete params.access_token;
 	if (route.kind === 'webhook') {
-		const webhook = portal.webhooks.find((candidate) => candidate.userId === route.userId && candidate.secret === route.secret);
+		const webhook = portal.webhooks.find(
+			(candidate) => candidate.userId === route.userId && candidate.secret === route.secret,
+		);
 		const user = webhook && portal.user(webhook.userId);
 		if (!webhook || !user || !user.ACTIVE) throw systemErrors.noAuthFound();
 		return { kind: 'webhook', user, consumer: `webhook:${webhook.userId}:${webhook.secret}`, scopes: webhook.scopes };
 	}
 	if (!token) throw systemErrors.noAuthFound();
 	const user = portal.user(portal.oauth.authenticate(token));
-	if (!user || !user.ACTIVE) throw new B24Error(403, 'user_access_error', 'The user does not have access to the application.');
+	if (!user || !user.ACTIVE)
+		throw new B24Error(403, 'user_access_error', 'The user does not have access to the application.');
 	return { kind: 'app', user, consumer: `app:${portal.oauth.clientId}`, scopes: portal.oauth.scopes };
 }
 
 function errorResponse(error: unknown): ApiResponse {
 	if (error instanceof B24Error) return json(error.status, error.toBody());
 	const message = error instanceof Error ? error.message : String(error);
-	return json(500, { error: 'INTERNAL_SERVER_ERROR', error_description: `Internal server error (sandbox: ${message})` });
+	return json(500, {
+		error: 'INTERNAL_SERVER_ERROR',
+		error_description: `Internal server error (sandbox: ${message})`,
+	});
 }
 
-export function createApiHandler(portal: Portal, log: Bitrix24RequestLog): (request: ApiRequest) => Promise<ApiResponse> {
+export function createApiHandler(
+	portal: Portal,
+	log: Bitrix24RequestLog,
+): (request: ApiRequest) => Promise<ApiResponse> {
 	return async (request) => {
 		if (/^\/oauth\/token\/?$/.test(request.path)) {
 			return { ...portal.oauth.token(readParams(request).params), label: 'oauth.token' };
 		}
-		if (/^\/oauth\/authorize\/?$/.test(request.path)) return { ...portal.oauth.authorize(request), label: 'oauth.authorize' };
+		if (/^\/oauth\/authorize\/?$/.test(request.path))
+			return { ...portal.oauth.authorize(request), label: 'oauth.authorize' };
 
 		const route = matchRestPath(request.path);
 		if (!route) return json(404, { error: 'NOT_FOUND', error_description: 'Not found' });

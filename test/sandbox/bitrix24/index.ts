@@ -8,7 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { FaultInjector, startSandboxServer, type ApiRequest, type ApiResponse, type FaultOptions, type FaultStats } from '../common';
+import {
+	FaultInjector,
+	startSandboxServer,
+	type ApiRequest,
+	type ApiResponse,
+	type FaultOptions,
+	type FaultStats,
+} from '../common';
 import { accessTokenFrom } from './oauth';
 import { bitrix24ControlApi } from './control';
 import { seedCrm, type CrmSeedOptions, type CrmSeedSummary } from './crmSeed';
@@ -157,9 +164,14 @@ function echoCredentials(portal: Portal, request: ApiRequest, response: ApiRespo
 	]
 		.filter(Boolean)
 		.join(', ');
-	const original = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+	const original =
+		typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
 	const description = typeof original.error_description === 'string' ? original.error_description : '';
-	return { ...response, json: { ...original, error: original.error ?? 'ERROR', error_description: `${description} (${echoed})` }, bytes: undefined };
+	return {
+		...response,
+		json: { ...original, error: original.error ?? 'ERROR', error_description: `${description} (${echoed})` },
+		bytes: undefined,
+	};
 }
 
 export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {}): Promise<Bitrix24Sandbox> {
@@ -242,7 +254,8 @@ export async function startBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
 			flush: async () => await portal.events.flush(),
 			pending: () => portal.events.pending(),
 			deliveries: portal.events.deliveries,
-			addOutgoingWebhook: (handler, events, applicationToken) => portal.events.addOutgoingWebhook(handler, events, applicationToken),
+			addOutgoingWebhook: (handler, events, applicationToken) =>
+				portal.events.addOutgoingWebhook(handler, events, applicationToken),
 			setMode: (mode) => {
 				portal.events.mode = mode;
 			},

@@ -40,7 +40,13 @@ function splitOperator(key: string): { operator: Operator; name: string } {
 }
 
 function isEmpty(value: unknown): boolean {
-	return value === null || value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0);
+	return (
+		value === null ||
+		value === undefined ||
+		value === '' ||
+		value === false ||
+		(Array.isArray(value) && value.length === 0)
+	);
 }
 
 function asList(value: unknown): unknown[] {
@@ -152,7 +158,12 @@ export function compileFilter<T>(filter: unknown, schema: FilterSchema<T>): (rec
 }
 
 /** Sorts by `order` ({field: 'ASC'|'DESC'}, in key order); ties and the default: ID ascending. */
-export function sortRecords<T>(rows: T[], order: unknown, schema: Pick<FilterSchema<T>, 'resolve' | 'value'>, idField: string): T[] {
+export function sortRecords<T>(
+	rows: T[],
+	order: unknown,
+	schema: Pick<FilterSchema<T>, 'resolve' | 'value'>,
+	idField: string,
+): T[] {
 	const keys: Array<{ field: string; direction: number }> = [];
 	if (typeof order === 'object' && order !== null) {
 		for (const [name, direction] of Object.entries(order as Record<string, unknown>)) {
@@ -194,7 +205,10 @@ export function listPlain<T extends object>(
 	idField = 'ID',
 ): Page<T> {
 	const schema = plainSchema<T>(knownFields);
-	return paginate(sortRecords(rows.filter(compileFilter(params.filter, schema)), params.order, schema, idField), params.start);
+	return paginate(
+		sortRecords(rows.filter(compileFilter(params.filter, schema)), params.order, schema, idField),
+		params.start,
+	);
 }
 
 /** Legacy answers carry numbers as strings ("ID":"12"). */
@@ -202,18 +216,27 @@ export function stringifyNumbers(record: object): Record<string, unknown> {
 	return Object.fromEntries(
 		Object.entries(record).map(([key, value]) => [
 			key,
-			typeof value === 'number' ? String(value) : Array.isArray(value) ? value.map((entry) => (typeof entry === 'number' ? String(entry) : entry)) : value,
+			typeof value === 'number'
+				? String(value)
+				: Array.isArray(value)
+					? value.map((entry) => (typeof entry === 'number' ? String(entry) : entry))
+					: value,
 		]),
 	);
 }
 
 /** Keeps the selected keys (`*`/empty = all; ID always), case-insensitively. */
-export function selectKeys(record: Record<string, unknown>, select: unknown, always: readonly string[] = ['ID']): Record<string, unknown> {
+export function selectKeys(
+	record: Record<string, unknown>,
+	select: unknown,
+	always: readonly string[] = ['ID'],
+): Record<string, unknown> {
 	const names = (Array.isArray(select) ? select : []).map((name) => String(name).toUpperCase());
 	if (names.length === 0 || names.includes('*')) return record;
 	return Object.fromEntries(
 		Object.entries(record).filter(
-			([key]) => always.includes(key) || names.includes(key.toUpperCase()) || (names.includes('UF_*') && key.startsWith('UF_')),
+			([key]) =>
+				always.includes(key) || names.includes(key.toUpperCase()) || (names.includes('UF_*') && key.startsWith('UF_')),
 		),
 	);
 }

@@ -5,7 +5,14 @@
  * on add, an object on update keyed `n0`, `n1` … (new) or by the existing id (`value: ''` deletes).
  */
 import { isRecord } from './context';
-import { MULTIFIELD_TYPES, nextId, type Bitrix24State, type CrmRecord, type Multifield, type MultifieldType } from './state';
+import {
+	MULTIFIELD_TYPES,
+	nextId,
+	type Bitrix24State,
+	type CrmRecord,
+	type Multifield,
+	type MultifieldType,
+} from './state';
 
 export interface MultifieldChange {
 	type?: MultifieldType;
@@ -92,16 +99,31 @@ export function applyMultifieldChanges(state: Bitrix24State, record: CrmRecord, 
 		}
 		if (!change.type || change.value === undefined) continue;
 		const list = ((record[change.type] as Multifield[] | undefined) ??= []);
-		list.push({ ID: nextId(state, 'multifield'), TYPE_ID: change.type, VALUE_TYPE: change.valueType ?? 'WORK', VALUE: change.value });
+		list.push({
+			ID: nextId(state, 'multifield'),
+			TYPE_ID: change.type,
+			VALUE_TYPE: change.valueType ?? 'WORK',
+			VALUE: change.value,
+		});
 	}
 }
 
 /** Legacy shape: `[{ID:"9001", VALUE_TYPE:"WORK", VALUE:"…", TYPE_ID:"EMAIL"}]`. */
 export function legacyMultifields(values: Multifield[]): Array<Record<string, string>> {
-	return values.map((value) => ({ ID: String(value.ID), VALUE_TYPE: value.VALUE_TYPE, VALUE: value.VALUE, TYPE_ID: value.TYPE_ID }));
+	return values.map((value) => ({
+		ID: String(value.ID),
+		VALUE_TYPE: value.VALUE_TYPE,
+		VALUE: value.VALUE,
+		TYPE_ID: value.TYPE_ID,
+	}));
 }
 
 /** crm.item shape: `fm: [{id, typeId, valueType, value}]`. */
 export function itemMultifields(values: Multifield[]): Array<Record<string, unknown>> {
-	return values.map((value) => ({ id: value.ID, typeId: value.TYPE_ID, valueType: value.VALUE_TYPE, value: value.VALUE }));
+	return values.map((value) => ({
+		id: value.ID,
+		typeId: value.TYPE_ID,
+		valueType: value.VALUE_TYPE,
+		value: value.VALUE,
+	}));
 }

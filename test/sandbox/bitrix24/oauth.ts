@@ -156,7 +156,11 @@ export class OAuthApp {
 		const presented = grantType === 'authorization_code' ? text('code') : text('refresh_token');
 		const grant = store.get(presented);
 		if (!grant || grant.expiresAt <= this.now()) {
-			return oauthError(400, 'invalid_grant', grantType === 'authorization_code' ? 'Invalid authorization code' : 'Invalid refresh token');
+			return oauthError(
+				400,
+				'invalid_grant',
+				grantType === 'authorization_code' ? 'Invalid authorization code' : 'Invalid refresh token',
+			);
 		}
 		// Codes are single-use; a used refresh token is replaced by the new one.
 		store.delete(presented);

@@ -41,7 +41,17 @@ export interface Webhook {
 
 const WRITE_METHOD = /\.(add|update|delete|set)$/;
 
-export const ALL_SCOPES = ['crm', 'user', 'user_basic', 'bizproc', 'placement', 'documentgenerator', 'disk', 'im', 'basic'];
+export const ALL_SCOPES = [
+	'crm',
+	'user',
+	'user_basic',
+	'bizproc',
+	'placement',
+	'documentgenerator',
+	'disk',
+	'im',
+	'basic',
+];
 
 export class Portal {
 	readonly state: Bitrix24State;

@@ -4,14 +4,7 @@
  * that differ between real portals (preset ids, invoice category) come from options, so code under
  * test has to look them up (bitrix24-api.md §5, §6).
  */
-import type {
-	BizprocTemplate,
-	Category,
-	RequisitePreset,
-	StatusEntry,
-	User,
-	UserField,
-} from './state';
+import type { BizprocTemplate, Category, RequisitePreset, StatusEntry, User, UserField } from './state';
 
 export interface ReferenceDataConfig {
 	/** Preset ids are offset+1… (real portals differ; look presets up by XML_ID). */
@@ -32,13 +25,45 @@ export const PRESET_XML_IDS = {
 } as const;
 
 const FIRST_NAMES = [
-	['Katrin', 'F'], ['Jonas', 'M'], ['Petra', 'F'], ['Lukas', 'M'], ['Sabine', 'F'], ['Matthias', 'M'],
-	['Julia', 'F'], ['Stefan', 'M'], ['Anna', 'F'], ['Thomas', 'M'], ['Laura', 'F'], ['Michael', 'M'],
-	['Miriam', 'F'], ['Felix', 'M'], ['Claudia', 'F'], ['Tobias', 'M'], ['Nina', 'F'], ['Andreas', 'M'],
+	['Katrin', 'F'],
+	['Jonas', 'M'],
+	['Petra', 'F'],
+	['Lukas', 'M'],
+	['Sabine', 'F'],
+	['Matthias', 'M'],
+	['Julia', 'F'],
+	['Stefan', 'M'],
+	['Anna', 'F'],
+	['Thomas', 'M'],
+	['Laura', 'F'],
+	['Michael', 'M'],
+	['Miriam', 'F'],
+	['Felix', 'M'],
+	['Claudia', 'F'],
+	['Tobias', 'M'],
+	['Nina', 'F'],
+	['Andreas', 'M'],
 ] as const;
 const LAST_NAMES = [
-	'Vogel', 'Becker', 'Schulz', 'Wagner', 'Hoffmann', 'Schäfer', 'Koch', 'Richter', 'Klein', 'Wolf',
-	'Neumann', 'Schwarz', 'Zimmermann', 'Braun', 'Krüger', 'Hartmann', 'Lange', 'Werner', 'Krause',
+	'Vogel',
+	'Becker',
+	'Schulz',
+	'Wagner',
+	'Hoffmann',
+	'Schäfer',
+	'Koch',
+	'Richter',
+	'Klein',
+	'Wolf',
+	'Neumann',
+	'Schwarz',
+	'Zimmermann',
+	'Braun',
+	'Krüger',
+	'Hartmann',
+	'Lange',
+	'Werner',
+	'Krause',
 ];
 const POSITIONS = ['Vertrieb', 'Buchhaltung', 'Geschäftsführung', 'Kundenservice', 'Projektleitung', 'Einkauf'];
 
@@ -47,7 +72,11 @@ function buildUsers(count: number): User[] {
 		const id = index + 1;
 		const [firstName, gender] = FIRST_NAMES[index % FIRST_NAMES.length];
 		const lastName = LAST_NAMES[(index * 7) % LAST_NAMES.length];
-		const mailName = `${firstName}.${lastName}`.toLowerCase().replace(/ä/g, 'ae').replace(/ü/g, 'ue').replace(/ö/g, 'oe');
+		const mailName = `${firstName}.${lastName}`
+			.toLowerCase()
+			.replace(/ä/g, 'ae')
+			.replace(/ü/g, 'ue')
+			.replace(/ö/g, 'oe');
 		return {
 			ID: id,
 			// Every 9th user has left the company, so ACTIVE filters matter.
@@ -69,11 +98,56 @@ function buildPresets(offset: number): RequisitePreset[] {
 	return [
 		// A template someone created by hand comes first and has no reserved XML_ID: "take the first
 		// preset" picks the wrong one.
-		{ ID: offset + 1, ENTITY_TYPE_ID: 8, COUNTRY_ID: GERMANY_COUNTRY_ID, NAME: 'Kunde (eigene Vorlage)', XML_ID: '', ACTIVE: 'Y', SORT: 100, FIELDS: ['RQ_COMPANY_NAME', 'RQ_ADDR'] },
-		{ ID: offset + 2, ENTITY_TYPE_ID: 8, COUNTRY_ID: GERMANY_COUNTRY_ID, NAME: 'Organisation', XML_ID: PRESET_XML_IDS.legalEntity, ACTIVE: 'Y', SORT: 510, FIELDS: ['RQ_COMPANY_NAME', 'RQ_VAT_ID', 'RQ_USRLE', 'RQ_INN', 'RQ_ADDR'] },
-		{ ID: offset + 3, ENTITY_TYPE_ID: 8, COUNTRY_ID: GERMANY_COUNTRY_ID, NAME: 'Privatperson', XML_ID: PRESET_XML_IDS.person, ACTIVE: 'Y', SORT: 520, FIELDS: ['RQ_LAST_NAME', 'RQ_FIRST_NAME', 'RQ_ADDR'] },
-		{ ID: offset + 4, ENTITY_TYPE_ID: 8, COUNTRY_ID: GERMANY_COUNTRY_ID, NAME: 'Einzelunternehmer', XML_ID: PRESET_XML_IDS.soleProprietor, ACTIVE: 'Y', SORT: 530, FIELDS: ['RQ_COMPANY_NAME', 'RQ_LAST_NAME', 'RQ_FIRST_NAME', 'RQ_VAT_ID', 'RQ_INN', 'RQ_ADDR'] },
-		{ ID: offset + 5, ENTITY_TYPE_ID: 8, COUNTRY_ID: 122, NAME: 'Company', XML_ID: '#CRM_REQUISITE_PRESET_DEF_US_LEGALENTITY#', ACTIVE: 'N', SORT: 540, FIELDS: ['RQ_COMPANY_NAME', 'RQ_VAT_ID', 'RQ_ADDR'] },
+		{
+			ID: offset + 1,
+			ENTITY_TYPE_ID: 8,
+			COUNTRY_ID: GERMANY_COUNTRY_ID,
+			NAME: 'Kunde (eigene Vorlage)',
+			XML_ID: '',
+			ACTIVE: 'Y',
+			SORT: 100,
+			FIELDS: ['RQ_COMPANY_NAME', 'RQ_ADDR'],
+		},
+		{
+			ID: offset + 2,
+			ENTITY_TYPE_ID: 8,
+			COUNTRY_ID: GERMANY_COUNTRY_ID,
+			NAME: 'Organisation',
+			XML_ID: PRESET_XML_IDS.legalEntity,
+			ACTIVE: 'Y',
+			SORT: 510,
+			FIELDS: ['RQ_COMPANY_NAME', 'RQ_VAT_ID', 'RQ_USRLE', 'RQ_INN', 'RQ_ADDR'],
+		},
+		{
+			ID: offset + 3,
+			ENTITY_TYPE_ID: 8,
+			COUNTRY_ID: GERMANY_COUNTRY_ID,
+			NAME: 'Privatperson',
+			XML_ID: PRESET_XML_IDS.person,
+			ACTIVE: 'Y',
+			SORT: 520,
+			FIELDS: ['RQ_LAST_NAME', 'RQ_FIRST_NAME', 'RQ_ADDR'],
+		},
+		{
+			ID: offset + 4,
+			ENTITY_TYPE_ID: 8,
+			COUNTRY_ID: GERMANY_COUNTRY_ID,
+			NAME: 'Einzelunternehmer',
+			XML_ID: PRESET_XML_IDS.soleProprietor,
+			ACTIVE: 'Y',
+			SORT: 530,
+			FIELDS: ['RQ_COMPANY_NAME', 'RQ_LAST_NAME', 'RQ_FIRST_NAME', 'RQ_VAT_ID', 'RQ_INN', 'RQ_ADDR'],
+		},
+		{
+			ID: offset + 5,
+			ENTITY_TYPE_ID: 8,
+			COUNTRY_ID: 122,
+			NAME: 'Company',
+			XML_ID: '#CRM_REQUISITE_PRESET_DEF_US_LEGALENTITY#',
+			ACTIVE: 'N',
+			SORT: 540,
+			FIELDS: ['RQ_COMPANY_NAME', 'RQ_VAT_ID', 'RQ_ADDR'],
+		},
 	];
 }
 
@@ -87,12 +161,44 @@ const INVOICE_STAGES: Array<{ code: string; name: string; semantics: 'S' | 'F' |
 
 /** Plain status lists (crm.status.list ENTITY_ID …, §11). */
 const STATUS_LISTS: Record<string, Array<[string, string]>> = {
-	SOURCE: [['CALL', 'Anruf'], ['EMAIL', 'E-Mail'], ['WEB', 'Website'], ['PARTNER', 'Bestandskunde'], ['OTHER', 'Sonstiges']],
-	CONTACT_TYPE: [['CLIENT', 'Kunden'], ['SUPPLIER', 'Lieferanten'], ['PARTNER', 'Partner'], ['OTHER', 'Sonstiges']],
-	COMPANY_TYPE: [['CUSTOMER', 'Kunde'], ['SUPPLIER', 'Lieferant'], ['COMPETITOR', 'Mitbewerber'], ['PARTNER', 'Partner'], ['OTHER', 'Sonstiges']],
-	HONORIFIC: [['HNR_DE_1', 'Herr'], ['HNR_DE_2', 'Frau'], ['HNR_DE_3', 'Dr.'], ['HNR_DE_4', 'Prof.']],
-	INDUSTRY: [['IT', 'Informationstechnologie'], ['MANUFACTURING', 'Produktion'], ['CONSULTING', 'Beratung'], ['OTHER', 'Sonstiges']],
-	EMPLOYEES: [['EMPLOYEES_1', 'weniger als 50'], ['EMPLOYEES_2', '50-250'], ['EMPLOYEES_3', '250-500'], ['EMPLOYEES_4', 'mehr als 500']],
+	SOURCE: [
+		['CALL', 'Anruf'],
+		['EMAIL', 'E-Mail'],
+		['WEB', 'Website'],
+		['PARTNER', 'Bestandskunde'],
+		['OTHER', 'Sonstiges'],
+	],
+	CONTACT_TYPE: [
+		['CLIENT', 'Kunden'],
+		['SUPPLIER', 'Lieferanten'],
+		['PARTNER', 'Partner'],
+		['OTHER', 'Sonstiges'],
+	],
+	COMPANY_TYPE: [
+		['CUSTOMER', 'Kunde'],
+		['SUPPLIER', 'Lieferant'],
+		['COMPETITOR', 'Mitbewerber'],
+		['PARTNER', 'Partner'],
+		['OTHER', 'Sonstiges'],
+	],
+	HONORIFIC: [
+		['HNR_DE_1', 'Herr'],
+		['HNR_DE_2', 'Frau'],
+		['HNR_DE_3', 'Dr.'],
+		['HNR_DE_4', 'Prof.'],
+	],
+	INDUSTRY: [
+		['IT', 'Informationstechnologie'],
+		['MANUFACTURING', 'Produktion'],
+		['CONSULTING', 'Beratung'],
+		['OTHER', 'Sonstiges'],
+	],
+	EMPLOYEES: [
+		['EMPLOYEES_1', 'weniger als 50'],
+		['EMPLOYEES_2', '50-250'],
+		['EMPLOYEES_3', '250-500'],
+		['EMPLOYEES_4', 'mehr als 500'],
+	],
 };
 
 export function invoiceStageEntityId(categoryId: number): string {
@@ -104,7 +210,17 @@ function buildStatuses(invoiceCategoryIds: number[]): StatusEntry[] {
 	const add = (entry: Omit<StatusEntry, 'ID'>) => entries.push({ ID: entries.length + 1, ...entry });
 	for (const [entityId, values] of Object.entries(STATUS_LISTS)) {
 		values.forEach(([statusId, name], index) =>
-			add({ ENTITY_ID: entityId, STATUS_ID: statusId, NAME: name, NAME_INIT: name, SORT: (index + 1) * 10, SYSTEM: 'N', CATEGORY_ID: null, COLOR: null, SEMANTICS: null }),
+			add({
+				ENTITY_ID: entityId,
+				STATUS_ID: statusId,
+				NAME: name,
+				NAME_INIT: name,
+				SORT: (index + 1) * 10,
+				SYSTEM: 'N',
+				CATEGORY_ID: null,
+				COLOR: null,
+				SEMANTICS: null,
+			}),
 		);
 	}
 	for (const categoryId of invoiceCategoryIds) {
@@ -127,7 +243,14 @@ function buildStatuses(invoiceCategoryIds: number[]): StatusEntry[] {
 
 function buildUserFields(): UserField[] {
 	const field = (id: number, entityId: string, name: string, type: string, label: string): UserField => ({
-		ID: id, ENTITY_ID: entityId, FIELD_NAME: name, USER_TYPE_ID: type, MULTIPLE: 'N', MANDATORY: 'N', LABEL: label, XML_ID: null,
+		ID: id,
+		ENTITY_ID: entityId,
+		FIELD_NAME: name,
+		USER_TYPE_ID: type,
+		MULTIPLE: 'N',
+		MANDATORY: 'N',
+		LABEL: label,
+		XML_ID: null,
 	});
 	return [
 		field(201, 'CRM_CONTACT', 'UF_CRM_LEXOFFICE_ID', 'string', 'LexOffice-ID'),
@@ -140,9 +263,30 @@ function buildUserFields(): UserField[] {
 
 function buildBizprocTemplates(): BizprocTemplate[] {
 	return [
-		{ ID: 14, MODULE_ID: 'crm', ENTITY: 'CCrmDocumentContact', DOCUMENT_TYPE: ['crm', 'CCrmDocumentContact', 'CONTACT'], NAME: 'Neuen Kontakt prüfen', AUTO_EXECUTE: 0 },
-		{ ID: 15, MODULE_ID: 'crm', ENTITY: 'CCrmDocumentCompany', DOCUMENT_TYPE: ['crm', 'CCrmDocumentCompany', 'COMPANY'], NAME: 'Neues Unternehmen begrüßen', AUTO_EXECUTE: 0 },
-		{ ID: 16, MODULE_ID: 'crm', ENTITY: 'Bitrix\\Crm\\Integration\\BizProc\\Document\\SmartInvoice', DOCUMENT_TYPE: ['crm', 'Bitrix\\Crm\\Integration\\BizProc\\Document\\SmartInvoice', 'SMART_INVOICE'], NAME: 'Zahlungserinnerung', AUTO_EXECUTE: 0 },
+		{
+			ID: 14,
+			MODULE_ID: 'crm',
+			ENTITY: 'CCrmDocumentContact',
+			DOCUMENT_TYPE: ['crm', 'CCrmDocumentContact', 'CONTACT'],
+			NAME: 'Neuen Kontakt prüfen',
+			AUTO_EXECUTE: 0,
+		},
+		{
+			ID: 15,
+			MODULE_ID: 'crm',
+			ENTITY: 'CCrmDocumentCompany',
+			DOCUMENT_TYPE: ['crm', 'CCrmDocumentCompany', 'COMPANY'],
+			NAME: 'Neues Unternehmen begrüßen',
+			AUTO_EXECUTE: 0,
+		},
+		{
+			ID: 16,
+			MODULE_ID: 'crm',
+			ENTITY: 'Bitrix\\Crm\\Integration\\BizProc\\Document\\SmartInvoice',
+			DOCUMENT_TYPE: ['crm', 'Bitrix\\Crm\\Integration\\BizProc\\Document\\SmartInvoice', 'SMART_INVOICE'],
+			NAME: 'Zahlungserinnerung',
+			AUTO_EXECUTE: 0,
+		},
 	];
 }
 

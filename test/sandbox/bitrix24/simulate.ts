@@ -34,10 +34,15 @@ export class Simulator {
 	 * and AUTH_ID, APPLICATION_TOKEN, member_id, PLACEMENT, PLACEMENT_OPTIONS (a JSON string) in
 	 * the form body (widgets/_includes/widget_data.md).
 	 */
-	async placementCall(placement: string, placementOptions: Record<string, unknown>, options: PlacementCallOptions = {}): Promise<HandlerResponse> {
+	async placementCall(
+		placement: string,
+		placementOptions: Record<string, unknown>,
+		options: PlacementCallOptions = {},
+	): Promise<HandlerResponse> {
 		const code = placement.toUpperCase();
 		const binding = this.portal.state.placements.find(
-			(candidate) => candidate.placement === code && (options.handler === undefined || candidate.handler === options.handler),
+			(candidate) =>
+				candidate.placement === code && (options.handler === undefined || candidate.handler === options.handler),
 		);
 		if (!binding) throw new Error(`no handler is bound to placement ${code}`);
 		const tokens = this.portal.oauth.issue(options.userId);

@@ -35,7 +35,9 @@ export function checkLengths(limits: Readonly<Record<string, number>>, fields: R
 export function checkMultifields(changes: MultifieldChange[]): void {
 	for (const change of changes) {
 		if (change.remove || change.value === undefined) continue;
-		if ([...change.value].length > MULTIFIELD_MAX) throw crmError(`The ${change.type ?? 'multifield'} value is too long: at most ${MULTIFIELD_MAX} characters.`);
-		if (change.type === 'EMAIL' && !EMAIL.test(change.value.trim())) throw crmError(`E-mail address "${change.value}" is incorrect.`);
+		if ([...change.value].length > MULTIFIELD_MAX)
+			throw crmError(`The ${change.type ?? 'multifield'} value is too long: at most ${MULTIFIELD_MAX} characters.`);
+		if (change.type === 'EMAIL' && !EMAIL.test(change.value.trim()))
+			throw crmError(`E-mail address "${change.value}" is incorrect.`);
 	}
 }

@@ -96,9 +96,11 @@ export class FaultInjector {
 	set(options: FaultOptions): void {
 		const rate = options.rate ?? 0;
 		const share = options.afterProcessingShare ?? 0.5;
-		if (!(rate >= 0 && rate <= 1) || !(share >= 0 && share <= 1)) throw new Error('fault rate and afterProcessingShare are shares between 0 and 1');
+		if (!(rate >= 0 && rate <= 1) || !(share >= 0 && share <= 1))
+			throw new Error('fault rate and afterProcessingShare are shares between 0 and 1');
 		const unknownKind = (options.kinds ?? []).find((kind) => !RANDOM_FAULT_KINDS.includes(kind));
-		if (unknownKind !== undefined) throw new Error(`unknown fault kind ${JSON.stringify(unknownKind)} (use ${RANDOM_FAULT_KINDS.join(', ')})`);
+		if (unknownKind !== undefined)
+			throw new Error(`unknown fault kind ${JSON.stringify(unknownKind)} (use ${RANDOM_FAULT_KINDS.join(', ')})`);
 		this.options = { ...options };
 		this.rules = (options.failNext ?? []).map((rule) => ({ ...rule, remaining: rule.times ?? 1 }));
 		this.random = seededRandom(options.seed ?? 1);
@@ -171,7 +173,11 @@ export class FaultInjector {
 
 	/** Three draws on every request (fault?, which kind, before or after), so runs are reproducible. */
 	private randomFault(): FaultDecision | undefined {
-		const [faultDraw, kindDraw, timingDraw] = [this.randomFaults.next(), this.randomFaults.next(), this.randomFaults.next()];
+		const [faultDraw, kindDraw, timingDraw] = [
+			this.randomFaults.next(),
+			this.randomFaults.next(),
+			this.randomFaults.next(),
+		];
 		if (faultDraw >= (this.options.rate ?? 0)) return undefined;
 		const kinds = this.options.kinds?.length ? this.options.kinds : RANDOM_FAULT_KINDS;
 		const kind = kinds[Math.floor(kindDraw * kinds.length)];

@@ -75,7 +75,11 @@ export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-export function parseUrl(rawUrl: string): { path: string; query: Record<string, string>; searchParams: URLSearchParams } {
+export function parseUrl(rawUrl: string): {
+	path: string;
+	query: Record<string, string>;
+	searchParams: URLSearchParams;
+} {
 	const url = new URL(rawUrl, 'http://sandbox.invalid');
 	const query: Record<string, string> = {};
 	for (const [key, value] of url.searchParams) {
@@ -136,7 +140,12 @@ function listsToArrays(value: unknown): unknown {
 	return isList ? entries.map(([, v]) => v) : Object.fromEntries(entries);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8');
 	res.writeHead(status, {
 		...(bytes.length > 0 ? { 'Content-Type': 'application/json' } : {}),

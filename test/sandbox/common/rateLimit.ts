@@ -78,5 +78,7 @@ export function parseLimitSetting(value: unknown): LimitSetting {
 		const match = /^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(value);
 		if (match) return { capacity: Number(match[1]), refillPerSecond: Number(match[2]) };
 	}
-	throw new Error(`invalid limits '${JSON.stringify(value)}' (use off, published, {capacity, refillPerSecond} or "capacity/refill")`);
+	throw new Error(
+		`invalid limits '${JSON.stringify(value)}' (use off, published, {capacity, refillPerSecond} or "capacity/refill")`,
+	);
 }

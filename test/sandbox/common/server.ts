@@ -121,7 +121,9 @@ export interface SandboxServerOptions {
 export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningServer> {
 	const { api, control, log, faults } = options;
 	const echo = (request: ApiRequest, response: ApiResponse): ApiResponse =>
-		response.status >= 400 && faults.get().echoCredentials && options.echoCredentials ? options.echoCredentials(request, response) : response;
+		response.status >= 400 && faults.get().echoCredentials && options.echoCredentials
+			? options.echoCredentials(request, response)
+			: response;
 	return await startHttpServer(
 		async (req, res) => {
 			const request = await toApiRequest(req);

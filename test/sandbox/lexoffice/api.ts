@@ -1,4 +1,12 @@
-import { json, mediaType, parseJsonBody, type ApiRequest, type ApiResponse, type Random, type SandboxRateLimiter } from '../common';
+import {
+	json,
+	mediaType,
+	parseJsonBody,
+	type ApiRequest,
+	type ApiResponse,
+	type Random,
+	type SandboxRateLimiter,
+} from '../common';
 import { createContact, getContact, listContacts, updateContact } from './contacts';
 import type { Handler, LexofficeContext } from './context';
 import { gatewayError, legacyError, regularError } from './errors';
@@ -21,16 +29,38 @@ const ROUTES: Route[] = [
 	{ method: 'GET', pattern: /^\/v1\/profile$/, label: 'profile.get', handler: (ctx) => json(200, ctx.state.profile) },
 	{ method: 'POST', pattern: /^\/v1\/contacts$/, label: 'contacts.create', handler: createContact, legacy: true },
 	{ method: 'GET', pattern: /^\/v1\/contacts$/, label: 'contacts.list', handler: listContacts, legacy: true },
-	{ method: 'GET', pattern: new RegExp(`^/v1/contacts/${ID}$`), label: 'contacts.get', handler: getContact, legacy: true },
-	{ method: 'PUT', pattern: new RegExp(`^/v1/contacts/${ID}$`), label: 'contacts.update', handler: updateContact, legacy: true },
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/v1/contacts/${ID}$`),
+		label: 'contacts.get',
+		handler: getContact,
+		legacy: true,
+	},
+	{
+		method: 'PUT',
+		pattern: new RegExp(`^/v1/contacts/${ID}$`),
+		label: 'contacts.update',
+		handler: updateContact,
+		legacy: true,
+	},
 	{ method: 'POST', pattern: /^\/v1\/invoices$/, label: 'invoices.create', handler: createInvoice },
 	{ method: 'GET', pattern: new RegExp(`^/v1/invoices/${ID}$`), label: 'invoices.get', handler: getInvoice },
 	{ method: 'GET', pattern: new RegExp(`^/v1/invoices/${ID}/file$`), label: 'invoices.file', handler: getInvoiceFile },
 	{ method: 'GET', pattern: /^\/v1\/voucherlist$/, label: 'voucherlist.list', handler: listVouchers },
 	{ method: 'GET', pattern: new RegExp(`^/v1/payments/${ID}$`), label: 'payments.get', handler: getPayments },
-	{ method: 'POST', pattern: /^\/v1\/event-subscriptions$/, label: 'subscriptions.create', handler: createSubscription },
+	{
+		method: 'POST',
+		pattern: /^\/v1\/event-subscriptions$/,
+		label: 'subscriptions.create',
+		handler: createSubscription,
+	},
 	{ method: 'GET', pattern: /^\/v1\/event-subscriptions$/, label: 'subscriptions.list', handler: listSubscriptions },
-	{ method: 'GET', pattern: new RegExp(`^/v1/event-subscriptions/${ID}$`), label: 'subscriptions.get', handler: getSubscription },
+	{
+		method: 'GET',
+		pattern: new RegExp(`^/v1/event-subscriptions/${ID}$`),
+		label: 'subscriptions.get',
+		handler: getSubscription,
+	},
 	{
 		method: 'DELETE',
 		pattern: new RegExp(`^/v1/event-subscriptions/${ID}$`),
@@ -49,7 +79,10 @@ function authenticate(request: ApiRequest, apiKey: string): ApiResponse | undefi
 	const match = /^Bearer (\S+)$/.exec(header);
 	if (!match) {
 		const token = header.trim().split(/\s+/).pop() ?? '';
-		return gatewayError(403, `'${token}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`);
+		return gatewayError(
+			403,
+			`'${token}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`,
+		);
 	}
 	return match[1] === apiKey ? undefined : gatewayError(401, 'Unauthorized');
 }

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 		},
 	});
 	const env = process.env;
-	const number = (flag: string | undefined, variable: string, fallback: number) => Number(flag ?? env[variable] ?? fallback);
+	const number = (flag: string | undefined, variable: string, fallback: number) =>
+		Number(flag ?? env[variable] ?? fallback);
 	const httpCallbacks = values['http-callbacks'] ?? env.LEXOFFICE_SANDBOX_HTTP_CALLBACKS ?? 'loopback';
 	if (!['loopback', 'any', 'none'].includes(httpCallbacks)) throw new Error(`--http-callbacks: ${httpCallbacks}`);
 

@@ -129,7 +129,8 @@ export function validateContactBody(body: Record<string, unknown>, mode: 'create
 		(Array.isArray(list) ? list : []).forEach((entry: unknown, index) => {
 			const code = isObject(entry) ? entry.countryCode : undefined;
 			if (code === undefined || code === null || code === '') missing(`addresses.${kind}[${index}].countryCode`);
-			else if (typeof code !== 'string' || !COUNTRY_CODE.test(code)) invalidValue(`addresses.${kind}[${index}].countryCode`);
+			else if (typeof code !== 'string' || !COUNTRY_CODE.test(code))
+				invalidValue(`addresses.${kind}[${index}].countryCode`);
 		});
 	}
 
@@ -183,15 +184,15 @@ function writableFields(body: Record<string, unknown>): ContactFields {
 	return fields as ContactFields;
 }
 
-const notFound = (): ApiResponse =>
-	legacyError(404, [{ i18nKey: 'not_found', source: 'id', type: 'not_found' }]);
+const notFound = (): ApiResponse => legacyError(404, [{ i18nKey: 'not_found', source: 'id', type: 'not_found' }]);
 
 function baseUrl(headers: Record<string, string | string[] | undefined>): string {
 	return `http://${String(headers.host ?? '127.0.0.1')}`;
 }
 
 export const createContact: Handler = (ctx, request, _params, body) => {
-	if (!isObject(body)) return legacyError(400, [{ i18nKey: 'bad_request_error', source: 'body', type: 'bad_request_error' }]);
+	if (!isObject(body))
+		return legacyError(400, [{ i18nKey: 'bad_request_error', source: 'body', type: 'bad_request_error' }]);
 	const issues = validateContactBody(body, 'create');
 	if (issues.length > 0) return legacyError(406, issues);
 	const contact = storeNewContact(ctx.state, writableFields(body));
@@ -208,7 +209,8 @@ export const getContact: Handler = (ctx, _request, [id]) => {
 export const updateContact: Handler = (ctx, request, [id], body) => {
 	const contact = ctx.state.contacts.get(id);
 	if (!contact) return notFound();
-	if (!isObject(body)) return legacyError(400, [{ i18nKey: 'bad_request_error', source: 'body', type: 'bad_request_error' }]);
+	if (!isObject(body))
+		return legacyError(400, [{ i18nKey: 'bad_request_error', source: 'body', type: 'bad_request_error' }]);
 	// §3.5 optimistic locking: a stale version is a conflict, whatever else the body says.
 	if (typeof body.version === 'number' && body.version !== contact.version) {
 		return legacyError(409, [{ i18nKey: 'conflict', source: 'version', type: 'conflict' }]);

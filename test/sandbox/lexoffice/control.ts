@@ -1,4 +1,13 @@
-import { json, mountControlApi, type ApiRequest, type ApiResponse, type ControlRoute, type FaultInjector, type RequestLog, type SandboxRateLimiter } from '../common';
+import {
+	json,
+	mountControlApi,
+	type ApiRequest,
+	type ApiResponse,
+	type ControlRoute,
+	type FaultInjector,
+	type RequestLog,
+	type SandboxRateLimiter,
+} from '../common';
 import { isObject, type SeedRequest } from './context';
 import { seedState } from './seeding';
 import { SimulationError, type Simulator } from './simulate';

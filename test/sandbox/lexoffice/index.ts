@@ -93,7 +93,11 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 	const gatewayMessages: Record<number, string> = { 429: 'Too Many Requests', 504: 'Endpoint request timed out' };
 	// Random faults (FaultOptions.rate) answer 500 with the documented "… or rate limit exceeded"
 	// text (§2, §7.2): the case that must never make a client repeat a POST.
-	const randomFaultMessages: Record<number, string> = { 500: 'Internal server error or rate limit exceeded', 502: 'Bad Gateway', ...gatewayMessages };
+	const randomFaultMessages: Record<number, string> = {
+		500: 'Internal server error or rate limit exceeded',
+		502: 'Bad Gateway',
+		...gatewayMessages,
+	};
 	const faults = new FaultInjector(
 		(status) => ({ message: gatewayMessages[status] ?? null }),
 		(status) => ({ body: { message: randomFaultMessages[status] ?? null } }),
@@ -132,7 +136,8 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 			const header = String(request.headers.authorization ?? `Bearer ${resolved.apiKey}`);
 			const token = header.replace(/^Bearer\s+/i, '');
 			const message = `'${token}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`;
-			const original = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+			const original =
+				typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
 			return { ...response, json: { ...original, message }, bytes: undefined };
 		},
 	});

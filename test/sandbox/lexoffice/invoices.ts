@@ -66,17 +66,20 @@ export function validateInvoiceBody(body: Record<string, unknown>, state: Lexoff
 		else if (!contact.roles.customer) violations.push(invalid('address.contactId', 'Kontakt ist kein Kunde'));
 	} else {
 		if (typeof address.name !== 'string' || address.name === '') violations.push(notNull('address.name'));
-		if (typeof address.countryCode !== 'string' || address.countryCode === '') violations.push(notNull('address.countryCode'));
+		if (typeof address.countryCode !== 'string' || address.countryCode === '')
+			violations.push(notNull('address.countryCode'));
 	}
 
 	const taxConditions = isObject(body.taxConditions) ? body.taxConditions : undefined;
 	const taxType = taxConditions?.taxType;
 	if (taxType === undefined || taxType === null) violations.push(notNull('taxConditions.taxType'));
-	else if (typeof taxType !== 'string' || !TAX_TYPES.includes(taxType)) violations.push(invalid('taxConditions.taxType', 'ungültiger Wert'));
+	else if (typeof taxType !== 'string' || !TAX_TYPES.includes(taxType))
+		violations.push(invalid('taxConditions.taxType', 'ungültiger Wert'));
 
 	const lineItems = body.lineItems;
 	if (!Array.isArray(lineItems) || lineItems.length === 0) violations.push(notNull('lineItems'));
-	else if (lineItems.length > MAX_LINE_ITEMS) violations.push(invalid('lineItems', `höchstens ${MAX_LINE_ITEMS} Positionen`));
+	else if (lineItems.length > MAX_LINE_ITEMS)
+		violations.push(invalid('lineItems', `höchstens ${MAX_LINE_ITEMS} Positionen`));
 	else lineItems.forEach((item, index) => violations.push(...validateLineItem(item, `lineItems[${index}]`, taxType)));
 
 	const totalPrice = isObject(body.totalPrice) ? body.totalPrice : undefined;
@@ -122,8 +125,9 @@ function validateLineItem(item: unknown, field: string, taxType: unknown): Viola
 	const price = item.unitPrice;
 	if (!isObject(price)) return [...violations, notNull(`${field}.unitPrice`)];
 	if (price.currency !== 'EUR') violations.push(notNull(`${field}.unitPrice.currency`));
-	const amount = taxType === 'gross' ? price.grossAmount ?? price.netAmount : price.netAmount ?? price.grossAmount;
-	if (typeof amount !== 'number') violations.push(notNull(`${field}.unitPrice.${taxType === 'gross' ? 'grossAmount' : 'netAmount'}`));
+	const amount = taxType === 'gross' ? (price.grossAmount ?? price.netAmount) : (price.netAmount ?? price.grossAmount);
+	if (typeof amount !== 'number')
+		violations.push(notNull(`${field}.unitPrice.${taxType === 'gross' ? 'grossAmount' : 'netAmount'}`));
 	const rate = price.taxRatePercentage;
 	if (rate === undefined || rate === null) violations.push(notNull(`${field}.unitPrice.taxRatePercentage`));
 	else if (typeof rate !== 'number' || !STANDARD_TAX_RATES.includes(rate)) {
@@ -135,7 +139,10 @@ function validateLineItem(item: unknown, field: string, taxType: unknown): Viola
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Line amounts, tax amounts per rate and totals as LexOffice derives them (read-only fields, §4.2). */
-export function priceInvoice(lineItems: LineItem[], taxType: string): Pick<Invoice, 'lineItems' | 'totalPrice' | 'taxAmounts'> {
+export function priceInvoice(
+	lineItems: LineItem[],
+	taxType: string,
+): Pick<Invoice, 'lineItems' | 'totalPrice' | 'taxAmounts'> {
 	const byRate = new Map<number, number>();
 	const taxable = taxType === 'net' || taxType === 'gross';
 	const priced = lineItems.map((item): LineItem => {
@@ -156,8 +163,14 @@ export function priceInvoice(lineItems: LineItem[], taxType: string): Pick<Invoi
 			const taxAmount = taxType === 'gross' ? round(sum - netAmount, 2) : round((sum * taxRatePercentage) / 100, 2);
 			return { taxRatePercentage, taxAmount, netAmount };
 		});
-	const totalNetAmount = round(taxAmounts.reduce((sum, entry) => sum + entry.netAmount, 0), 2);
-	const totalTaxAmount = round(taxAmounts.reduce((sum, entry) => sum + entry.taxAmount, 0), 2);
+	const totalNetAmount = round(
+		taxAmounts.reduce((sum, entry) => sum + entry.netAmount, 0),
+		2,
+	);
+	const totalTaxAmount = round(
+		taxAmounts.reduce((sum, entry) => sum + entry.taxAmount, 0),
+		2,
+	);
 	return {
 		lineItems: priced,
 		taxAmounts,

@@ -37,7 +37,9 @@ export function createSimulator(ctx: LexofficeContext) {
 	};
 	const changeStatus = (invoice: Invoice, to: InvoiceStatus, allowedFrom: InvoiceStatus[]): Invoice => {
 		if (!allowedFrom.includes(invoice.voucherStatus)) {
-			throw new SimulationError(`invoice ${invoice.id} is ${invoice.voucherStatus}, expected ${allowedFrom.join(' or ')}`);
+			throw new SimulationError(
+				`invoice ${invoice.id} is ${invoice.voucherStatus}, expected ${allowedFrom.join(' or ')}`,
+			);
 		}
 		setInvoiceStatus(invoice, to);
 		ctx.emit('invoice.changed', invoice.id);
@@ -48,7 +50,8 @@ export function createSimulator(ctx: LexofficeContext) {
 	return {
 		createContact(data: ContactFields & { archived?: boolean }): Contact {
 			if (!data.roles || (!data.roles.customer && !data.roles.vendor)) throw new SimulationError('roles required');
-			if (!data.company?.name && !data.person?.lastName) throw new SimulationError('company.name or person.lastName required');
+			if (!data.company?.name && !data.person?.lastName)
+				throw new SimulationError('company.name or person.lastName required');
 			const contact = storeNewContact(ctx.state, data, { archived: data.archived });
 			ctx.emit('contact.created', contact.id);
 			return contact;
@@ -86,7 +89,10 @@ export function createSimulator(ctx: LexofficeContext) {
 		},
 
 		/** Edits a draft (title, introduction, remark, …); finalized invoices are immutable. */
-		changeInvoice(id: string, patch: Partial<Pick<Invoice, 'title' | 'introduction' | 'remark' | 'archived'>>): Invoice {
+		changeInvoice(
+			id: string,
+			patch: Partial<Pick<Invoice, 'title' | 'introduction' | 'remark' | 'archived'>>,
+		): Invoice {
 			const invoice = invoiceById(id);
 			if (invoice.voucherStatus !== 'draft' && Object.keys(patch).some((key) => key !== 'archived')) {
 				throw new SimulationError(`invoice ${id} is ${invoice.voucherStatus}; only drafts can be edited`);
@@ -111,7 +117,12 @@ export function createSimulator(ctx: LexofficeContext) {
 			const paid = amount ?? open;
 			if (!(paid > 0)) throw new SimulationError('payment amount must be positive');
 			const items = ctx.state.payments.get(id) ?? [];
-			items.push({ paymentItemType: 'manualPayment', postingDate: lexofficeTimestamp(), amount: paid, currency: 'EUR' });
+			items.push({
+				paymentItemType: 'manualPayment',
+				postingDate: lexofficeTimestamp(),
+				amount: paid,
+				currency: 'EUR',
+			});
 			ctx.state.payments.set(id, items);
 			ctx.emit('payment.changed', id);
 			if (paid >= open) return changeStatus(invoice, 'paid', ['open']);

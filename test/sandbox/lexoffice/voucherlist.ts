@@ -55,7 +55,11 @@ const invalidValue = (value: string, parameter: string) =>
 
 /** `overdue` is transient: an open invoice whose due day has passed in Berlin (§4.2, §5). */
 export function listedStatus(invoice: Invoice, now: number = Date.now()): string {
-	if (invoice.voucherStatus === 'open' && invoice.dueDate && berlinDay(invoice.dueDate) < berlinDay(lexofficeTimestamp(now))) {
+	if (
+		invoice.voucherStatus === 'open' &&
+		invoice.dueDate &&
+		berlinDay(invoice.dueDate) < berlinDay(lexofficeTimestamp(now))
+	) {
 		return 'overdue';
 	}
 	return invoice.voucherStatus;
@@ -103,7 +107,8 @@ export const listVouchers: Handler = (ctx, request) => {
 		}
 	}
 	if (query.archived !== undefined) {
-		if (query.archived !== 'true' && query.archived !== 'false') return badRequest(invalidValue(query.archived, 'archived'));
+		if (query.archived !== 'true' && query.archived !== 'false')
+			return badRequest(invalidValue(query.archived, 'archived'));
 		predicates.push((invoice) => invoice.archived === (query.archived === 'true'));
 	}
 	if (query.contactId !== undefined) predicates.push((invoice) => invoice.address.contactId === query.contactId);
@@ -128,7 +133,9 @@ export const listVouchers: Handler = (ctx, request) => {
 		return statuses.values.includes(invoice.voucherStatus) || statuses.values.includes(listed);
 	};
 	const matching = typeMatches
-		? [...ctx.state.invoices.values()].filter((invoice) => statusMatches(invoice) && predicates.every((p) => p(invoice)))
+		? [...ctx.state.invoices.values()].filter(
+				(invoice) => statusMatches(invoice) && predicates.every((p) => p(invoice)),
+			)
 		: [];
 	matching.sort(compareBy(sort.order));
 	const items = matching.map((invoice) => voucherlistItem(ctx, invoice, now));
@@ -168,7 +175,7 @@ function voucherlistItem(ctx: LexofficeContext, invoice: Invoice, now: number) {
 		updatedDate: invoice.updatedDate,
 		dueDate: invoice.dueDate,
 		contactId: invoice.address.contactId ?? null,
-		contactName: contact ? contactName(contact) : invoice.address.name ?? '',
+		contactName: contact ? contactName(contact) : (invoice.address.name ?? ''),
 		totalAmount: invoice.totalPrice.totalGrossAmount,
 		openAmount: openAmount(ctx.state, invoice),
 		currency: 'EUR',

@@ -121,7 +121,9 @@ export class WebhookDispatcher {
 			if (Date.now() >= deadline) {
 				throw new Error(`webhooks.flush: ${pending.length} deliveries still pending after ${timeoutMs} ms`);
 			}
-			await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(nextAt - Date.now(), deadline - Date.now()))));
+			await new Promise((resolve) =>
+				setTimeout(resolve, Math.max(1, Math.min(nextAt - Date.now(), deadline - Date.now()))),
+			);
 		}
 	}
 

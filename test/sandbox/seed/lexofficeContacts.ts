@@ -54,7 +54,16 @@ export function generateLexofficeContacts(n: number, seed = 1): SeedContact[] {
 function personName(random: Random): { salutation?: string; firstName: string; lastName: string } {
 	const female = random.chance(0.5);
 	const salutationDraw = random.next();
-	const salutation = salutationDraw < 0.1 ? undefined : salutationDraw < 0.15 ? (female ? 'Frau Dr.' : 'Herr Dr.') : female ? 'Frau' : 'Herr';
+	const salutation =
+		salutationDraw < 0.1
+			? undefined
+			: salutationDraw < 0.15
+				? female
+					? 'Frau Dr.'
+					: 'Herr Dr.'
+				: female
+					? 'Frau'
+					: 'Herr';
 	return {
 		...(salutation ? { salutation } : {}),
 		firstName: random.pick(female ? FEMALE_FIRST_NAMES : MALE_FIRST_NAMES),
@@ -67,7 +76,8 @@ function addPerson(contact: SeedContact, random: Random): void {
 	contact.person = name;
 	const local = asciiLocalPart(name.firstName, name.lastName);
 	const emails = [`${local}@${random.pick(EMAIL_DOMAINS)}`];
-	if (random.chance(0.15)) emails.push(`${asciiLocalPart(name.lastName)}${random.int(1, 99)}@${random.pick(EMAIL_DOMAINS)}`);
+	if (random.chance(0.15))
+		emails.push(`${asciiLocalPart(name.lastName)}${random.int(1, 99)}@${random.pick(EMAIL_DOMAINS)}`);
 	contact.emailAddresses = random.chance(0.9) ? { private: emails } : {};
 	if (random.chance(0.2)) contact.emailAddresses.business = [`${local}@firma-${asciiLocalPart(name.lastName)}.de`];
 	contact.phoneNumbers = { mobile: [mobileNumber(random)] };
@@ -90,7 +100,9 @@ function addCompany(contact: SeedContact, random: Random, index: number): void {
 	});
 	contact.company = {
 		name,
-		...(random.chance(0.7) ? { taxNumber: `${random.int(10, 99)}/${random.int(100, 999)}/${random.int(10000, 99999)}` } : {}),
+		...(random.chance(0.7)
+			? { taxNumber: `${random.int(10, 99)}/${random.int(100, 999)}/${random.int(10000, 99999)}` }
+			: {}),
 		...(random.chance(0.6) ? { vatRegistrationId: `DE${random.int(100000000, 999999999)}` } : {}),
 		allowTaxFreeInvoices: random.chance(0.1),
 		contactPersons: persons,
@@ -103,7 +115,10 @@ function addCompany(contact: SeedContact, random: Random, index: number): void {
 	if (random.chance(0.25)) contact.phoneNumbers.fax = [landline(random)];
 	if (random.chance(0.1)) contact.phoneNumbers.business?.push(landline(random));
 	if (random.chance(0.05)) {
-		contact.xRechnung = { buyerReference: `04011000-${random.int(10000, 99999)}-${random.int(10, 99)}`, vendorNumberAtCustomer: String(random.int(70000000, 79999999)) };
+		contact.xRechnung = {
+			buyerReference: `04011000-${random.int(10000, 99999)}-${random.int(10, 99)}`,
+			vendorNumberAtCustomer: String(random.int(70000000, 79999999)),
+		};
 	}
 }
 

@@ -43,7 +43,12 @@ export function generateLexofficeInvoices(
 		const status = weighted(random.next());
 		// Open (not yet due) invoices are recent; overdue ones are older than their 14/30-day term.
 		const term = random.pick([14, 30]);
-		const ageDays = status === 'open' ? random.int(0, term - 1) : status === 'overdue' ? random.int(term + 1, 120) : random.int(0, 120);
+		const ageDays =
+			status === 'open'
+				? random.int(0, term - 1)
+				: status === 'overdue'
+					? random.int(term + 1, 120)
+					: random.int(0, 120);
 		const voucherDay = todayStart.minus({ days: ageDays });
 		const createdAt = voucherDay.plus({ hours: random.int(8, 17), minutes: random.int(0, 59) }).toMillis();
 		const contact = customers.length > 0 && random.chance(0.9) ? random.pick(customers) : undefined;
@@ -59,12 +64,19 @@ export function generateLexofficeInvoices(
 				discountPercentage: random.chance(0.15) ? random.pick([3, 5, 10]) : 0,
 			};
 		});
-		if (random.chance(0.3)) lineItems.push({ type: 'text', name: 'Hinweis', description: 'Vielen Dank für Ihren Auftrag!' });
+		if (random.chance(0.3))
+			lineItems.push({ type: 'text', name: 'Hinweis', description: 'Vielen Dank für Ihren Auftrag!' });
 		const body: Record<string, unknown> = {
 			voucherDate: voucherDay.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZ"),
 			address: contact
 				? { contactId: contact.id }
-				: { name: 'Barverkauf Laufkundschaft', street: 'Marktplatz 1', zip: place.zip, city: place.city, countryCode: place.countryCode },
+				: {
+						name: 'Barverkauf Laufkundschaft',
+						street: 'Marktplatz 1',
+						zip: place.zip,
+						city: place.city,
+						countryCode: place.countryCode,
+					},
 			lineItems,
 			totalPrice: { currency: 'EUR' },
 			taxConditions: { taxType: 'net' },
@@ -72,7 +84,10 @@ export function generateLexofficeInvoices(
 				paymentTermLabel: `Zahlbar innerhalb von ${term} Tagen ohne Abzug`,
 				paymentTermDuration: term,
 			},
-			shippingConditions: { shippingType: 'delivery', shippingDate: voucherDay.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZ") },
+			shippingConditions: {
+				shippingType: 'delivery',
+				shippingDate: voucherDay.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZ"),
+			},
 			title: 'Rechnung',
 			introduction: 'Unsere Lieferungen/Leistungen stellen wir Ihnen wie folgt in Rechnung.',
 			remark: 'Vielen Dank für die gute Zusammenarbeit.',

@@ -40,12 +40,36 @@ describe('calling style (ARCHITECTURE.md "Calling style")', () => {
 	});
 
 	it.each([
-		['a function declaration', 'export function read(context: IExecuteFunctions, itemIndex: number) {}', 1, 'context', 'IExecuteFunctions'],
+		[
+			'a function declaration',
+			'export function read(context: IExecuteFunctions, itemIndex: number) {}',
+			1,
+			'context',
+			'IExecuteFunctions',
+		],
 		['an arrow function', 'const read = (ctx: ILoadOptionsFunctions): number => 1;', 1, 'ctx', 'ILoadOptionsFunctions'],
-		['a union of contexts', 'function url(\n\tcontext: IWebhookFunctions | IHookFunctions,\n) {}', 2, 'context', 'IWebhookFunctions|IHookFunctions'],
+		[
+			'a union of contexts',
+			'function url(\n\tcontext: IWebhookFunctions | IHookFunctions,\n) {}',
+			2,
+			'context',
+			'IWebhookFunctions|IHookFunctions',
+		],
 		['a method', 'class A { run(fns: IPollFunctions) {} }', 1, 'fns', 'IPollFunctions'],
-		['a function type', 'type Reader = (context: IExecuteFunctions, id: number) => Promise<void>;', 1, 'context', 'IExecuteFunctions'],
-		['a transport alias', 'async function get(context: Bitrix24Context, method: string) {}', 1, 'context', 'Bitrix24Context'],
+		[
+			'a function type',
+			'type Reader = (context: IExecuteFunctions, id: number) => Promise<void>;',
+			1,
+			'context',
+			'IExecuteFunctions',
+		],
+		[
+			'a transport alias',
+			'async function get(context: Bitrix24Context, method: string) {}',
+			1,
+			'context',
+			'Bitrix24Context',
+		],
 	])('fails on a context passed as an argument: %s', (_name, source, line, parameter, type) => {
 		expect(callingStyleViolations('nodes/Example/bad.ts', source)).toEqual([
 			{ file: 'nodes/Example/bad.ts', line, parameter, type },

@@ -21,15 +21,24 @@ describe('import direction (ARCHITECTURE.md "Import direction")', () => {
 
 	const allowed: ImportGraph = {
 		'nodes/Bitrix24/Bitrix24.node.ts': ['nodes/Bitrix24/actions/router.ts', 'nodes/Bitrix24/methods/index.ts'],
-		'nodes/Bitrix24/actions/router.ts': ['nodes/Bitrix24/actions/contact/Contact.resource.ts', 'nodes/Bitrix24/actions/types.ts'],
+		'nodes/Bitrix24/actions/router.ts': [
+			'nodes/Bitrix24/actions/contact/Contact.resource.ts',
+			'nodes/Bitrix24/actions/types.ts',
+		],
 		'nodes/Bitrix24/actions/contact/get.operation.ts': [
 			'nodes/Bitrix24/actions/shared/crmRecordOperations.ts',
 			'nodes/Bitrix24/helpers/crmEntities.ts',
 			'nodes/Bitrix24/transport/index.ts',
 			'nodes/shared/contract/links.ts',
 		],
-		'nodes/Bitrix24/methods/crmFields.ts': ['nodes/Bitrix24/helpers/crmRecordFields.ts', 'nodes/Bitrix24/transport/index.ts'],
-		'nodes/Bitrix24/helpers/crmRecordFields.ts': ['nodes/Bitrix24/helpers/crmEntities.ts', 'nodes/Bitrix24/transport/index.ts'],
+		'nodes/Bitrix24/methods/crmFields.ts': [
+			'nodes/Bitrix24/helpers/crmRecordFields.ts',
+			'nodes/Bitrix24/transport/index.ts',
+		],
+		'nodes/Bitrix24/helpers/crmRecordFields.ts': [
+			'nodes/Bitrix24/helpers/crmEntities.ts',
+			'nodes/Bitrix24/transport/index.ts',
+		],
 		'nodes/Bitrix24/transport/request.ts': ['nodes/Bitrix24/transport/errors.ts', 'nodes/shared/rateLimit.ts'],
 		'nodes/shared/contract/lexofficeToBitrix24.ts': ['nodes/shared/contract/addresses.ts'],
 		'nodes/LexofficePollTrigger/LexofficePollTrigger.node.ts': [
@@ -45,19 +54,84 @@ describe('import direction (ARCHITECTURE.md "Import direction")', () => {
 	});
 
 	it.each<[string, string, string, RegExp]>([
-		['helpers import actions', 'nodes/Bitrix24/helpers/invoiceStatus.ts', 'nodes/Bitrix24/actions/smartInvoice/stages.ts', /helpers\/ must not import actions\//],
-		['transport imports helpers', 'nodes/Lexoffice/transport/request.ts', 'nodes/Lexoffice/helpers/input.ts', /transport\/ must not import helpers\//],
-		['methods import actions', 'nodes/Bitrix24/methods/requisites.ts', 'nodes/Bitrix24/actions/shared/crmRecordLookup.ts', /methods\/ must not import actions\//],
-		['actions import methods', 'nodes/Bitrix24/actions/contact/get.operation.ts', 'nodes/Bitrix24/methods/index.ts', /actions\/ must not import methods\//],
-		['actions import the node file', 'nodes/Lexoffice/actions/router.ts', 'nodes/Lexoffice/Lexoffice.node.ts', /actions\/ must not import node\//],
-		['one resource reaches into another', 'nodes/Bitrix24/actions/lexofficeSync/syncContactsRun.ts', 'nodes/Bitrix24/actions/requisite/upsertPlan.ts', /actions\/lexofficeSync\/ must not import actions\/requisite\//],
-		['actions/shared imports a resource', 'nodes/Bitrix24/actions/shared/settleUncertain.ts', 'nodes/Bitrix24/actions/requisite/upsertPlan.ts', /actions\/shared\/ must not import actions\/requisite\//],
-		['shared code imports a node', 'nodes/shared/contract/lexofficeToBitrix24.ts', 'nodes/Bitrix24/helpers/addressValues.ts', /nodes\/shared\/ imports only nodes\/shared\//],
-		['one API node imports the other', 'nodes/Bitrix24/actions/lexofficeSync/syncInvoiceInput.ts', 'nodes/Lexoffice/helpers/eventResources.ts', /API nodes do not import each other/],
-		['an API node imports a trigger', 'nodes/Bitrix24/actions/placement/renderPage.operation.ts', 'nodes/Bitrix24Trigger/redirectPage.ts', /API nodes do not import each other/],
-		['a trigger uses another trigger\'s files', 'nodes/LexofficePollTrigger/LexofficePollTrigger.node.ts', 'nodes/LexofficeTrigger/polling/contacts.ts', /a trigger imports only/],
-		['a trigger uses actions', 'nodes/LexofficeTrigger/LexofficeTrigger.node.ts', 'nodes/Lexoffice/actions/router.ts', /a trigger imports only/],
-		['a trigger uses the other API', 'nodes/Bitrix24Trigger/receive.ts', 'nodes/Lexoffice/transport/index.ts', /a trigger imports only/],
+		[
+			'helpers import actions',
+			'nodes/Bitrix24/helpers/invoiceStatus.ts',
+			'nodes/Bitrix24/actions/smartInvoice/stages.ts',
+			/helpers\/ must not import actions\//,
+		],
+		[
+			'transport imports helpers',
+			'nodes/Lexoffice/transport/request.ts',
+			'nodes/Lexoffice/helpers/input.ts',
+			/transport\/ must not import helpers\//,
+		],
+		[
+			'methods import actions',
+			'nodes/Bitrix24/methods/requisites.ts',
+			'nodes/Bitrix24/actions/shared/crmRecordLookup.ts',
+			/methods\/ must not import actions\//,
+		],
+		[
+			'actions import methods',
+			'nodes/Bitrix24/actions/contact/get.operation.ts',
+			'nodes/Bitrix24/methods/index.ts',
+			/actions\/ must not import methods\//,
+		],
+		[
+			'actions import the node file',
+			'nodes/Lexoffice/actions/router.ts',
+			'nodes/Lexoffice/Lexoffice.node.ts',
+			/actions\/ must not import node\//,
+		],
+		[
+			'one resource reaches into another',
+			'nodes/Bitrix24/actions/lexofficeSync/syncContactsRun.ts',
+			'nodes/Bitrix24/actions/requisite/upsertPlan.ts',
+			/actions\/lexofficeSync\/ must not import actions\/requisite\//,
+		],
+		[
+			'actions/shared imports a resource',
+			'nodes/Bitrix24/actions/shared/settleUncertain.ts',
+			'nodes/Bitrix24/actions/requisite/upsertPlan.ts',
+			/actions\/shared\/ must not import actions\/requisite\//,
+		],
+		[
+			'shared code imports a node',
+			'nodes/shared/contract/lexofficeToBitrix24.ts',
+			'nodes/Bitrix24/helpers/addressValues.ts',
+			/nodes\/shared\/ imports only nodes\/shared\//,
+		],
+		[
+			'one API node imports the other',
+			'nodes/Bitrix24/actions/lexofficeSync/syncInvoiceInput.ts',
+			'nodes/Lexoffice/helpers/eventResources.ts',
+			/API nodes do not import each other/,
+		],
+		[
+			'an API node imports a trigger',
+			'nodes/Bitrix24/actions/placement/renderPage.operation.ts',
+			'nodes/Bitrix24Trigger/redirectPage.ts',
+			/API nodes do not import each other/,
+		],
+		[
+			"a trigger uses another trigger's files",
+			'nodes/LexofficePollTrigger/LexofficePollTrigger.node.ts',
+			'nodes/LexofficeTrigger/polling/contacts.ts',
+			/a trigger imports only/,
+		],
+		[
+			'a trigger uses actions',
+			'nodes/LexofficeTrigger/LexofficeTrigger.node.ts',
+			'nodes/Lexoffice/actions/router.ts',
+			/a trigger imports only/,
+		],
+		[
+			'a trigger uses the other API',
+			'nodes/Bitrix24Trigger/receive.ts',
+			'nodes/Lexoffice/transport/index.ts',
+			/a trigger imports only/,
+		],
 	])('fails on a violation: %s', (_name, from, to, rule) => {
 		const graph: ImportGraph = { ...allowed, [from]: [...(allowed[from] ?? []), to] };
 		const violations = importViolations(graph);

@@ -28,7 +28,15 @@ const TRIGGER_API: Record<string, string> = {
 };
 
 type Layer = 'shared' | 'transport' | 'helpers' | 'actions' | 'methods' | 'node' | 'trigger';
-const RANK: Record<Layer, number> = { shared: 0, transport: 1, helpers: 2, actions: 3, methods: 3, node: 4, trigger: 4 };
+const RANK: Record<Layer, number> = {
+	shared: 0,
+	transport: 1,
+	helpers: 2,
+	actions: 3,
+	methods: 3,
+	node: 4,
+	trigger: 4,
+};
 
 interface Place {
 	/** The folder under nodes/ ('shared', 'Bitrix24', 'LexofficeTrigger', …). */
@@ -57,18 +65,29 @@ export function ruleBroken(from: string, to: string): string | undefined {
 	const source = placeOf(from);
 	const target = placeOf(to);
 	if (!source || !target) return undefined;
-	if (source.layer === 'shared') return target.layer === 'shared' ? undefined : 'nodes/shared/ imports only nodes/shared/';
+	if (source.layer === 'shared')
+		return target.layer === 'shared' ? undefined : 'nodes/shared/ imports only nodes/shared/';
 	if (target.layer === 'shared') return undefined;
 	if (source.layer === 'trigger') {
 		if (target.owner === source.owner) return undefined;
-		if (target.owner === TRIGGER_API[source.owner] && (target.layer === 'transport' || target.layer === 'helpers')) return undefined;
+		if (target.owner === TRIGGER_API[source.owner] && (target.layer === 'transport' || target.layer === 'helpers'))
+			return undefined;
 		return `a trigger imports only its own files, its API's transport/ and helpers/, and nodes/shared/`;
 	}
-	if (target.owner !== source.owner) return 'the API nodes do not import each other (or a trigger): shared meaning lives in nodes/shared/contract/';
-	if (RANK[target.layer] > RANK[source.layer]) return `${source.layer}/ must not import ${target.layer}/ (transport ← helpers ← actions/methods ← node)`;
-	if (RANK[target.layer] === RANK[source.layer] && target.layer !== source.layer) return `${source.layer}/ must not import ${target.layer}/`;
+	if (target.owner !== source.owner)
+		return 'the API nodes do not import each other (or a trigger): shared meaning lives in nodes/shared/contract/';
+	if (RANK[target.layer] > RANK[source.layer])
+		return `${source.layer}/ must not import ${target.layer}/ (transport ← helpers ← actions/methods ← node)`;
+	if (RANK[target.layer] === RANK[source.layer] && target.layer !== source.layer)
+		return `${source.layer}/ must not import ${target.layer}/`;
 	// actions/shared/ is the one folder every resource may use; it uses no resource's folder itself.
-	if (source.layer === 'actions' && source.resource && target.resource && target.resource !== 'shared' && target.resource !== source.resource) {
+	if (
+		source.layer === 'actions' &&
+		source.resource &&
+		target.resource &&
+		target.resource !== 'shared' &&
+		target.resource !== source.resource
+	) {
 		return `actions/${source.resource}/ must not import actions/${target.resource}/: share through helpers/ or actions/shared/`;
 	}
 	return undefined;
@@ -118,7 +137,9 @@ export function readImportGraph(root: string): ImportGraph {
 	const graph: ImportGraph = {};
 	for (const file of sourceFiles(join(root, 'nodes'))) {
 		const text = readFileSync(file, 'utf8');
-		const targets = [...text.matchAll(IMPORT)].map((match) => match[1]).filter((specifier) => specifier.startsWith('.'));
+		const targets = [...text.matchAll(IMPORT)]
+			.map((match) => match[1])
+			.filter((specifier) => specifier.startsWith('.'));
 		const key = relative(root, file).split('\\').join('/');
 		graph[key] = targets.map((specifier) => relative(root, resolveImport(file, specifier)).split('\\').join('/'));
 	}

@@ -79,7 +79,11 @@ describe('bitrix24Batch against the sandbox', () => {
 		expect(results.h0.ok).toBe(true);
 		expect(results.bad).toMatchObject({ ok: false, description: "Parameter 'fields' must be array." });
 		expect(results.h2).toMatchObject({ ok: false, error: NOT_EXECUTED });
-		expect(results.later59).toMatchObject({ ok: false, error: NOT_EXECUTED, description: expect.stringMatching(/Not sent/) });
+		expect(results.later59).toMatchObject({
+			ok: false,
+			error: NOT_EXECUTED,
+			description: expect.stringMatching(/Not sent/),
+		});
 		expect(Object.keys(results)).toHaveLength(commands.length);
 		expect(restCalls(sb)).toHaveLength(1);
 		expect(contactsNamed('Halt2')).toHaveLength(0);
@@ -102,7 +106,10 @@ describe('bitrix24Batch against the sandbox', () => {
 		sb.setFaults({ failNext: [{ pathIncludes: '/batch', status: 502, afterProcessing: true }] });
 		const results = await bitrix24Batch.call(context(), [addContact('w1', 'Unklar1'), addContact('w2', 'Unklar2')]);
 		for (const key of ['w1', 'w2']) {
-			expect(results[key]).toMatchObject({ ok: false, description: expect.stringMatching(/may or may not have been carried out/) });
+			expect(results[key]).toMatchObject({
+				ok: false,
+				description: expect.stringMatching(/may or may not have been carried out/),
+			});
 		}
 		expect(restCalls(sb)).toHaveLength(1);
 	});

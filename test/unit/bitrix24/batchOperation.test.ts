@@ -38,14 +38,21 @@ describe('Call Method → Batch', () => {
 		const createdId = results.c57.result;
 		expect(results.again).toMatchObject({ ok: true, result: { ID: String(createdId), LAST_NAME: 'Batch 57' } });
 		expect(sb.state.contacts.filter((contact) => String(contact.LAST_NAME).startsWith('Batch '))).toHaveLength(58);
-		expect(restCalls(sb).slice(before).map((call) => call.label)).toEqual(['batch', 'batch']);
+		expect(
+			restCalls(sb)
+				.slice(before)
+				.map((call) => call.label),
+		).toEqual(['batch', 'batch']);
 	});
 
 	it('refuses a malformed command list before sending anything, naming the problem', async () => {
 		const before = restCalls(sb).length;
-		await expect(run([{ key: 'a', method: 'user.current' }, { key: 'a', method: 'profile' }])).rejects.toThrow(
-			/key "a" is used twice/,
-		);
+		await expect(
+			run([
+				{ key: 'a', method: 'user.current' },
+				{ key: 'a', method: 'profile' },
+			]),
+		).rejects.toThrow(/key "a" is used twice/);
 		await expect(run([{ key: 'bad key', method: 'user.current' }])).rejects.toBeInstanceOf(NodeOperationError);
 		await expect(run([])).rejects.toThrow(/empty/);
 		expect(restCalls(sb).length).toBe(before);

@@ -46,7 +46,11 @@ describe('planBatchChunks', () => {
 
 	it.each([
 		['a duplicate key', [get('a'), get('a')], /used twice/],
-		['a reference to an unknown command', [{ key: 'a', method: 'x.get', params: { id: '$result[nope]' } }], /no command "nope"/],
+		[
+			'a reference to an unknown command',
+			[{ key: 'a', method: 'x.get', params: { id: '$result[nope]' } }],
+			/no command "nope"/,
+		],
 		[
 			'a reference to a later command',
 			[{ key: 'a', method: 'x.get', params: { id: '$result[b]' } }, get('b')],
@@ -95,7 +99,11 @@ describe('readBatchResult', () => {
 
 	it('reads PHP lists (keys 0..n-1) and empty maps sent as []', () => {
 		const numbered = [get('0'), get('1')];
-		const results = readBatchResult(numbered, { result: [{ ID: '10' }, { ID: '11' }], result_error: [], result_total: [] });
+		const results = readBatchResult(numbered, {
+			result: [{ ID: '10' }, { ID: '11' }],
+			result_error: [],
+			result_total: [],
+		});
 		expect(results).toEqual({ 0: { ok: true, result: { ID: '10' } }, 1: { ok: true, result: { ID: '11' } } });
 	});
 
@@ -128,7 +136,11 @@ describe('commandsToResend', () => {
 	it('replaces references to commands that succeeded by their results (e.g. an address whose requisite was created)', () => {
 		const sent = [
 			get('a'),
-			{ key: 'b', method: 'x.add', params: { fields: { ENTITY_ID: '$result[a]', NAME: 'req $result[a]', SELF: '$result[b]' } } },
+			{
+				key: 'b',
+				method: 'x.add',
+				params: { fields: { ENTITY_ID: '$result[a]', NAME: 'req $result[a]', SELF: '$result[b]' } },
+			},
 			get('c'),
 		];
 		expect(commandsToResend(sent, { a: { ok: true, result: 4711 }, b: refused, c: refused }, false)).toEqual([

@@ -12,7 +12,12 @@ describe('Bitrix24 node description', () => {
 	const { description } = new Bitrix24();
 
 	it('is the programmatic node "bitrix24", usable as a tool, with both credentials', () => {
-		expect(description).toMatchObject({ name: 'bitrix24', displayName: 'Bitrix24', usableAsTool: true, version: [1, 2] });
+		expect(description).toMatchObject({
+			name: 'bitrix24',
+			displayName: 'Bitrix24',
+			usableAsTool: true,
+			version: [1, 2],
+		});
 		expect(description.subtitle).toEqual(expect.any(String));
 		expect(description.credentials?.map((c) => [c.name, c.displayOptions?.show?.authentication])).toEqual([
 			['bitrix24WebhookApi', ['webhook']],
@@ -32,13 +37,24 @@ describe('Bitrix24 node description', () => {
 			expect(values).toContain(operationProperty.default);
 		}
 		expect(Object.keys(resources.user.operations).sort()).toEqual(['getCurrent', 'getMany', 'sendNotification']);
-		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual(['noteDeletion', 'summarize', 'syncContacts', 'syncInvoice']);
+		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual([
+			'noteDeletion',
+			'summarize',
+			'syncContacts',
+			'syncInvoice',
+		]);
 		expect(Object.keys(resources.callMethod.operations).sort()).toEqual(['batch', 'call']);
 	});
 
 	it("shows an operation's parameters only for that operation", () => {
-		const limit = description.properties.find((p) => p.name === 'limit' && p.displayOptions?.show?.resource?.[0] === 'user');
-		expect(limit?.displayOptions?.show).toMatchObject({ resource: ['user'], operation: ['getMany'], returnAll: [false] });
+		const limit = description.properties.find(
+			(p) => p.name === 'limit' && p.displayOptions?.show?.resource?.[0] === 'user',
+		);
+		expect(limit?.displayOptions?.show).toMatchObject({
+			resource: ['user'],
+			operation: ['getMany'],
+			returnAll: [false],
+		});
 	});
 });
 
@@ -81,15 +97,29 @@ describe('Bitrix24 credentials', () => {
 				{ webhookUrl: `https://acme.bitrix24.de/rest/7/${SECRET}/profile.json` },
 				{ method: 'POST', url: 'crm.contact.list', body: '{}' },
 			);
-			expect(options).toEqual({ method: 'POST', url: `https://acme.bitrix24.de/rest/7/${SECRET}/crm.contact.list`, body: '{}' });
+			expect(options).toEqual({
+				method: 'POST',
+				url: `https://acme.bitrix24.de/rest/7/${SECRET}/crm.contact.list`,
+				body: '{}',
+			});
 		});
 
 		it('ignores a baseURL and leaves absolute URLs untouched (no secret for other hosts)', async () => {
 			expect(
-				(await authenticate({ webhookUrl: `https://acme.bitrix24.de/rest/7/${SECRET}/` }, { url: '/profile', baseURL: 'https://x' })).url,
+				(
+					await authenticate(
+						{ webhookUrl: `https://acme.bitrix24.de/rest/7/${SECRET}/` },
+						{ url: '/profile', baseURL: 'https://x' },
+					)
+				).url,
 			).toBe(`https://acme.bitrix24.de/rest/7/${SECRET}/profile`);
 			expect(
-				(await authenticate({ webhookUrl: `https://acme.bitrix24.de/rest/7/${SECRET}/` }, { url: 'https://other.example/a' })).url,
+				(
+					await authenticate(
+						{ webhookUrl: `https://acme.bitrix24.de/rest/7/${SECRET}/` },
+						{ url: 'https://other.example/a' },
+					)
+				).url,
 			).toBe('https://other.example/a');
 		});
 

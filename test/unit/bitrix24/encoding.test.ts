@@ -41,7 +41,9 @@ describe('httpBuildQuery', () => {
 	});
 
 	it('encodes operator keys such as >ID and %NAME', () => {
-		expect(httpBuildQuery({ filter: { '>ID': 10, '%NAME': 'Gräf' } })).toBe('filter%5B%3EID%5D=10&filter%5B%25NAME%5D=Gr%C3%A4f');
+		expect(httpBuildQuery({ filter: { '>ID': 10, '%NAME': 'Gräf' } })).toBe(
+			'filter%5B%3EID%5D=10&filter%5B%25NAME%5D=Gr%C3%A4f',
+		);
 	});
 
 	it('leaves batch references unencoded, alone or inside text', () => {
@@ -73,7 +75,13 @@ describe('httpBuildQuery', () => {
 describe('referencedCommandKeys', () => {
 	it('finds every command a parameter tree refers to', () => {
 		expect(
-			[...referencedCommandKeys({ a: '$result[one][ID]', b: ['x $result[two] y', { c: '$result_error[three]' }], d: 5 })].sort(),
+			[
+				...referencedCommandKeys({
+					a: '$result[one][ID]',
+					b: ['x $result[two] y', { c: '$result_error[three]' }],
+					d: 5,
+				}),
+			].sort(),
 		).toEqual(['one', 'three', 'two']);
 	});
 

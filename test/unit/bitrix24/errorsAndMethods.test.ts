@@ -34,7 +34,9 @@ describe('classifyResponse', () => {
 	});
 
 	it('keeps the description when the error code is empty', () => {
-		expect(classifyResponse({ statusCode: 400, body: { error: '', error_description: 'Target is not set.' } })?.error).toEqual({
+		expect(
+			classifyResponse({ statusCode: 400, body: { error: '', error_description: 'Target is not set.' } })?.error,
+		).toEqual({
 			error: '',
 			description: 'Target is not set.',
 		});
@@ -58,12 +60,17 @@ describe('bitrix24ApiError', () => {
 	});
 
 	it('removes secrets from everything it carries', () => {
-		const error = bitrix24ApiError(context, 400, { error: `E ${secret}`, description: `see https://a.bitrix24.de/rest/1/${secret}/x` });
+		const error = bitrix24ApiError(context, 400, {
+			error: `E ${secret}`,
+			description: `see https://a.bitrix24.de/rest/1/${secret}/x`,
+		});
 		expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain(secret);
 	});
 
 	it('redacts longest secrets first', () => {
-		expect(redact('https://x/rest/1/abcd1234/ and abcd1234', ['abcd1234', 'https://x/rest/1/abcd1234/'])).toBe('*** and ***');
+		expect(redact('https://x/rest/1/abcd1234/ and abcd1234', ['abcd1234', 'https://x/rest/1/abcd1234/'])).toBe(
+			'*** and ***',
+		);
 	});
 });
 
@@ -93,17 +100,26 @@ describe('method classification', () => {
 		},
 	);
 
-	it.each(['user.current', 'user.get', 'crm.contact.list', 'crm.item.fields', 'crm.enum.addresstype', 'profile', 'crm.duplicate.findbycomm'])(
-		'%s is a read',
-		(method) => {
-			expect(isReadMethod(method)).toBe(true);
-		},
-	);
+	it.each([
+		'user.current',
+		'user.get',
+		'crm.contact.list',
+		'crm.item.fields',
+		'crm.enum.addresstype',
+		'profile',
+		'crm.duplicate.findbycomm',
+	])('%s is a read', (method) => {
+		expect(isReadMethod(method)).toBe(true);
+	});
 
-	it.each(['crm.contact.add', 'crm.item.update', 'crm.address.add', 'bizproc.workflow.start', 'event.offline.get', 'batch'])(
-		'%s is not repeated after a 5xx',
-		(method) => {
-			expect(isReadMethod(method)).toBe(false);
-		},
-	);
+	it.each([
+		'crm.contact.add',
+		'crm.item.update',
+		'crm.address.add',
+		'bizproc.workflow.start',
+		'event.offline.get',
+		'batch',
+	])('%s is not repeated after a 5xx', (method) => {
+		expect(isReadMethod(method)).toBe(false);
+	});
 });

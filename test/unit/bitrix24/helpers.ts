@@ -17,7 +17,10 @@ export function webhookCredentials(sb: Bitrix24Sandbox, plan = 'enterprise'): IC
 	return { webhookUrl: sb.webhookUrl, plan };
 }
 
-export async function oauthCredentials(sb: Bitrix24Sandbox, plan = 'enterprise'): Promise<ICredentialDataDecryptedObject> {
+export async function oauthCredentials(
+	sb: Bitrix24Sandbox,
+	plan = 'enterprise',
+): Promise<ICredentialDataDecryptedObject> {
 	const tokens = await sb.oauth.issueTokens();
 	return {
 		portalUrl: sb.url,
@@ -32,7 +35,10 @@ export async function oauthCredentials(sb: Bitrix24Sandbox, plan = 'enterprise')
 
 export type Authentication = 'webhook' | 'oAuth2';
 
-export function credentialsFor(authentication: Authentication, data: ICredentialDataDecryptedObject): CredentialFixtures {
+export function credentialsFor(
+	authentication: Authentication,
+	data: ICredentialDataDecryptedObject,
+): CredentialFixtures {
 	return authentication === 'webhook' ? { bitrix24WebhookApi: data } : { bitrix24OAuth2Api: data };
 }
 
@@ -59,7 +65,9 @@ export function restCalls(sb: Bitrix24Sandbox) {
 /** Everything an error exposes (message, description, context, cause chain), as one string. */
 export function everythingIn(error: unknown): string {
 	const { message, description, context } = error as { message?: string; description?: string; context?: unknown };
-	return [inspect(error, { depth: 12, showHidden: true }), message, description, JSON.stringify(context ?? {})].join('\n');
+	return [inspect(error, { depth: 12, showHidden: true }), message, description, JSON.stringify(context ?? {})].join(
+		'\n',
+	);
 }
 
 export async function caught(promise: Promise<unknown>): Promise<Error> {

@@ -37,7 +37,12 @@ describe('Bitrix24 limits, seen from the sandbox', () => {
 		const frozenSb = await startBitrix24Sandbox({ limits: 'off', now: () => (refused() ? Date.now() : frozenAt) });
 		started.sandbox = frozenSb;
 		try {
-			frozenSb.setLimits({ capacity: 1000, drainPerSecond: 1000, operatingLimitSeconds: 0.5, operatingWindowSeconds: 1 });
+			frozenSb.setLimits({
+				capacity: 1000,
+				drainPerSecond: 1000,
+				operatingLimitSeconds: 0.5,
+				operatingWindowSeconds: 1,
+			});
 			frozenSb.setExecutionTime({ 'crm.contact.list': 600 });
 			// Another client of the same webhook used up the method's budget; we know nothing about it.
 			const elsewhere = await fetch(`${frozenSb.webhookUrl}crm.contact.list`, {
@@ -49,9 +54,13 @@ describe('Bitrix24 limits, seen from the sandbox', () => {
 			frozenSb.requests.clear();
 			const statuses = () => restCalls(frozenSb).map((call) => call.status);
 
-			const response = await bitrix24Call.call(executeContext('webhook', webhookCredentials(frozenSb)), 'crm.contact.list', {
-				select: ['ID'],
-			});
+			const response = await bitrix24Call.call(
+				executeContext('webhook', webhookCredentials(frozenSb)),
+				'crm.contact.list',
+				{
+					select: ['ID'],
+				},
+			);
 
 			expect(Array.isArray(response.result)).toBe(true);
 			expect(statuses()[0]).toBe(429);

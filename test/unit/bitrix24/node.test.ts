@@ -57,11 +57,20 @@ describe('Bitrix24 node (run through n8n-core)', () => {
 	it('User → Get Many filters by name', async () => {
 		const [someone] = sb.state.users.filter((user) => user.ACTIVE).slice(-1);
 		const [items] = await runNode(new Bitrix24(), {
-			parameters: { resource: 'user', operation: 'getMany', returnAll: true, filters: { nameSearch: someone.LAST_NAME } },
+			parameters: {
+				resource: 'user',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { nameSearch: someone.LAST_NAME },
+			},
 			credentials: webhook(),
 		});
 		expect(items.length).toBeGreaterThan(0);
-		expect(items.every((item) => item.json.LAST_NAME === someone.LAST_NAME || String(item.json.NAME).includes(someone.LAST_NAME))).toBe(true);
+		expect(
+			items.every(
+				(item) => item.json.LAST_NAME === someone.LAST_NAME || String(item.json.NAME).includes(someone.LAST_NAME),
+			),
+		).toBe(true);
 	});
 
 	it('Call Method → Call passes JSON parameters and returns result and total', async () => {
@@ -93,7 +102,11 @@ describe('Bitrix24 node (run through n8n-core)', () => {
 			parameters: { resource: 'callMethod', operation: 'call', method: '={{ $json.method }}', parameters: '{}' },
 			credentials: webhook(),
 			continueOnFail: true,
-			items: [{ json: { method: 'user.current' } }, { json: { method: 'placement.bind' } }, { json: { method: 'no.such.method' } }],
+			items: [
+				{ json: { method: 'user.current' } },
+				{ json: { method: 'placement.bind' } },
+				{ json: { method: 'no.such.method' } },
+			],
 		});
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.result).toMatchObject({ ID: '1' });

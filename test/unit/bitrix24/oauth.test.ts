@@ -16,7 +16,15 @@ describe('bitrix24Call with the OAuth2 local-application credential', () => {
 	it('calls https://PORTAL/rest/<method> with the bearer token, POST and JSON', async () => {
 		const response = await bitrix24Call.call(executeContext('oAuth2', await oauthCredentials(sb)), 'user.current');
 		expect(response.result).toMatchObject({ ID: '1' });
-		expect(restCalls(sb)).toEqual([expect.objectContaining({ path: '/rest/user.current', method: 'POST', transport: 'json', auth: 'oauth', status: 200 })]);
+		expect(restCalls(sb)).toEqual([
+			expect.objectContaining({
+				path: '/rest/user.current',
+				method: 'POST',
+				transport: 'json',
+				auth: 'oauth',
+				status: 200,
+			}),
+		]);
 	});
 
 	it('may call app-context methods', async () => {
@@ -34,9 +42,13 @@ describe('bitrix24Call with the OAuth2 local-application credential', () => {
 		const harness = createNodeHarness(new Bitrix24(), options);
 		sb.expireAccessTokens();
 
-		const response = await bitrix24Call.call(executeContext('oAuth2', credentials, undefined, harness), 'crm.contact.add', {
-			fields: { NAME: 'Refresh', LAST_NAME: 'Probe' },
-		});
+		const response = await bitrix24Call.call(
+			executeContext('oAuth2', credentials, undefined, harness),
+			'crm.contact.add',
+			{
+				fields: { NAME: 'Refresh', LAST_NAME: 'Probe' },
+			},
+		);
 
 		expect(typeof response.result).toBe('number');
 		const calls = sb.requests.calls();
@@ -47,7 +59,10 @@ describe('bitrix24Call with the OAuth2 local-application credential', () => {
 		]);
 		// The token endpoint got a refresh_token grant with the client credentials in the body.
 		expect(calls[1]).toMatchObject({ method: 'POST', path: '/oauth/token/' });
-		const stored = harness.credentialsHelper.store.get('bitrix24OAuth2Api')?.oauthTokenData as { access_token: string; refresh_token: string };
+		const stored = harness.credentialsHelper.store.get('bitrix24OAuth2Api')?.oauthTokenData as {
+			access_token: string;
+			refresh_token: string;
+		};
 		expect(stored.access_token).not.toBe(oldToken);
 		expect(stored.refresh_token).not.toBe((credentials.oauthTokenData as { refresh_token: string }).refresh_token);
 		expect(sb.state.contacts.filter((c) => c.NAME === 'Refresh')).toHaveLength(1);

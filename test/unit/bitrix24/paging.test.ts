@@ -9,7 +9,11 @@ function recordingContext(sb: Bitrix24Sandbox) {
 	const context = executeContext('webhook', webhookCredentials(sb));
 	const bodies: IDataObject[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;
-	context.helpers.httpRequestWithAuthentication = async function (this: unknown, type: string, options: IHttpRequestOptions) {
+	context.helpers.httpRequestWithAuthentication = async function (
+		this: unknown,
+		type: string,
+		options: IHttpRequestOptions,
+	) {
 		bodies.push(JSON.parse(options.body as string) as IDataObject);
 		return await real.call(this as never, type, options);
 	} as typeof real;
@@ -38,7 +42,8 @@ describe('paging helpers against the sandbox', () => {
 		expect(total).toBeGreaterThanOrEqual(123);
 		const { context, bodies } = recordingContext(sb);
 		const pages: IDataObject[][] = [];
-		for await (const page of bitrix24ScanAll.call(context, 'crm.contact.list', { select: ['ID', 'NAME'] })) pages.push(page);
+		for await (const page of bitrix24ScanAll.call(context, 'crm.contact.list', { select: ['ID', 'NAME'] }))
+			pages.push(page);
 
 		const ids = pages.flat().map((row) => Number(row.ID));
 		expect(ids).toEqual(sb.state.contacts.map((contact) => Number(contact.ID)).sort((a, b) => a - b));
@@ -46,7 +51,10 @@ describe('paging helpers against the sandbox', () => {
 		expect(restCalls(sb).every((call) => call.method === 'POST' && call.transport === 'json')).toBe(true);
 		expect(bodies.map((body) => body.start)).toEqual(bodies.map(() => -1));
 		expect(bodies.map((body) => body.order)).toEqual(bodies.map(() => ({ ID: 'ASC' })));
-		expect(bodies.map((body) => (body.filter as IDataObject)['>ID'])).toEqual([0, ...pages.slice(0, -1).map((page) => Number(page.at(-1)?.ID))]);
+		expect(bodies.map((body) => (body.filter as IDataObject)['>ID'])).toEqual([
+			0,
+			...pages.slice(0, -1).map((page) => Number(page.at(-1)?.ID)),
+		]);
 	});
 
 	it("keeps the caller's filter; an exactly full last page costs one more request", async () => {

@@ -29,18 +29,30 @@ describe('bitrix24Call with the webhook credential', () => {
 		expect(response.result).toMatchObject({ ID: '1' });
 		expect(response.time).toMatchObject({ operating: expect.any(Number) });
 		const [call] = restCalls(sb);
-		expect(call).toMatchObject({ method: 'POST', transport: 'json', label: 'user.current', auth: 'webhook', status: 200 });
+		expect(call).toMatchObject({
+			method: 'POST',
+			transport: 'json',
+			label: 'user.current',
+			auth: 'webhook',
+			status: 200,
+		});
 	});
 
 	it("the credential's test request reaches profile through the credential's authenticate", async () => {
 		const request = { ...new Bitrix24WebhookApi().test.request } as IHttpRequestOptions;
-		const response = (await context().helpers.httpRequestWithAuthentication.call(context(), 'bitrix24WebhookApi', request)) as {
+		const response = (await context().helpers.httpRequestWithAuthentication.call(
+			context(),
+			'bitrix24WebhookApi',
+			request,
+		)) as {
 			result: { ID: string };
 		};
 		expect(response.result.ID).toBe('1');
 		expect(restCalls(sb)).toEqual([expect.objectContaining({ label: 'profile', method: 'POST', status: 200 })]);
 		const wrong = executeContext('webhook', { webhookUrl: sb.webhookUrl.replace(secret, 'wrongsecret') });
-		await expect(wrong.helpers.httpRequestWithAuthentication.call(wrong, 'bitrix24WebhookApi', { ...request })).rejects.toThrow();
+		await expect(
+			wrong.helpers.httpRequestWithAuthentication.call(wrong, 'bitrix24WebhookApi', { ...request }),
+		).rejects.toThrow();
 	});
 
 	it("turns {error, error_description} into a NodeApiError with Bitrix24's text, also for an empty code", async () => {
@@ -59,7 +71,12 @@ describe('bitrix24Call with the webhook credential', () => {
 	});
 
 	it('repeats a read after a 500 and a dropped connection', async () => {
-		sb.setFaults({ failNext: [{ pathIncludes: 'user.current', status: 500 }, { pathIncludes: 'user.current', dropConnection: true }] });
+		sb.setFaults({
+			failNext: [
+				{ pathIncludes: 'user.current', status: 500 },
+				{ pathIncludes: 'user.current', dropConnection: true },
+			],
+		});
 		const response = await bitrix24Call.call(context(), 'user.current');
 		expect(response.result).toMatchObject({ ID: '1' });
 		expect(restCalls(sb).map((call) => call.status)).toEqual([500, 0, 200]);
@@ -82,8 +99,14 @@ describe('bitrix24Call with the webhook credential', () => {
 			bitrix24Call.call(context(), 'crm.contact.add', { fields: { NAME: sb.webhookUrl } }).then(() => {
 				throw new Error('unexpected success');
 			}),
-			bitrix24Call.call(executeContext('webhook', { webhookUrl: sb.webhookUrl.replace('/rest/1/', '/rest/x/') }), 'user.current'),
-			bitrix24Call.call(executeContext('webhook', { webhookUrl: sb.webhookUrl.replace(secret, `${secret}0`) }), 'user.current'),
+			bitrix24Call.call(
+				executeContext('webhook', { webhookUrl: sb.webhookUrl.replace('/rest/1/', '/rest/x/') }),
+				'user.current',
+			),
+			bitrix24Call.call(
+				executeContext('webhook', { webhookUrl: sb.webhookUrl.replace(secret, `${secret}0`) }),
+				'user.current',
+			),
 		];
 		sb.setFaults({ failNext: [{ pathIncludes: 'crm.contact.add', dropConnection: true }] });
 		const errors = await Promise.all(failures.map(caught));
@@ -114,7 +137,10 @@ describe('bitrix24Call with the webhook credential', () => {
 			const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rest/3/htmlsecret0001/`;
 			const response = await bitrix24Call.call(executeContext('webhook', { webhookUrl }), 'crm.contact.list');
 			expect(response.result).toEqual({ ID: '1' });
-			expect(seen).toEqual(['POST /rest/3/htmlsecret0001/crm.contact.list', 'POST /rest/3/htmlsecret0001/crm.contact.list']);
+			expect(seen).toEqual([
+				'POST /rest/3/htmlsecret0001/crm.contact.list',
+				'POST /rest/3/htmlsecret0001/crm.contact.list',
+			]);
 		} finally {
 			await new Promise((resolve) => server.close(resolve));
 		}

@@ -4,7 +4,14 @@
  * shared, exactly as in two processes. Interleavings are forced with gates on the requests an
  * execution sends, never with timing.
  */
-import type { IDataObject, IHttpRequestOptions, INodeExecutionData, INodeParameters, INodeType, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 
 import { createExecuteContext } from '../../helpers/n8nContext';
 import type { Bitrix24Sandbox } from '../../sandbox/bitrix24';
@@ -65,13 +72,19 @@ export async function runOn(worker: NodeClass, sb: Bitrix24Sandbox, run: WorkerR
 	});
 	const sent: string[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;
-	context.helpers.httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
+	context.helpers.httpRequestWithAuthentication = async function (
+		this: unknown,
+		type: string,
+		request: IHttpRequestOptions,
+	) {
 		// The method is the last part of the URL (crm.item.add, batch); a batch names its sub-calls in the body.
 		const body = `${String(request.url)} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {})}`;
 		for (const gate of run.gates ?? []) await gate.pass(body, sent);
 		sent.push(body);
 		return await real.call(this as never, type, request);
 	} as typeof real;
-	const [output] = (await (new worker().execute as NonNullable<INodeType['execute']>).call(context)) as INodeExecutionData[][];
+	const [output] = (await (new worker().execute as NonNullable<INodeType['execute']>).call(
+		context,
+	)) as INodeExecutionData[][];
 	return output.map((item) => item.json);
 }

@@ -16,7 +16,12 @@ const ALL_CONTACT_EVENTS = ['ONCRMCONTACTADD', 'ONCRMCONTACTUPDATE', 'ONCRMCONTA
 /** The cases name the expected token next to the parameters; it lives in the webhook credential. */
 function setup(): TriggerSetup {
 	const { applicationToken, ...nodeParameters } = parameters;
-	return { parameters: nodeParameters, credentials: { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken: String(applicationToken ?? '') } } };
+	return {
+		parameters: nodeParameters,
+		credentials: {
+			bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken: String(applicationToken ?? '') },
+		},
+	};
 }
 
 async function rest(method: string, params: IDataObject): Promise<IDataObject> {
@@ -82,7 +87,12 @@ describe('CRM events through an outgoing webhook', () => {
 		['a token of the wrong length', 'x'],
 	])('refuses a call with %s: 401 and no execution', async (_case, configured) => {
 		sb.events.addOutgoingWebhook(endpoint.url, ['ONCRMCONTACTADD']);
-		parameters = { mode: 'events', authentication: 'webhook', applicationToken: configured, events: ['ONCRMCONTACTADD'] };
+		parameters = {
+			mode: 'events',
+			authentication: 'webhook',
+			applicationToken: configured,
+			events: ['ONCRMCONTACTADD'],
+		};
 
 		await addContact('Petra');
 		const [delivery] = await sb.events.flush();
@@ -125,7 +135,9 @@ describe('CRM events through an outgoing webhook', () => {
 		const headers = { 'content-type': 'application/x-www-form-urlencoded' };
 		const rawBody = Buffer.from(delivery.body);
 		// A parser that nests bracketed keys (PHP, qs) gives the same tree, with every value a string.
-		const nestedBody = JSON.parse(JSON.stringify(delivery.payload, (_key, value: unknown) => (typeof value === 'number' ? String(value) : value)));
+		const nestedBody = JSON.parse(
+			JSON.stringify(delivery.payload, (_key, value: unknown) => (typeof value === 'number' ? String(value) : value)),
+		);
 		const nested = await runTriggerWebhook(setup(), { headers, body: nestedBody, rawBody });
 		const unparsed = await runTriggerWebhook(setup(), { headers, body: {}, rawBody });
 
@@ -145,11 +157,19 @@ describe('CRM events through an outgoing webhook', () => {
 });
 
 describe('Fetch Record', () => {
-	const crmItemGets = () => sb.requests.calls().filter((entry) => entry.label === 'crm.item.get' || entry.path.endsWith('/crm.item.get')).length;
+	const crmItemGets = () =>
+		sb.requests.calls().filter((entry) => entry.label === 'crm.item.get' || entry.path.endsWith('/crm.item.get'))
+			.length;
 
 	it('puts the whole record on the item', async () => {
 		const token = sb.events.addOutgoingWebhook(endpoint.url, ['ONCRMCONTACTADD']);
-		parameters = { mode: 'events', authentication: 'webhook', applicationToken: token, events: ['ONCRMCONTACTADD'], fetchRecord: true };
+		parameters = {
+			mode: 'events',
+			authentication: 'webhook',
+			applicationToken: token,
+			events: ['ONCRMCONTACTADD'],
+			fetchRecord: true,
+		};
 		const id = await addContact('Jürgen');
 		await sb.events.flush();
 		const item = onlyItem();
@@ -159,7 +179,13 @@ describe('Fetch Record', () => {
 
 	it('reports a record deleted before the event arrived, without failing', async () => {
 		const token = sb.events.addOutgoingWebhook(endpoint.url, ['ONCRMCONTACTUPDATE']);
-		parameters = { mode: 'events', authentication: 'webhook', applicationToken: token, events: ['ONCRMCONTACTUPDATE'], fetchRecord: true };
+		parameters = {
+			mode: 'events',
+			authentication: 'webhook',
+			applicationToken: token,
+			events: ['ONCRMCONTACTUPDATE'],
+			fetchRecord: true,
+		};
 		sb.events.setMode('manual');
 		const id = await addContact('Kurzlebig');
 		await rest('crm.item.update', { entityTypeId: 3, id, fields: { name: 'Weg' } });
@@ -173,7 +199,13 @@ describe('Fetch Record', () => {
 
 	it('reports a delete event as deleted without asking Bitrix24', async () => {
 		const token = sb.events.addOutgoingWebhook(endpoint.url, ALL_CONTACT_EVENTS);
-		parameters = { mode: 'events', authentication: 'webhook', applicationToken: token, events: ['ONCRMCONTACTDELETE'], fetchRecord: true };
+		parameters = {
+			mode: 'events',
+			authentication: 'webhook',
+			applicationToken: token,
+			events: ['ONCRMCONTACTDELETE'],
+			fetchRecord: true,
+		};
 		sb.events.setMode('manual');
 		const id = await addContact('Gelöscht');
 		await rest('crm.item.delete', { entityTypeId: 3, id });
@@ -184,7 +216,12 @@ describe('Fetch Record', () => {
 		expect(endpoint.calls).toHaveLength(2); // add and delete arrive; only delete is selected
 		const deleted = endpoint.calls.filter((call) => call.result?.workflowData);
 		expect(deleted).toHaveLength(1);
-		expect(deleted[0].result!.workflowData![0][0].json).toMatchObject({ action: 'delete', id, recordDeleted: true, record: null });
+		expect(deleted[0].result!.workflowData![0][0].json).toMatchObject({
+			action: 'delete',
+			id,
+			recordDeleted: true,
+			record: null,
+		});
 	});
 });
 
@@ -200,7 +237,10 @@ describe('smart invoice events', () => {
 		const invoice = await rest('crm.item.add', { entityTypeId: 31, fields: { title: 'Rechnung RE-1001' } });
 		const invoiceId = Number((invoice.item as IDataObject).id);
 
-		const accepted = await sb.events.deliverTo(endpoint.url, 'ONCRMDYNAMICITEMADD', { ID: invoiceId, ENTITY_TYPE_ID: 31 });
+		const accepted = await sb.events.deliverTo(endpoint.url, 'ONCRMDYNAMICITEMADD', {
+			ID: invoiceId,
+			ENTITY_TYPE_ID: 31,
+		});
 		const ignored = await sb.events.deliverTo(endpoint.url, 'ONCRMDYNAMICITEMADD', { ID: 7, ENTITY_TYPE_ID: 183 });
 
 		expect([accepted.status, ignored.status]).toEqual([200, 200]);

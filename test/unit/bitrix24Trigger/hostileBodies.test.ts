@@ -23,7 +23,8 @@ function filled(head: string, unit: string, tail: string, bytes: number): string
 /** `{"k0":0,"k1":0,…}` of about `bytes` bytes. */
 function manyJsonKeys(bytes: number): string {
 	const entries: string[] = [];
-	for (let length = 2; length < bytes - 16; length += entries[entries.length - 1].length + 1) entries.push(`"k${entries.length}":0`);
+	for (let length = 2; length < bytes - 16; length += entries[entries.length - 1].length + 1)
+		entries.push(`"k${entries.length}":0`);
 	return `{${entries.join(',')}}`;
 }
 
@@ -33,7 +34,11 @@ type Shape = [name: string, contentType: string | undefined, body: (bytes: numbe
 const SHAPES: Shape[] = [
 	['JSON with one huge `a[]` array', 'application/json', (bytes) => `{"a[]":[${filled('0', ',0', '', bytes - 10)}]}`],
 	['JSON with many keys', 'application/json', (bytes) => manyJsonKeys(bytes)],
-	['JSON nested deep', 'application/json', (bytes) => `${'{"a":'.repeat(Math.floor(bytes / 6))}1${'}'.repeat(Math.floor(bytes / 6))}`],
+	[
+		'JSON nested deep',
+		'application/json',
+		(bytes) => `${'{"a":'.repeat(Math.floor(bytes / 6))}1${'}'.repeat(Math.floor(bytes / 6))}`,
+	],
 	['urlencoded `a[]` pairs', 'application/x-www-form-urlencoded', (bytes) => filled('', 'a[]=0&', 'b=1', bytes)],
 	['urlencoded key nested deep', 'application/x-www-form-urlencoded', (bytes) => filled('a', '[b]', '=1', bytes)],
 	['text/plain `a[]` pairs', 'text/plain', (bytes) => filled('', 'a%5B%5D=0&', 'b=1', bytes)],
@@ -52,7 +57,11 @@ const setup = (parameters: INodeParameters): TriggerSetup => ({
 	credentials: { bitrix24WebhookApi: { webhookUrl: WEBHOOK_URL, applicationToken: TOKEN } },
 });
 
-async function deliver(parameters: INodeParameters, contentType: string | undefined, text: string): Promise<{ handled: HandledCall; cpuMs: number }> {
+async function deliver(
+	parameters: INodeParameters,
+	contentType: string | undefined,
+	text: string,
+): Promise<{ handled: HandledCall; cpuMs: number }> {
 	const rawBody = Buffer.from(text, 'utf8');
 	let body: unknown;
 	try {
@@ -84,37 +93,65 @@ function expectRefusedWithoutExecution(handled: HandledCall, statuses: number[])
 }
 
 describe.each(MODES)('%s: hostile bodies are refused cheaply, no execution starts', (_mode, parameters) => {
-	it.each(SHAPES)('1 MB, %s: refused (413) within the CPU budget', async (_shape, contentType, body) => {
-		const { handled, cpuMs } = await deliver(parameters, contentType, body(MEGABYTE));
-		expectRefusedWithoutExecution(handled, [413]);
-		expect(cpuMs).toBeLessThan(CPU_BUDGET_MS);
-	}, 120_000);
+	it.each(SHAPES)(
+		'1 MB, %s: refused (413) within the CPU budget',
+		async (_shape, contentType, body) => {
+			const { handled, cpuMs } = await deliver(parameters, contentType, body(MEGABYTE));
+			expectRefusedWithoutExecution(handled, [413]);
+			expect(cpuMs).toBeLessThan(CPU_BUDGET_MS);
+		},
+		120_000,
+	);
 
-	it.each(SHAPES)('just under the size limit, %s, from a stranger: refused within the CPU budget', async (_shape, contentType, body) => {
-		const { handled, cpuMs } = await deliver(parameters, contentType, body(CALLER_BODY_LIMITS.maxBytes - 64));
-		expectRefusedWithoutExecution(handled, [400, 401]);
-		expect(cpuMs).toBeLessThan(CPU_BUDGET_MS);
-	}, 120_000);
+	it.each(SHAPES)(
+		'just under the size limit, %s, from a stranger: refused within the CPU budget',
+		async (_shape, contentType, body) => {
+			const { handled, cpuMs } = await deliver(parameters, contentType, body(CALLER_BODY_LIMITS.maxBytes - 64));
+			expectRefusedWithoutExecution(handled, [400, 401]);
+			expect(cpuMs).toBeLessThan(CPU_BUDGET_MS);
+		},
+		120_000,
+	);
 });
 
 describe('the limits hold for a caller who knows the token', () => {
 	// The token itself passes, so what refuses these is the key-count or depth limit.
 	const withToken: Array<[string, string, string]> = [
-		['urlencoded `a[]` pairs', 'application/x-www-form-urlencoded', filled(`auth%5Bapplication_token%5D=${TOKEN}&APPLICATION_TOKEN=${TOKEN}&`, 'a[]=0&', 'b=1', 60_000)],
-		['urlencoded key nested deep', 'application/x-www-form-urlencoded', filled(`auth%5Bapplication_token%5D=${TOKEN}&APPLICATION_TOKEN=${TOKEN}&a`, '[b]', '=1', 60_000)],
-		['JSON `a[]` array', 'application/json', `{"auth":{"application_token":"${TOKEN}"},"APPLICATION_TOKEN":"${TOKEN}","a[]":[${filled('0', ',0', '', 60_000)}]}`],
-		['JSON nested deep', 'application/json', `{"auth":{"application_token":"${TOKEN}"},"APPLICATION_TOKEN":"${TOKEN}","x":${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}}`],
+		[
+			'urlencoded `a[]` pairs',
+			'application/x-www-form-urlencoded',
+			filled(`auth%5Bapplication_token%5D=${TOKEN}&APPLICATION_TOKEN=${TOKEN}&`, 'a[]=0&', 'b=1', 60_000),
+		],
+		[
+			'urlencoded key nested deep',
+			'application/x-www-form-urlencoded',
+			filled(`auth%5Bapplication_token%5D=${TOKEN}&APPLICATION_TOKEN=${TOKEN}&a`, '[b]', '=1', 60_000),
+		],
+		[
+			'JSON `a[]` array',
+			'application/json',
+			`{"auth":{"application_token":"${TOKEN}"},"APPLICATION_TOKEN":"${TOKEN}","a[]":[${filled('0', ',0', '', 60_000)}]}`,
+		],
+		[
+			'JSON nested deep',
+			'application/json',
+			`{"auth":{"application_token":"${TOKEN}"},"APPLICATION_TOKEN":"${TOKEN}","x":${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}}`,
+		],
 	];
 
-	it.each(withToken)('%s: 400 within the CPU budget, no execution', async (_shape, contentType, text) => {
-		expect(text.length).toBeLessThanOrEqual(CALLER_BODY_LIMITS.maxBytes);
-		for (const [, parameters] of MODES.slice(0, 2)) {
-			const { handled, cpuMs } = await deliver(parameters, contentType, text);
-			expectRefusedWithoutExecution(handled, [400]);
-			expect(handled.responseBody).toMatch(/more than 1000 keys|deeper than 8 levels/);
-			expect(cpuMs).toBeLessThan(CPU_BUDGET_MS);
-		}
-	}, 120_000);
+	it.each(withToken)(
+		'%s: 400 within the CPU budget, no execution',
+		async (_shape, contentType, text) => {
+			expect(text.length).toBeLessThanOrEqual(CALLER_BODY_LIMITS.maxBytes);
+			for (const [, parameters] of MODES.slice(0, 2)) {
+				const { handled, cpuMs } = await deliver(parameters, contentType, text);
+				expectRefusedWithoutExecution(handled, [400]);
+				expect(handled.responseBody).toMatch(/more than 1000 keys|deeper than 8 levels/);
+				expect(cpuMs).toBeLessThan(CPU_BUDGET_MS);
+			}
+		},
+		120_000,
+	);
 });
 
 describe('the parser stays linear', () => {
@@ -127,6 +164,8 @@ describe('the parser stays linear', () => {
 
 	it('continues the numbering after an explicit index, and keeps JSON array elements together', () => {
 		expect(nestCallerBody(readCallerText('a[5]=x&a[]=y') as never)).toEqual({ a: { 5: 'x', 6: 'y' } });
-		expect(nestCallerBody(readCallerText('{"a":[{"x":1,"y":2},{"x":3}]}') as never)).toEqual({ a: { 0: { x: 1, y: 2 }, 1: { x: 3 } } });
+		expect(nestCallerBody(readCallerText('{"a":[{"x":1,"y":2},{"x":3}]}') as never)).toEqual({
+			a: { 0: { x: 1, y: 2 }, 1: { x: 3 } },
+		});
 	});
 });

@@ -35,7 +35,12 @@ interface Hooks {
 }
 
 /** The three lifecycle methods as n8n calls them, sharing one static-data object like n8n does. */
-function hooks(parameters: INodeParameters, credentials: CredentialFixtures, staticData: IDataObject, webhookBaseUrl?: string): Hooks {
+function hooks(
+	parameters: INodeParameters,
+	credentials: CredentialFixtures,
+	staticData: IDataObject,
+	webhookBaseUrl?: string,
+): Hooks {
 	const trigger = new Bitrix24Trigger();
 	const options = { parameters, credentials, staticData, webhookId: WEBHOOK_ID };
 	const context = () => {
@@ -53,7 +58,9 @@ function hooks(parameters: INodeParameters, credentials: CredentialFixtures, sta
 }
 
 const appBindings = () =>
-	sb.state.eventBindings.filter((binding) => binding.source === 'app').map(({ event, handler }) => ({ event, handler }));
+	sb.state.eventBindings
+		.filter((binding) => binding.source === 'app')
+		.map(({ event, handler }) => ({ event, handler }));
 
 const methodCalls = (method: string) => sb.requests.calls().filter((entry) => entry.path.endsWith(`/${method}`)).length;
 
@@ -90,7 +97,12 @@ describe('OAuth2: the trigger subscribes its events itself', () => {
 		expect(await lifecycle.checkExists()).toBe(false);
 		expect(await lifecycle.create()).toBe(true);
 		expect(appBindings().filter((binding) => binding.handler === lifecycle.url)).toEqual(
-			expect.arrayContaining(['ONCRMCONTACTADD', 'ONCRMCOMPANYUPDATE', 'ONCRMDYNAMICITEMADD'].map((event) => ({ event, handler: lifecycle.url }))),
+			expect.arrayContaining(
+				['ONCRMCONTACTADD', 'ONCRMCOMPANYUPDATE', 'ONCRMDYNAMICITEMADD'].map((event) => ({
+					event,
+					handler: lifecycle.url,
+				})),
+			),
 		);
 		expect(appBindings().filter((binding) => binding.handler === lifecycle.url)).toHaveLength(3);
 		expect(await lifecycle.checkExists()).toBe(true);
@@ -179,13 +191,24 @@ describe('OAuth2 placement mode: the trigger binds its buttons itself', () => {
 		const staticData: IDataObject = {};
 		const lifecycle = hooks(parameters, await oauthCredentials(), staticData);
 		sb.portal.state.placements.push({
-			id: 98, placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: 'https://other.example/button', title: 'Other',
-			description: '', groupName: '', langAll: null, options: [], userId: 0,
+			id: 98,
+			placement: 'CRM_CONTACT_DETAIL_TOOLBAR',
+			handler: 'https://other.example/button',
+			title: 'Other',
+			description: '',
+			groupName: '',
+			langAll: null,
+			options: [],
+			userId: 0,
 		});
 
 		expect(await lifecycle.checkExists()).toBe(false);
 		expect(await lifecycle.create()).toBe(true);
-		expect(buttons().filter((button) => button.handler === lifecycle.url).sort((a, b) => a.placement.localeCompare(b.placement))).toEqual([
+		expect(
+			buttons()
+				.filter((button) => button.handler === lifecycle.url)
+				.sort((a, b) => a.placement.localeCompare(b.placement)),
+		).toEqual([
 			{ placement: 'CRM_COMPANY_DETAIL_TOOLBAR', handler: lifecycle.url, title: 'LexOffice: Rechnung erstellen' },
 			{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: lifecycle.url, title: 'LexOffice: Rechnung erstellen' },
 		]);
@@ -195,20 +218,28 @@ describe('OAuth2 placement mode: the trigger binds its buttons itself', () => {
 		expect(methodCalls('placement.bind')).toBe(binds);
 
 		expect(await lifecycle.delete()).toBe(true);
-		expect(buttons()).toEqual([{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: 'https://other.example/button', title: 'Other' }]);
+		expect(buttons()).toEqual([
+			{ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: 'https://other.example/button', title: 'Other' },
+		]);
 		expect(staticData['node:Node Under Test']).toEqual({});
 	});
 
 	it('binds nothing when no button is chosen', async () => {
 		const before = methodCalls('placement.bind');
 		const lifecycle = hooks({ ...parameters, bindPlacements: [] }, await oauthCredentials(), {});
-		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([true, true, true]);
+		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([
+			true,
+			true,
+			true,
+		]);
 		expect(methodCalls('placement.bind')).toBe(before);
 	});
 });
 
 describe('incoming webhook: nothing to subscribe through the API', () => {
-	const credentials = (applicationToken = 'from-the-credential') => ({ bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken } });
+	const credentials = (applicationToken = 'from-the-credential') => ({
+		bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken },
+	});
 
 	it('answers checkExists/create/delete with true and makes no HTTP call', async () => {
 		const parameters = { mode: 'events', authentication: 'webhook', events: ['ONCRMCONTACTADD'] };
@@ -216,26 +247,41 @@ describe('incoming webhook: nothing to subscribe through the API', () => {
 		const lifecycle = hooks(parameters, credentials(), staticData);
 		const before = sb.requests.calls().length;
 
-		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([true, true, true]);
+		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([
+			true,
+			true,
+			true,
+		]);
 		expect(sb.requests.calls().length).toBe(before);
 		expect(appBindings()).toEqual([]);
 		expect(staticData).toEqual({});
 	});
 
-	it('will not publish without the outgoing webhook\'s token in the credential', async () => {
-		const lifecycle = hooks({ mode: 'events', authentication: 'webhook', events: ['ONCRMCONTACTADD'] }, credentials(''), {});
+	it("will not publish without the outgoing webhook's token in the credential", async () => {
+		const lifecycle = hooks(
+			{ mode: 'events', authentication: 'webhook', events: ['ONCRMCONTACTADD'] },
+			credentials(''),
+			{},
+		);
 		await expect(lifecycle.checkExists()).rejects.toThrow(/application token/i);
 	});
 
 	it('will not publish while the node still holds a token of its own (issue #11 item 7), and says where it goes', async () => {
-		const legacy = { mode: 'events', authentication: 'webhook', applicationToken: 'from-an-old-workflow', events: ['ONCRMCONTACTADD'] };
+		const legacy = {
+			mode: 'events',
+			authentication: 'webhook',
+			applicationToken: 'from-an-old-workflow',
+			events: ['ONCRMCONTACTADD'],
+		};
 		for (const lifecycle of [hooks(legacy, credentials(''), {}), hooks(legacy, credentials(), {})]) {
 			const error = await lifecycle.checkExists().then(
 				() => undefined,
 				(thrown: unknown) => thrown as { message: string; description?: string },
 			);
 			expect(error?.message).toMatch(/must move into the credential/);
-			expect(error?.description).toMatch(/Bitrix24 Webhook API.*Application Token \(Outgoing Webhook\).*empty the trigger/s);
+			expect(error?.description).toMatch(
+				/Bitrix24 Webhook API.*Application Token \(Outgoing Webhook\).*empty the trigger/s,
+			);
 			expect(JSON.stringify(error)).not.toContain('from-an-old-workflow');
 		}
 	});
@@ -243,7 +289,11 @@ describe('incoming webhook: nothing to subscribe through the API', () => {
 	it('needs no credential call for the install callback mode, but a portal to check callbacks against', async () => {
 		const before = sb.requests.calls().length;
 		const lifecycle = hooks({ mode: 'appInstall', expectedPortal: 'acme.bitrix24.de' }, {}, {});
-		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([true, true, true]);
+		expect([await lifecycle.checkExists(), await lifecycle.create(), await lifecycle.delete()]).toEqual([
+			true,
+			true,
+			true,
+		]);
 		expect(sb.requests.calls().length).toBe(before);
 		await expect(hooks({ mode: 'appInstall' }, {}, {}).checkExists()).rejects.toThrow(/portal address/i);
 	});

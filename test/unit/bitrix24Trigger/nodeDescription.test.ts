@@ -40,10 +40,18 @@ describe('Bitrix24 Trigger description', () => {
 	});
 
 	it('offers the documented event names, including the dynamic-item family for smart invoices', () => {
-		const offered = description.properties.find((property) => property.name === 'events')?.options?.map((option) => (option as { value: string }).value);
+		const offered = description.properties
+			.find((property) => property.name === 'events')
+			?.options?.map((option) => (option as { value: string }).value);
 		expect(offered).toEqual(CRM_EVENTS.map((event) => event.value));
 		expect(offered).toEqual(
-			expect.arrayContaining(['ONCRMCONTACTADD', 'ONCRMCOMPANYDELETE', 'onCrmDynamicItemAdd', 'onCrmDynamicItemUpdate', 'onCrmDynamicItemDelete']),
+			expect.arrayContaining([
+				'ONCRMCONTACTADD',
+				'ONCRMCOMPANYDELETE',
+				'onCrmDynamicItemAdd',
+				'onCrmDynamicItemUpdate',
+				'onCrmDynamicItemDelete',
+			]),
 		);
 	});
 });

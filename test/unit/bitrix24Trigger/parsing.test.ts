@@ -37,7 +37,12 @@ describe('bracketed form keys', () => {
 	it('leaves an already nested body as it is, and merges a mix of both', () => {
 		expect(nestBracketedKeys(nested)).toEqual(nested);
 		expect(
-			nestBracketedKeys({ event: 'ONCRMCONTACTADD', data: { FIELDS: { ID: '5' } }, 'auth[domain]': 'acme.bitrix24.de', auth: { application_token: 'tok' } }),
+			nestBracketedKeys({
+				event: 'ONCRMCONTACTADD',
+				data: { FIELDS: { ID: '5' } },
+				'auth[domain]': 'acme.bitrix24.de',
+				auth: { application_token: 'tok' },
+			}),
 		).toEqual(nested);
 	});
 
@@ -72,7 +77,11 @@ describe('placement calls', () => {
 			entityType: 'contact',
 			entityTypeId: 3,
 			id: 8061,
-			portal: { domain: 'xxx.bitrix24.com', url: 'https://xxx.bitrix24.com', memberId: 'd897063e1ce7c5eb9f04b9751eef5915' },
+			portal: {
+				domain: 'xxx.bitrix24.com',
+				url: 'https://xxx.bitrix24.com',
+				memberId: 'd897063e1ce7c5eb9f04b9751eef5915',
+			},
 			recordUrl: 'https://xxx.bitrix24.com/crm/contact/details/8061/?any=details%2F8061%2F',
 			language: 'de',
 		});
@@ -81,12 +90,18 @@ describe('placement calls', () => {
 	});
 
 	it('reads ENTITY_ID where a placement sends that instead of ID', () => {
-		const call = parsePlacementCall({ ...body, PLACEMENT: 'CRM_COMPANY_DOCUMENTGENERATOR_BUTTON', PLACEMENT_OPTIONS: '{"ENTITY_ID":"5"}' }, query);
+		const call = parsePlacementCall(
+			{ ...body, PLACEMENT: 'CRM_COMPANY_DOCUMENTGENERATOR_BUTTON', PLACEMENT_OPTIONS: '{"ENTITY_ID":"5"}' },
+			query,
+		);
 		expect(call).toMatchObject({ entityType: 'company', entityTypeId: 4, id: 5, recordUrl: null });
 	});
 
 	it('survives options that are not JSON, and a domain that is not a host', () => {
-		const call = parsePlacementCall({ ...body, PLACEMENT_OPTIONS: '{oops' }, { ...query, DOMAIN: 'evil.example/<script>' });
+		const call = parsePlacementCall(
+			{ ...body, PLACEMENT_OPTIONS: '{oops' },
+			{ ...query, DOMAIN: 'evil.example/<script>' },
+		);
 		expect(call).toMatchObject({ id: null, options: {}, portal: { domain: '', url: '' }, recordUrl: null });
 	});
 
@@ -111,9 +126,21 @@ describe('CRM event calls', () => {
 			event_handler_id: '5',
 			data: { FIELDS: { ID: '24', ENTITY_TYPE_ID: '31' } },
 			ts: '1723538517',
-			auth: { access_token: 'secret-access', refresh_token: 'secret-refresh', application_token: 'secret-app', domain: 'acme.bitrix24.de', member_id: 'm1' },
+			auth: {
+				access_token: 'secret-access',
+				refresh_token: 'secret-refresh',
+				application_token: 'secret-app',
+				domain: 'acme.bitrix24.de',
+				member_id: 'm1',
+			},
 		});
-		expect(call).toMatchObject({ event: 'ONCRMDYNAMICITEMUPDATE', action: 'update', entityType: 'smartInvoice', entityTypeId: 31, id: 24 });
+		expect(call).toMatchObject({
+			event: 'ONCRMDYNAMICITEMUPDATE',
+			action: 'update',
+			entityType: 'smartInvoice',
+			entityTypeId: 31,
+			id: 24,
+		});
 		expect(call?.auth).toEqual({ domain: 'acme.bitrix24.de', member_id: 'm1' });
 	});
 

@@ -24,7 +24,12 @@ async function bindPlacement(placement: string): Promise<void> {
 	const response = await fetch(`${sb.url}/rest/placement.bind`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ auth: access_token, PLACEMENT: placement, HANDLER: endpoint.url, TITLE: 'LexOffice: Rechnung erstellen' }),
+		body: JSON.stringify({
+			auth: access_token,
+			PLACEMENT: placement,
+			HANDLER: endpoint.url,
+			TITLE: 'LexOffice: Rechnung erstellen',
+		}),
 	});
 	expect(response.status).toBe(200);
 }
@@ -61,7 +66,13 @@ describe('placement calls', () => {
 		await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 8061, URI: '/crm/contact/details/8061/' });
 		await sb.simulate.placementCall('CRM_SMART_INVOICE_DETAIL_TOOLBAR', { ID: 17 });
 
-		expect(item(0)).toMatchObject({ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', entityType: 'contact', entityTypeId: 3, id: 8061, language: 'de' });
+		expect(item(0)).toMatchObject({
+			placement: 'CRM_CONTACT_DETAIL_TOOLBAR',
+			entityType: 'contact',
+			entityTypeId: 3,
+			id: 8061,
+			language: 'de',
+		});
 		expect(item(0)?.recordUrl).toBe(`${sb.url}/crm/contact/details/8061/`);
 		expect(item(1)).toMatchObject({ entityType: 'smartInvoice', entityTypeId: 31, id: 17 });
 		// "Respond to Webhook" answers in n8n: the trigger itself sends nothing.
@@ -105,11 +116,21 @@ describe('placement calls', () => {
 		['a forged application token', { APPLICATION_TOKEN: 'forged', member_id: 'x' }],
 		['no application token', { member_id: 'x' }],
 	])('refuses %s with a readable 401 page and no execution', async (_case, auth) => {
-		parameters = { mode: 'placement', authentication: 'oAuth2', placementResponse: 'redirectPage', pageTitle: 'T', redirectUrl: 'https://app.lexoffice.de/' };
+		parameters = {
+			mode: 'placement',
+			authentication: 'oAuth2',
+			placementResponse: 'redirectPage',
+			pageTitle: 'T',
+			redirectUrl: 'https://app.lexoffice.de/',
+		};
 		const response = await fetch(`${endpoint.url}?DOMAIN=evil.example&PROTOCOL=1&LANG=de`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ ...auth, PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR', PLACEMENT_OPTIONS: '{"ID":"1"}' }).toString(),
+			body: new URLSearchParams({
+				...auth,
+				PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR',
+				PLACEMENT_OPTIONS: '{"ID":"1"}',
+			}).toString(),
 		});
 		const page = await response.text();
 
@@ -125,13 +146,17 @@ describe('placement calls', () => {
 		const response = await fetch(endpoint.url, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: 'other-portal', PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR' }).toString(),
+			body: new URLSearchParams({
+				APPLICATION_TOKEN: sb.oauth.applicationToken,
+				member_id: 'other-portal',
+				PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR',
+			}).toString(),
 		});
 		expect(response.status).toBe(401);
 		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
 	});
 
-	it('checks against the credential\'s token with an incoming-webhook credential', async () => {
+	it("checks against the credential's token with an incoming-webhook credential", async () => {
 		const saved = credentials;
 		credentials = { bitrix24WebhookApi: { webhookUrl: sb.webhookUrl, applicationToken: sb.oauth.applicationToken } };
 		try {
@@ -158,7 +183,11 @@ describe('placement calls: the user behind the click (issue #11 item 4)', () => 
 	});
 
 	it('refuses the right application token with a forged user token: 401 page, no execution', async () => {
-		const response = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: 5 }, { forgedAuthId: 'f0f107a52e6ad7ef9a1b8c3d5e2f4061' });
+		const response = await sb.simulate.placementCall(
+			'CRM_CONTACT_DETAIL_TOOLBAR',
+			{ ID: 5 },
+			{ forgedAuthId: 'f0f107a52e6ad7ef9a1b8c3d5e2f4061' },
+		);
 
 		expect(response.status).toBe(401);
 		expect(response.body).toContain('did not accept');
@@ -169,7 +198,12 @@ describe('placement calls: the user behind the click (issue #11 item 4)', () => 
 		const response = await fetch(endpoint.url, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: sb.oauth.memberId, PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR', PLACEMENT_OPTIONS: '{"ID":"1"}' }).toString(),
+			body: new URLSearchParams({
+				APPLICATION_TOKEN: sb.oauth.applicationToken,
+				member_id: sb.oauth.memberId,
+				PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR',
+				PLACEMENT_OPTIONS: '{"ID":"1"}',
+			}).toString(),
 		});
 		expect(response.status).toBe(401);
 		expect(endpoint.calls[0].result?.workflowData).toBeUndefined();
@@ -186,7 +220,13 @@ describe('placement calls: the user behind the click (issue #11 item 4)', () => 
 		const again = await fetch(endpoint.url, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ AUTH_ID: authId, APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: sb.oauth.memberId, PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR', PLACEMENT_OPTIONS: '{"ID":"6"}' }).toString(),
+			body: new URLSearchParams({
+				AUTH_ID: authId,
+				APPLICATION_TOKEN: sb.oauth.applicationToken,
+				member_id: sb.oauth.memberId,
+				PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR',
+				PLACEMENT_OPTIONS: '{"ID":"6"}',
+			}).toString(),
 		});
 		expect(again.status).toBe(200);
 		expect(appInfoCalls()).toBe(before + 1);
@@ -232,7 +272,12 @@ describe('app install callback', () => {
 		const before = sb.requests.calls().filter((call) => call.label === 'app.info').length;
 		const response = await postForm(endpoint.url, {
 			event: 'ONAPPINSTALL',
-			auth: { access_token: 'a'.repeat(48), application_token: planted, member_id: sb.oauth.memberId, domain: new URL(sb.url).host },
+			auth: {
+				access_token: 'a'.repeat(48),
+				application_token: planted,
+				member_id: sb.oauth.memberId,
+				domain: new URL(sb.url).host,
+			},
 		});
 
 		expect(response.status).toBe(401);

@@ -22,13 +22,24 @@ function linkOf(html: string): { href: string; target: string; text: string } | 
 }
 
 const decode = (text: string) =>
-	text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+	text
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&amp;/g, '&');
 
 describe('renderRedirectPage', () => {
 	const hostile: Array<[string, RedirectPageContent]> = [
 		['script in the title', { title: '<script>alert(1)</script>', url: 'https://app.lexoffice.de/' }],
-		['script in the message', { title: 'T', message: '</p><script>alert(1)</script>', url: 'https://app.lexoffice.de/' }],
-		['script in the link text', { title: 'T', url: 'https://app.lexoffice.de/', linkText: '<script>alert(1)</script>' }],
+		[
+			'script in the message',
+			{ title: 'T', message: '</p><script>alert(1)</script>', url: 'https://app.lexoffice.de/' },
+		],
+		[
+			'script in the link text',
+			{ title: 'T', url: 'https://app.lexoffice.de/', linkText: '<script>alert(1)</script>' },
+		],
 		['quotes breaking out of href', { title: 'T', url: 'https://app.lexoffice.de/?q="><script>alert(1)</script>' }],
 		['single quotes and ampersands', { title: "O'Reilly & Söhne", url: "https://x.example/?a=1&b='2'" }],
 		['script in the fragment', { title: 'T', url: 'https://x.example/#"><img src=x onerror=alert(1)>' }],
@@ -47,7 +58,10 @@ describe('renderRedirectPage', () => {
 	});
 
 	it.each([
-		['https://app.lexoffice.de/vouchers#/VoucherView/Invoice/abc', 'https://app.lexoffice.de/vouchers#/VoucherView/Invoice/abc'],
+		[
+			'https://app.lexoffice.de/vouchers#/VoucherView/Invoice/abc',
+			'https://app.lexoffice.de/vouchers#/VoucherView/Invoice/abc',
+		],
 		['  https://app.lexoffice.de/  ', 'https://app.lexoffice.de/'],
 		['http://127.0.0.1:5678/x?a=1&b=2', 'http://127.0.0.1:5678/x?a=1&b=2'],
 	])('links %s in the top window and redirects by script', (url, expectedHref) => {
@@ -60,12 +74,15 @@ describe('renderRedirectPage', () => {
 		expect(scriptsOf(html)[0]).toContain('window.top.location.href');
 	});
 
-	it.each(['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://x.example/', '/relative/path', 'not a url'])(
-		'refuses %s as a redirect target',
-		(url) => {
-			expect(() => renderRedirectPage({ title: 'T', url })).toThrow(/redirect URL/);
-		},
-	);
+	it.each([
+		'javascript:alert(1)',
+		'data:text/html,<script>alert(1)</script>',
+		'ftp://x.example/',
+		'/relative/path',
+		'not a url',
+	])('refuses %s as a redirect target', (url) => {
+		expect(() => renderRedirectPage({ title: 'T', url })).toThrow(/redirect URL/);
+	});
 
 	it('shows only the text when there is no URL (no script, no link)', () => {
 		const html = renderRedirectPage({ title: 'Zugriff verweigert', message: 'Nein.' });
@@ -88,13 +105,19 @@ describe('renderRedirectPage', () => {
 	});
 
 	it('escapes the five HTML-special characters', () => {
-		expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+		expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+			'&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+		);
 	});
 });
 
 describe('renderRedirectPage opening a new tab', () => {
 	it('links with target _blank and tries a new tab before replacing the top window', () => {
-		const html = renderRedirectPage({ title: 'Rechnung', url: 'https://app.lexware.de/permalink/invoices/edit/1', openIn: 'newTab' });
+		const html = renderRedirectPage({
+			title: 'Rechnung',
+			url: 'https://app.lexware.de/permalink/invoices/edit/1',
+			openIn: 'newTab',
+		});
 		expect(html).toContain('href="https://app.lexware.de/permalink/invoices/edit/1" target="_blank"');
 		expect(html).toMatch(/window\.open\(a\.href,'_blank'\)\)\{window\.top\.location\.href=a\.href/);
 		expect(renderRedirectPage({ title: 'Rechnung', url: 'https://example.de/' })).toContain('target="_top"');

@@ -62,7 +62,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export function parseLikeN8n(contentType: string, raw: Buffer): unknown {
 	const type = contentType.split(';')[0].trim().toLowerCase();
 	if (raw.length === 0) return {};
-	if (type === 'application/x-www-form-urlencoded') return { ...parseQueryString(raw.toString('utf8'), undefined, undefined, { maxKeys: 1000 }) };
+	if (type === 'application/x-www-form-urlencoded')
+		return { ...parseQueryString(raw.toString('utf8'), undefined, undefined, { maxKeys: 1000 }) };
 	if (type === 'application/json') return JSON.parse(raw.toString('utf8')) as unknown;
 	if (type === 'text/plain') return raw.toString('utf8');
 	return {};
@@ -82,7 +83,10 @@ export async function startTriggerEndpoint(setup: () => TriggerSetup): Promise<T
 			const rawBody = await readBody(req);
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 			const headers = Object.fromEntries(
-				Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+				Object.entries(req.headers).map(([name, value]) => [
+					name,
+					Array.isArray(value) ? value.join(', ') : (value ?? ''),
+				]),
 			);
 			const handled = await runTriggerWebhook(setup(), {
 				method: req.method,

@@ -23,7 +23,8 @@ interface UiText {
 }
 
 /** Umlauts, ß, German word stems (also inside compounds) and German words that do not occur in English UI text. */
-const GERMAN = /[äöüÄÖÜß]|kunde|rechnung|nummer|lieferant|zahlung|anschrift|ansprechpartner|benutzer|verantwortlich|\b(und|der|die|das|mit|für|nicht|wird|ist|eine?|zu|von|auf|bei|oder|Rechnung|Kunden?|Weiter|Seite|erstellt|erstellen|bezahlt|storniert|offen|Zahlbar|innerhalb|Tagen|ohne|Abzug|Nummer|Skonto|Lieferdatum|Leistungsdatum|bitte|leer)\b/i;
+const GERMAN =
+	/[äöüÄÖÜß]|kunde|rechnung|nummer|lieferant|zahlung|anschrift|ansprechpartner|benutzer|verantwortlich|\b(und|der|die|das|mit|für|nicht|wird|ist|eine?|zu|von|auf|bei|oder|Rechnung|Kunden?|Weiter|Seite|erstellt|erstellen|bezahlt|storniert|offen|Zahlbar|innerhalb|Tagen|ohne|Abzug|Nummer|Skonto|Lieferdatum|Leistungsdatum|bitte|leer)\b/i;
 
 /** German proper names that English text uses as they are (names of standards), removed before checking. */
 const PROPER_NAMES = [/XRechnung/g, /Leitweg-ID/g];
@@ -43,20 +44,23 @@ const ALLOWED: Record<string, string> = {
 	// Example data of a German business, as the user types it.
 	'Hauptstraße 5': 'example street of a German address',
 	'Such as "Gebäude 10"': 'example address supplement, quoted from lexoffice-api.md §4.2',
-	'Such as "Gebäude 10"; for a contact it replaces the contact\'s supplement on this invoice': 'example address supplement',
+	'Such as "Gebäude 10"; for a contact it replaces the contact\'s supplement on this invoice':
+		'example address supplement',
 	Stück: 'LexOffice unit name printed on the invoice the customer reads',
 	'Such as Stück, Stunde or kg; LexOffice creates unknown units': 'LexOffice unit names, printed on the invoice',
 	'Zahlbar innerhalb von 14 Tagen ohne Abzug': 'example payment term label printed on the invoice',
 	'A Bitrix24 filter object with prefix operators, e.g. {">DATE_MODIFY": "2024-01-01", "%LAST_NAME": "Müll"}. Combined with the filters above. Legacy lists do not support "logic" groups.':
 		'example search value (a German surname)',
 	// The names LexOffice's and Bitrix24's German interfaces show, so users find the field.
-	Steuernummer: 'the field name in LexOffice\'s German web app',
+	Steuernummer: "the field name in LexOffice's German web app",
 	'Steuernummer (RQ_INN)': 'the requisite field name in the German Bitrix24 interface',
-	'When the goods were delivered or the service performed (Lieferdatum / Leistungsdatum)': 'LexOffice\'s German field names',
-	'Skonto; 0 for none': 'LexOffice\'s German term for the early-payment discount',
+	'When the goods were delivered or the service performed (Lieferdatum / Leistungsdatum)':
+		"LexOffice's German field names",
+	'Skonto; 0 for none': "LexOffice's German term for the early-payment discount",
 	UF_CRM_KUNDENNUMMER: 'example code of a custom field a German portal defines',
 	UF_CRM_LIEFERANTENNUMMER: 'example code of a custom field a German portal defines',
-	'More requisite fields by their Bitrix24 name, e.g. RQ_USRLE (Handelsregisternummer) or UF_CRM_…': 'the field name in the German Bitrix24 interface',
+	'More requisite fields by their Bitrix24 name, e.g. RQ_USRLE (Handelsregisternummer) or UF_CRM_…':
+		'the field name in the German Bitrix24 interface',
 };
 
 const TEXT_KEYS = ['displayName', 'description', 'placeholder', 'hint', 'action', 'subtitle'] as const;
@@ -66,10 +70,12 @@ function textsOfProperties(properties: readonly unknown[], where: string, out: U
 		if (typeof entry !== 'object' || entry === null) return;
 		const item = entry as Record<string, unknown>;
 		const here = `${where}[${String('value' in item ? item.value : (item.name ?? index))}]`;
-		for (const key of TEXT_KEYS) if (typeof item[key] === 'string') out.push({ where: `${here}.${key}`, text: item[key] as string });
+		for (const key of TEXT_KEYS)
+			if (typeof item[key] === 'string') out.push({ where: `${here}.${key}`, text: item[key] as string });
 		// An entry with `value` is an option of a dropdown: its `name` is what the editor shows.
 		if ('value' in item && typeof item.name === 'string') out.push({ where: `${here}.name`, text: item.name });
-		if (typeof item.default === 'string' && item.default !== '') out.push({ where: `${here}.default`, text: item.default });
+		if (typeof item.default === 'string' && item.default !== '')
+			out.push({ where: `${here}.default`, text: item.default });
 		for (const nested of ['options', 'values'] as const) {
 			if (Array.isArray(item[nested])) textsOfProperties(item[nested] as unknown[], `${here}.${nested}`, out);
 		}
@@ -113,7 +119,9 @@ describe('UI language of nodes and credentials', () => {
 		const texts = shipped();
 		expect(texts.length).toBeGreaterThan(1000);
 		const kinds = new Set(texts.map(({ where }) => where.slice(where.lastIndexOf('.') + 1)));
-		expect([...kinds].sort()).toEqual(expect.arrayContaining(['action', 'default', 'description', 'displayName', 'name', 'placeholder']));
+		expect([...kinds].sort()).toEqual(
+			expect.arrayContaining(['action', 'default', 'description', 'displayName', 'name', 'placeholder']),
+		);
 		// Credentials are read too.
 		expect(texts.some(({ where }) => where.startsWith('lexofficeApi.properties'))).toBe(true);
 	});
@@ -130,7 +138,13 @@ describe('UI language of nodes and credentials', () => {
 					{ displayName: 'A', name: 'b', type: 'string', default: '', description: 'Die Nummer des Kunden' },
 					{ displayName: 'B', name: 'c', type: 'string', default: '', placeholder: 'Straße' },
 					{ displayName: 'C', name: 'd', type: 'string', default: '', hint: 'Bitte nicht leer lassen' },
-					{ displayName: 'D', name: 'e', type: 'options', default: 'x', options: [{ name: 'Offene Rechnung', value: 'x' }] },
+					{
+						displayName: 'D',
+						name: 'e',
+						type: 'options',
+						default: 'x',
+						options: [{ name: 'Offene Rechnung', value: 'x' }],
+					},
 					{ displayName: 'E', name: 'f', type: 'string', default: 'Weiter zu LexOffice' },
 					{ displayName: 'Fine', name: 'g', type: 'string', default: 'Continue to LexOffice' },
 				],
@@ -154,6 +168,10 @@ describe('UI language of nodes and credentials', () => {
 	});
 
 	it('links to the LexOffice web app on its current domain only (app.lexware.de, lexoffice-api.md §1)', () => {
-		expect(shipped().filter(({ text }) => text.includes('lexoffice.de')).map(({ where, text }) => `${where}: ${text}`)).toEqual([]);
+		expect(
+			shipped()
+				.filter(({ text }) => text.includes('lexoffice.de'))
+				.map(({ where, text }) => `${where}: ${text}`),
+		).toEqual([]);
 	});
 });

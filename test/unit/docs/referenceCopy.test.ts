@@ -13,7 +13,12 @@ const ORIGINALS = join(__dirname, '..', '..', '..', '..', 'shared', 'reference')
 describe('docs/reference', () => {
 	it('holds the reference files the tests rely on', () => {
 		expect(readdirSync(COPY).sort()).toEqual(
-			expect.arrayContaining(['bitrix24-api.md', 'lexoffice-api.md', 'lexware-webhook-public-key.pem', 'n8n-community-nodes.md']),
+			expect.arrayContaining([
+				'bitrix24-api.md',
+				'lexoffice-api.md',
+				'lexware-webhook-public-key.pem',
+				'n8n-community-nodes.md',
+			]),
 		);
 	});
 

@@ -187,7 +187,9 @@ describe('install-n8n.sh run from an npm script', () => {
 
 			const result = await runInstaller(npmScriptEnvironment(cacheHome));
 
-			expect(result.stderr).toMatch(/cached runtime in .* is broken \(Node .* cannot load sqlite3's native binding\); repairing it/);
+			expect(result.stderr).toMatch(
+				/cached runtime in .* is broken \(Node .* cannot load sqlite3's native binding\); repairing it/,
+			);
 			expect(result.code).toBe(0);
 			expect(existsSync(path.join(finalDir(), '.install-complete'))).toBe(true);
 			expect(await bindingRecord(finalDir())).toMatchObject({ outerLifecycleEvent: null });
@@ -222,13 +224,18 @@ describe('install-n8n.sh run from an npm script', () => {
 		async () => {
 			await standInRuntime(cacheHome, pins);
 			expect((await runInstaller(npmScriptEnvironment(cacheHome))).code).toBe(0);
-			const before = await readFile(path.join(finalDir(), 'node_modules', 'sqlite3', 'build', 'Release', 'binding.json'), 'utf8');
+			const before = await readFile(
+				path.join(finalDir(), 'node_modules', 'sqlite3', 'build', 'Release', 'binding.json'),
+				'utf8',
+			);
 
 			const again = await runInstaller(npmScriptEnvironment(cacheHome));
 
 			expect(again.code).toBe(0);
 			expect(again.stderr).toBe('');
-			expect(await readFile(path.join(finalDir(), 'node_modules', 'sqlite3', 'build', 'Release', 'binding.json'), 'utf8')).toBe(before);
+			expect(
+				await readFile(path.join(finalDir(), 'node_modules', 'sqlite3', 'build', 'Release', 'binding.json'), 'utf8'),
+			).toBe(before);
 		},
 		RUN_TIMEOUT_MS,
 	);

@@ -51,7 +51,9 @@ describe('the credential at work (sandbox, through n8n-core)', () => {
 	});
 
 	test('a trailing slash on the host is tolerated', async () => {
-		const ctx = executeContext(sb, { credentials: { lexofficeApi: { apiKey: sb.apiKey, host: `${sb.url}//`, ...UNLIMITED } } });
+		const ctx = executeContext(sb, {
+			credentials: { lexofficeApi: { apiKey: sb.apiKey, host: `${sb.url}//`, ...UNLIMITED } },
+		});
 		await expect(lexofficeRequest.call(ctx, { path: '/v1/profile' })).resolves.toMatchObject({
 			organizationId: sb.organizationId,
 		});

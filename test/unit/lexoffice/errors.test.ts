@@ -81,7 +81,9 @@ describe('LexOffice errors from the sandbox become NodeApiError', () => {
 	});
 
 	test('legacy 400: a name filter shorter than 3 characters', async () => {
-		const error = await failure(lexofficeRequest.call(executeContext(sb), { path: '/v1/contacts', qs: { name: 'ab' } }));
+		const error = await failure(
+			lexofficeRequest.call(executeContext(sb), { path: '/v1/contacts', qs: { name: 'ab' } }),
+		);
 		expect(error.httpCode).toBe('400');
 		expect(error.message).toBe('bad_request_error: size must be between 3 and 2147483647');
 	});
@@ -117,7 +119,11 @@ describe('LexOffice errors from the sandbox become NodeApiError', () => {
 	test('no error carries the API key, even for failures without an HTTP answer', async () => {
 		sb.setFaults({ failNext: [{ method: 'POST', dropConnection: true }] });
 		const dropped = await failure(
-			lexofficeRequest.call(executeContext(sb), { method: 'POST', path: '/v1/contacts', body: newCompanyContact('X GmbH') }),
+			lexofficeRequest.call(executeContext(sb), {
+				method: 'POST',
+				path: '/v1/contacts',
+				body: newCompanyContact('X GmbH'),
+			}),
 		);
 		expect(errorText(dropped)).not.toContain(sb.apiKey);
 		expect(JSON.stringify(dropped.cause ?? null)).not.toContain(sb.apiKey);

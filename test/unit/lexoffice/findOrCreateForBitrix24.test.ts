@@ -95,7 +95,11 @@ describe('fromBitrix24: a Bitrix24 record as a new LexOffice contact', () => {
 				version: 0,
 				roles: { customer: {} },
 				company: { name: 'Testfirma GmbH' },
-				emailAddresses: { business: ['info@testfirma.de'], office: ['buchhaltung@testfirma.de'], other: ['privat@testfirma.de'] },
+				emailAddresses: {
+					business: ['info@testfirma.de'],
+					office: ['buchhaltung@testfirma.de'],
+					other: ['privat@testfirma.de'],
+				},
 				phoneNumbers: { business: ['0800 1'] },
 				note: 'Wichtig: nur per Lastschrift',
 			},
@@ -111,7 +115,7 @@ describe('fromBitrix24: a Bitrix24 record as a new LexOffice contact', () => {
 		expect(mapped.kind).toBe(type === 'company' ? 'company' : 'person');
 	});
 
-	test('a salutation is written for persons and checked against LexOffice\'s 25 characters', () => {
+	test("a salutation is written for persons and checked against LexOffice's 25 characters", () => {
 		expect(contactFromBitrix24(check(), bitrix24Contact(), 'contact', { salutation: 'Frau' }).body.person).toEqual({
 			salutation: 'Frau',
 			firstName: 'Inge',
@@ -143,7 +147,9 @@ describe('fromBitrix24: a Bitrix24 record as a new LexOffice contact', () => {
 	});
 
 	test('recordEmails: usable addresses in Bitrix24 order, once each', () => {
-		const record = bitrix24Contact({ EMAIL: [email('b@x.de', 'HOME'), email('broken', 'WORK'), email('B@x.de', 'WORK'), email('a@x.de', 'WORK')] });
+		const record = bitrix24Contact({
+			EMAIL: [email('b@x.de', 'HOME'), email('broken', 'WORK'), email('B@x.de', 'WORK'), email('a@x.de', 'WORK')],
+		});
 		expect(recordEmails(record)).toEqual(['b@x.de', 'a@x.de']);
 	});
 
@@ -188,7 +194,10 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 	const company = (name: string, contactPersonEmail?: string) =>
 		sb.simulate.createContact({
 			roles: { customer: {} },
-			company: { name, ...(contactPersonEmail ? { contactPersons: [{ lastName: 'Person', emailAddress: contactPersonEmail }] } : {}) },
+			company: {
+				name,
+				...(contactPersonEmail ? { contactPersons: [{ lastName: 'Person', emailAddress: contactPersonEmail }] } : {}),
+			},
 		});
 	const linked = (id: string): IDataObject => ({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: id });
 
@@ -217,7 +226,17 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 			{ street: 'Calle Mayor 3', zip: '35001', city: 'Las Palmas', countryCode: 'ES_CN' },
 		]);
 		// An ordinary German address keeps its ISO code; a province LexOffice has no code for changes nothing.
-		const berlin = await run(bitrix24Contact({ ID: '1043', LAST_NAME: 'Berliner', EMAIL: [], ADDRESS: 'Unter den Linden 1', ADDRESS_CITY: 'Berlin', ADDRESS_PROVINCE: 'Berlin', ADDRESS_COUNTRY_CODE: 'de' }));
+		const berlin = await run(
+			bitrix24Contact({
+				ID: '1043',
+				LAST_NAME: 'Berliner',
+				EMAIL: [],
+				ADDRESS: 'Unter den Linden 1',
+				ADDRESS_CITY: 'Berlin',
+				ADDRESS_PROVINCE: 'Berlin',
+				ADDRESS_COUNTRY_CODE: 'de',
+			}),
+		);
 		expect(sb.state.contacts.get(String(berlin.id))?.addresses?.billing?.[0].countryCode).toBe('DE');
 	});
 
@@ -236,7 +255,7 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 		expect(sb.requests.count()).toBe(1);
 	});
 
-	test('a contact person\'s link (<company>:person:<n>) leads to the company and is left as it is', async () => {
+	test("a contact person's link (<company>:person:<n>) leads to the company and is left as it is", async () => {
 		const firm = company('Testfirma GmbH');
 		const output = await run(bitrix24Contact(linked(`${firm.id}:person:2`)));
 		expect(output).toMatchObject({ id: firm.id, matchedBy: 'linkedId', linkMustBeWritten: false });
@@ -249,7 +268,7 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 		expect(posts()).toHaveLength(0);
 	});
 
-	test('e-mails are tried in Bitrix24\'s order; a company whose contact person has the address does not count for a contact', async () => {
+	test("e-mails are tried in Bitrix24's order; a company whose contact person has the address does not count for a contact", async () => {
 		company('Andere GmbH', 'inge@musterfrau.de');
 		const second = person('Musterfrau', ['inge.privat@example.de']);
 		const output = await run(
@@ -277,12 +296,21 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 		const number = customer.roles.customer?.number;
 		expect(typeof number).toBe('number');
 		const output = await run(bitrix24Contact({ EMAIL: [] }), { customerNumber: String(number) });
-		expect(output).toMatchObject({ id: customer.id, matchedBy: 'customerNumber', customerNumber: number, linkMustBeWritten: true });
+		expect(output).toMatchObject({
+			id: customer.id,
+			matchedBy: 'customerNumber',
+			customerNumber: number,
+			linkMustBeWritten: true,
+		});
 
 		const firm = company('Nummernfirma GmbH');
 		const error = await operationError(
 			sb,
-			{ resource: 'contact', operation: 'findOrCreateForBitrix24', customerNumber: String(firm.roles.customer?.number) },
+			{
+				resource: 'contact',
+				operation: 'findOrCreateForBitrix24',
+				customerNumber: String(firm.roles.customer?.number),
+			},
 			{ items: [{ json: bitrix24Contact({ EMAIL: [] }) }] },
 		);
 		expect(error.message).toContain('"Customer Number"');
@@ -292,7 +320,12 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 	test('nothing found: the contact is created as a customer from the record, and found by its link next time', async () => {
 		const record = bitrix24Contact({ COMMENTS: 'Kommt aus Bitrix24' });
 		const output = await run(record);
-		expect(output).toMatchObject({ matchedBy: 'created', created: true, linkMustBeWritten: true, name: 'Inge Musterfrau' });
+		expect(output).toMatchObject({
+			matchedBy: 'created',
+			created: true,
+			linkMustBeWritten: true,
+			name: 'Inge Musterfrau',
+		});
 		const stored = sb.state.contacts.get(String(output.id));
 		expect(stored).toMatchObject({
 			person: { firstName: 'Inge', lastName: 'Musterfrau' },
@@ -310,7 +343,13 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 
 	test('a Bitrix24 company becomes a LexOffice company; with creation off nothing is written', async () => {
 		const none = await run(bitrix24Company(), { options: { createIfNotFound: false } });
-		expect(none).toMatchObject({ id: null, matchedBy: 'none', created: false, linkMustBeWritten: false, bitrix24: { type: 'company', id: '77' } });
+		expect(none).toMatchObject({
+			id: null,
+			matchedBy: 'none',
+			created: false,
+			linkMustBeWritten: false,
+			bitrix24: { type: 'company', id: '77' },
+		});
 		expect(posts()).toHaveLength(0);
 		const created = await run(bitrix24Company());
 		expect(sb.state.contacts.get(String(created.id))?.company?.name).toBe('Testfirma GmbH');
@@ -330,7 +369,11 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 			{ items: [{ json: bitrix24Contact() }] },
 		);
 		expect(badNumber.message).toContain('"Customer Number" must be a number');
-		const notARecord = await operationError(sb, { resource: 'contact', operation: 'findOrCreateForBitrix24' }, { items: [{ json: { ID: '5' } }] });
+		const notARecord = await operationError(
+			sb,
+			{ resource: 'contact', operation: 'findOrCreateForBitrix24' },
+			{ items: [{ json: { ID: '5' } }] },
+		);
 		expect(notARecord.message).toContain('not a Bitrix24 contact or company');
 		expect(sb.requests.count()).toBe(0);
 	});
@@ -338,7 +381,12 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 	test('a create whose answer was lost is looked up again before another create: found, it is used', async () => {
 		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 504, afterProcessing: true }] });
 		const output = await run(bitrix24Contact());
-		expect(output).toMatchObject({ matchedBy: 'created', created: true, settledByReadBack: true, name: 'Inge Musterfrau' });
+		expect(output).toMatchObject({
+			matchedBy: 'created',
+			created: true,
+			settledByReadBack: true,
+			name: 'Inge Musterfrau',
+		});
 		expect(posts()).toHaveLength(1);
 		expect([...sb.state.contacts.values()].map((contact) => contact.id)).toEqual([output.id]);
 	});
@@ -352,16 +400,32 @@ describe('LexOffice node: Contact → Find or Create for Bitrix24 Record', () =>
 
 		sb.reset(false);
 		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', dropConnection: true, times: 2 }] });
-		const error = await operationError(sb, { resource: 'contact', operation: 'findOrCreateForBitrix24' }, { items: [{ json: bitrix24Company() }] });
+		const error = await operationError(
+			sb,
+			{ resource: 'contact', operation: 'findOrCreateForBitrix24' },
+			{ items: [{ json: bitrix24Company() }] },
+		);
 		expect(error.message).toMatch(/may have been processed/);
 		expect(posts()).toHaveLength(2);
 	});
 
 	test('LexOffice refusing the new contact fails with its message; with Continue On Fail the item carries it', async () => {
 		sb.setFaults({
-			failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 406, body: { message: 'Die Kontaktdaten sind ungültig' }, times: 2 }],
+			failNext: [
+				{
+					method: 'POST',
+					pathIncludes: '/v1/contacts',
+					status: 406,
+					body: { message: 'Die Kontaktdaten sind ungültig' },
+					times: 2,
+				},
+			],
 		});
-		const error = await operationError(sb, { resource: 'contact', operation: 'findOrCreateForBitrix24' }, { items: [{ json: bitrix24Contact() }] });
+		const error = await operationError(
+			sb,
+			{ resource: 'contact', operation: 'findOrCreateForBitrix24' },
+			{ items: [{ json: bitrix24Contact() }] },
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		const [item] = await runOperation(
 			sb,

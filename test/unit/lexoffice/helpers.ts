@@ -33,7 +33,6 @@ export function executeContext(
 	});
 }
 
-
 /** A minimal valid contact for POST /v1/contacts (lexoffice-api.md §3.3). */
 export function newCompanyContact(name: string) {
 	return {

@@ -26,9 +26,15 @@ describe('Lexoffice node description', () => {
 		expect(optionValues).toEqual(Object.keys(resources).sort());
 		expect(optionValues).toContain(resourceSelector.default);
 		for (const [value, resource] of Object.entries(resources)) {
-			const selector = byName('operation').find((p) => p.displayOptions?.show?.resource?.[0] === value) as INodeProperties;
+			const selector = byName('operation').find(
+				(p) => p.displayOptions?.show?.resource?.[0] === value,
+			) as INodeProperties;
 			const values = (selector.options as Array<{ value: string }>).map((o) => o.value).sort();
-			expect(values).toEqual(Object.values(resource.operations).map((o) => o.option.value).sort());
+			expect(values).toEqual(
+				Object.values(resource.operations)
+					.map((o) => o.option.value)
+					.sort(),
+			);
 			expect(values).toContain(selector.default);
 		}
 	});
@@ -69,7 +75,9 @@ describe('Profile → Get through n8n-core (sandbox)', () => {
 	});
 
 	test('with Continue On Fail a failing item becomes an error item and the others still run', async () => {
-		sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: '/v1/profile', status: 403, body: { message: 'Forbidden' } }] });
+		sb.setFaults({
+			failNext: [{ method: 'GET', pathIncludes: '/v1/profile', status: 403, body: { message: 'Forbidden' } }],
+		});
 		const [output] = await runNode(new Lexoffice(), {
 			parameters,
 			credentials: sandboxCredentials(sb),
@@ -89,14 +97,19 @@ describe('Profile → Get through n8n-core (sandbox)', () => {
 
 	test('an unexpected profile payload is reported, not passed on', async () => {
 		sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: '/v1/profile', status: 200, body: { hello: 'world' } }] });
-		const error = await runNode(new Lexoffice(), { parameters, credentials: sandboxCredentials(sb) }).catch((e: unknown) => e);
+		const error = await runNode(new Lexoffice(), { parameters, credentials: sandboxCredentials(sb) }).catch(
+			(e: unknown) => e,
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toMatch(/unexpected format \(expected a profile\)/);
 	});
 
 	test('an unknown operation is refused', async () => {
 		await expect(
-			runNode(new Lexoffice(), { parameters: { resource: 'profile', operation: 'delete' }, credentials: sandboxCredentials(sb) }),
+			runNode(new Lexoffice(), {
+				parameters: { resource: 'profile', operation: 'delete' },
+				credentials: sandboxCredentials(sb),
+			}),
 		).rejects.toThrow('The operation "delete" of "profile" is not supported');
 	});
 });

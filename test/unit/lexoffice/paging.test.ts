@@ -40,7 +40,12 @@ describe('paging, search window and search encoding (sandbox)', () => {
 		});
 
 		test('a limit stops early and asks for no more than needed', async () => {
-			const contacts = await lexofficeGetAll.call(executeContext(sb), '/v1/contacts', { customer: true }, { limit: 30 });
+			const contacts = await lexofficeGetAll.call(
+				executeContext(sb),
+				'/v1/contacts',
+				{ customer: true },
+				{ limit: 30 },
+			);
 			expect(contacts).toHaveLength(30);
 			expect(contacts.every((contact) => (contact.roles as { customer?: unknown }).customer)).toBe(true);
 			expect(sb.requests.filter({ pathIncludes: '/v1/contacts' }).map((call) => call.query)).toEqual([
@@ -50,7 +55,12 @@ describe('paging, search window and search encoding (sandbox)', () => {
 
 		test('lexofficePages yields pages with totalElements', async () => {
 			const pages = [];
-			for await (const page of lexofficePages.call(executeContext(sb), '/v1/contacts', {}, { pageSize: 100, limit: 250 })) {
+			for await (const page of lexofficePages.call(
+				executeContext(sb),
+				'/v1/contacts',
+				{},
+				{ pageSize: 100, limit: 250 },
+			)) {
 				pages.push(page);
 			}
 			expect(pages.map((page) => page.content.length)).toEqual([100, 100, 50]);
@@ -92,10 +102,9 @@ describe('paging, search window and search encoding (sandbox)', () => {
 			expect(calls.some((call) => call.query.voucherDateFrom && call.query.voucherDateTo)).toBe(true);
 			expect(calls.every((call) => call.status === 200)).toBe(true);
 			// The range was found from the data (earliest and latest voucherDate), not guessed.
-			expect(calls.filter((call) => call.query.sort?.startsWith('voucherDate,')).map((call) => call.query.sort)).toEqual([
-				'voucherDate,ASC',
-				'voucherDate,DESC',
-			]);
+			expect(
+				calls.filter((call) => call.query.sort?.startsWith('voucherDate,')).map((call) => call.query.sort),
+			).toEqual(['voucherDate,ASC', 'voucherDate,DESC']);
 		});
 
 		test('with an explicit range by updatedDate it only returns that range', async () => {

@@ -1,4 +1,9 @@
-import { bucketKey, DEFAULT_LEXOFFICE_RATE_LIMIT, lexofficeRateLimit, lexofficeRequest } from '../../../nodes/Lexoffice/transport';
+import {
+	bucketKey,
+	DEFAULT_LEXOFFICE_RATE_LIMIT,
+	lexofficeRateLimit,
+	lexofficeRequest,
+} from '../../../nodes/Lexoffice/transport';
 import type { ExecuteContext } from 'n8n-core';
 
 import { startLexofficeSandbox, type LexofficeSandbox } from '../../sandbox/lexoffice';
@@ -40,7 +45,8 @@ function stoppedUntilRefusals(sandbox: () => LexofficeSandbox | undefined, refus
 	const stoppedAt = Date.now();
 	let offset: number | undefined;
 	return () => {
-		if (offset === undefined && (sandbox()?.requests.count({ status: 429 }) ?? 0) >= refusals) offset = Date.now() - stoppedAt;
+		if (offset === undefined && (sandbox()?.requests.count({ status: 429 }) ?? 0) >= refusals)
+			offset = Date.now() - stoppedAt;
 		return offset === undefined ? stoppedAt : Date.now() - offset;
 	};
 }
@@ -57,7 +63,10 @@ describe('LexOffice rate limiting', () => {
 		const limits = {};
 		// Two execution contexts with the same key share one bucket, like two workflows in one n8n.
 		const sentAt: number[] = [];
-		const workflows = [recordingSends(executeContext(sb, { limits }), sentAt), recordingSends(executeContext(sb, { limits }), sentAt)];
+		const workflows = [
+			recordingSends(executeContext(sb, { limits }), sentAt),
+			recordingSends(executeContext(sb, { limits }), sentAt),
+		];
 		const calls = Array.from({ length: 10 }, (_, i) =>
 			lexofficeRequest.call(workflows[i % 2], { path: '/v1/profile' }),
 		);
@@ -71,7 +80,11 @@ describe('LexOffice rate limiting', () => {
 	test('without our limiter the same burst is throttled by the sandbox (the test above can fail)', async () => {
 		const limits = UNLIMITED;
 		const sentAt: number[] = [];
-		sb = await startLexofficeSandbox({ limits: 'published', apiKey: 'burst-key-2', limiterClock: stoppedUntilRefusals(() => sb, 4) });
+		sb = await startLexofficeSandbox({
+			limits: 'published',
+			apiKey: 'burst-key-2',
+			limiterClock: stoppedUntilRefusals(() => sb, 4),
+		});
 		const ctx = recordingSends(executeContext(sb, { limits }), sentAt);
 		await Promise.all(Array.from({ length: 6 }, () => lexofficeRequest.call(ctx, { path: '/v1/profile' })));
 		// Every call still succeeds (429s are retried), but the sandbox had to refuse the 4 over its bucket.
@@ -119,7 +132,7 @@ describe('LexOffice rate limiting', () => {
 		expect(contactsNamed(sb, 'Einmalig GmbH')).toBe(1);
 	});
 
-	test('the credential sets the client-side limit; without settings it is LexOffice\'s published one, paced at 90 %', () => {
+	test("the credential sets the client-side limit; without settings it is LexOffice's published one, paced at 90 %", () => {
 		expect(DEFAULT_LEXOFFICE_RATE_LIMIT).toEqual({ capacity: 1, refillPerSecond: 1.8 });
 		expect(lexofficeRateLimit({})).toEqual(DEFAULT_LEXOFFICE_RATE_LIMIT);
 		expect(lexofficeRateLimit({ requestsPerSecond: 5, burst: 3 })).toEqual({ capacity: 3, refillPerSecond: 4.5 });

@@ -52,7 +52,9 @@ describe('LexOffice transport retries', () => {
 	});
 
 	test('a POST whose connection drops after processing is not retried', async () => {
-		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', dropConnection: true, afterProcessing: true }] });
+		sb.setFaults({
+			failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', dropConnection: true, afterProcessing: true }],
+		});
 		const error = await createContact('Verbindungsabbruch KG').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toMatch(/may have been processed/);
@@ -74,7 +76,9 @@ describe('LexOffice transport retries', () => {
 		await expect(profile()).resolves.toMatchObject({ organizationId: sb.organizationId });
 		expect(sb.requests.filter({ method: 'GET' }).map((r) => r.status)).toEqual([500, 500, 200]);
 
-		sb.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', afterProcessing: true, ...rateLimit500 }] });
+		sb.setFaults({
+			failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', afterProcessing: true, ...rateLimit500 }],
+		});
 		const error = await createContact('Drosselung AG').catch((e: unknown) => e);
 		expect((error as NodeApiError).httpCode).toBe('500');
 		expect((error as NodeApiError).description).toMatch(/may have processed/);

@@ -40,7 +40,11 @@ function signedBody(fields: IDataObject = {}): { body: string; signature: string
 }
 
 async function deliver(setup: TriggerSetup, { body, signature }: { body: string; signature: string }) {
-	return await runWebhook(setup, { method: 'POST', headers: { 'X-Lxo-Signature': signature }, body: JSON.parse(body), rawBody: Buffer.from(body) }, { sandbox: sb });
+	return await runWebhook(
+		setup,
+		{ method: 'POST', headers: { 'X-Lxo-Signature': signature }, body: JSON.parse(body), rawBody: Buffer.from(body) },
+		{ sandbox: sb },
+	);
 }
 
 const profileCalls = () => sb.requests.filter().filter((entry) => entry.path === '/v1/profile').length;
@@ -68,14 +72,27 @@ describe('LexOffice Trigger: signed deliveries of another organization', () => {
 		const staticData: IDataObject = {};
 		const webhookBase = 'https://n8n.example.org';
 		// Activation learns the organization (one profile call).
-		await lifecycle('checkExists', { ...setupWith(staticData), parameters: { events: ['contact.changed'], options: { createSubscriptions: false } } }, webhookBase);
+		await lifecycle(
+			'checkExists',
+			{
+				...setupWith(staticData),
+				parameters: { events: ['contact.changed'], options: { createSubscriptions: false } },
+			},
+			webhookBase,
+		);
 		sb.requests.clear();
 		// LexOffice's profile endpoint failing must not turn refusals into 5xx (LexOffice retries those for two days).
 		sb.setFaults({ errorRate: 1, errorStatus: 503 });
 		try {
 			const runs = await Promise.all(
 				Array.from({ length: 40 }, (_, n) =>
-					deliver(setupWith(staticData), signedBody({ organizationId: FOREIGN_ORGANIZATION, eventDate: `2026-12-05T12:${String(n).padStart(2, '0')}:00.000+01:00` })),
+					deliver(
+						setupWith(staticData),
+						signedBody({
+							organizationId: FOREIGN_ORGANIZATION,
+							eventDate: `2026-12-05T12:${String(n).padStart(2, '0')}:00.000+01:00`,
+						}),
+					),
 				),
 			);
 			const statuses = runs.map((run) => run.response.statusCode);

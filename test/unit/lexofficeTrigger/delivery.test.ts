@@ -40,7 +40,12 @@ afterAll(async () => {
 async function withResources(items: IDataObject[]): Promise<IDataObject[]> {
 	const node = new Lexoffice();
 	const context = createExecuteContext(node, {
-		parameters: { resource: 'event', operation: 'getResource', eventType: '={{ $json.eventType }}', resourceId: '={{ $json.resourceId }}' },
+		parameters: {
+			resource: 'event',
+			operation: 'getResource',
+			eventType: '={{ $json.eventType }}',
+			resourceId: '={{ $json.resourceId }}',
+		},
 		credentials: credentialsFor(sb),
 		items: items.map((json) => ({ json })),
 	});
@@ -148,7 +153,13 @@ describe('LexOffice Trigger end to end with the sandbox', () => {
 				voucherDate: '2025-09-01T00:00:00.000+02:00',
 				address: { contactId: customer.id },
 				lineItems: [
-					{ type: 'custom', name: 'Beratung', quantity: 1, unitName: 'Stunde', unitPrice: { currency: 'EUR', netAmount: 100, taxRatePercentage: 19 } },
+					{
+						type: 'custom',
+						name: 'Beratung',
+						quantity: 1,
+						unitName: 'Stunde',
+						unitPrice: { currency: 'EUR', netAmount: 100, taxRatePercentage: 19 },
+					},
 				],
 				totalPrice: { currency: 'EUR' },
 				taxConditions: { taxType: 'net' },

@@ -46,7 +46,9 @@ describe('LexOffice event types', () => {
 		expect(resourcePath('payment.changed', id)).toBe(`/v1/payments/${id}`);
 		expect(resourcePath('token.revoked', id)).toBeUndefined();
 		const app = 'https://app.lexware.de/';
-		expect(eventPermalinks('contact.created', id, app)).toEqual({ view: `https://app.lexware.de/permalink/contacts/view/${id}` });
+		expect(eventPermalinks('contact.created', id, app)).toEqual({
+			view: `https://app.lexware.de/permalink/contacts/view/${id}`,
+		});
 		expect(eventPermalinks('recurring-template.changed', id, app)).toEqual({
 			edit: `https://app.lexware.de/permalink/recurring-templates/edit/${id}`,
 		});

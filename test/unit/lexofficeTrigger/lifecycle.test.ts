@@ -60,15 +60,23 @@ describe('LexOffice Trigger subscription lifecycle (lexoffice-api.md §6.1)', ()
 
 	it('adopts existing subscriptions after a restart (fresh static data) without duplicates', async () => {
 		await activate();
-		const before = subscriptionsOf(sb, listener.callbackUrl).map((s) => s.subscriptionId).sort();
+		const before = subscriptionsOf(sb, listener.callbackUrl)
+			.map((s) => s.subscriptionId)
+			.sort();
 
 		const restarted = setupFor(sb);
 		expect(await lifecycle('checkExists', restarted, listener.url)).toBe(true);
 		expect(await lifecycle('create', restarted, listener.url)).toBe(true);
-		expect(subscriptionsOf(sb, listener.callbackUrl).map((s) => s.subscriptionId).sort()).toEqual(before);
+		expect(
+			subscriptionsOf(sb, listener.callbackUrl)
+				.map((s) => s.subscriptionId)
+				.sort(),
+		).toEqual(before);
 		const node = restarted.staticData['node:Node Under Test'] as { subscriptionIds: Record<string, string> };
 		expect(Object.values(node.subscriptionIds).sort()).toEqual(before);
-		expect(sb.requests.count({ method: 'POST', pathIncludes: '/v1/event-subscriptions', status: 201 })).toBe(EVENTS.length);
+		expect(sb.requests.count({ method: 'POST', pathIncludes: '/v1/event-subscriptions', status: 201 })).toBe(
+			EVENTS.length,
+		);
 	});
 
 	it('re-creates only a missing subscription and removes ones no longer selected', async () => {
@@ -86,7 +94,9 @@ describe('LexOffice Trigger subscription lifecycle (lexoffice-api.md §6.1)', ()
 
 	it('adopts a subscription LexOffice answers 409 for', async () => {
 		// Someone (another n8n main, a retry) subscribed between our list and our POST.
-		sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: '/v1/event-subscriptions', status: 200, body: { content: [] } }] });
+		sb.setFaults({
+			failNext: [{ method: 'GET', pathIncludes: '/v1/event-subscriptions', status: 200, body: { content: [] } }],
+		});
 		listener.live = true;
 		await fetch(`${sb.url}/v1/event-subscriptions`, {
 			method: 'POST',

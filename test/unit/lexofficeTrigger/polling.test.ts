@@ -25,7 +25,15 @@ function draftFor(contactId: string, name = 'Wartung') {
 		// Dated today so a finalized invoice is `open`, not `overdue`, in the voucherlist.
 		voucherDate: formatLexofficeDateTime(Date.now()),
 		address: { contactId },
-		lineItems: [{ type: 'custom', name, quantity: 1, unitName: 'Stück', unitPrice: { currency: 'EUR', netAmount: 50, taxRatePercentage: 19 } }],
+		lineItems: [
+			{
+				type: 'custom',
+				name,
+				quantity: 1,
+				unitName: 'Stück',
+				unitPrice: { currency: 'EUR', netAmount: 50, taxRatePercentage: 19 },
+			},
+		],
 		totalPrice: { currency: 'EUR' },
 		taxConditions: { taxType: 'net' },
 		shippingConditions: { shippingType: 'none' },
@@ -48,7 +56,10 @@ describe('LexOffice Poll Trigger: invoices (voucherlist, lexoffice-api.md §5)',
 
 		expect(await poll(setup)).toBeNull();
 		const today = berlinToday(Date.now());
-		const state = (setup.staticData[NODE_KEY] as IDataObject).invoices as { cursorDay: string; seen: Record<string, string> };
+		const state = (setup.staticData[NODE_KEY] as IDataObject).invoices as {
+			cursorDay: string;
+			seen: Record<string, string>;
+		};
 		expect(state.cursorDay).toBe(today);
 		expect(state.seen[before.id]).toBe(before.updatedDate);
 		expect(sb.requests.last()?.query.updatedDateFrom).toBe(addDays(today, -1));
@@ -72,9 +83,9 @@ describe('LexOffice Poll Trigger: invoices (voucherlist, lexoffice-api.md §5)',
 
 		sb.simulate.finalizeInvoice(created.id);
 		const changed = itemsOf(await poll(setup));
-		expect(changed.map((item) => [item.eventType, item.resourceId, (item.resource as IDataObject).voucherStatus])).toEqual([
-			['invoice.changed', created.id, 'open'],
-		]);
+		expect(
+			changed.map((item) => [item.eventType, item.resourceId, (item.resource as IDataObject).voucherStatus]),
+		).toEqual([['invoice.changed', created.id, 'open']]);
 		expect(await poll(setup)).toBeNull();
 	});
 
@@ -84,15 +95,22 @@ describe('LexOffice Poll Trigger: invoices (voucherlist, lexoffice-api.md §5)',
 		const today = berlinToday(Date.now());
 		const node = setup.staticData[NODE_KEY] as IDataObject;
 		// As if the previous run was three days ago and had seen every invoice that exists now.
-		const seen = Object.fromEntries([...sb.state.invoices.values()].map((invoice) => [invoice.id, invoice.updatedDate]));
+		const seen = Object.fromEntries(
+			[...sb.state.invoices.values()].map((invoice) => [invoice.id, invoice.updatedDate]),
+		);
 		node.invoices = { cursorDay: addDays(today, -3), seen };
 
 		const created = sb.simulate.createInvoice(draftFor(customerId(), 'nach der Pause'));
 		const items = itemsOf(await poll(setup));
-		expect(sb.requests.filter({ pathIncludes: '/v1/voucherlist' }).at(-1)?.query.updatedDateFrom).toBe(addDays(today, -4));
+		expect(sb.requests.filter({ pathIncludes: '/v1/voucherlist' }).at(-1)?.query.updatedDateFrom).toBe(
+			addDays(today, -4),
+		);
 		expect(items.map((item) => item.resourceId)).toEqual([created.id]);
 		// The full invoice, not the voucherlist summary.
-		expect(items[0].resource).toMatchObject({ id: created.id, lineItems: [expect.objectContaining({ name: 'nach der Pause' })] });
+		expect(items[0].resource).toMatchObject({
+			id: created.id,
+			lineItems: [expect.objectContaining({ name: 'nach der Pause' })],
+		});
 	});
 });
 
@@ -101,7 +119,8 @@ describe('LexOffice Poll Trigger: contacts (version scan, lexoffice-api.md §3.3
 		const setup = setupFor({ resource: 'contact' });
 		expect(itemsOf(await poll(setup, 'manual'))).toHaveLength(1);
 		expect(await poll(setup)).toBeNull();
-		const versions = ((setup.staticData[NODE_KEY] as IDataObject).contacts as { versions: Record<string, number> }).versions;
+		const versions = ((setup.staticData[NODE_KEY] as IDataObject).contacts as { versions: Record<string, number> })
+			.versions;
 		expect(Object.keys(versions)).toHaveLength(sb.state.contacts.size);
 		expect(Object.keys(versions).every((key) => key.length === 22)).toBe(true);
 

@@ -42,7 +42,9 @@ let lexoffice: LexofficeSandbox;
 let bitrix24: Bitrix24Sandbox;
 
 beforeAll(async () => {
-	lexoffice = await startLexofficeSandbox({ signingKey: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+	lexoffice = await startLexofficeSandbox({
+		signingKey: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+	});
 	bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 });
 afterAll(async () => {
@@ -52,7 +54,12 @@ afterAll(async () => {
 beforeEach(() => bitrix24.reset());
 
 function signed(eventType: string, eventDate: string) {
-	const body = JSON.stringify({ organizationId: lexoffice.organizationId, eventType, resourceId: CONTACT_ID, eventDate });
+	const body = JSON.stringify({
+		organizationId: lexoffice.organizationId,
+		eventType,
+		resourceId: CONTACT_ID,
+		eventDate,
+	});
 	return { body, signature: sign('sha512', Buffer.from(body), signingKey).toString('base64') };
 }
 
@@ -67,20 +74,34 @@ class WorkflowRow {
 	}
 }
 
-async function deliver(process: N8nProcess, staticData: IDataObject, { body, signature }: { body: string; signature: string }) {
+async function deliver(
+	process: N8nProcess,
+	staticData: IDataObject,
+	{ body, signature }: { body: string; signature: string },
+) {
 	const setup = {
 		parameters: { events: ['contact.deleted', 'contact.changed'], options: {} },
 		credentials: process.harness.credentialsFor(lexoffice),
 		staticData,
 	};
-	const request = { method: 'POST', headers: { 'X-Lxo-Signature': signature }, body: JSON.parse(body) as IDataObject, rawBody: Buffer.from(body) };
+	const request = {
+		method: 'POST',
+		headers: { 'X-Lxo-Signature': signature },
+		body: JSON.parse(body) as IDataObject,
+		rawBody: Buffer.from(body),
+	};
 	return await process.harness.runWebhook(setup, request);
 }
 
 /** The incremental-sync workflow's contact.deleted branch: Note Deletion on the trigger's item. */
 async function noteDeletion(process: N8nProcess, event: IDataObject) {
 	const { json } = await process.bitrix24.runBitrix24(bitrix24, {
-		parameters: { resource: 'lexofficeSync', operation: 'noteDeletion', lexofficeId: String(event.resourceId), deletedAt: String(event.eventDate) },
+		parameters: {
+			resource: 'lexofficeSync',
+			operation: 'noteDeletion',
+			lexofficeId: String(event.resourceId),
+			deletedAt: String(event.eventDate),
+		},
 	});
 	return json[0];
 }
@@ -102,12 +123,20 @@ describe('replays across n8n processes', () => {
 		row.save(loadedByA);
 
 		const replay = await deliver(b, row.load(), delivery);
-		expect([replay.response.statusCode, replay.response.body]).toEqual([200, { message: 'Duplicate delivery; ignored' }]);
+		expect([replay.response.statusCode, replay.response.body]).toEqual([
+			200,
+			{ message: 'Duplicate delivery; ignored' },
+		]);
 		expect(replay.workflowData).toBeUndefined();
 	});
 
 	it('adds one timeline note when a contact.deleted reaches two processes before either saved what it saw', async () => {
-		const id = await addRecord(bitrix24, 'crm.contact.add', { NAME: 'Eva', LAST_NAME: 'Alt', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: CONTACT_ID });
+		const id = await addRecord(bitrix24, 'crm.contact.add', {
+			NAME: 'Eva',
+			LAST_NAME: 'Alt',
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_ID: CONTACT_ID,
+		});
 		const row = new WorkflowRow();
 		const [a, b] = [startProcess(), startProcess()];
 		const delivery = signed('contact.deleted', '2026-12-05T11:00:00.000+01:00');
@@ -123,10 +152,9 @@ describe('replays across n8n processes', () => {
 		expect(timelineNotes()).toHaveLength(1);
 		expect(timelineNotes()[0]).toMatchObject({ entityId: id });
 		expect(after).toMatchObject({ records: [{ id, action: 'unchanged', commentId: timelineNotes()[0].id }] });
-		expect(outcomes.flatMap((outcome) => (outcome.records as IDataObject[]).map((record) => record.commentId))).toEqual([
-			timelineNotes()[0].id,
-			timelineNotes()[0].id,
-		]);
+		expect(outcomes.flatMap((outcome) => (outcome.records as IDataObject[]).map((record) => record.commentId))).toEqual(
+			[timelineNotes()[0].id, timelineNotes()[0].id],
+		);
 	});
 
 	it('writes and reports nothing for a replayed contact or invoice event that reaches a process with no memory of it', async () => {
@@ -152,7 +180,12 @@ describe('replays across n8n processes', () => {
 		const run = async (process: N8nProcess) => {
 			const [contactOutcome] = (
 				await process.bitrix24.runBitrix24(bitrix24, {
-					parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
+					parameters: {
+						resource: 'lexofficeSync',
+						operation: 'syncContacts',
+						contact: '={{ $json }}',
+						responsibleUserId: '3',
+					},
 					items: [{ json: structuredClone(contact) }],
 					mode: 'webhook',
 				})
@@ -168,13 +201,23 @@ describe('replays across n8n processes', () => {
 		};
 		const first = await run(startProcess());
 		expect(first.contactOutcome).toMatchObject({ action: 'created' });
-		expect(first.invoiceOutcome).toMatchObject({ action: 'created', firstSight: true, attachPdf: true, triggerCode: 'lexoffice_invoice_open' });
+		expect(first.invoiceOutcome).toMatchObject({
+			action: 'created',
+			firstSight: true,
+			attachPdf: true,
+			triggerCode: 'lexoffice_invoice_open',
+		});
 
 		bitrix24.requests.clear();
 		const replay = await run(startProcess());
 		expect(replay.contactOutcome).toMatchObject({ action: 'unchanged' });
 		// Nothing for the IF nodes after Sync invoice: no timeline link, no PDF upload, no automation trigger.
-		expect(replay.invoiceOutcome).toMatchObject({ action: 'unchanged', firstSight: false, attachPdf: false, triggerCode: null });
+		expect(replay.invoiceOutcome).toMatchObject({
+			action: 'unchanged',
+			firstSight: false,
+			attachPdf: false,
+			triggerCode: null,
+		});
 		expect(writeRequests(bitrix24)).toEqual([]);
 	});
 });

@@ -42,7 +42,12 @@ function compactBody(fields: Record<string, unknown> = {}): string {
 const signed = (body: string, key = signingKey) => sign('sha512', Buffer.from(body), key).toString('base64');
 
 async function deliver(body: string, headers: Record<string, string>, triggerSetup = setup()) {
-	return await runWebhook(triggerSetup, { method: 'POST', headers, body: JSON.parse(body), rawBody: Buffer.from(body) });
+	return await runWebhook(triggerSetup, {
+		method: 'POST',
+		headers,
+		body: JSON.parse(body),
+		rawBody: Buffer.from(body),
+	});
 }
 
 describe('LexOffice Trigger signature check (lexoffice-api.md §6.4)', () => {
@@ -66,7 +71,11 @@ describe('LexOffice Trigger signature check (lexoffice-api.md §6.4)', () => {
 	});
 
 	it('verifies the sandbox’s own deliveries', async () => {
-		const { body, signature } = sb.webhooks.signedPayload('contact.changed', CONTACT_ID, '2025-09-02T08:00:00.000+02:00');
+		const { body, signature } = sb.webhooks.signedPayload(
+			'contact.changed',
+			CONTACT_ID,
+			'2025-09-02T08:00:00.000+02:00',
+		);
 		const run = await deliver(body, { 'x-lxo-signature': signature });
 		expect(run.response.statusCode).toBe(200);
 		expect(run.workflowData).toHaveLength(1);
@@ -86,7 +95,11 @@ describe('LexOffice Trigger signature check (lexoffice-api.md §6.4)', () => {
 		],
 		[
 			'a sandbox signature checked with the pinned Lexware key (no override)',
-			() => ({ body: compactBody(), headers: { 'X-Lxo-Signature': signed(compactBody()) }, setup: setup({ webhookPublicKey: '' }) }),
+			() => ({
+				body: compactBody(),
+				headers: { 'X-Lxo-Signature': signed(compactBody()) },
+				setup: setup({ webhookPublicKey: '' }),
+			}),
 		],
 		['no signature header', () => ({ body: compactBody(), headers: {} })],
 		['a signature that is not base64', () => ({ body: compactBody(), headers: { 'X-Lxo-Signature': 'not*base64' } })],
@@ -108,7 +121,12 @@ describe('LexOffice Trigger signature check (lexoffice-api.md §6.4)', () => {
 
 	it('reads the raw body when n8n has not read it yet', async () => {
 		const body = compactBody();
-		const request = { method: 'POST', headers: { 'X-Lxo-Signature': signed(body) }, body: JSON.parse(body), rawBody: Buffer.from(body) };
+		const request = {
+			method: 'POST',
+			headers: { 'X-Lxo-Signature': signed(body) },
+			body: JSON.parse(body),
+			rawBody: Buffer.from(body),
+		};
 		const run = await runWebhook(setup(), request, undefined, { rawBodyUnread: true });
 		expect(run.response.statusCode).toBe(200);
 		expect(run.workflowData).toHaveLength(1);

@@ -24,11 +24,17 @@ import { UNLIMITED } from '../lexoffice/helpers';
 export const WEBHOOK_ID = '0b9d3c52-7d5e-4a8f-9a36-3c1e2f4a5b6c';
 export const APP_URL = 'https://app.lexware.de';
 
-
 export function credentialsFor(sb: LexofficeSandbox, overrides: IDataObject = {}) {
 	return {
 		// The sandbox is not rate limited in these tests, so neither is the client.
-		lexofficeApi: { apiKey: sb.apiKey, host: sb.url, appUrl: APP_URL, webhookPublicKey: sb.publicKeyPem, ...UNLIMITED, ...overrides },
+		lexofficeApi: {
+			apiKey: sb.apiKey,
+			host: sb.url,
+			appUrl: APP_URL,
+			webhookPublicKey: sb.publicKeyPem,
+			...UNLIMITED,
+			...overrides,
+		},
 	};
 }
 
@@ -71,7 +77,10 @@ export async function runWebhook(
 	const run: WebhookRun = { response };
 	if (rawBodyUnread) {
 		// Like n8n before the body is consumed: no rawBody until readRawBody() is called.
-		const expressRequest = harness.additionalData.httpRequest as unknown as { rawBody?: Buffer; readRawBody: () => Promise<void> };
+		const expressRequest = harness.additionalData.httpRequest as unknown as {
+			rawBody?: Buffer;
+			readRawBody: () => Promise<void>;
+		};
 		const bytes = expressRequest.rawBody;
 		delete expressRequest.rawBody;
 		expressRequest.readRawBody = async () => {
@@ -160,13 +169,17 @@ export class WebhookListener {
 		// writes there is not seen by the next: each request gets a copy of the saved state.
 		const saved = this.setup();
 		const setup = { ...saved, staticData: JSON.parse(JSON.stringify(saved.staticData)) as IDataObject };
-		const run = await runWebhook(setup, { method: req.method, headers, body, rawBody }, {
-			sandbox: this.sandbox,
-			onAnswer: (response) => {
-				res.writeHead(response.statusCode, { 'content-type': 'application/json' });
-				res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+		const run = await runWebhook(
+			setup,
+			{ method: req.method, headers, body, rawBody },
+			{
+				sandbox: this.sandbox,
+				onAnswer: (response) => {
+					res.writeHead(response.statusCode, { 'content-type': 'application/json' });
+					res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+				},
 			},
-		});
+		);
 		this.runs.push(run);
 		if (run.workflowData) this.executions.push(run.workflowData);
 		if (!res.writableEnded) res.writeHead(run.response.statusCode).end();

@@ -19,12 +19,21 @@ async function tokenRequest(params: Record<string, string>, how: 'get' | 'post' 
 	const response =
 		how === 'get'
 			? await fetch(`${sb.oauth.tokenUrl}?${query}`)
-			: await fetch(sb.oauth.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: query });
+			: await fetch(sb.oauth.tokenUrl, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+					body: query,
+				});
 	return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 function refreshGrant(refreshToken: string) {
-	return { grant_type: 'refresh_token', client_id: sb.oauth.clientId, client_secret: sb.oauth.clientSecret, refresh_token: refreshToken };
+	return {
+		grant_type: 'refresh_token',
+		client_id: sb.oauth.clientId,
+		client_secret: sb.oauth.clientSecret,
+		refresh_token: refreshToken,
+	};
 }
 
 describe('incoming webhook', () => {
@@ -35,7 +44,16 @@ describe('incoming webhook', () => {
 		expect(plain.body.result).toMatchObject({ ID: '1', NAME: 'Katrin' });
 		expect(suffixed.body.result.ID).toBe('1');
 		expect(Object.keys(plain.body.time).sort()).toEqual(
-			['date_finish', 'date_start', 'duration', 'finish', 'operating', 'operating_reset_at', 'processing', 'start'].sort(),
+			[
+				'date_finish',
+				'date_start',
+				'duration',
+				'finish',
+				'operating',
+				'operating_reset_at',
+				'processing',
+				'start',
+			].sort(),
 		);
 		expect(plain.body.time.date_start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
 	});
@@ -79,7 +97,11 @@ describe('OAuth application', () => {
 
 		const refreshed = await tokenRequest(refreshGrant(first.refresh_token), 'get');
 		expect(refreshed.status).toBe(200);
-		expect(refreshed.body).toMatchObject({ expires_in: 3600, member_id: sb.oauth.memberId, client_endpoint: `${sb.url}/rest/` });
+		expect(refreshed.body).toMatchObject({
+			expires_in: 3600,
+			member_id: sb.oauth.memberId,
+			client_endpoint: `${sb.url}/rest/`,
+		});
 		expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
 		expect((await callBitrix(restBase, 'user.current', {}, { token: refreshed.body.access_token })).status).toBe(200);
 
@@ -96,7 +118,11 @@ describe('OAuth application', () => {
 
 	it('runs the authorization-code flow: authorize redirects with code/state/domain/member_id, the code works once', async () => {
 		const authorize = new URL(sb.oauth.authorizeUrl);
-		authorize.search = new URLSearchParams({ client_id: sb.oauth.clientId, state: 'xyz', redirect_uri: 'http://127.0.0.1:9/callback' }).toString();
+		authorize.search = new URLSearchParams({
+			client_id: sb.oauth.clientId,
+			state: 'xyz',
+			redirect_uri: 'http://127.0.0.1:9/callback',
+		}).toString();
 		const redirect = await fetch(authorize, { redirect: 'manual' });
 		expect(redirect.status).toBe(302);
 		const location = new URL(redirect.headers.get('location') ?? '');
@@ -104,22 +130,46 @@ describe('OAuth application', () => {
 		expect(location.searchParams.get('state')).toBe('xyz');
 		expect(location.searchParams.get('member_id')).toBe(sb.oauth.memberId);
 		const code = location.searchParams.get('code') ?? '';
-		const grant = { grant_type: 'authorization_code', client_id: sb.oauth.clientId, client_secret: sb.oauth.clientSecret, code };
+		const grant = {
+			grant_type: 'authorization_code',
+			client_id: sb.oauth.clientId,
+			client_secret: sb.oauth.clientSecret,
+			code,
+		};
 		const exchanged = await tokenRequest(grant);
 		expect(exchanged.status).toBe(200);
-		expect((await callBitrix(restBase, 'user.current', {}, { token: exchanged.body.access_token })).body.result.ID).toBe('1');
+		expect(
+			(await callBitrix(restBase, 'user.current', {}, { token: exchanged.body.access_token })).body.result.ID,
+		).toBe('1');
 		expect((await tokenRequest(grant)).body.error).toBe('invalid_grant');
 	});
 });
 
 describe('application context and admin rights', () => {
 	it('refuses app-only methods via webhook with the documented errors', async () => {
-		const placement = await callBitrix(sb.webhookUrl, 'placement.bind', { PLACEMENT: 'CRM_CONTACT_DETAIL_TAB', HANDLER: 'https://example.org/tab' });
+		const placement = await callBitrix(sb.webhookUrl, 'placement.bind', {
+			PLACEMENT: 'CRM_CONTACT_DETAIL_TAB',
+			HANDLER: 'https://example.org/tab',
+		});
 		expect(placement.status).toBe(403);
 		expect(placement.body.error).toBe('WRONG_AUTH_TYPE');
-		for (const method of ['event.bind', 'crm.automation.trigger.add', 'crm.automation.trigger.execute', 'bizproc.robot.add']) {
-			const answer = await callBitrix(sb.webhookUrl, method, { event: 'ONCRMCONTACTADD', handler: 'https://example.org/h', CODE: 'x', NAME: 'x' });
-			expect({ method, status: answer.status, error: answer.body.error }).toEqual({ method, status: 403, error: 'ACCESS_DENIED' });
+		for (const method of [
+			'event.bind',
+			'crm.automation.trigger.add',
+			'crm.automation.trigger.execute',
+			'bizproc.robot.add',
+		]) {
+			const answer = await callBitrix(sb.webhookUrl, method, {
+				event: 'ONCRMCONTACTADD',
+				handler: 'https://example.org/h',
+				CODE: 'x',
+				NAME: 'x',
+			});
+			expect({ method, status: answer.status, error: answer.body.error }).toEqual({
+				method,
+				status: 403,
+				error: 'ACCESS_DENIED',
+			});
 			expect(answer.body.error_description).toMatch(/Application context required/);
 		}
 		expect(sb.state.placements).toHaveLength(0);
@@ -129,18 +179,36 @@ describe('application context and admin rights', () => {
 
 	it('performs them in application context as an admin, and refuses non-admins', async () => {
 		const admin = await sb.oauth.issueTokens(1);
-		const bound = await callBitrix(restBase, 'placement.bind', { PLACEMENT: 'CRM_CONTACT_DETAIL_TAB', HANDLER: 'https://example.org/tab', TITLE: 'LexOffice' }, { token: admin.access_token });
+		const bound = await callBitrix(
+			restBase,
+			'placement.bind',
+			{ PLACEMENT: 'CRM_CONTACT_DETAIL_TAB', HANDLER: 'https://example.org/tab', TITLE: 'LexOffice' },
+			{ token: admin.access_token },
+		);
 		expect(bound.body.result).toBe(true);
-		const trigger = await callBitrix(restBase, 'crm.automation.trigger.add', { CODE: 'lexoffice.paid', NAME: 'Bezahlt in LexOffice' }, { token: admin.access_token });
+		const trigger = await callBitrix(
+			restBase,
+			'crm.automation.trigger.add',
+			{ CODE: 'lexoffice.paid', NAME: 'Bezahlt in LexOffice' },
+			{ token: admin.access_token },
+		);
 		expect(trigger.body.result).toBe(true);
 		expect(sb.state.appTriggers).toEqual([{ CODE: 'lexoffice.paid', NAME: 'Bezahlt in LexOffice' }]);
 
 		const employee = await sb.oauth.issueTokens(2);
-		const refused = await callBitrix(restBase, 'crm.automation.trigger.add', { CODE: 'other', NAME: 'x' }, { token: employee.access_token });
+		const refused = await callBitrix(
+			restBase,
+			'crm.automation.trigger.add',
+			{ CODE: 'other', NAME: 'x' },
+			{ token: employee.access_token },
+		);
 		expect(refused.status).toBe(403);
 		expect(refused.body.error).toBe('ACCESS_DENIED');
 		const employeeHook = sb.addWebhook(2);
-		const workflow = await callBitrix(employeeHook, 'bizproc.workflow.start', { TEMPLATE_ID: 14, DOCUMENT_ID: ['crm', 'CCrmDocumentContact', 'CONTACT_1'] });
+		const workflow = await callBitrix(employeeHook, 'bizproc.workflow.start', {
+			TEMPLATE_ID: 14,
+			DOCUMENT_ID: ['crm', 'CCrmDocumentContact', 'CONTACT_1'],
+		});
 		expect(workflow.status).toBe(403);
 		expect(sb.state.workflows).toHaveLength(0);
 	});
@@ -149,9 +217,19 @@ describe('application context and admin rights', () => {
 		const strict = await startBitrix24Sandbox({ limits: 'off', allowLoopbackHandlers: false });
 		try {
 			const tokens = await strict.oauth.issueTokens();
-			const loopback = await callBitrix(`${strict.url}/rest/`, 'placement.bind', { PLACEMENT: 'CRM_COMPANY_DETAIL_TAB', HANDLER: 'http://127.0.0.1:5678/x' }, { token: tokens.access_token });
+			const loopback = await callBitrix(
+				`${strict.url}/rest/`,
+				'placement.bind',
+				{ PLACEMENT: 'CRM_COMPANY_DETAIL_TAB', HANDLER: 'http://127.0.0.1:5678/x' },
+				{ token: tokens.access_token },
+			);
 			expect(loopback.body.error).toBe('ERROR_WRONG_HANDLER_URL');
-			const ftp = await callBitrix(`${strict.url}/rest/`, 'placement.bind', { PLACEMENT: 'CRM_COMPANY_DETAIL_TAB', HANDLER: 'ftp://example.org/x' }, { token: tokens.access_token });
+			const ftp = await callBitrix(
+				`${strict.url}/rest/`,
+				'placement.bind',
+				{ PLACEMENT: 'CRM_COMPANY_DETAIL_TAB', HANDLER: 'ftp://example.org/x' },
+				{ token: tokens.access_token },
+			);
 			expect(ftp.body.error).toBe('ERROR_UNSUPPORTED_PROTOCOL');
 			expect(strict.state.placements).toHaveLength(0);
 		} finally {
@@ -163,11 +241,19 @@ describe('application context and admin rights', () => {
 describe('transports', () => {
 	it('accepts JSON, form and query parameters alike and logs which one was used', async () => {
 		await callBitrix(sb.webhookUrl, 'crm.contact.add', { fields: { NAME: 'Per JSON' } });
-		await callBitrix(sb.webhookUrl, 'crm.contact.add', { fields: { NAME: 'Per Formular', EMAIL: [{ VALUE: 'f@x.de' }] } }, { transport: 'form' });
+		await callBitrix(
+			sb.webhookUrl,
+			'crm.contact.add',
+			{ fields: { NAME: 'Per Formular', EMAIL: [{ VALUE: 'f@x.de' }] } },
+			{ transport: 'form' },
+		);
 		await callBitrix(sb.webhookUrl, 'crm.contact.add', { fields: { NAME: 'Per GET' } }, { transport: 'query' });
 		expect(sb.state.contacts.map((contact) => contact.NAME)).toEqual(['Per JSON', 'Per Formular', 'Per GET']);
 		expect((sb.state.contacts[1].EMAIL as Array<{ VALUE: string }>)[0].VALUE).toBe('f@x.de');
-		const adds = sb.requests.calls().filter((entry) => entry.label === 'crm.contact.add').slice(-3);
+		const adds = sb.requests
+			.calls()
+			.filter((entry) => entry.label === 'crm.contact.add')
+			.slice(-3);
 		expect(adds.map((entry) => [entry.method, entry.transport, entry.auth])).toEqual([
 			['POST', 'json', 'webhook'],
 			['POST', 'form', 'webhook'],
@@ -179,11 +265,15 @@ describe('transports', () => {
 		const url = new URL(`${sb.webhookUrl}crm.duplicate.findbycomm`);
 		const body = JSON.stringify({ type: 'EMAIL', values: ['a@b.de'] });
 		const answer = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-			const request = httpRequest(url, { method: 'GET', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
-				let text = '';
-				response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
-			});
+			const request = httpRequest(
+				url,
+				{ method: 'GET', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+				(response) => {
+					let text = '';
+					response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+					response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+				},
+			);
 			request.on('error', reject);
 			request.end(body);
 		});

@@ -3,7 +3,8 @@ import { PRESET_XML_IDS, startBitrix24Sandbox, type Bitrix24Sandbox } from '../.
 import { batchCommand, callBitrix } from '../../sandbox/bitrix24/client';
 
 let sb: Bitrix24Sandbox;
-const batch = async (cmd: Record<string, string> | string[], halt = 0) => await callBitrix(sb.webhookUrl, 'batch', { halt, cmd });
+const batch = async (cmd: Record<string, string> | string[], halt = 0) =>
+	await callBitrix(sb.webhookUrl, 'batch', { halt, cmd });
 
 beforeAll(async () => {
 	sb = await startBitrix24Sandbox({ limits: 'off' });
@@ -16,12 +17,31 @@ describe('batch', () => {
 		const presetId = sb.state.presets.find((preset) => preset.XML_ID === PRESET_XML_IDS.legalEntity)?.ID;
 		const answer = await batch(
 			{
-				company: batchCommand('crm.item.add', { entityTypeId: 4, fields: { title: 'Müller & Söhne GmbH & Co. KG', originatorId: 'lexoffice', originId: 'uuid-1' } }),
-				rq: batchCommand('crm.requisite.add', { fields: { ENTITY_TYPE_ID: 4, ENTITY_ID: '$result[company][item][id]', PRESET_ID: presetId, NAME: 'LexOffice', RQ_COMPANY_NAME: 'Müller & Söhne' } }),
-				addr: batchCommand('crm.address.add', { fields: { TYPE_ID: 6, ENTITY_TYPE_ID: 8, ENTITY_ID: '$result[rq]', ADDRESS_1: 'Hauptstr. 1', CITY: 'Berlin' } }),
+				company: batchCommand('crm.item.add', {
+					entityTypeId: 4,
+					fields: { title: 'Müller & Söhne GmbH & Co. KG', originatorId: 'lexoffice', originId: 'uuid-1' },
+				}),
+				rq: batchCommand('crm.requisite.add', {
+					fields: {
+						ENTITY_TYPE_ID: 4,
+						ENTITY_ID: '$result[company][item][id]',
+						PRESET_ID: presetId,
+						NAME: 'LexOffice',
+						RQ_COMPANY_NAME: 'Müller & Söhne',
+					},
+				}),
+				addr: batchCommand('crm.address.add', {
+					fields: { TYPE_ID: 6, ENTITY_TYPE_ID: 8, ENTITY_ID: '$result[rq]', ADDRESS_1: 'Hauptstr. 1', CITY: 'Berlin' },
+				}),
 				found: batchCommand('crm.company.list', { filter: { ORIGIN_ID: 'uuid-1' }, select: ['ID'] }),
 				again: batchCommand('crm.company.get', { id: '$result[found][0][ID]' }),
-				note: batchCommand('crm.timeline.comment.add', { fields: { ENTITY_TYPE: 'company', ENTITY_ID: '$result[company][item][id]', COMMENT: 'Firma $result[company][item][title] importiert' } }),
+				note: batchCommand('crm.timeline.comment.add', {
+					fields: {
+						ENTITY_TYPE: 'company',
+						ENTITY_ID: '$result[company][item][id]',
+						COMMENT: 'Firma $result[company][item][title] importiert',
+					},
+				}),
 			},
 			1,
 		);
@@ -38,7 +58,14 @@ describe('batch', () => {
 		expect(sb.state.timeline[0]).toMatchObject({ comment: 'Firma Müller & Söhne GmbH & Co. KG importiert' });
 		const logged = sb.requests.calls().at(-1);
 		expect(logged).toMatchObject({ label: 'batch', batchCommands: 6, transport: 'json' });
-		expect(logged?.batchMethods).toEqual(['crm.item.add', 'crm.requisite.add', 'crm.address.add', 'crm.company.list', 'crm.company.get', 'crm.timeline.comment.add']);
+		expect(logged?.batchMethods).toEqual([
+			'crm.item.add',
+			'crm.requisite.add',
+			'crm.address.add',
+			'crm.company.list',
+			'crm.company.get',
+			'crm.timeline.comment.add',
+		]);
 	});
 
 	it('answers 200 with per-command errors; halt=0 goes on, halt=1 stops at the first failure', async () => {
@@ -64,7 +91,9 @@ describe('batch', () => {
 	});
 
 	it('refuses more than 50 commands as a whole and runs none of them', async () => {
-		const commands = Array.from({ length: 51 }, (_, index) => batchCommand('crm.contact.add', { fields: { NAME: `K${index}` } }));
+		const commands = Array.from({ length: 51 }, (_, index) =>
+			batchCommand('crm.contact.add', { fields: { NAME: `K${index}` } }),
+		);
 		const answer = await batch(commands);
 		expect(answer.status).toBe(400);
 		expect(answer.body.error).toBe('ERROR_BATCH_LENGTH_EXCEEDED');
@@ -78,7 +107,9 @@ describe('batch', () => {
 	it('refuses batch inside batch and file uploads, and app-only methods via webhook, per command', async () => {
 		const answer = await batch({
 			nested: 'batch?cmd[a]=profile',
-			upload: batchCommand('crm.documentgenerator.document.upload', { fields: { entityTypeId: 4, entityId: 1, fileContent: 'UEs=', region: 'de', title: 't', number: 'n' } }),
+			upload: batchCommand('crm.documentgenerator.document.upload', {
+				fields: { entityTypeId: 4, entityId: 1, fileContent: 'UEs=', region: 'de', title: 't', number: 'n' },
+			}),
 			bind: batchCommand('event.bind', { event: 'ONCRMCONTACTADD', handler: 'https://example.org/h' }),
 			fine: 'profile',
 		});

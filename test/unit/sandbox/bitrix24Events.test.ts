@@ -1,5 +1,11 @@
 /** Bitrix24 sandbox over real HTTP: outbound events, placement calls, install callback, control API, faults. */
-import { parseFormBody, startCallbackReceiver, startHttpServer, type CallbackReceiver, type RunningServer } from '../../sandbox/common';
+import {
+	parseFormBody,
+	startCallbackReceiver,
+	startHttpServer,
+	type CallbackReceiver,
+	type RunningServer,
+} from '../../sandbox/common';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../sandbox/bitrix24';
 import { callBitrix } from '../../sandbox/bitrix24/client';
 
@@ -66,7 +72,8 @@ describe('outbound events (§10)', () => {
 	it('delivers to outgoing webhooks without OAuth tokens, and dynamic-item events for invoices', async () => {
 		sb.events.setMode('manual');
 		const token = sb.events.addOutgoingWebhook(receiver.url, ['ONCRMCOMPANYUPDATE', 'ONCRMDYNAMICITEMADD']);
-		const company = (await callBitrix(sb.webhookUrl, 'crm.company.add', { fields: { TITLE: 'Hansa Druck KG' } })).body.result;
+		const company = (await callBitrix(sb.webhookUrl, 'crm.company.add', { fields: { TITLE: 'Hansa Druck KG' } })).body
+			.result;
 		await callBitrix(sb.webhookUrl, 'crm.company.update', { id: company, fields: { COMMENTS: 'geändert' } });
 		await callBitrix(sb.webhookUrl, 'crm.item.add', { entityTypeId: 31, fields: { title: 'RE-1' } });
 		expect(sb.events.pending().map((event) => event.event)).toEqual(['ONCRMCOMPANYUPDATE', 'ONCRMDYNAMICITEMADD']);
@@ -97,7 +104,12 @@ describe('placements and install (§9, §1.2)', () => {
 
 	it('simulates a placement click with the documented query and body, and returns the handler answer', async () => {
 		const tokens = await sb.oauth.issueTokens();
-		await callBitrix(restBase, 'placement.bind', { PLACEMENT: 'CRM_CONTACT_DETAIL_TAB', HANDLER: `${handler.url}/tab`, TITLE: 'LexOffice' }, { token: tokens.access_token });
+		await callBitrix(
+			restBase,
+			'placement.bind',
+			{ PLACEMENT: 'CRM_CONTACT_DETAIL_TAB', HANDLER: `${handler.url}/tab`, TITLE: 'LexOffice' },
+			{ token: tokens.access_token },
+		);
 		const answer = await sb.simulate.placementCall('CRM_CONTACT_DETAIL_TAB', { ID: 1001 });
 		expect(answer.status).toBe(200);
 		expect(answer.headers['content-type']).toContain('text/html');
@@ -108,7 +120,11 @@ describe('placements and install (§9, §1.2)', () => {
 		expect(query.get('PROTOCOL')).toBe('0');
 		expect(query.get('LANG')).toBe('de');
 		expect(query.get('APP_SID')).toMatch(/^[0-9a-f]+$/);
-		expect(call?.body).toMatchObject({ PLACEMENT: 'CRM_CONTACT_DETAIL_TAB', APPLICATION_TOKEN: sb.oauth.applicationToken, member_id: sb.oauth.memberId });
+		expect(call?.body).toMatchObject({
+			PLACEMENT: 'CRM_CONTACT_DETAIL_TAB',
+			APPLICATION_TOKEN: sb.oauth.applicationToken,
+			member_id: sb.oauth.memberId,
+		});
 		expect(call?.body.PLACEMENT_OPTIONS).toBe('{"ID":"1001"}');
 		expect((await callBitrix(restBase, 'user.current', {}, { token: call?.body.AUTH_ID })).status).toBe(200);
 		await expect(sb.simulate.placementCall('CRM_COMPANY_DETAIL_TAB', { ID: 1 })).rejects.toThrow(/no handler/);
@@ -119,7 +135,12 @@ describe('placements and install (§9, §1.2)', () => {
 		expect(answer.status).toBe(200);
 		expect(seen.at(-1)?.body).toMatchObject({
 			event: 'ONAPPINSTALL',
-			auth: { application_token: sb.oauth.applicationToken, member_id: sb.oauth.memberId, refresh_token: expect.any(String), access_token: expect.any(String) },
+			auth: {
+				application_token: sb.oauth.applicationToken,
+				member_id: sb.oauth.memberId,
+				refresh_token: expect.any(String),
+				access_token: expect.any(String),
+			},
 		});
 	});
 });
@@ -136,7 +157,10 @@ describe('control API and faults', () => {
 
 	it('exposes info, seed, state, limits, requests and token expiry over HTTP', async () => {
 		const info = await control('GET', '/info');
-		expect(info.body).toMatchObject({ webhookUrl: sb.webhookUrl, oauth: { clientId: sb.oauth.clientId, tokenUrl: sb.oauth.tokenUrl } });
+		expect(info.body).toMatchObject({
+			webhookUrl: sb.webhookUrl,
+			oauth: { clientId: sb.oauth.clientId, tokenUrl: sb.oauth.tokenUrl },
+		});
 		const seeded = await control('POST', '/seed', { contacts: 5, companies: 2, invoices: 1 });
 		expect(seeded.body).toMatchObject({ contacts: 5, companies: 2, invoices: 1 });
 		expect((await control('GET', '/state')).body).toMatchObject({ contacts: 5, companies: 2, items: 1 });
@@ -150,7 +174,9 @@ describe('control API and faults', () => {
 
 		const tokens = await sb.oauth.issueTokens();
 		await control('POST', '/oauth/expire-tokens');
-		expect((await callBitrix(restBase, 'profile', {}, { token: tokens.access_token })).body.error).toBe('expired_token');
+		expect((await callBitrix(restBase, 'profile', {}, { token: tokens.access_token })).body.error).toBe(
+			'expired_token',
+		);
 		expect((await control('POST', '/reset')).body.contacts).toBe(0);
 	});
 

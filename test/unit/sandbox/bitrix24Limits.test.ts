@@ -7,7 +7,9 @@ describe('leaky bucket', () => {
 		const sb = await startBitrix24Sandbox({ limits: 'published' });
 		try {
 			const answers = await Promise.all(
-				Array.from({ length: 70 }, (_, index) => callBitrix(sb.webhookUrl, 'crm.contact.add', { fields: { NAME: `Burst ${index}` } })),
+				Array.from({ length: 70 }, (_, index) =>
+					callBitrix(sb.webhookUrl, 'crm.contact.add', { fields: { NAME: `Burst ${index}` } }),
+				),
 			);
 			const accepted = answers.filter((answer) => answer.status === 200);
 			const refused = answers.filter((answer) => answer.status === 503);
@@ -25,7 +27,9 @@ describe('leaky bucket', () => {
 	it('counts a batch of 50 as one request', async () => {
 		const sb = await startBitrix24Sandbox({ limits: { capacity: 2, drainPerSecond: 0.01 } });
 		try {
-			const cmd = Array.from({ length: 50 }, (_, index) => batchCommand('crm.contact.add', { fields: { NAME: `B${index}` } }));
+			const cmd = Array.from({ length: 50 }, (_, index) =>
+				batchCommand('crm.contact.add', { fields: { NAME: `B${index}` } }),
+			);
 			expect((await callBitrix(sb.webhookUrl, 'batch', { cmd })).status).toBe(200);
 			expect((await callBitrix(sb.webhookUrl, 'batch', { cmd })).status).toBe(200);
 			expect((await callBitrix(sb.webhookUrl, 'profile')).status).toBe(503);
@@ -56,7 +60,10 @@ describe('operating-time limit', () => {
 			expect(operating).toEqual([0.4, 0.8, 1.2]);
 			const blocked = await callBitrix(sb.webhookUrl, 'crm.contact.list');
 			expect(blocked.status).toBe(429);
-			expect(blocked.body).toEqual({ error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit.' });
+			expect(blocked.body).toEqual({
+				error: 'OPERATION_TIME_LIMIT',
+				error_description: 'Method is blocked due to operation time limit.',
+			});
 
 			// Other methods, and another webhook, keep working.
 			const other = await callBitrix(sb.webhookUrl, 'crm.contact.add', { fields: { NAME: 'Noch da' } });
@@ -65,7 +72,9 @@ describe('operating-time limit', () => {
 			expect((await callBitrix(sb.addWebhook(2), 'crm.contact.list')).status).toBe(200);
 
 			// Inside batch: the wrapper is not counted, the blocked sub-call fails on its own.
-			const batch = await callBitrix(sb.webhookUrl, 'batch', { cmd: { list: 'crm.contact.list', add: batchCommand('crm.contact.add', { fields: { NAME: 'X' } }) } });
+			const batch = await callBitrix(sb.webhookUrl, 'batch', {
+				cmd: { list: 'crm.contact.list', add: batchCommand('crm.contact.add', { fields: { NAME: 'X' } }) },
+			});
 			expect(batch.status).toBe(200);
 			expect(batch.body.result.result_error.list.error).toBe('OPERATION_TIME_LIMIT');
 			expect(batch.body.result.result.add).toEqual(expect.any(Number));

@@ -44,7 +44,13 @@ const minimalInvoice = (contactId: string) => ({
 	voucherDate: '2025-09-01T00:00:00.000+02:00',
 	address: { contactId },
 	lineItems: [
-		{ type: 'custom', name: 'Leistung', quantity: 2, unitName: 'Stück', unitPrice: { currency: 'EUR', netAmount: 100, taxRatePercentage: 19 } },
+		{
+			type: 'custom',
+			name: 'Leistung',
+			quantity: 2,
+			unitName: 'Stück',
+			unitPrice: { currency: 'EUR', netAmount: 100, taxRatePercentage: 19 },
+		},
 	],
 	totalPrice: { currency: 'EUR' },
 	taxConditions: { taxType: 'net' },
@@ -103,12 +109,17 @@ describe('contacts (§3)', () => {
 	it('validates creation in the legacy IssueList format', async () => {
 		const wrongVersion = await api('/v1/contacts', { method: 'POST', body: newPerson('X', { version: 1 }) });
 		expect(wrongVersion.status).toBe(406);
-		expect(wrongVersion.body.IssueList).toEqual([expect.objectContaining({ source: 'version', type: 'validation_failure' })]);
+		expect(wrongVersion.body.IssueList).toEqual([
+			expect.objectContaining({ source: 'version', type: 'validation_failure' }),
+		]);
 		const noRoles = await api('/v1/contacts', { method: 'POST', body: { ...newPerson('X'), roles: {} } });
 		expect(noRoles.body.IssueList).toEqual([
 			{ i18nKey: 'missing_entity', source: 'roles', type: 'validation_failure', additionalData: null, args: null },
 		]);
-		const both = await api('/v1/contacts', { method: 'POST', body: { ...newPerson('X'), company: { name: 'Y GmbH' } } });
+		const both = await api('/v1/contacts', {
+			method: 'POST',
+			body: { ...newPerson('X'), company: { name: 'Y GmbH' } },
+		});
 		expect(both.status).toBe(406);
 		const twoEmails = await api('/v1/contacts', {
 			method: 'POST',
@@ -119,7 +130,14 @@ describe('contacts (§3)', () => {
 
 	it('pages with default 25, max 250, includes archived contacts and sorts by name', async () => {
 		const first = await api('/v1/contacts');
-		expect(first.body).toMatchObject({ totalElements: 30, size: 25, number: 0, first: true, last: false, totalPages: 2 });
+		expect(first.body).toMatchObject({
+			totalElements: 30,
+			size: 25,
+			number: 0,
+			first: true,
+			last: false,
+			totalPages: 2,
+		});
 		const second = await api('/v1/contacts?page=1');
 		expect(second.body).toMatchObject({ numberOfElements: 5, last: true });
 		const all = await api('/v1/contacts?size=1000');
@@ -132,7 +150,10 @@ describe('contacts (§3)', () => {
 	it('name/email filters: ≥3 chars, case-insensitive substring, wildcards, contact persons', async () => {
 		const short = await api('/v1/contacts?name=ab');
 		expect(short.status).toBe(400);
-		expect(short.body.IssueList[0]).toMatchObject({ i18nKey: 'bad_request_error', source: expect.stringMatching(/^size must be between 3 and/) });
+		expect(short.body.IssueList[0]).toMatchObject({
+			i18nKey: 'bad_request_error',
+			source: expect.stringMatching(/^size must be between 3 and/),
+		});
 
 		const company = await api('/v1/contacts', {
 			method: 'POST',
@@ -201,7 +222,10 @@ describe('contacts (§3)', () => {
 			person: { lastName: 'Mehrfach' },
 			phoneNumbers: { mobile: ['0170 1', '0170 2'] },
 		});
-		const roundTrip = await api(`/v1/contacts/${multi.id}`, { method: 'PUT', body: (await api(`/v1/contacts/${multi.id}`)).body });
+		const roundTrip = await api(`/v1/contacts/${multi.id}`, {
+			method: 'PUT',
+			body: (await api(`/v1/contacts/${multi.id}`)).body,
+		});
 		expect(roundTrip.status).toBe(406);
 		expect(roundTrip.body.IssueList[0].source).toBe('phoneNumbers.mobile');
 		expect(sb.state.contacts.get(multi.id)!.version).toBe(multi.version);
@@ -221,16 +245,26 @@ describe('invoices (§4) and payments (§8.1)', () => {
 		const draft = await api('/v1/invoices', { method: 'POST', body: minimalInvoice(customerId()) });
 		expect(draft.status).toBe(201);
 		const invoice = (await api(`/v1/invoices/${draft.body.id}`)).body;
-		expect(invoice).toMatchObject({ voucherStatus: 'draft', voucherNumber: expect.stringMatching(/^RE\d+$/), dueDate: null });
+		expect(invoice).toMatchObject({
+			voucherStatus: 'draft',
+			voucherNumber: expect.stringMatching(/^RE\d+$/),
+			dueDate: null,
+		});
 		expect(invoice.totalPrice).toMatchObject({ totalNetAmount: 200, totalTaxAmount: 38, totalGrossAmount: 238 });
 		expect(invoice.address.name).toBeTruthy();
 
-		const withoutShipping: Record<string, unknown> = { ...minimalInvoice(customerId()), voucherDate: '2025-09-01T00:00:00+02:00' };
+		const withoutShipping: Record<string, unknown> = {
+			...minimalInvoice(customerId()),
+			voucherDate: '2025-09-01T00:00:00+02:00',
+		};
 		delete withoutShipping.shippingConditions;
 		const invalid = await api('/v1/invoices', { method: 'POST', body: withoutShipping });
 		expect(invalid.status).toBe(406);
 		expect(invalid.body).toMatchObject({ status: 406, error: 'Not Acceptable', path: '/v1/invoices' });
-		expect(invalid.body.details.map((d: any) => d.field).sort()).toEqual(['shippingConditions.shippingType', 'voucherDate']);
+		expect(invalid.body.details.map((d: any) => d.field).sort()).toEqual([
+			'shippingConditions.shippingType',
+			'voucherDate',
+		]);
 
 		const vendorOnly = sb.simulate.createContact({ roles: { vendor: {} }, company: { name: 'Lieferant GmbH' } });
 		const forVendor = await api('/v1/invoices', { method: 'POST', body: minimalInvoice(vendorOnly.id) });
@@ -253,16 +287,26 @@ describe('invoices (§4) and payments (§8.1)', () => {
 		expect(response.headers.get('content-disposition')).toContain(`${invoice.voucherNumber}.pdf`);
 		expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(bytes.toString('latin1')).toMatch(/startxref\n\d+\n%%EOF\n$/);
-		expect((await api(`/v1/invoices/${open.body.id}/file`, { headers: { Accept: 'application/xml' } })).status).toBe(404);
+		expect((await api(`/v1/invoices/${open.body.id}/file`, { headers: { Accept: 'application/xml' } })).status).toBe(
+			404,
+		);
 		expect((await api(`/v1/invoices/${open.body.id}/file`, { headers: { Accept: 'text/html' } })).status).toBe(406);
 
 		expect((await api('/v1/invoices')).status).toBe(405);
 		expect((await api(`/v1/invoices/${open.body.id}`, { method: 'PUT', body: {} })).status).toBe(405);
 
 		sb.simulate.payInvoice(open.body.id, 100);
-		expect((await api(`/v1/payments/${open.body.id}`)).body).toMatchObject({ openAmount: 138, paymentStatus: 'openRevenue', voucherStatus: 'open' });
+		expect((await api(`/v1/payments/${open.body.id}`)).body).toMatchObject({
+			openAmount: 138,
+			paymentStatus: 'openRevenue',
+			voucherStatus: 'open',
+		});
 		sb.simulate.payInvoice(open.body.id);
-		expect((await api(`/v1/payments/${open.body.id}`)).body).toMatchObject({ openAmount: 0, paymentStatus: 'balanced', voucherStatus: 'paid' });
+		expect((await api(`/v1/payments/${open.body.id}`)).body).toMatchObject({
+			openAmount: 0,
+			paymentStatus: 'balanced',
+			voucherStatus: 'paid',
+		});
 	});
 });
 
@@ -272,17 +316,25 @@ describe('voucherlist (§5)', () => {
 	it('requires voucherType and voucherStatus and strict yyyy-MM-dd dates', async () => {
 		expect((await list('voucherType=invoice')).status).toBe(400);
 		expect((await list('voucherType=dunning&voucherStatus=any')).status).toBe(400);
-		const iso = await list(`voucherType=invoice&voucherStatus=any&voucherDateFrom=${encodeURIComponent('2025-01-01T00:00:00+00:00')}`);
+		const iso = await list(
+			`voucherType=invoice&voucherStatus=any&voucherDateFrom=${encodeURIComponent('2025-01-01T00:00:00+00:00')}`,
+		);
 		expect(iso.status).toBe(400);
-		expect(iso.body.message).toBe("Invalid value '2025-01-01T00:00:00+00:00' received for request parameter 'voucherDateFrom'.");
+		expect(iso.body.message).toBe(
+			"Invalid value '2025-01-01T00:00:00+00:00' received for request parameter 'voucherDateFrom'.",
+		);
 		expect((await list('voucherType=invoice&voucherStatus=overdue,open')).status).toBe(400);
 	});
 
 	it('compares whole days in Europe/Berlin and derives overdue', async () => {
 		const customer = [...sb.state.contacts.values()].find((c) => c.roles.customer)!.id;
 		// 23:30 UTC on 1 March is 00:30 on 2 March in Berlin.
-		const late = sb.simulate.createInvoice({ ...minimalInvoice(customer), voucherDate: '2025-03-01T23:30:00.000Z' }, { finalize: true });
-		const ids = async (query: string) => (await list(`voucherType=invoice&voucherStatus=any&${query}`)).body.content.map((v: any) => v.id);
+		const late = sb.simulate.createInvoice(
+			{ ...minimalInvoice(customer), voucherDate: '2025-03-01T23:30:00.000Z' },
+			{ finalize: true },
+		);
+		const ids = async (query: string) =>
+			(await list(`voucherType=invoice&voucherStatus=any&${query}`)).body.content.map((v: any) => v.id);
 		expect(await ids('voucherDateFrom=2025-03-02&voucherDateTo=2025-03-02')).toEqual([late.id]);
 		expect(await ids('voucherDateTo=2025-03-01')).toEqual([]);
 
@@ -327,9 +379,13 @@ describe('rate limit (§2) and faults', () => {
 	});
 
 	it('can answer rate-limited calls with the ambiguous 500', async () => {
-		const mixed = await startLexofficeSandbox({ limits: { capacity: 1, refillPerSecond: 0.01 }, rateLimitAs500Rate: 1 });
+		const mixed = await startLexofficeSandbox({
+			limits: { capacity: 1, refillPerSecond: 0.01 },
+			rateLimitAs500Rate: 1,
+		});
 		try {
-			const call = async () => await fetch(`${mixed.url}/v1/profile`, { headers: { Authorization: `Bearer ${mixed.apiKey}` } });
+			const call = async () =>
+				await fetch(`${mixed.url}/v1/profile`, { headers: { Authorization: `Bearer ${mixed.apiKey}` } });
 			expect((await call()).status).toBe(200);
 			const limited = await call();
 			expect(limited.status).toBe(500);

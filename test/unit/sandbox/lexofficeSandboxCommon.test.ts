@@ -151,7 +151,10 @@ describe('startSandboxServer', () => {
 
 	it('routes extra control routes and limits over HTTP', async () => {
 		expect(await (await fetch(`${server.url}/_sandbox/bump`, { method: 'POST' })).json()).toEqual({ counter: 1 });
-		const put = await fetch(`${server.url}/_sandbox/limits`, { method: 'PUT', body: JSON.stringify({ limits: '3/1' }) });
+		const put = await fetch(`${server.url}/_sandbox/limits`, {
+			method: 'PUT',
+			body: JSON.stringify({ limits: '3/1' }),
+		});
 		expect(await put.json()).toEqual({ limits: { capacity: 3, refillPerSecond: 1 } });
 		expect((await fetch(`${server.url}/_sandbox/nope`)).status).toBe(404);
 	});

@@ -41,7 +41,9 @@ describe('generateLexofficeInvoices', () => {
 		const contacts = generateLexofficeContacts(20, 1);
 		const invoices = generateLexofficeInvoices(contacts, 80, 1, '2025-06-30');
 		expect(generateLexofficeInvoices(contacts, 80, 1, '2025-06-30')).toEqual(invoices);
-		expect(new Set(invoices.map((i) => i.status))).toEqual(new Set(['draft', 'open', 'overdue', 'paid', 'partiallyPaid', 'voided']));
+		expect(new Set(invoices.map((i) => i.status))).toEqual(
+			new Set(['draft', 'open', 'overdue', 'paid', 'partiallyPaid', 'voided']),
+		);
 		const customerIds = new Set(contacts.filter((c) => c.roles.customer).map((c) => c.id));
 		for (const { body } of invoices) {
 			const contactId = (body.address as { contactId?: string }).contactId;
@@ -56,8 +58,15 @@ describe('seeded sandbox', () => {
 		try {
 			const headers = { Authorization: `Bearer ${sb.apiKey}`, 'Content-Type': 'application/json' };
 			for (const contact of sb.state.contacts.values()) {
-				const current = (await (await fetch(`${sb.url}/v1/contacts/${contact.id}`, { headers })).json()) as Record<string, unknown>;
-				const put = await fetch(`${sb.url}/v1/contacts/${contact.id}`, { method: 'PUT', headers, body: JSON.stringify(current) });
+				const current = (await (await fetch(`${sb.url}/v1/contacts/${contact.id}`, { headers })).json()) as Record<
+					string,
+					unknown
+				>;
+				const put = await fetch(`${sb.url}/v1/contacts/${contact.id}`, {
+					method: 'PUT',
+					headers,
+					body: JSON.stringify(current),
+				});
 				const expected = listsWithSeveralEntries(current).length > 0 ? 406 : 200;
 				expect([contact.id, put.status]).toEqual([contact.id, expected]);
 			}

@@ -94,20 +94,30 @@ describe('event subscriptions (§6.1)', () => {
 describe('delivery (§6.3–§6.5)', () => {
 	it('posts the four fields compactly, signed with RSA-SHA512 over the exact bytes', async () => {
 		await subscribe(sb, 'contact.created');
-		const created = await call(sb, '/v1/contacts', 'POST', { version: 0, roles: { customer: {} }, person: { lastName: 'Jäger' } });
+		const created = await call(sb, '/v1/contacts', 'POST', {
+			version: 0,
+			roles: { customer: {} },
+			person: { lastName: 'Jäger' },
+		});
 		await sb.webhooks.flush();
 		const [post] = await receiver.waitFor(1, { method: 'POST' });
 		const text = post.rawBody.toString('utf8');
 		const payload = JSON.parse(text);
 		expect(Object.keys(payload)).toEqual(['organizationId', 'eventType', 'resourceId', 'eventDate']);
-		expect(payload).toMatchObject({ organizationId: sb.organizationId, eventType: 'contact.created', resourceId: created.body.id });
+		expect(payload).toMatchObject({
+			organizationId: sb.organizationId,
+			eventType: 'contact.created',
+			resourceId: created.body.id,
+		});
 		expect(payload.eventDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
 		expect(text).toBe(JSON.stringify(payload));
 
 		const signature = Buffer.from(String(post.headers['x-lxo-signature']), 'base64');
 		expect(verify('sha512', post.rawBody, sb.publicKeyPem, signature)).toBe(true);
 		expect(verify('sha512', Buffer.from(JSON.stringify(payload, null, 1)), sb.publicKeyPem, signature)).toBe(false);
-		expect(sb.webhooks.deliveries()).toMatchObject([{ status: 'delivered', attempts: [{ status: 200, outcome: 'delivered' }] }]);
+		expect(sb.webhooks.deliveries()).toMatchObject([
+			{ status: 'delivered', attempts: [{ status: 200, outcome: 'delivered' }] },
+		]);
 	});
 
 	it('fires the documented events for changes made in the web app', async () => {
@@ -118,7 +128,14 @@ describe('delivery (§6.3–§6.5)', () => {
 		const invoice = sb.simulate.createInvoice({
 			voucherDate: '2025-09-01T00:00:00.000+02:00',
 			address: { contactId: customer.id },
-			lineItems: [{ type: 'custom', name: 'Beratung', quantity: 1, unitPrice: { currency: 'EUR', netAmount: 50, taxRatePercentage: 19 } }],
+			lineItems: [
+				{
+					type: 'custom',
+					name: 'Beratung',
+					quantity: 1,
+					unitPrice: { currency: 'EUR', netAmount: 50, taxRatePercentage: 19 },
+				},
+			],
 			totalPrice: { currency: 'EUR' },
 			taxConditions: { taxType: 'net' },
 			shippingConditions: { shippingType: 'none' },
@@ -127,7 +144,9 @@ describe('delivery (§6.3–§6.5)', () => {
 		sb.simulate.payInvoice(invoice.id);
 		sb.simulate.deleteContact(customer.id);
 		await sb.webhooks.flush();
-		const events = sb.webhooks.deliveries().map((d) => `${d.eventType}:${d.resourceId === invoice.id ? 'invoice' : 'contact'}`);
+		const events = sb.webhooks
+			.deliveries()
+			.map((d) => `${d.eventType}:${d.resourceId === invoice.id ? 'invoice' : 'contact'}`);
 		expect(events).toEqual([
 			'invoice.changed:invoice',
 			'invoice.status.changed:invoice',
@@ -230,7 +249,10 @@ describe('control API over HTTP', () => {
 		expect(flushed).toMatchObject([{ eventType: 'contact.created', resourceId: contact.id, status: 'delivered' }]);
 		const key = await (await fetch(`${sb.url}/_sandbox/public-key`)).json();
 		expect(key).toEqual({ publicKeyPem: sb.publicKeyPem, organizationId: sb.organizationId });
-		const missing = await fetch(`${sb.url}/_sandbox/simulate/payInvoice`, { method: 'POST', body: JSON.stringify({ id: 'nope' }) });
+		const missing = await fetch(`${sb.url}/_sandbox/simulate/payInvoice`, {
+			method: 'POST',
+			body: JSON.stringify({ id: 'nope' }),
+		});
 		expect(missing.status).toBe(404);
 		expect(sb.requests.count()).toBe(1); // the subscription POST; control calls are not logged
 	});

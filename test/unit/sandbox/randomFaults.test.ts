@@ -27,7 +27,9 @@ describe('FaultInjector: random faults', () => {
 		const faults = run.filter((entry) => entry !== '-');
 		expect(faults.length).toBeGreaterThan(400 * 0.1);
 		expect(faults.length).toBeLessThan(400 * 0.3);
-		expect(new Set(faults)).toEqual(new Set(['500A', '500B', '502A', '502B', '503A', '503B', '504A', '504B', 'resetA', 'resetB']));
+		expect(new Set(faults)).toEqual(
+			new Set(['500A', '500B', '502A', '502B', '503A', '503B', '504A', '504B', 'resetA', 'resetB']),
+		);
 		expect(pattern(5, 0).every((entry) => entry === '-')).toBe(true);
 	});
 
@@ -51,7 +53,11 @@ describe('random faults over HTTP, as each API answers them', () => {
 	afterAll(async () => await Promise.all([bitrix24.close(), lexoffice.close()]));
 
 	const put = async (url: string, body: unknown) =>
-		await fetch(`${url}/_sandbox/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+		await fetch(`${url}/_sandbox/faults`, {
+			method: 'PUT',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 
 	it('Bitrix24: a 503 from the gateway is an HTML page, never QUERY_LIMIT_EXCEEDED; after processing the write happened', async () => {
 		expect((await put(bitrix24.url, { rate: 1, kinds: [503], afterProcessingShare: 1 })).status).toBe(200);
@@ -72,7 +78,9 @@ describe('random faults over HTTP, as each API answers them', () => {
 
 	it('LexOffice: a random 500 carries the gateway\'s "Internal server error or rate limit exceeded"', async () => {
 		await put(lexoffice.url, { rate: 1, kinds: [500], afterProcessingShare: 0 });
-		const response = await fetch(`${lexoffice.url}/v1/profile`, { headers: { Authorization: `Bearer ${lexoffice.apiKey}` } });
+		const response = await fetch(`${lexoffice.url}/v1/profile`, {
+			headers: { Authorization: `Bearer ${lexoffice.apiKey}` },
+		});
 		expect(response.status).toBe(500);
 		expect(await response.json()).toEqual({ message: 'Internal server error or rate limit exceeded' });
 		expect(lexoffice.faults.stats()).toMatchObject({ injected: 1, beforeProcessing: 1 });

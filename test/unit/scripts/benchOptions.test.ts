@@ -16,17 +16,32 @@ describe('parseBenchOptions', () => {
 	});
 
 	it('takes the faults and optime parts with their own sizes', () => {
-		const options = parseBenchOptions(['--parts=optime,faults', '--fault-contacts=500', '--optime-window=60'], { BENCH_OPTIME_CONTACTS: '1000' });
-		expect(options).toMatchObject({ parts: ['faults', 'optime'], faultContacts: 500, optimeContacts: 1000, optimeWindowSeconds: 60 });
+		const options = parseBenchOptions(['--parts=optime,faults', '--fault-contacts=500', '--optime-window=60'], {
+			BENCH_OPTIME_CONTACTS: '1000',
+		});
+		expect(options).toMatchObject({
+			parts: ['faults', 'optime'],
+			faultContacts: 500,
+			optimeContacts: 1000,
+			optimeWindowSeconds: 60,
+		});
 	});
 
 	it('takes flags over environment variables', () => {
-		const options = parseBenchOptions(['--contacts=300', '--parts=unlimited'], { BENCH_CONTACTS: '5000', BENCH_NAIVE: '20', BENCH_PARTS: 'published' });
+		const options = parseBenchOptions(['--contacts=300', '--parts=unlimited'], {
+			BENCH_CONTACTS: '5000',
+			BENCH_NAIVE: '20',
+			BENCH_PARTS: 'published',
+		});
 		expect(options).toMatchObject({ contacts: 300, naiveRecords: 20, parts: ['unlimited'] });
 	});
 
 	it('runs the parts in their fixed order whatever order they were given in', () => {
-		expect(parseBenchOptions(['--parts=unlimited,naive,published'], {}).parts).toEqual(['published', 'naive', 'unlimited']);
+		expect(parseBenchOptions(['--parts=unlimited,naive,published'], {}).parts).toEqual([
+			'published',
+			'naive',
+			'unlimited',
+		]);
 	});
 
 	it.each([

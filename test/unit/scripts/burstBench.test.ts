@@ -3,7 +3,11 @@ import { parseBenchOptions } from '../../../scripts/lib/benchOptions';
 import type { WebhookDelivery } from '../../../test/sandbox/lexoffice';
 
 const delivery = (first?: { status?: number; error?: string; answeredAfterMs: number }) =>
-	({ eventType: 'contact.created', resourceId: 'r', attempts: first ? [{ at: 0, nominalDelayMs: 0, outcome: 'delivered', ...first }] : [] }) as unknown as WebhookDelivery;
+	({
+		eventType: 'contact.created',
+		resourceId: 'r',
+		attempts: first ? [{ at: 0, nominalDelayMs: 0, outcome: 'delivered', ...first }] : [],
+	}) as unknown as WebhookDelivery;
 
 describe('bursts part of the bench', () => {
 	it('is named by --parts=bursts and runs after the others', () => {
@@ -12,13 +16,20 @@ describe('bursts part of the bench', () => {
 
 	it('takes the nearest-rank percentile', () => {
 		const sorted = Array.from({ length: 100 }, (_, n) => n + 1);
-		expect([percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99), percentile([], 0.5)]).toEqual([50, 90, 99, 0]);
+		expect([percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99), percentile([], 0.5)]).toEqual([
+			50, 90, 99, 0,
+		]);
 	});
 
 	it('counts the first attempts: 2xx, within 1 s, and timeouts at the timeout', () => {
 		const measure = measureOf(
 			'n8n defaults',
-			[delivery({ status: 200, answeredAfterMs: 400 }), delivery({ status: 200, answeredAfterMs: 1_500 }), delivery({ error: 'timeout', answeredAfterMs: 5_003 }), delivery({ status: 503, answeredAfterMs: 20 })],
+			[
+				delivery({ status: 200, answeredAfterMs: 400 }),
+				delivery({ status: 200, answeredAfterMs: 1_500 }),
+				delivery({ error: 'timeout', answeredAfterMs: 5_003 }),
+				delivery({ status: 503, answeredAfterMs: 20 }),
+			],
 			2_000,
 			5_000,
 		);

@@ -1,4 +1,9 @@
-import { bucketFloorSeconds, combinedFloorSeconds, minimalImportRequests, operatingBreakEvenMs } from '../../../scripts/lib/floor';
+import {
+	bucketFloorSeconds,
+	combinedFloorSeconds,
+	minimalImportRequests,
+	operatingBreakEvenMs,
+} from '../../../scripts/lib/floor';
 
 describe('bucketFloorSeconds', () => {
 	it.each([
@@ -19,13 +24,19 @@ describe('bucketFloorSeconds', () => {
 describe('combinedFloorSeconds', () => {
 	it('adds the floors when one API was done before the other started', () => {
 		expect(
-			combinedFloorSeconds({ floorSeconds: 20, span: { firstAt: 0, lastAt: 1000 } }, { floorSeconds: 500, span: { firstAt: 1000, lastAt: 9000 } }),
+			combinedFloorSeconds(
+				{ floorSeconds: 20, span: { firstAt: 0, lastAt: 1000 } },
+				{ floorSeconds: 500, span: { firstAt: 1000, lastAt: 9000 } },
+			),
 		).toEqual({ floorSeconds: 520, sequential: true });
 	});
 
 	it('takes only the larger floor when the calls overlapped', () => {
 		expect(
-			combinedFloorSeconds({ floorSeconds: 20, span: { firstAt: 0, lastAt: 5000 } }, { floorSeconds: 500, span: { firstAt: 1000, lastAt: 9000 } }),
+			combinedFloorSeconds(
+				{ floorSeconds: 20, span: { firstAt: 0, lastAt: 5000 } },
+				{ floorSeconds: 500, span: { firstAt: 1000, lastAt: 9000 } },
+			),
 		).toEqual({ floorSeconds: 500, sequential: false });
 	});
 

@@ -12,7 +12,11 @@ const statistics = (failures: number, dryRun = false): ImportStatistics => ({
 	skippedOther: 0,
 	responsibleUserId: null,
 	message: '',
-	failures: Array.from({ length: failures }, (_, index) => ({ lexofficeId: `id-${index}`, name: index === 0 ? null : `Kontakt ${index}`, error: 'Bitrix24 said no' })),
+	failures: Array.from({ length: failures }, (_, index) => ({
+		lexofficeId: `id-${index}`,
+		name: index === 0 ? null : `Kontakt ${index}`,
+		error: 'Bitrix24 said no',
+	})),
 });
 
 describe('formatStatistics', () => {
@@ -28,7 +32,9 @@ describe('formatStatistics', () => {
 	});
 
 	it('says how many existing Bitrix24 records were adopted, when there were any', () => {
-		expect(formatStatistics({ ...statistics(0), adoptedExisting: 5 })).toContain('adopted existing Bitrix24 records (same e-mail): 5');
+		expect(formatStatistics({ ...statistics(0), adoptedExisting: 5 })).toContain(
+			'adopted existing Bitrix24 records (same e-mail): 5',
+		);
 		expect(formatStatistics(statistics(0))).not.toContain('adopted');
 	});
 

@@ -15,7 +15,12 @@ describe('requestStats', () => {
 	const entries = [
 		{ at: 100, path: '/rest/1/s/crm.contact.list', status: 200 },
 		{ at: 150, path: '/rest/1/s/batch', status: 503 },
-		{ at: 200, path: '/rest/1/s/batch', status: 200, batchMethods: ['crm.contact.add', 'crm.contact.add', 'crm.requisite.add'] },
+		{
+			at: 200,
+			path: '/rest/1/s/batch',
+			status: 200,
+			batchMethods: ['crm.contact.add', 'crm.contact.add', 'crm.requisite.add'],
+		},
 		{ at: 300, path: '/rest/1/s/crm.contact.add', status: 429 },
 		{ at: 400, path: '/rest/1/s/crm.contact.add', status: 200 },
 	];

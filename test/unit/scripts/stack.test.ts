@@ -7,16 +7,29 @@ describe('realEndpointsFromEnv', () => {
 	});
 
 	it('uses the real services when both are set, on the standard plan unless told otherwise', () => {
-		expect(realEndpointsFromEnv({ LEXOFFICE_API_KEY: 'key', BITRIX24_WEBHOOK_URL: 'https://x.bitrix24.de/rest/1/s/' })).toEqual({
+		expect(
+			realEndpointsFromEnv({ LEXOFFICE_API_KEY: 'key', BITRIX24_WEBHOOK_URL: 'https://x.bitrix24.de/rest/1/s/' }),
+		).toEqual({
 			lexoffice: { apiKey: 'key' },
 			bitrix24: { webhookUrl: 'https://x.bitrix24.de/rest/1/s/', plan: 'standard' },
 		});
 		expect(
-			realEndpointsFromEnv({ LEXOFFICE_API_KEY: 'key', BITRIX24_WEBHOOK_URL: 'https://x/rest/1/s/', BITRIX24_PLAN: 'enterprise', LEXOFFICE_API_HOST: 'https://h' }),
-		).toEqual({ lexoffice: { apiKey: 'key', host: 'https://h' }, bitrix24: { webhookUrl: 'https://x/rest/1/s/', plan: 'enterprise' } });
+			realEndpointsFromEnv({
+				LEXOFFICE_API_KEY: 'key',
+				BITRIX24_WEBHOOK_URL: 'https://x/rest/1/s/',
+				BITRIX24_PLAN: 'enterprise',
+				LEXOFFICE_API_HOST: 'https://h',
+			}),
+		).toEqual({
+			lexoffice: { apiKey: 'key', host: 'https://h' },
+			bitrix24: { webhookUrl: 'https://x/rest/1/s/', plan: 'enterprise' },
+		});
 	});
 
-	it.each([[{ LEXOFFICE_API_KEY: 'key' }], [{ BITRIX24_WEBHOOK_URL: 'https://x/rest/1/s/' }]])('refuses half a real setup: %j', (env) => {
-		expect(() => realEndpointsFromEnv(env)).toThrow(/both LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL/);
-	});
+	it.each([[{ LEXOFFICE_API_KEY: 'key' }], [{ BITRIX24_WEBHOOK_URL: 'https://x/rest/1/s/' }]])(
+		'refuses half a real setup: %j',
+		(env) => {
+			expect(() => realEndpointsFromEnv(env)).toThrow(/both LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL/);
+		},
+	);
 });

@@ -15,11 +15,29 @@ describe('workflow classification', () => {
 	it.each([
 		['manual only', [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' }], false],
 		['schedule only', [{ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' }], false],
-		['manual and schedule', [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' }, { name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' }], false],
-		['our event trigger beside a schedule', [{ name: 'Event', type: 'n8n-nodes-lexoffice-bitrix24.lexofficeTrigger' }, { name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' }], true],
+		[
+			'manual and schedule',
+			[
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+				{ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' },
+			],
+			false,
+		],
+		[
+			'our event trigger beside a schedule',
+			[
+				{ name: 'Event', type: 'n8n-nodes-lexoffice-bitrix24.lexofficeTrigger' },
+				{ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' },
+			],
+			true,
+		],
 		['a polling trigger', [{ name: 'Poll', type: 'n8n-nodes-lexoffice-bitrix24.lexofficePollTrigger' }], true],
 		['the core Webhook node', [{ name: 'Hook', type: 'n8n-nodes-base.webhook' }], true],
-		['an event trigger that is disabled', [{ name: 'Event', type: 'n8n-nodes-lexoffice-bitrix24.bitrix24Trigger', disabled: true }], false],
+		[
+			'an event trigger that is disabled',
+			[{ name: 'Event', type: 'n8n-nodes-lexoffice-bitrix24.bitrix24Trigger', disabled: true }],
+			false,
+		],
 		['no trigger, only actions', [{ name: 'Call', type: 'n8n-nodes-lexoffice-bitrix24.bitrix24' }], false],
 	])('%s → event-driven %s', (_label, nodes, expected) => {
 		expect(isEventDriven(workflowOf(...nodes))).toBe(expected);
@@ -35,14 +53,19 @@ describe('workflow classification', () => {
 	});
 
 	it('finds the manual trigger to run from', () => {
-		const workflow = workflowOf({ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' }, { name: 'Go', type: 'n8n-nodes-base.manualTrigger' });
+		const workflow = workflowOf(
+			{ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' },
+			{ name: 'Go', type: 'n8n-nodes-base.manualTrigger' },
+		);
 		expect(manualTriggerName(workflow)).toBe('Go');
 		expect(manualTriggerName(workflowOf({ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' }))).toBeUndefined();
 	});
 
 	it('classifies the bundled templates: the initial import is run by hand, the incremental sync is published', () => {
 		const names = bundledWorkflowNames();
-		expect(names).toEqual(expect.arrayContaining(['lexoffice-bitrix24-initial-import', 'lexoffice-bitrix24-incremental-sync']));
+		expect(names).toEqual(
+			expect.arrayContaining(['lexoffice-bitrix24-initial-import', 'lexoffice-bitrix24-incremental-sync']),
+		);
 		const importWorkflow = bundledWorkflow('lexoffice-bitrix24-initial-import');
 		expect(isEventDriven(importWorkflow)).toBe(false);
 		expect(manualTriggerName(importWorkflow)).toBe('Start import');

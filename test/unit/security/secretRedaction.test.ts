@@ -39,7 +39,13 @@ async function everythingFrom(run: Promise<unknown>): Promise<string> {
 		return JSON.stringify(await run);
 	} catch (error) {
 		const { message, description, context } = error as { message?: string; description?: string; context?: unknown };
-		return [inspect(error, { depth: 12, showHidden: true }), message, description, JSON.stringify(context ?? {}), JSON.stringify(error)].join('\n');
+		return [
+			inspect(error, { depth: 12, showHidden: true }),
+			message,
+			description,
+			JSON.stringify(context ?? {}),
+			JSON.stringify(error),
+		].join('\n');
 	}
 }
 
@@ -49,7 +55,9 @@ function expectFreeOf(text: string, secrets: string[]): void {
 
 describe('the sandboxes echo credentials when asked to (so the checks below can fail)', () => {
 	it('LexOffice repeats the key of a malformed Authorization header', async () => {
-		const response = await fetch(`${lexoffice.url}/v1/profile`, { headers: { Authorization: 'Bearer pasted key-with-space' } });
+		const response = await fetch(`${lexoffice.url}/v1/profile`, {
+			headers: { Authorization: 'Bearer pasted key-with-space' },
+		});
 		expect(response.status).toBe(403);
 		expect(JSON.stringify(await response.json())).toContain("Authorization header: 'Bearer pasted key-with-space'");
 	});
@@ -59,13 +67,17 @@ describe('the sandboxes echo credentials when asked to (so the checks below can 
 		const text = JSON.stringify(await response.json());
 		expect(text).toContain(new URL(bitrix24.webhookUrl).pathname);
 		expect(text).toContain(bitrix24.oauth.applicationToken);
-		const refresh = await fetch(`${bitrix24.url}/oauth/token/?grant_type=refresh_token&client_id=${bitrix24.oauth.clientId}&client_secret=${bitrix24.oauth.clientSecret}&refresh_token=stale`);
+		const refresh = await fetch(
+			`${bitrix24.url}/oauth/token/?grant_type=refresh_token&client_id=${bitrix24.oauth.clientId}&client_secret=${bitrix24.oauth.clientSecret}&refresh_token=stale`,
+		);
 		expect(JSON.stringify(await refresh.json())).toContain(bitrix24.oauth.clientSecret);
 	});
 });
 
 describe('LexOffice: the key stays in its credential', () => {
-	const credentials = (apiKey: string): CredentialFixtures => ({ lexofficeApi: { apiKey, host: lexoffice.url, ...UNLIMITED } });
+	const credentials = (apiKey: string): CredentialFixtures => ({
+		lexofficeApi: { apiKey, host: lexoffice.url, ...UNLIMITED },
+	});
 
 	it.each([
 		['a key pasted with a space (the 403 of §1.2)', 'a1b2c3d4-e5f6 7a8b-9c0d-e1f2a3b4c5d6'],
@@ -73,7 +85,9 @@ describe('LexOffice: the key stays in its credential', () => {
 	])('%s: neither the error nor the continue-on-fail output repeats it', async (_case, apiKey) => {
 		const parameters = { resource: 'profile', operation: 'get' };
 		const thrown = await everythingFrom(runNode(new Lexoffice(), { parameters, credentials: credentials(apiKey) }));
-		const output = await everythingFrom(runNode(new Lexoffice(), { parameters, credentials: credentials(apiKey), continueOnFail: true }));
+		const output = await everythingFrom(
+			runNode(new Lexoffice(), { parameters, credentials: credentials(apiKey), continueOnFail: true }),
+		);
 
 		expect(thrown).toMatch(/\*\*\*/); // the echo arrived, redacted
 		expectFreeOf(thrown, [apiKey, ...apiKey.split(' ')]);
@@ -83,20 +97,39 @@ describe('LexOffice: the key stays in its credential', () => {
 	it('a key LexOffice accepts is not repeated by a later error answer either', async () => {
 		lexoffice.setFaults({ echoCredentials: true, failNext: [{ pathIncludes: '/v1/contacts', status: 406 }] });
 		const parameters = { resource: 'contact', operation: 'get', contactId: '00000000-0000-0000-0000-000000000001' };
-		const text = await everythingFrom(runNode(new Lexoffice(), { parameters, credentials: credentials(lexoffice.apiKey) }));
+		const text = await everythingFrom(
+			runNode(new Lexoffice(), { parameters, credentials: credentials(lexoffice.apiKey) }),
+		);
 		expect(text).toMatch(/\*\*\*/);
 		expectFreeOf(text, [lexoffice.apiKey]);
 	});
 });
 
 describe('Bitrix24: webhook secret, OAuth tokens, client secret and application token stay in their credential', () => {
-	const parameters = { resource: 'callMethod', operation: 'call', method: 'crm.item.get', parameters: '{"entityTypeId":3,"id":999999}' };
+	const parameters = {
+		resource: 'callMethod',
+		operation: 'call',
+		method: 'crm.item.get',
+		parameters: '{"entityTypeId":3,"id":999999}',
+	};
 
 	it('with a webhook credential (the secret is in the URL path)', async () => {
 		const secret = new URL(bitrix24.webhookUrl).pathname.split('/')[3];
-		const credentials = { bitrix24WebhookApi: { webhookUrl: bitrix24.webhookUrl, applicationToken: bitrix24.oauth.applicationToken, plan: 'enterprise' } };
+		const credentials = {
+			bitrix24WebhookApi: {
+				webhookUrl: bitrix24.webhookUrl,
+				applicationToken: bitrix24.oauth.applicationToken,
+				plan: 'enterprise',
+			},
+		};
 		for (const continueOnFail of [false, true]) {
-			const text = await everythingFrom(runNode(new Bitrix24(), { parameters: { ...parameters, authentication: 'webhook' }, credentials, continueOnFail }));
+			const text = await everythingFrom(
+				runNode(new Bitrix24(), {
+					parameters: { ...parameters, authentication: 'webhook' },
+					credentials,
+					continueOnFail,
+				}),
+			);
 			expect(text).toMatch(/NOT_FOUND|not found/i);
 			expectFreeOf(text, [secret, bitrix24.oauth.applicationToken]);
 		}
@@ -107,10 +140,19 @@ describe('Bitrix24: webhook secret, OAuth tokens, client secret and application 
 		const tokens = oauth.oauthTokenData as { access_token: string; refresh_token: string };
 		for (const continueOnFail of [false, true]) {
 			const text = await everythingFrom(
-				runNode(new Bitrix24(), { parameters: { ...parameters, authentication: 'oAuth2' }, credentials: { bitrix24OAuth2Api: oauth }, continueOnFail }),
+				runNode(new Bitrix24(), {
+					parameters: { ...parameters, authentication: 'oAuth2' },
+					credentials: { bitrix24OAuth2Api: oauth },
+					continueOnFail,
+				}),
 			);
 			expect(text).toMatch(/NOT_FOUND|not found/i);
-			expectFreeOf(text, [tokens.access_token, tokens.refresh_token, bitrix24.oauth.clientSecret, bitrix24.oauth.applicationToken]);
+			expectFreeOf(text, [
+				tokens.access_token,
+				tokens.refresh_token,
+				bitrix24.oauth.clientSecret,
+				bitrix24.oauth.applicationToken,
+			]);
 		}
 	});
 });

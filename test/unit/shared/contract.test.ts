@@ -8,10 +8,27 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { InputCheck } from '../../../nodes/Lexoffice/helpers/input';
 import { contactFromBitrix24 } from '../../../nodes/Lexoffice/helpers/fromBitrix24';
-import { lexofficeAddressOf, RECORD_ADDRESS_FIELDS, toAddressValues, type AddressValues } from '../../../nodes/shared/contract/addresses';
+import {
+	lexofficeAddressOf,
+	RECORD_ADDRESS_FIELDS,
+	toAddressValues,
+	type AddressValues,
+} from '../../../nodes/shared/contract/addresses';
 import { lexofficeContactOf } from '../../../nodes/shared/contract/bitrix24ToLexoffice';
-import { lexofficeVersionOf, linksTo, originVersion, parseOriginId, personOriginId, SYSTEM_CODE } from '../../../nodes/shared/contract/links';
-import { mapLexofficeContact, type ContactMappingSettings, type LexofficeContact, type MappedRecord } from '../../../nodes/shared/contract/lexofficeToBitrix24';
+import {
+	lexofficeVersionOf,
+	linksTo,
+	originVersion,
+	parseOriginId,
+	personOriginId,
+	SYSTEM_CODE,
+} from '../../../nodes/shared/contract/links';
+import {
+	mapLexofficeContact,
+	type ContactMappingSettings,
+	type LexofficeContact,
+	type MappedRecord,
+} from '../../../nodes/shared/contract/lexofficeToBitrix24';
 import { numberLine, numbersInComments, parseNumberLine } from '../../../nodes/shared/contract/numberLines';
 
 const settings: ContactMappingSettings = { customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' };
@@ -20,14 +37,19 @@ const node: INode = { id: 'n', name: 'LexOffice', type: 'lexoffice', typeVersion
 /** Address values as the record's address fields (RECORD_ADDRESS_FIELDS). */
 function recordAddress(values: AddressValues | null): IDataObject {
 	const fields: IDataObject = {};
-	for (const [name, value] of Object.entries(values ?? {})) fields[RECORD_ADDRESS_FIELDS[name as keyof AddressValues]] = value;
+	for (const [name, value] of Object.entries(values ?? {}))
+		fields[RECORD_ADDRESS_FIELDS[name as keyof AddressValues]] = value;
 	return fields;
 }
 
 /** The Bitrix24 record as Bitrix24 answers after the sync wrote `record` (with its billing address). */
 function storedRecord(record: MappedRecord, billing: AddressValues | null, id = '501'): IDataObject {
 	const multifield = (entries: unknown, type: string) =>
-		((entries as Array<{ VALUE: string; VALUE_TYPE: string }>) ?? []).map((entry, index) => ({ ID: String(index + 1), TYPE_ID: type, ...entry }));
+		((entries as Array<{ VALUE: string; VALUE_TYPE: string }>) ?? []).map((entry, index) => ({
+			ID: String(index + 1),
+			TYPE_ID: type,
+			...entry,
+		}));
 	return {
 		ID: id,
 		...record.fields,
@@ -44,7 +66,11 @@ const person: LexofficeContact = {
 	version: 4,
 	roles: { customer: { number: 10042 }, vendor: { number: 70011 } },
 	person: { salutation: 'Frau', firstName: 'Inge', lastName: 'Müller-Lüdenscheidt' },
-	addresses: { billing: [{ street: 'Calle Mayor 3', supplement: 'Piso 2', zip: '35001', city: 'Las Palmas', countryCode: 'ES_CN' }] },
+	addresses: {
+		billing: [
+			{ street: 'Calle Mayor 3', supplement: 'Piso 2', zip: '35001', city: 'Las Palmas', countryCode: 'ES_CN' },
+		],
+	},
 	emailAddresses: { business: ['inge@mueller.de'], private: ['inge.privat@example.org'], other: ['post@mueller.de'] },
 	phoneNumbers: { business: ['+49 30 1234'], mobile: ['+49 171 5555'], private: ['+49 30 9999'], fax: ['+49 30 1235'] },
 	note: 'Zahlt immer pünktlich.\nBitte nur per E-Mail.',
@@ -59,7 +85,14 @@ const company: LexofficeContact = {
 		taxNumber: '12/345/67890',
 		vatRegistrationId: 'DE123456789',
 		contactPersons: [
-			{ salutation: 'Herr', firstName: 'Max', lastName: 'Mustermann', primary: true, emailAddress: 'max@testfirma.de', phoneNumber: '+49 89 100' },
+			{
+				salutation: 'Herr',
+				firstName: 'Max',
+				lastName: 'Mustermann',
+				primary: true,
+				emailAddress: 'max@testfirma.de',
+				phoneNumber: '+49 89 100',
+			},
 			{ firstName: 'Erika', lastName: 'Beispiel', emailAddress: 'erika@testfirma.de' },
 		],
 	},
@@ -85,17 +118,32 @@ describe('contract: what the Bitrix24 side writes, the LexOffice side reads', ()
 			emails: { business: 'inge@mueller.de', private: 'inge.privat@example.org', other: 'post@mueller.de' },
 			phones: { business: '+49 30 1234', mobile: '+49 171 5555', private: '+49 30 9999', fax: '+49 30 1235' },
 			note: 'Zahlt immer pünktlich.\nBitte nur per E-Mail.',
-			billingAddress: { street: 'Calle Mayor 3', supplement: 'Piso 2', zip: '35001', city: 'Las Palmas', countryCode: 'ES_CN' },
+			billingAddress: {
+				street: 'Calle Mayor 3',
+				supplement: 'Piso 2',
+				zip: '35001',
+				city: 'Las Palmas',
+				countryCode: 'ES_CN',
+			},
 		});
 	});
 
 	it('a person: the LexOffice node builds the create body LexOffice keeps (lexoffice-api.md §3.3)', () => {
 		const mapped = mapLexofficeContact(person, settings);
-		const { body } = contactFromBitrix24(new InputCheck(node, 0), storedRecord(mapped.record, mapped.requisite.billing), 'contact', { salutation: 'Frau' });
+		const { body } = contactFromBitrix24(
+			new InputCheck(node, 0),
+			storedRecord(mapped.record, mapped.requisite.billing),
+			'contact',
+			{ salutation: 'Frau' },
+		);
 
 		expect(body).toMatchObject({
 			person: { salutation: 'Frau', firstName: 'Inge', lastName: 'Müller-Lüdenscheidt' },
-			emailAddresses: { business: ['inge@mueller.de'], private: ['inge.privat@example.org'], other: ['post@mueller.de'] },
+			emailAddresses: {
+				business: ['inge@mueller.de'],
+				private: ['inge.privat@example.org'],
+				other: ['post@mueller.de'],
+			},
 			phoneNumbers: { business: ['+49 30 1234'], mobile: ['+49 171 5555'] },
 			addresses: { billing: [{ countryCode: 'ES_CN', city: 'Las Palmas' }] },
 			note: person.note,
@@ -162,7 +210,11 @@ describe('contract: what the Bitrix24 side writes, the LexOffice side reads', ()
 	});
 
 	it('customer and vendor numbers in fields of their own are read back, and not in the comments', () => {
-		const mapped = mapLexofficeContact(person, { ...settings, customerNumberField: 'UF_CRM_CUSTOMER', vendorNumberField: 'UF_CRM_VENDOR' });
+		const mapped = mapLexofficeContact(person, {
+			...settings,
+			customerNumberField: 'UF_CRM_CUSTOMER',
+			vendorNumberField: 'UF_CRM_VENDOR',
+		});
 
 		expect(Number(mapped.record.fields.UF_CRM_CUSTOMER)).toBe(10042);
 		expect(Number(mapped.record.fields.UF_CRM_VENDOR)).toBe(70011);
@@ -176,12 +228,15 @@ describe('contract: what the Bitrix24 side writes, the LexOffice side reads', ()
 		['ES_CN', 'en'],
 		['GR_69', 'de'],
 		['GR_69', 'en'],
-	] as const)('an address with country code %s (country names in %s) comes back with the same code', (countryCode, language) => {
-		const lexoffice = { street: 'Weg 1', supplement: 'Hinterhaus', zip: '12345', city: 'Ort', countryCode };
-		const values = toAddressValues(lexoffice, language, 'billing');
-		const leftOut: string[] = [];
+	] as const)(
+		'an address with country code %s (country names in %s) comes back with the same code',
+		(countryCode, language) => {
+			const lexoffice = { street: 'Weg 1', supplement: 'Hinterhaus', zip: '12345', city: 'Ort', countryCode };
+			const values = toAddressValues(lexoffice, language, 'billing');
+			const leftOut: string[] = [];
 
-		expect(lexofficeAddressOf(recordAddress(values), leftOut)).toEqual(lexoffice);
-		expect(leftOut).toEqual([]);
-	});
+			expect(lexofficeAddressOf(recordAddress(values), leftOut)).toEqual(lexoffice);
+			expect(leftOut).toEqual([]);
+		},
+	);
 });

@@ -28,7 +28,12 @@ describe('LexOffice country codes ⇄ Bitrix24 country and province', () => {
 });
 
 describe('contact persons are recognised by e-mail, then name, never by position', () => {
-	const person = (email: string, name: string): MappedRecord => ({ entity: 'contact', originId: '', fields: {}, identity: { email, name } });
+	const person = (email: string, name: string): MappedRecord => ({
+		entity: 'contact',
+		originId: '',
+		fields: {},
+		identity: { email, name },
+	});
 	const row = (ID: number, n: number, email: string, NAME: string, LAST_NAME: string) => ({
 		ID,
 		ORIGIN_ID: `c:person:${n}`,
@@ -44,7 +49,11 @@ describe('contact persons are recognised by e-mail, then name, never by position
 	});
 
 	it('reordered, renamed, added and removed', () => {
-		const existing = [row(11, 1, 'a@x.de', 'Anna', 'Alt'), row(12, 2, '', 'Bernd', 'Bau'), row(13, 3, 'c@x.de', 'Clara', 'Chef')];
+		const existing = [
+			row(11, 1, 'a@x.de', 'Anna', 'Alt'),
+			row(12, 2, '', 'Bernd', 'Bau'),
+			row(13, 3, 'c@x.de', 'Clara', 'Chef'),
+		];
 		const persons = [person('', 'bernd bau'), person('a@x.de', 'anna neu'), person('d@x.de', 'dora dach')];
 		expect(assignContactPersons('c', persons, existing)).toEqual({ removed: [13] });
 		// Bernd by name, Anna by e-mail despite the new name, Dora new with a number nobody used (not Clara's 3).

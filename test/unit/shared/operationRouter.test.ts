@@ -29,7 +29,11 @@ function failureFor(context: IExecuteFunctions, itemIndex: number): Error | unde
 	const { fail } = context.getInputData()[itemIndex].json;
 	if (fail === 'plain') return new Error(`item ${itemIndex} is broken`);
 	if (fail === 'api') {
-		return new NodeApiError(context.getNode(), { message: 'refused' }, { message: `API refused item ${itemIndex}`, description: 'Fix the field' });
+		return new NodeApiError(
+			context.getNode(),
+			{ message: 'refused' },
+			{ message: `API refused item ${itemIndex}`, description: 'Fix the field' },
+		);
 	}
 	if (fail === 'operation') {
 		return new NodeOperationError(context.getNode(), `Bad input in item ${itemIndex}`, { description: 'Map a number' });
@@ -78,7 +82,10 @@ const aggregate = (fail?: Error): Operation => ({
 });
 
 const resource = (...operations: Operation[]): Record<string, Resource> => ({
-	test: { operations: Object.fromEntries(operations.map((operation) => [operation.option.value, operation])), description: [] },
+	test: {
+		operations: Object.fromEntries(operations.map((operation) => [operation.option.value, operation])),
+		description: [],
+	},
 });
 
 /** The resources the test node routes to (execute() runs with n8n's context as `this`). */
@@ -113,7 +120,10 @@ async function run(
 ): Promise<INodeExecutionData[]> {
 	current = resource(operation);
 	const [output] = await runNode(new RouterNode(), {
-		parameters: { resource: options.resourceName ?? 'test', operation: options.operationName ?? operation.option.value },
+		parameters: {
+			resource: options.resourceName ?? 'test',
+			operation: options.operationName ?? operation.option.value,
+		},
 		items: items.map((json) => ({ json })),
 		continueOnFail: options.continueOnFail ?? false,
 	});
@@ -160,36 +170,48 @@ describe('runOperation: Continue On Fail', () => {
 		['a plain Error', 'plain', 'item 1 is broken', undefined, NodeOperationError],
 		['a NodeApiError', 'api', 'API refused item 1', 'Fix the field', NodeApiError],
 		['a NodeOperationError', 'operation', 'Bad input in item 1', 'Map a number', NodeOperationError],
-	])('per item: %s becomes that item\'s error item; its neighbours still run', async (_name, fail, message, description, errorClass) => {
-		const output = await run(perItem, [{}, { fail }, {}], { continueOnFail: true });
-		expect(calls).toEqual(['perItem 0', 'perItem 1', 'perItem 2']);
-		expect(paired(output)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 2 }, { item: 2 }]);
-		const failed = output[1];
-		expect(failed.json).toEqual({ error: message, ...(description ? { description } : {}) });
-		expect(failed.error).toBeInstanceOf(errorClass);
-		expect(failed.error?.message).toBe(message);
-		expect((failed.error as NodeOperationError).context.itemIndex).toBe(1);
-	});
+	])(
+		"per item: %s becomes that item's error item; its neighbours still run",
+		async (_name, fail, message, description, errorClass) => {
+			const output = await run(perItem, [{}, { fail }, {}], { continueOnFail: true });
+			expect(calls).toEqual(['perItem 0', 'perItem 1', 'perItem 2']);
+			expect(paired(output)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 2 }, { item: 2 }]);
+			const failed = output[1];
+			expect(failed.json).toEqual({ error: message, ...(description ? { description } : {}) });
+			expect(failed.error).toBeInstanceOf(errorClass);
+			expect(failed.error?.message).toBe(message);
+			expect((failed.error as NodeOperationError).context.itemIndex).toBe(1);
+		},
+	);
 
-	it('batched: an Error outcome becomes that item\'s error item, paired with it', async () => {
+	it("batched: an Error outcome becomes that item's error item, paired with it", async () => {
 		const output = await run(batch(), [{}, { fail: 'api' }, {}], { continueOnFail: true });
-		expect(output.map((item) => item.json)).toEqual([{ from: 0 }, { error: 'API refused item 1', description: 'Fix the field' }, { from: 2 }]);
+		expect(output.map((item) => item.json)).toEqual([
+			{ from: 0 },
+			{ error: 'API refused item 1', description: 'Fix the field' },
+			{ from: 2 },
+		]);
 		expect(paired(output)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[1].error).toBeInstanceOf(NodeApiError);
 		expect(output.filter((item) => item.error)).toHaveLength(1);
 	});
 
 	it('batched: a batch-wide failure fails every item with its message, each paired with its own input', async () => {
-		const whole = new NodeOperationError({} as never, 'Billing and shipping address type are the same', { description: 'Choose two types' });
+		const whole = new NodeOperationError({} as never, 'Billing and shipping address type are the same', {
+			description: 'Choose two types',
+		});
 		const output = await run(batch(whole), [{}, {}, {}], { continueOnFail: true });
 		expect(output.map((item) => item.json)).toEqual(
-			Array.from({ length: 3 }, () => ({ error: 'Billing and shipping address type are the same', description: 'Choose two types' })),
+			Array.from({ length: 3 }, () => ({
+				error: 'Billing and shipping address type are the same',
+				description: 'Choose two types',
+			})),
 		);
 		expect(paired(output)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output.every((item) => item.error === whole)).toBe(true);
 	});
 
-	it('batched: a batch-wide failure becomes the operation\'s own failed item when it reports one', async () => {
+	it("batched: a batch-wide failure becomes the operation's own failed item when it reports one", async () => {
 		const output = await run(batch(new Error('lookup failed'), true), [{}, {}], { continueOnFail: true });
 		expect(output).toEqual([
 			{ json: { action: 'failed', from: 0, error: 'lookup failed' }, pairedItem: { item: 0 } },
@@ -202,7 +224,11 @@ describe('runOperation: errors that stop the node', () => {
 	it('per item: the first failing item stops the node with its own error and index; later items do not run', async () => {
 		const error = await run(perItem, [{}, { fail: 'api' }, {}]).catch((thrown: unknown) => thrown);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error).toMatchObject({ message: 'API refused item 1', description: 'Fix the field', context: { itemIndex: 1 } });
+		expect(error).toMatchObject({
+			message: 'API refused item 1',
+			description: 'Fix the field',
+			context: { itemIndex: 1 },
+		});
 		expect(calls).toEqual(['perItem 0', 'perItem 1']);
 	});
 
@@ -212,10 +238,14 @@ describe('runOperation: errors that stop the node', () => {
 		expect(error).toMatchObject({ message: 'item 0 is broken', context: { itemIndex: 0 } });
 	});
 
-	it('batched: an Error outcome stops the node with that item\'s error', async () => {
+	it("batched: an Error outcome stops the node with that item's error", async () => {
 		const error = await run(batch(), [{}, {}, { fail: 'operation' }]).catch((thrown: unknown) => thrown);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error).toMatchObject({ message: 'Bad input in item 2', description: 'Map a number', context: { itemIndex: 2 } });
+		expect(error).toMatchObject({
+			message: 'Bad input in item 2',
+			description: 'Map a number',
+			context: { itemIndex: 2 },
+		});
 	});
 
 	it('batched: a batch-wide failure stops the node, even when the operation reports failed items', async () => {

@@ -79,7 +79,8 @@ function sharedVirtualTime() {
 	let order = 0;
 	const clock: Clock = {
 		now: () => time,
-		sleep: async (ms: number) => await new Promise<void>((wake) => sleepers.push({ at: time + ms, order: order++, wake })),
+		sleep: async (ms: number) =>
+			await new Promise<void>((wake) => sleepers.push({ at: time + ms, order: order++, wake })),
 	};
 	const settle = async () => {
 		for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -127,7 +128,9 @@ describe('SharedLimit: several processes on one key (issue #12)', () => {
 		await time.runUntil(end);
 		const sent = stats.reduce((sum, stat) => sum + stat.sent, 0);
 		const refused = stats.reduce((sum, stat) => sum + stat.refused, 0);
-		process.stdout.write(`${processes} processes, ${seconds} s${adaptive ? '' : ' (not adaptive)'}: ${sent} sent, ${refused} refused (${((100 * refused) / sent).toFixed(2)} %), per process ${stats.map((stat) => stat.sent).join('/')}, last minute ${stats.map((stat) => stat.lateSent).join('/')}\n`);
+		process.stdout.write(
+			`${processes} processes, ${seconds} s${adaptive ? '' : ' (not adaptive)'}: ${sent} sent, ${refused} refused (${((100 * refused) / sent).toFixed(2)} %), per process ${stats.map((stat) => stat.sent).join('/')}, last minute ${stats.map((stat) => stat.lateSent).join('/')}\n`,
+		);
 		return { sent, refused, share: refused / sent, stats, limits };
 	}
 

@@ -1,7 +1,13 @@
-import { cancelSignalOf, connectionFailureOf, mayHaveBeenProcessed, pauseUnlessCancelled } from '../../../nodes/shared/transportFailures';
+import {
+	cancelSignalOf,
+	connectionFailureOf,
+	mayHaveBeenProcessed,
+	pauseUnlessCancelled,
+} from '../../../nodes/shared/transportFailures';
 
 /** An error as n8n throws it: its own error around axios's around the socket's. */
-const wrapped = (inner: object, message = 'Request failed') => Object.assign(new Error(message), { cause: Object.assign(new Error('axios'), { cause: inner }) });
+const wrapped = (inner: object, message = 'Request failed') =>
+	Object.assign(new Error(message), { cause: Object.assign(new Error('axios'), { cause: inner }) });
 
 describe('connectionFailureOf: one reading of the cause chain for both transports', () => {
 	it.each([
@@ -21,8 +27,12 @@ describe('connectionFailureOf: one reading of the cause chain for both transport
 	});
 
 	it('puts cancellation before everything, and "not connected" before "dropped"', () => {
-		expect(connectionFailureOf(Object.assign(new Error('x'), { code: 'ECONNRESET', cause: { name: 'AbortError' } }))?.kind).toBe('cancelled');
-		expect(connectionFailureOf(Object.assign(new Error('x'), { code: 'ECONNRESET', cause: { code: 'ECONNREFUSED' } }))?.kind).toBe('notConnected');
+		expect(
+			connectionFailureOf(Object.assign(new Error('x'), { code: 'ECONNRESET', cause: { name: 'AbortError' } }))?.kind,
+		).toBe('cancelled');
+		expect(
+			connectionFailureOf(Object.assign(new Error('x'), { code: 'ECONNRESET', cause: { code: 'ECONNREFUSED' } }))?.kind,
+		).toBe('notConnected');
 	});
 
 	it('is undefined for what is no network failure (the transports then treat it as their own)', () => {
@@ -58,6 +68,8 @@ describe('pauseUnlessCancelled', () => {
 describe('mayHaveBeenProcessed', () => {
 	it('is one wording for both APIs, naming the API', () => {
 		expect(mayHaveBeenProcessed('Bitrix24')).toBe(mayHaveBeenProcessed('LexOffice').replace(/LexOffice/g, 'Bitrix24'));
-		expect(mayHaveBeenProcessed('LexOffice')).toMatch(/may or may not have been carried out: LexOffice may have processed it/);
+		expect(mayHaveBeenProcessed('LexOffice')).toMatch(
+			/may or may not have been carried out: LexOffice may have processed it/,
+		);
 	});
 });

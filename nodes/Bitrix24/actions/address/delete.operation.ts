@@ -8,7 +8,13 @@ import {
 import { positiveIdParameter } from '../../helpers/crmTargetParameters';
 import { bitrix24Call } from '../../transport';
 import type { OperationOption } from '../../../shared/operation';
-import { addressKeyFields, addressTypeIdOf, addressTypeProperty, asNodeInputError, requisiteIdProperty } from '../../helpers/addressValues';
+import {
+	addressKeyFields,
+	addressTypeIdOf,
+	addressTypeProperty,
+	asNodeInputError,
+	requisiteIdProperty,
+} from '../../helpers/addressValues';
 
 export const option: OperationOption = {
 	name: 'Delete',

@@ -57,7 +57,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		typeId = addressTypeIdOf(this.getNodeParameter('typeId', itemIndex), 'Address Type');
 		const raw: IDataObject = {};
-		for (const name of ['street', 'supplement', 'zip', 'city', 'countryCode']) raw[name] = this.getNodeParameter(name, itemIndex, '');
+		for (const name of ['street', 'supplement', 'zip', 'city', 'countryCode'])
+			raw[name] = this.getNodeParameter(name, itemIndex, '');
 		values = toAddressValues(raw, options.countryNameLanguage === 'en' ? 'en' : 'de', 'Address');
 	} catch (error) {
 		throw asNodeInputError(this.getNode(), itemIndex, error);
@@ -65,10 +66,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (values === null) {
 		throw new NodeOperationError(this.getNode(), 'Every address field is empty', {
 			itemIndex,
-			description: 'Fill in at least one of Street, Supplement, ZIP Code, City or Country Code. To remove an address, use Address → Delete.',
+			description:
+				'Fill in at least one of Street, Supplement, ZIP Code, City or Country Code. To remove an address, use Address → Delete.',
 		});
 	}
-	const found = await bitrix24Call.call(this, 'crm.address.list', addressListParams([requisiteId], typeId), { itemIndex });
+	const found = await bitrix24Call.call(this, 'crm.address.list', addressListParams([requisiteId], typeId), {
+		itemIndex,
+	});
 	const write = planAddressWrite(typeId, requisiteId, rowsOf(found.result)[0], values, false);
 	if (write.method) await bitrix24Call.call(this, write.method, { fields: write.fields }, { itemIndex });
 	return this.helpers.returnJsonArray({ action: write.action, requisiteId, typeId });

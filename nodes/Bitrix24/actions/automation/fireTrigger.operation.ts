@@ -31,13 +31,22 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		default: '',
 	},
 	triggerCodeProperty,
-	...crmTargetProperties({ types: TYPES, defaultType: 'smartInvoice', typeDescription: 'Type of the record the trigger fires for' }),
+	...crmTargetProperties({
+		types: TYPES,
+		defaultType: 'smartInvoice',
+		typeDescription: 'Type of the record the trigger fires for',
+	}),
 ]);
 
 /** crm.automation.trigger.execute (bitrix24-api.md §8): OWNER_TYPE_ID is the numeric type id. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const code = readTriggerCode.call(this, 'triggerCode', itemIndex);
 	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
-	await bitrix24Call.call(this, 'crm.automation.trigger.execute', { CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id }, { itemIndex });
+	await bitrix24Call.call(
+		this,
+		'crm.automation.trigger.execute',
+		{ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id },
+		{ itemIndex },
+	);
 	return this.helpers.returnJsonArray({ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true });
 }

@@ -30,7 +30,11 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			type: 'notice',
 			default: '',
 		},
-		...crmTargetProperties({ types: TYPES, defaultType: 'deal', typeDescription: 'Type of the record (the "target" is TYPE_ID, e.g. DEAL_57)' }),
+		...crmTargetProperties({
+			types: TYPES,
+			defaultType: 'deal',
+			typeDescription: 'Type of the record (the "target" is TYPE_ID, e.g. DEAL_57)',
+		}),
 		{
 			displayName: 'Trigger Code',
 			name: 'webhookTriggerCode',

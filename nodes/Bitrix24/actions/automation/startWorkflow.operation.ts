@@ -30,7 +30,11 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'notice',
 		default: '',
 	},
-	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record the workflow runs on' }),
+	...crmTargetProperties({
+		types: TYPES,
+		defaultType: 'contact',
+		typeDescription: 'Type of the record the workflow runs on',
+	}),
 	{
 		displayName: 'Workflow Template Name or ID',
 		name: 'templateId',
@@ -48,7 +52,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		placeholder: 'Add Parameter',
 		typeOptions: { multipleValues: true },
 		default: {},
-		description: 'Values for the template\'s input parameters',
+		description: "Values for the template's input parameters",
 		options: [
 			{
 				displayName: 'Parameter',
@@ -72,7 +76,9 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
 	const templateId = positiveIdParameter.call(this, 'templateId', 'Workflow Template', itemIndex);
-	const entries = (this.getNodeParameter('workflowParameters.parameter', itemIndex, []) as Array<{ name?: string; value?: unknown }>)
+	const entries = (
+		this.getNodeParameter('workflowParameters.parameter', itemIndex, []) as Array<{ name?: string; value?: unknown }>
+	)
 		.filter((entry) => String(entry.name ?? '').trim() !== '')
 		.map((entry) => [String(entry.name).trim(), entry.value ?? '']);
 	const params: IDataObject = { TEMPLATE_ID: templateId, DOCUMENT_ID: bizprocDocumentId(target, id) };

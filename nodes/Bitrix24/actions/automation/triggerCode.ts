@@ -7,10 +7,14 @@ export function readTriggerCode(this: IExecuteFunctions, name: string, itemIndex
 	const code = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	if (TRIGGER_CODE.test(code)) return code;
 	const suggestion = code.toLowerCase().replace(/[^a-z0-9._-]+/g, '_');
-	throw new NodeOperationError(this.getNode(), code === '' ? '"Trigger Code" is empty' : `"Trigger Code" "${code}" has characters Bitrix24 does not allow`, {
-		itemIndex,
-		description: `Use only lower-case letters, digits, ".", "-" and "_"${suggestion && suggestion !== code ? `, e.g. "${suggestion}"` : ''}.`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		code === '' ? '"Trigger Code" is empty' : `"Trigger Code" "${code}" has characters Bitrix24 does not allow`,
+		{
+			itemIndex,
+			description: `Use only lower-case letters, digits, ".", "-" and "_"${suggestion && suggestion !== code ? `, e.g. "${suggestion}"` : ''}.`,
+		},
+	);
 }
 
 /** The app's registered triggers as a dropdown (methods/automation.ts). */

@@ -52,14 +52,19 @@ const commandsSchema = z
 
 function commandsOf(this: IExecuteFunctions, itemIndex: number): BatchCommand[] {
 	const raw = this.getNodeParameter('commands', itemIndex) as unknown;
-	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { errorMessage: 'The commands are not valid JSON' }) : raw;
+	const parsed =
+		typeof raw === 'string' ? jsonParse<unknown>(raw, { errorMessage: 'The commands are not valid JSON' }) : raw;
 	const checked = commandsSchema.safeParse(parsed);
 	if (!checked.success) {
 		const issue = checked.error.issues[0];
-		throw new NodeOperationError(this.getNode(), `Commands (JSON): ${issue.path.join('.') || 'list'}: ${issue.message}`, {
-			description: 'Give a JSON list like [{"key": "me", "method": "user.current", "params": {}}] with unique keys',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Commands (JSON): ${issue.path.join('.') || 'list'}: ${issue.message}`,
+			{
+				description: 'Give a JSON list like [{"key": "me", "method": "user.current", "params": {}}] with unique keys',
+				itemIndex,
+			},
+		);
 	}
 	const keys = checked.data.map((command) => command.key);
 	const repeated = keys.find((key, index) => keys.indexOf(key) !== index);

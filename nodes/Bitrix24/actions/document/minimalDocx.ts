@@ -23,7 +23,9 @@ const xmlText = (text: string) =>
 	[...text].filter(isAllowedInXml).join('').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function parts(lines: string[]): Array<[string, string]> {
-	const paragraphs = lines.map((line) => `<w:p><w:r><w:t xml:space="preserve">${xmlText(line)}</w:t></w:r></w:p>`).join('');
+	const paragraphs = lines
+		.map((line) => `<w:p><w:r><w:t xml:space="preserve">${xmlText(line)}</w:t></w:r></w:p>`)
+		.join('');
 	return [
 		[
 			'[Content_Types].xml',

@@ -28,7 +28,11 @@ type FileMode = 'pdfWithGeneratedDocx' | 'fileContent';
 const displayOptions = { show: { resource: ['document'], operation: ['upload'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	...crmTargetProperties({ types: TYPES, defaultType: 'smartInvoice', typeDescription: 'Type of the record the document belongs to' }),
+	...crmTargetProperties({
+		types: TYPES,
+		defaultType: 'smartInvoice',
+		typeDescription: 'Type of the record the document belongs to',
+	}),
 	{
 		displayName: 'Title',
 		name: 'title',
@@ -74,7 +78,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		],
 		default: 'pdfWithGeneratedDocx',
 		description:
-			'Bitrix24\'s document upload requires a DOCX (fileContent) and takes a PDF only in addition (pdfContent). Whether a PDF alone is accepted is not documented, so the default sends the PDF with a small generated DOCX.',
+			"Bitrix24's document upload requires a DOCX (fileContent) and takes a PDF only in addition (pdfContent). Whether a PDF alone is accepted is not documented, so the default sends the PDF with a small generated DOCX.",
 	},
 	{
 		displayName: 'Region',

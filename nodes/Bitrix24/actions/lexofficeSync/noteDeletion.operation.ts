@@ -18,34 +18,38 @@ import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 export const option: ItemOperation['option'] = {
 	name: 'Note Deletion',
 	value: 'noteDeletion',
-	description: 'Record on the Bitrix24 company or contact (timeline) that its LexOffice contact was deleted, once per deletion; nothing is deleted',
+	description:
+		'Record on the Bitrix24 company or contact (timeline) that its LexOffice contact was deleted, once per deletion; nothing is deleted',
 	action: 'Note a LexOffice contact deletion',
 };
 
-export const description = updateDisplayOptions({ show: { resource: ['lexofficeSync'], operation: ['noteDeletion'] } }, [
-	{
-		displayName: 'LexOffice Contact ID',
-		name: 'lexofficeId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.resourceId }}',
-		description: 'ID of the deleted LexOffice contact; the LexOffice Trigger gives it as resourceId',
-	},
-	{
-		displayName: 'Deleted At',
-		name: 'deletedAt',
-		type: 'string',
-		default: '={{ $json.eventDate }}',
-		description: 'When it was deleted (the event date); empty: now',
-	},
-	{
-		displayName: 'System Code',
-		name: 'systemCode',
-		type: 'string',
-		default: SYSTEM_CODE,
-		description: 'The ORIGINATOR_ID the records were synced with',
-	},
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['lexofficeSync'], operation: ['noteDeletion'] } },
+	[
+		{
+			displayName: 'LexOffice Contact ID',
+			name: 'lexofficeId',
+			type: 'string',
+			required: true,
+			default: '={{ $json.resourceId }}',
+			description: 'ID of the deleted LexOffice contact; the LexOffice Trigger gives it as resourceId',
+		},
+		{
+			displayName: 'Deleted At',
+			name: 'deletedAt',
+			type: 'string',
+			default: '={{ $json.eventDate }}',
+			description: 'When it was deleted (the event date); empty: now',
+		},
+		{
+			displayName: 'System Code',
+			name: 'systemCode',
+			type: 'string',
+			default: SYSTEM_CODE,
+			description: 'The ORIGINATOR_ID the records were synced with',
+		},
+	],
+);
 
 const text = (value: unknown) => String(value ?? '').trim();
 
@@ -57,8 +61,18 @@ type NoteOutcome = { commentId: number; settledByReadBack?: true; addedByAnother
  * reading stops at the first. crm.timeline.comment.list needs ENTITY_ID and ENTITY_TYPE and pages
  * like every list method (Bitrix24 REST docs, crm/timeline/comment/crm_timeline_comment_list).
  */
-async function noteIds(this: IExecuteFunctions, { entity, id }: NotedRecord, note: DeletionNote, itemIndex: number, firstOnly: boolean): Promise<number[]> {
-	const params = { filter: { ENTITY_ID: id, ENTITY_TYPE: entity.resource }, select: ['ID', 'COMMENT'], order: { ID: 'DESC' } };
+async function noteIds(
+	this: IExecuteFunctions,
+	{ entity, id }: NotedRecord,
+	note: DeletionNote,
+	itemIndex: number,
+	firstOnly: boolean,
+): Promise<number[]> {
+	const params = {
+		filter: { ENTITY_ID: id, ENTITY_TYPE: entity.resource },
+		select: ['ID', 'COMMENT'],
+		order: { ID: 'DESC' },
+	};
 	const ids: number[] = [];
 	for await (const page of bitrix24Paginate.call(this, 'crm.timeline.comment.list', params, { itemIndex })) {
 		ids.push(...page.filter((row) => isDeletionNote(row.COMMENT, note)).map((row) => Number(row.ID)));
@@ -67,7 +81,12 @@ async function noteIds(this: IExecuteFunctions, { entity, id }: NotedRecord, not
 	return ids;
 }
 
-async function findNote(this: IExecuteFunctions, record: NotedRecord, note: DeletionNote, itemIndex: number): Promise<number | undefined> {
+async function findNote(
+	this: IExecuteFunctions,
+	record: NotedRecord,
+	note: DeletionNote,
+	itemIndex: number,
+): Promise<number | undefined> {
 	return (await noteIds.call(this, record, note, itemIndex, true))[0];
 }
 
@@ -87,13 +106,22 @@ async function keepOldestNote(
 	for (let round = 0; ; round++) {
 		const [kept, ...copies] = (await noteIds.call(this, record, note, itemIndex, false)).sort((a, b) => a - b);
 		if (copies.length === 0) return { kept };
-		const deletes = copies.map((commentId) => ({ key: `delete${commentId}`, method: 'crm.timeline.comment.delete', params: { id: commentId } }));
+		const deletes = copies.map((commentId) => ({
+			key: `delete${commentId}`,
+			method: 'crm.timeline.comment.delete',
+			params: { id: commentId },
+		}));
 		const answers = await bitrix24Batch.call(this, deletes, { halt: false, itemIndex });
-		const failed = deletes.map((command) => answers[command.key]).filter((answer) => !answer.ok && answer.error !== 'NOT_FOUND');
+		const failed = deletes
+			.map((command) => answers[command.key])
+			.filter((answer) => !answer.ok && answer.error !== 'NOT_FOUND');
 		if (failed.length === 0) return { kept };
 		if (round >= SETTLE_ROUNDS || failed.some((answer) => !answer.ok && answer.uncertain !== true)) {
 			const reason = failed.map((answer) => (answer.ok ? '' : answer.description || answer.error)).join('; ');
-			return { kept, warning: `Another run added the same note at the same time; its copy could not be removed (${reason})` };
+			return {
+				kept,
+				warning: `Another run added the same note at the same time; its copy could not be removed (${reason})`,
+			};
 		}
 	}
 }
@@ -121,8 +149,13 @@ async function addMissingNotes(
 		const uncertain: NotedRecord[] = [];
 		for (const [index, record] of pending.entries()) {
 			const answer = written[`note${index}`];
-			if (answer.ok) added.set(record, { commentId: Number(answer.result), ...(round > 0 ? { settledByReadBack: true as const } : {}) });
-			else if (answer.uncertain !== true || round >= SETTLE_ROUNDS) throw commandError.call(this, 'crm.timeline.comment.add', answer, itemIndex);
+			if (answer.ok)
+				added.set(record, {
+					commentId: Number(answer.result),
+					...(round > 0 ? { settledByReadBack: true as const } : {}),
+				});
+			else if (answer.uncertain !== true || round >= SETTLE_ROUNDS)
+				throw commandError.call(this, 'crm.timeline.comment.add', answer, itemIndex);
 			else uncertain.push(record);
 		}
 		pending = [];
@@ -147,7 +180,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!lexofficeId) {
 		throw new NodeOperationError(this.getNode(), 'LexOffice Contact ID is empty', {
 			itemIndex,
-			description: 'Map the deleted contact\'s ID, e.g. {{ $json.resourceId }} from the LexOffice Trigger.',
+			description: "Map the deleted contact's ID, e.g. {{ $json.resourceId }} from the LexOffice Trigger.",
 		});
 	}
 	const entities = [CRM_ENTITIES.company, CRM_ENTITIES.contact];
@@ -160,7 +193,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const records: NotedRecord[] = entities.flatMap((entity) => {
 		const answer = found[entity.resource];
 		if (!answer.ok) throw commandError.call(this, `${entity.methodPrefix}.list`, answer, itemIndex);
-		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({ entity, id: Number(row.ID) }));
+		return (Array.isArray(answer.result) ? (answer.result as IDataObject[]) : []).map((row) => ({
+			entity,
+			id: Number(row.ID),
+		}));
 	});
 	if (records.length === 0) return this.helpers.returnJsonArray({ lexofficeId, found: false, records: [] });
 
@@ -173,11 +209,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const commentId = await findNote.call(this, record, note, itemIndex);
 			if (commentId !== undefined) existing.set(record, commentId);
 		}
-		const added = await addMissingNotes.call(this, records.filter((record) => !existing.has(record)), note, itemIndex);
+		const added = await addMissingNotes.call(
+			this,
+			records.filter((record) => !existing.has(record)),
+			note,
+			itemIndex,
+		);
 		for (const [record, outcome] of added) {
 			const { kept, warning } = await keepOldestNote.call(this, record, note, itemIndex);
 			const settled = { ...outcome, ...(warning ? { warning } : {}) };
-			added.set(record, kept !== undefined && kept !== outcome.commentId ? { ...settled, commentId: kept, addedByAnotherRun: true } : settled);
+			added.set(
+				record,
+				kept !== undefined && kept !== outcome.commentId
+					? { ...settled, commentId: kept, addedByAnotherRun: true }
+					: settled,
+			);
 		}
 		return this.helpers.returnJsonArray({
 			lexofficeId,
@@ -185,10 +231,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			records: records.map((record) => {
 				const { entity, id } = record;
 				const noted = existing.get(record);
-				if (noted !== undefined) return { entityType: entity.resource, id, commentId: noted, action: 'unchanged', alreadyNoted: true };
+				if (noted !== undefined)
+					return { entityType: entity.resource, id, commentId: noted, action: 'unchanged', alreadyNoted: true };
 				const { addedByAnotherRun, ...outcome } = added.get(record) as NoteOutcome;
 				// A run elsewhere added it at the same time; its copy stayed, this one's was removed.
-				if (addedByAnotherRun) return { entityType: entity.resource, id, ...outcome, action: 'unchanged', alreadyNoted: true };
+				if (addedByAnotherRun)
+					return { entityType: entity.resource, id, ...outcome, action: 'unchanged', alreadyNoted: true };
 				return { entityType: entity.resource, id, action: 'created', ...outcome };
 			}),
 		});

@@ -6,13 +6,15 @@ import { summarizeOutcomes } from './syncStatistics';
 export const option: AggregateOperation['option'] = {
 	name: 'Summarize Sync Results',
 	value: 'summarize',
-	description: 'Count the results of Sync Contacts (created, updated, unchanged, failed) and list the failures, as one item',
+	description:
+		'Count the results of Sync Contacts (created, updated, unchanged, failed) and list the failures, as one item',
 	action: 'Summarize sync results',
 };
 
 export const description = updateDisplayOptions({ show: { resource: ['lexofficeSync'], operation: ['summarize'] } }, [
 	{
-		displayName: 'Input: the items Sync Contacts put out. Output: one item with the statistics and a ready-made message.',
+		displayName:
+			'Input: the items Sync Contacts put out. Output: one item with the statistics and a ready-made message.',
 		name: 'summarizeNotice',
 		type: 'notice',
 		default: '',

@@ -49,7 +49,6 @@ export const option: BatchOperation['option'] = {
 	action: 'Sync LexOffice contacts to Bitrix24',
 };
 
-
 const properties: INodeProperties[] = [
 	{
 		displayName: 'LexOffice Contact',
@@ -58,7 +57,7 @@ const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		required: true,
 		description:
-			'The LexOffice contact (JSON) to sync, as the LexOffice node\'s Contact → Get Many gives it. After the LexOffice Trigger, map the item\'s resource field.',
+			"The LexOffice contact (JSON) to sync, as the LexOffice node's Contact → Get Many gives it. After the LexOffice Trigger, map the item's resource field.",
 	},
 	{
 		displayName: 'Responsible User Name or ID',
@@ -88,11 +87,19 @@ const properties: INodeProperties[] = [
 			'Requisite template for persons. Empty: the German default for private persons. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 	},
 	{
-		...addressTypeProperty('Billing Address Type Name or ID', 'Address type the LexOffice billing address is stored as. Default: 6 (legal address).', 'getBillingAddressTypes'),
+		...addressTypeProperty(
+			'Billing Address Type Name or ID',
+			'Address type the LexOffice billing address is stored as. Default: 6 (legal address).',
+			'getBillingAddressTypes',
+		),
 		name: 'billingAddressTypeId',
 	},
 	{
-		...addressTypeProperty('Shipping Address Type Name or ID', 'Address type the LexOffice shipping address is stored as. Default: 11 (delivery address).', 'getShippingAddressTypes'),
+		...addressTypeProperty(
+			'Shipping Address Type Name or ID',
+			'Address type the LexOffice shipping address is stored as. Default: 11 (delivery address).',
+			'getShippingAddressTypes',
+		),
 		name: 'shippingAddressTypeId',
 	},
 	extraFieldsProperty('company'),
@@ -156,7 +163,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['lexofficeSync'], operation: ['syncContacts'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['lexofficeSync'], operation: ['syncContacts'] } },
+	properties,
+);
 
 const FIELD_NAME = /^[A-Z][A-Z0-9_]*$/;
 
@@ -170,15 +180,24 @@ function idParameter(this: IExecuteFunctions, name: string, label: string): numb
 }
 
 function fieldParameter(this: IExecuteFunctions, value: unknown, label: string): string {
-	const field = String(value ?? '').trim().toUpperCase();
+	const field = String(value ?? '')
+		.trim()
+		.toUpperCase();
 	if (field === '' || FIELD_NAME.test(field)) return field;
 	throw new NodeOperationError(this.getNode(), `"${label}" is not a Bitrix24 field name: "${String(value)}"`, {
-		description: 'Enter the field\'s code as Bitrix24 names it, e.g. UF_CRM_KUNDENNUMMER, or clear it to write the number into the comments.',
+		description:
+			"Enter the field's code as Bitrix24 names it, e.g. UF_CRM_KUNDENNUMMER, or clear it to write the number into the comments.",
 	});
 }
 
 /** Parameters that change what a contact becomes in Bitrix24; Dry Run and System Code do not. */
-const MAPPING_PARAMETERS = ['responsibleUserId', 'companyPresetId', 'contactPresetId', 'billingAddressTypeId', 'shippingAddressTypeId'];
+const MAPPING_PARAMETERS = [
+	'responsibleUserId',
+	'companyPresetId',
+	'contactPresetId',
+	'billingAddressTypeId',
+	'shippingAddressTypeId',
+];
 
 /**
  * A short hash of how this node maps, stored with the LexOffice version (ORIGIN_VERSION
@@ -215,7 +234,9 @@ export function readSyncSettings(this: IExecuteFunctions): SyncSettings {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const systemCode = String(options.systemCode ?? SYSTEM_CODE).trim();
 	if (!systemCode) {
-		throw new NodeOperationError(this.getNode(), 'System Code is empty', { description: 'Enter lexoffice, or remove the option.' });
+		throw new NodeOperationError(this.getNode(), 'System Code is empty', {
+			description: 'Enter lexoffice, or remove the option.',
+		});
 	}
 	return {
 		systemCode,
@@ -247,7 +268,8 @@ export async function executeBatch(
 		});
 	}
 	let userChecked: Promise<void> | undefined;
-	const checkUserOnce = async () => await (userChecked ??= checkResponsibleUser.call(this, settings.mapping.responsibleUserId));
+	const checkUserOnce = async () =>
+		await (userChecked ??= checkResponsibleUser.call(this, settings.mapping.responsibleUserId));
 	const outcomes = await settleUncertainWrites(
 		itemIndexes,
 		async (indexes) => await syncContacts.call(this, settings, indexes, checkUserOnce),
@@ -268,8 +290,13 @@ async function checkResponsibleUser(this: IExecuteFunctions, userId: number | un
 	const answer = await bitrix24Call.call(this, 'user.get', { FILTER: { ID: userId } });
 	const [user] = rowsOf(answer.result);
 	const fix = 'Choose an active user as "Responsible User" on Sync Contacts (in both contact workflows).';
-	if (!user) throw new NodeOperationError(this.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, { description: fix });
+	if (!user)
+		throw new NodeOperationError(this.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, {
+			description: fix,
+		});
 	if (user.ACTIVE === false || user.ACTIVE === 'N') {
-		throw new NodeOperationError(this.getNode(), `Responsible User ${userId} is deactivated in Bitrix24`, { description: fix });
+		throw new NodeOperationError(this.getNode(), `Responsible User ${userId} is deactivated in Bitrix24`, {
+			description: fix,
+		});
 	}
 }

@@ -7,38 +7,67 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { personOriginPrefix } from '../../helpers/contactPersonIdentity';
 import type { MappedContact } from '../../../shared/contract/lexofficeToBitrix24';
-import { DEFAULT_PRESET_CHOICES, presetLookupCommand, presetsOf, resolvePresetId } from '../../helpers/requisitePresets';
+import {
+	DEFAULT_PRESET_CHOICES,
+	presetLookupCommand,
+	presetsOf,
+	resolvePresetId,
+} from '../../helpers/requisitePresets';
 import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { rowsFrom, runLookups, scanCommand, type LookupCommand } from '../../helpers/crmRecordLookup';
 import { originLookupCommands, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
 import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
-import { recordCacheOf, type Bitrix24View, type EmailQuery, type Entity, type PerEntity, type ViewRead } from './syncContactsPlan';
+import {
+	recordCacheOf,
+	type Bitrix24View,
+	type EmailQuery,
+	type Entity,
+	type PerEntity,
+	type ViewRead,
+} from './syncContactsPlan';
 import type { SyncSettings } from './syncContactsSteps';
 
 /** The reads of records by LexOffice id, per entity (company keys prefixed, as both go in one round). */
 export function linkedLookupCommands(systemCode: string, ids: PerEntity<string[]>): PerEntity<LookupCommand[]> {
 	return {
-		company: originLookupCommands(CRM_ENTITIES.company, systemCode, ids.company).map((command) => ({ ...command, key: `company_${command.key}` })),
+		company: originLookupCommands(CRM_ENTITIES.company, systemCode, ids.company).map((command) => ({
+			...command,
+			key: `company_${command.key}`,
+		})),
 		contact: originLookupCommands(CRM_ENTITIES.contact, systemCode, ids.contact),
 	};
 }
 
 /** The rows each entity's commands found, in command order. */
-export const rowsPerEntity = (results: Map<string, unknown>, commands: PerEntity<LookupCommand[]>): PerEntity<IDataObject[]> => ({
+export const rowsPerEntity = (
+	results: Map<string, unknown>,
+	commands: PerEntity<LookupCommand[]>,
+): PerEntity<IDataObject[]> => ({
 	company: commands.company.flatMap((command) => rowsFrom(results, command.key)),
 	contact: commands.contact.flatMap((command) => rowsFrom(results, command.key)),
 });
 
 /** The reads of the contacts of these companies' contact persons, found by their ORIGIN_ID prefix. */
-export function personLookupCommands(systemCode: string, companies: Array<{ itemIndex: number; lexofficeId: string }>): LookupCommand[] {
+export function personLookupCommands(
+	systemCode: string,
+	companies: Array<{ itemIndex: number; lexofficeId: string }>,
+): LookupCommand[] {
 	return companies.map(({ itemIndex, lexofficeId }) =>
-		scanCommand(`persons${itemIndex}`, 'crm.contact.list', { ORIGINATOR_ID: systemCode, '=%ORIGIN_ID': `${personOriginPrefix(lexofficeId)}%` }, [...RECORD_SELECT, 'NAME', 'LAST_NAME']),
+		scanCommand(
+			`persons${itemIndex}`,
+			'crm.contact.list',
+			{ ORIGINATOR_ID: systemCode, '=%ORIGIN_ID': `${personOriginPrefix(lexofficeId)}%` },
+			[...RECORD_SELECT, 'NAME', 'LAST_NAME'],
+		),
 	);
 }
 
 /** The rows per company LexOffice id. */
-export const personRows = (results: Map<string, unknown>, companies: Array<{ itemIndex: number; lexofficeId: string }>): Map<string, IDataObject[]> =>
+export const personRows = (
+	results: Map<string, unknown>,
+	companies: Array<{ itemIndex: number; lexofficeId: string }>,
+): Map<string, IDataObject[]> =>
 	new Map(companies.map(({ itemIndex, lexofficeId }) => [lexofficeId, rowsFrom(results, `persons${itemIndex}`)]));
 
 /** Records holding one of each record's e-mail addresses (crm.duplicate.findbycomm, bitrix24-api.md §4.5). */
@@ -82,7 +111,10 @@ async function readByEmail(
 const presetsByExecution = new WeakMap<object, Promise<Map<MappedContact['kind'], number>>>();
 
 /** The default templates' ids (by XML_ID), read once per execution and only when needed. */
-async function defaultPresets(this: IExecuteFunctions, settings: SyncSettings): Promise<Map<MappedContact['kind'], number>> {
+async function defaultPresets(
+	this: IExecuteFunctions,
+	settings: SyncSettings,
+): Promise<Map<MappedContact['kind'], number>> {
 	if (settings.companyPresetId !== undefined && settings.contactPresetId !== undefined) return new Map();
 	let pending = presetsByExecution.get(this);
 	if (!pending) {
@@ -103,15 +135,24 @@ async function defaultPresets(this: IExecuteFunctions, settings: SyncSettings): 
 }
 
 /** Answers one read of the planner from Bitrix24. */
-export async function readFromBitrix24(this: IExecuteFunctions, settings: SyncSettings, read: ViewRead, view: Bitrix24View): Promise<Bitrix24View> {
+export async function readFromBitrix24(
+	this: IExecuteFunctions,
+	settings: SyncSettings,
+	read: ViewRead,
+	view: Bitrix24View,
+): Promise<Bitrix24View> {
 	switch (read.read) {
 		case 'linked': {
 			const commands = linkedLookupCommands(settings.systemCode, read.ids);
-			return { linked: rowsPerEntity(await runLookups.call(this, [...commands.company, ...commands.contact]), commands) };
+			return {
+				linked: rowsPerEntity(await runLookups.call(this, [...commands.company, ...commands.contact]), commands),
+			};
 		}
 		case 'persons': {
 			const commands = personLookupCommands(settings.systemCode, read.companies);
-			return { persons: personRows(commands.length ? await runLookups.call(this, commands) : new Map(), read.companies) };
+			return {
+				persons: personRows(commands.length ? await runLookups.call(this, commands) : new Map(), read.companies),
+			};
 		}
 		case 'byEmail':
 			return { byEmail: await readByEmail.call(this, settings, read.records, view) };
@@ -119,7 +160,9 @@ export async function readFromBitrix24(this: IExecuteFunctions, settings: SyncSe
 			return { presets: await defaultPresets.call(this, settings) };
 		case 'requisites': {
 			const commands = requisiteLookupCommands(read.owners);
-			return { requisites: requisitesByOwner(commands.length ? await runLookups.call(this, commands) : new Map(), commands) };
+			return {
+				requisites: requisitesByOwner(commands.length ? await runLookups.call(this, commands) : new Map(), commands),
+			};
 		}
 		case 'addresses':
 			return { addresses: await addressesOf.call(this, read.requisiteIds) };

@@ -7,7 +7,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CrmFieldDescriptions } from '../../helpers/crmFieldSchema';
 import { FieldValueError, toBitrix24Fields } from '../../helpers/crmFieldValues';
-import { lexofficeContactSchema, mapLexofficeContact, MappingError, type MappedContact, type MappedRecord } from '../../../shared/contract/lexofficeToBitrix24';
+import {
+	lexofficeContactSchema,
+	mapLexofficeContact,
+	MappingError,
+	type MappedContact,
+	type MappedRecord,
+} from '../../../shared/contract/lexofficeToBitrix24';
 import { originVersion } from '../../../shared/contract/links';
 import { IDENTITY_FIELDS } from '../shared/crmRecordUpsertInput';
 import type {
@@ -22,7 +28,8 @@ import type {
 	SyncSettings,
 } from './syncContactsSteps';
 
-const INPUT_HINT = 'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.';
+const INPUT_HINT =
+	'Map the LexOffice contact object, e.g. {{ $json }} after LexOffice → Get Many, or {{ $json.resource }} after the LexOffice Trigger.';
 
 /** Any error as an item's failure: its message and, where it has one, its description (n8n's errors do). */
 function failureOf(error: unknown): ItemFailure {
@@ -61,16 +68,24 @@ export function mapContact(raw: unknown, settings: SyncSettings): Read<MappedCon
 		return { ok: true, value: mapLexofficeContact(parsed.data, settings.mapping) };
 	} catch (error) {
 		const fix = error instanceof MappingError ? error.fix : undefined;
-		return refused({ message: `LexOffice contact ${parsed.data.id}: ${(error as Error).message}`, ...(fix ? { description: fix } : {}) });
+		return refused({
+			message: `LexOffice contact ${parsed.data.id}: ${(error as Error).message}`,
+			...(fix ? { description: fix } : {}),
+		});
 	}
 }
 
 /** The item's values of "Extra Company Fields" / "Extra Contact Fields"; they win over the built-in mapping. */
 function extraFields(this: IExecuteFunctions, itemIndex: number, kind: MappedContact['kind']): IDataObject {
-	const values = this.getNodeParameter(`${kind === 'company' ? 'companyFields' : 'contactFields'}.value`, itemIndex, {}) as IDataObject | null;
+	const values = this.getNodeParameter(
+		`${kind === 'company' ? 'companyFields' : 'contactFields'}.value`,
+		itemIndex,
+		{},
+	) as IDataObject | null;
 	const extra: IDataObject = {};
 	for (const [field, value] of Object.entries(values ?? {})) {
-		if (value !== undefined && value !== null && !IDENTITY_FIELDS.includes(field as (typeof IDENTITY_FIELDS)[number])) extra[field] = value;
+		if (value !== undefined && value !== null && !IDENTITY_FIELDS.includes(field as (typeof IDENTITY_FIELDS)[number]))
+			extra[field] = value;
 	}
 	return extra;
 }
@@ -89,12 +104,18 @@ function givenIdentity(raw: unknown): GivenIdentity | undefined {
  * Parse (pure): a LexOffice contact as given, with its extra fields and the mapping hash in its
  * version. `extraFor` gives the item's "Extra Company/Contact Fields" for the contact's kind.
  */
-export function parseContact(itemIndex: number, raw: unknown, settings: SyncSettings, extraFor: (kind: MappedContact['kind']) => IDataObject): ParseOutcome {
+export function parseContact(
+	itemIndex: number,
+	raw: unknown,
+	settings: SyncSettings,
+	extraFor: (kind: MappedContact['kind']) => IDataObject,
+): ParseOutcome {
 	const mapped = mapContact(raw, settings);
 	if (!mapped.ok) return { step: 'failed', itemIndex, given: givenIdentity(raw), failure: mapped.failure };
 	Object.assign(mapped.value.record.fields, extraFor(mapped.value.kind));
 	const versioned = { ...mapped.value, version: originVersion(mapped.value.version, settings.mappingFingerprint) };
-	if (settings.skipArchived && versioned.archived) return { step: 'skipped', itemIndex, mapped: versioned, reason: 'archived in LexOffice' };
+	if (settings.skipArchived && versioned.archived)
+		return { step: 'skipped', itemIndex, mapped: versioned, reason: 'archived in LexOffice' };
 	return { step: 'parsed', itemIndex, mapped: versioned };
 }
 
@@ -113,7 +134,11 @@ export function parseItem(this: IExecuteFunctions, itemIndex: number, settings: 
 }
 
 const lexofficeVersion = (item: ParsedItem) => parseInt(item.mapped.version, 10);
-const repeated = (item: ParsedItem): SkippedItem => ({ ...item, step: 'skipped', reason: 'a newer version of this contact is in the same input' });
+const repeated = (item: ParsedItem): SkippedItem => ({
+	...item,
+	step: 'skipped',
+	reason: 'a newer version of this contact is in the same input',
+});
 
 /** The later of two inputs for the same LexOffice contact wins; the other is reported as skipped. */
 export function skipRepeated(items: ParseOutcome[]): ParseOutcome[] {
@@ -132,9 +157,16 @@ export function skipRepeated(items: ParseOutcome[]): ParseOutcome[] {
 	return result;
 }
 
-function convertRecord(record: MappedRecord, version: string, descriptions: CrmFieldDescriptions): Read<ConvertedRecord> {
+function convertRecord(
+	record: MappedRecord,
+	version: string,
+	descriptions: CrmFieldDescriptions,
+): Read<ConvertedRecord> {
 	try {
-		return { ok: true, value: { mapped: record, version, converted: toBitrix24Fields(descriptions, record.fields as IDataObject) } };
+		return {
+			ok: true,
+			value: { mapped: record, version, converted: toBitrix24Fields(descriptions, record.fields as IDataObject) },
+		};
 	} catch (error) {
 		if (!(error instanceof FieldValueError)) return refused(failureOf(error));
 		return refused({
@@ -145,11 +177,17 @@ function convertRecord(record: MappedRecord, version: string, descriptions: CrmF
 }
 
 /** Convert: the contact's records in the formats of the portal's live field list; the first value that fails fails the item. */
-export function convertItem(item: ParsedItem, descriptions: Record<MappedRecord['entity'], CrmFieldDescriptions>): ConvertedItem | FailedItem {
+export function convertItem(
+	item: ParsedItem,
+	descriptions: Record<MappedRecord['entity'], CrmFieldDescriptions>,
+): ConvertedItem | FailedItem {
 	const { mapped } = item;
 	const records: ConvertedRecord[] = [];
 	// Contact persons are always rewritten with their company, so they carry no version of their own.
-	for (const [record, version] of [[mapped.record, mapped.version], ...mapped.contactPersons.map((person) => [person, ''] as const)] as const) {
+	for (const [record, version] of [
+		[mapped.record, mapped.version],
+		...mapped.contactPersons.map((person) => [person, ''] as const),
+	] as const) {
 		const converted = convertRecord(record, version, descriptions[record.entity]);
 		if (!converted.ok) return { ...item, step: 'failed', failure: converted.failure };
 		records.push(converted.value);

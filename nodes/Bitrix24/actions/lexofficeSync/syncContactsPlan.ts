@@ -86,12 +86,15 @@ const byId = (a: MatchCandidate, b: MatchCandidate) => a.id - b.id;
  */
 export function recordCacheOf(view: Bitrix24View, systemCode: string): PerEntity<RecordCache> {
 	const cache: PerEntity<RecordCache> = { company: new Map(), contact: new Map() };
-	for (const entity of ['company', 'contact'] as const) for (const row of view.linked?.[entity] ?? []) cache[entity].set(Number(row.ID), row);
-	for (const rows of view.persons?.values() ?? []) for (const row of ownPersons(rows, systemCode)) cache.contact.set(Number(row.ID), row);
+	for (const entity of ['company', 'contact'] as const)
+		for (const row of view.linked?.[entity] ?? []) cache[entity].set(Number(row.ID), row);
+	for (const rows of view.persons?.values() ?? [])
+		for (const row of ownPersons(rows, systemCode)) cache.contact.set(Number(row.ID), row);
 	return cache;
 }
 
-const ownPersons = (rows: IDataObject[], systemCode: string) => rows.filter((row) => String(row.ORIGINATOR_ID ?? '') === systemCode);
+const ownPersons = (rows: IDataObject[], systemCode: string) =>
+	rows.filter((row) => String(row.ORIGINATOR_ID ?? '') === systemCode);
 
 /** One record to decide on, and which contact (and which of its persons) it belongs to. */
 interface Work {
@@ -111,7 +114,8 @@ interface Decided {
 /** The decisions of every record of the chunk, or the read they still need. */
 function decideRecords(items: ConvertedItem[], view: Bitrix24View, settings: SyncSettings) {
 	if (!view.linked) {
-		const idsOf = (kind: MappedContact['kind']) => items.filter((item) => item.mapped.kind === kind).map((item) => item.mapped.lexofficeId);
+		const idsOf = (kind: MappedContact['kind']) =>
+			items.filter((item) => item.mapped.kind === kind).map((item) => item.mapped.lexofficeId);
 		return readNext({ read: 'linked', ids: { company: idsOf('company'), contact: idsOf('person') } });
 	}
 	const cache = recordCacheOf(view, settings.systemCode);
@@ -127,14 +131,21 @@ function decideRecords(items: ConvertedItem[], view: Bitrix24View, settings: Syn
 	};
 	const writing = items.filter((item) => item.mapped.kind === 'company' && !current(item));
 	if (writing.length > 0 && !view.persons) {
-		return readNext({ read: 'persons', companies: writing.map((item) => ({ itemIndex: item.itemIndex, lexofficeId: item.mapped.lexofficeId })) });
+		return readNext({
+			read: 'persons',
+			companies: writing.map((item) => ({ itemIndex: item.itemIndex, lexofficeId: item.mapped.lexofficeId })),
+		});
 	}
 	// A company's contact persons are found by their ORIGIN_ID prefix, then told apart by e-mail and name.
 	const personsOf = new Map<ConvertedItem, { records: ConvertedRecord[]; removed: number[] }>();
 	for (const item of writing) {
 		const rows = ownPersons(view.persons?.get(item.mapped.lexofficeId) ?? [], settings.systemCode);
 		const records = item.persons.map((person) => ({ ...person, mapped: { ...person.mapped } }));
-		const { removed } = assignContactPersons(item.mapped.lexofficeId, records.map((record) => record.mapped), rows);
+		const { removed } = assignContactPersons(
+			item.mapped.lexofficeId,
+			records.map((record) => record.mapped),
+			rows,
+		);
 		for (const record of records) {
 			const own = rows.filter((row) => String(row.ORIGIN_ID) === record.mapped.originId).map(candidateOf);
 			if (own.length > 0) found.contact.set(record.mapped.originId, own);
@@ -147,11 +158,16 @@ function decideRecords(items: ConvertedItem[], view: Bitrix24View, settings: Syn
 	]);
 
 	const listOf = (entity: Entity) => works.filter((work) => work.record.mapped.entity === entity);
-	const unresolved = (entity: Entity) => (settings.matchByEmail ? listOf(entity).filter((work) => !found[entity].has(work.record.mapped.originId)) : []);
+	const unresolved = (entity: Entity) =>
+		settings.matchByEmail ? listOf(entity).filter((work) => !found[entity].has(work.record.mapped.originId)) : [];
 	const searches = { company: unresolved('company'), contact: unresolved('contact') };
 	if (searches.company.length + searches.contact.length > 0 && !view.byEmail) {
-		const queries = (list: Work[]) => list.map(({ record }) => ({ originId: record.mapped.originId, converted: record.converted }));
-		return readNext({ read: 'byEmail', records: { company: queries(searches.company), contact: queries(searches.contact) } });
+		const queries = (list: Work[]) =>
+			list.map(({ record }) => ({ originId: record.mapped.originId, converted: record.converted }));
+		return readNext({
+			read: 'byEmail',
+			records: { company: queries(searches.company), contact: queries(searches.contact) },
+		});
 	}
 
 	const decidedOf = new Map<Work, Decided>();
@@ -159,18 +175,24 @@ function decideRecords(items: ConvertedItem[], view: Bitrix24View, settings: Syn
 		const list = listOf(entity);
 		const searched = new Set(searches[entity]);
 		const byEmail = view.byEmail?.[entity];
-		for (const row of [...(byEmail?.values() ?? [])].flat()) if (!cache[entity].has(Number(row.ID))) cache[entity].set(Number(row.ID), row);
+		for (const row of [...(byEmail?.values() ?? [])].flat())
+			if (!cache[entity].has(Number(row.ID))) cache[entity].set(Number(row.ID), row);
 		const decided = decideUpserts(
 			list.map((work) => ({
 				originVersion: work.record.version,
 				byOrigin: found[entity].get(work.record.mapped.originId) ?? [],
-				bySecondary: searched.has(work) ? [{ matcher: 'email', candidates: (byEmail?.get(work.record.mapped.originId) ?? []).map(candidateOf) }] : [],
+				bySecondary: searched.has(work)
+					? [{ matcher: 'email', candidates: (byEmail?.get(work.record.mapped.originId) ?? []).map(candidateOf) }]
+					: [],
 			})),
 		);
 		list.forEach((work, index) => {
 			const decision = decided[index];
 			const own = found[entity].get(work.record.mapped.originId) ?? [];
-			const storedVersion = decision.action === 'created' ? '' : (own.find((candidate) => candidate.id === decision.id)?.originVersion ?? '');
+			const storedVersion =
+				decision.action === 'created'
+					? ''
+					: (own.find((candidate) => candidate.id === decision.id)?.originVersion ?? '');
 			decidedOf.set(work, { record: work.record, decision, storedVersion });
 		});
 	}
@@ -180,11 +202,21 @@ function decideRecords(items: ConvertedItem[], view: Bitrix24View, settings: Syn
 		const decided = decidedOf.get(work);
 		if (decided) decisions.get(work.item)?.push(decided);
 	}
-	return { kind: 'decided' as const, cache, decisions, removedPersons: (item: ConvertedItem) => personsOf.get(item)?.removed ?? [] };
+	return {
+		kind: 'decided' as const,
+		cache,
+		decisions,
+		removedPersons: (item: ConvertedItem) => personsOf.get(item)?.removed ?? [],
+	};
 }
 
 /** Where Bitrix24 should hold a contact's requisite, before knowing whether it holds one. */
-function requisiteInputOf(item: ConvertedItem, decision: UpsertDecision, presetId: number, settings: SyncSettings): RequisiteInput {
+function requisiteInputOf(
+	item: ConvertedItem,
+	decision: UpsertDecision,
+	presetId: number,
+	settings: SyncSettings,
+): RequisiteInput {
 	const { mapped } = item;
 	return {
 		itemIndex: item.itemIndex,
@@ -255,14 +287,27 @@ export function planChunk(items: ConvertedItem[], view: Bitrix24View, settings: 
 	if (changed.length > 0 && !view.presets) return readNext({ read: 'presets' });
 	const requisites = new Map(
 		changed.map(({ item, decision }) => {
-			const presetId = (item.mapped.kind === 'company' ? settings.companyPresetId : settings.contactPresetId) ?? view.presets?.get(item.mapped.kind);
-			return [item, presetId === undefined ? undefined : { presetId, input: requisiteInputOf(item, decision, presetId, settings) }];
+			const presetId =
+				(item.mapped.kind === 'company' ? settings.companyPresetId : settings.contactPresetId) ??
+				view.presets?.get(item.mapped.kind);
+			return [
+				item,
+				presetId === undefined ? undefined : { presetId, input: requisiteInputOf(item, decision, presetId, settings) },
+			];
 		}),
 	);
-	const owners = [...requisites.values()].flatMap((requisite) => (requisite && requisite.input.ownerId > 0 ? [requisite.input] : []));
+	const owners = [...requisites.values()].flatMap((requisite) =>
+		requisite && requisite.input.ownerId > 0 ? [requisite.input] : [],
+	);
 	if (owners.length > 0 && !view.requisites) return readNext({ read: 'requisites', owners });
 	const currentOf = ({ input, presetId }: { input: RequisiteInput; presetId: number }) =>
-		input.ownerId > 0 ? findManagedRequisite(view.requisites?.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, presetId) : undefined;
+		input.ownerId > 0
+			? findManagedRequisite(
+					view.requisites?.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [],
+					input,
+					presetId,
+				)
+			: undefined;
 	const requisiteIds = [...requisites.values()].flatMap((requisite) => {
 		const current = requisite && currentOf(requisite);
 		return current ? [Number(current.ID)] : [];
@@ -274,8 +319,16 @@ export function planChunk(items: ConvertedItem[], view: Bitrix24View, settings: 
 		if (outcome.step !== 'changed') return outcome;
 		const { item } = outcome;
 		const requisite = requisites.get(item);
-		const failed = (message: string): PlanOutcome => ({ step: 'failed', itemIndex: item.itemIndex, mapped: item.mapped, failure: { message } });
-		if (!requisite) return failed(`LexOffice contact ${item.mapped.lexofficeId}: no requisite template for ${item.mapped.kind === 'company' ? 'companies' : 'persons'}`);
+		const failed = (message: string): PlanOutcome => ({
+			step: 'failed',
+			itemIndex: item.itemIndex,
+			mapped: item.mapped,
+			failure: { message },
+		});
+		if (!requisite)
+			return failed(
+				`LexOffice contact ${item.mapped.lexofficeId}: no requisite template for ${item.mapped.kind === 'company' ? 'companies' : 'persons'}`,
+			);
 		try {
 			return planWrites(outcome, removedPersons(item), requisite, currentOf(requisite), known);
 		} catch (error) {
@@ -310,11 +363,25 @@ function planWrites(
 	known: Known,
 ): WriteItem {
 	const commands: BatchCommand[] = [];
-	const main = planRecord(item.record, decision, `r${item.itemIndex}`, known.cache[item.record.mapped.entity], {}, known.systemCode);
+	const main = planRecord(
+		item.record,
+		decision,
+		`r${item.itemIndex}`,
+		known.cache[item.record.mapped.entity],
+		{},
+		known.systemCode,
+	);
 	if (main.command) commands.push(main.command);
 	const owner = idOrReference(main.record);
 	const plannedPersons = persons.map((person, index) => {
-		const planned = planRecord(person.record, person.decision, `r${item.itemIndex}p${index + 1}`, known.cache.contact, { COMPANY_ID: owner }, known.systemCode);
+		const planned = planRecord(
+			person.record,
+			person.decision,
+			`r${item.itemIndex}p${index + 1}`,
+			known.cache.contact,
+			{ COMPANY_ID: owner },
+			known.systemCode,
+		);
 		if (planned.command) commands.push(planned.command);
 		return planned.record;
 	});

@@ -21,7 +21,13 @@ function writeOutcome(record: PlannedRecord, results: WriteResults): WriteOutcom
 	const id = decision.action === 'created' ? null : decision.id;
 	const result = record.key ? results[record.key] : undefined;
 	if (!result) return { action, id };
-	if (!result.ok) return { action: 'failed', id, error: result.description || result.error, ...(result.uncertain ? uncertainMark(action) : {}) };
+	if (!result.ok)
+		return {
+			action: 'failed',
+			id,
+			error: result.description || result.error,
+			...(result.uncertain ? uncertainMark(action) : {}),
+		};
 	return { action, id: id ?? Number(result.result) };
 }
 
@@ -37,10 +43,13 @@ export function outcomeOf(item: FinalItem, results: WriteResults, settings: Sync
 	};
 	if (settings.dryRun) identity.dryRun = true;
 	if (item.step === 'skipped') return { ...identity, action: 'skipped', id: null, reason: item.reason };
-	if (item.step === 'settled') return { ...identity, action: 'unchanged', id: item.id, contactPersons: [], requisite: 'unchanged' };
+	if (item.step === 'settled')
+		return { ...identity, action: 'unchanged', id: item.id, contactPersons: [], requisite: 'unchanged' };
 
 	const write = item.step === 'write' ? item : undefined;
-	const main = write ? writeOutcome(write.record, results) : { action: item.step === 'unchanged' ? 'unchanged' : 'failed', id: item.step === 'unchanged' ? item.id : null };
+	const main = write
+		? writeOutcome(write.record, results)
+		: { action: item.step === 'unchanged' ? 'unchanged' : 'failed', id: item.step === 'unchanged' ? item.id : null };
 	const failure = item.step === 'failed' ? item.failure : write?.failure;
 	const outcome: IDataObject = {
 		...identity,
@@ -65,7 +74,12 @@ export function outcomeOf(item: FinalItem, results: WriteResults, settings: Sync
  * Remembers what Bitrix24 now holds for every contact that was written completely or found
  * current, so that events repeating it within a minute cost no request (issue #15).
  */
-export function rememberOutcomes(items: FinalItem[], results: WriteResults, keyOf: (lexofficeId: string) => string, now: number): void {
+export function rememberOutcomes(
+	items: FinalItem[],
+	results: WriteResults,
+	keyOf: (lexofficeId: string) => string,
+	now: number,
+): void {
 	for (const item of items) {
 		if (item.step === 'unchanged') rememberSettled(keyOf(item.mapped.lexofficeId), item.mapped.version, item.id, now);
 		if (item.step !== 'write' || item.failure || results[stampKey(item)]?.ok !== true) continue;

@@ -23,7 +23,17 @@ import { convertItem, parseItem, skipRepeated } from './syncContactsParse';
 import { olderThanStored, planWith } from './syncContactsPlan';
 import { readFromBitrix24 } from './syncContactsLookup';
 import { outcomeOf, rememberOutcomes } from './syncContactsReport';
-import { isConverted, isParsed, isWrite, replaceTaken, type FinalItem, type ParsedItem, type SettledItem, type SkippedItem, type SyncSettings } from './syncContactsSteps';
+import {
+	isConverted,
+	isParsed,
+	isWrite,
+	replaceTaken,
+	type FinalItem,
+	type ParsedItem,
+	type SettledItem,
+	type SkippedItem,
+	type SyncSettings,
+} from './syncContactsSteps';
 import { withWriteResults, writePlanned, type WriteResults } from './syncContactsWrite';
 
 export type { SyncSettings } from './syncContactsSteps';
@@ -56,12 +66,21 @@ async function syncWithBitrix24(
 	};
 	const converted = items.map((item) => convertItem(item, descriptions));
 	const toPlan = converted.filter(isConverted);
-	const planned = toPlan.length ? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24.call(this, settings, read, view)) : [];
+	const planned = toPlan.length
+		? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24.call(this, settings, read, view))
+		: [];
 	const decided = replaceTaken(converted, isConverted, planned);
 	if (settings.dryRun) return { items: decided, results: {} };
 	const writes = decided.filter(isWrite);
 	const results = await writePlanned.call(this, writes);
-	return { items: replaceTaken(decided, isWrite, writes.map((item) => withWriteResults(item, results))), results };
+	return {
+		items: replaceTaken(
+			decided,
+			isWrite,
+			writes.map((item) => withWriteResults(item, results)),
+		),
+		results,
+	};
 }
 
 /**
@@ -82,7 +101,10 @@ async function syncLocked(
 		async () => {
 			// Only for event executions: a manual or scheduled run (import, reconciliation) always asks Bitrix24.
 			const now = Date.now();
-			const recalled = !settings.dryRun && this.getMode() === 'webhook' ? items.map((item) => recall(item, keyOf(item.mapped.lexofficeId), now)) : items;
+			const recalled =
+				!settings.dryRun && this.getMode() === 'webhook'
+					? items.map((item) => recall(item, keyOf(item.mapped.lexofficeId), now))
+					: items;
 			const toSync = recalled.filter(isParsed);
 			if (toSync.length === 0) return { items: replaceTaken(recalled, isParsed, []), results: {} };
 			await beforeLookup();
@@ -106,9 +128,14 @@ export async function syncContacts(
 	const outcomes: IDataObject[] = [];
 	for (let start = 0; start < itemIndexes.length; start += CONTACTS_PER_CHUNK) {
 		// A contact that cannot be read fails alone (its output item says why); the others go on.
-		const parsed = skipRepeated(itemIndexes.slice(start, start + CONTACTS_PER_CHUNK).map((itemIndex) => parseItem.call(this, itemIndex, settings)));
+		const parsed = skipRepeated(
+			itemIndexes
+				.slice(start, start + CONTACTS_PER_CHUNK)
+				.map((itemIndex) => parseItem.call(this, itemIndex, settings)),
+		);
 		const toSync = parsed.filter(isParsed);
-		const synced = toSync.length > 0 ? await syncLocked.call(this, settings, toSync, beforeLookup) : { items: [], results: {} };
+		const synced =
+			toSync.length > 0 ? await syncLocked.call(this, settings, toSync, beforeLookup) : { items: [], results: {} };
 		const items = replaceTaken(parsed, isParsed, synced.items);
 		outcomes.push(...items.map((item) => outcomeOf(item, synced.results, settings)));
 	}

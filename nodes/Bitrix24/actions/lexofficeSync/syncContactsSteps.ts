@@ -128,7 +128,11 @@ export type FinalItem = FailedItem | SkippedItem | SettledItem | UnchangedItem |
  * Replaces the items a step took (those `took` selects, in order) by what the step made of them,
  * leaving every other item where it is.
  */
-export function replaceTaken<T, S extends T, U>(items: T[], took: (item: T) => item is S, made: U[]): Array<Exclude<T, S> | U> {
+export function replaceTaken<T, S extends T, U>(
+	items: T[],
+	took: (item: T) => item is S,
+	made: U[],
+): Array<Exclude<T, S> | U> {
 	let next = 0;
 	const replaced = items.map((item) => (took(item) ? made[next++] : (item as Exclude<T, S>)));
 	if (next !== made.length) throw new Error(`A Sync Contacts step returned ${made.length} items for ${next}`);

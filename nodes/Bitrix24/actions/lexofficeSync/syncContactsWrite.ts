@@ -24,7 +24,13 @@ export function stampCommands(items: WriteItem[], results: WriteResults): BatchC
 		const created = record.key === undefined ? undefined : results[record.key];
 		const id = record.decision.action === 'created' ? Number(created?.ok ? created.result : 0) : idOrReference(record);
 		const entity = CRM_ENTITIES[record.mapped.entity];
-		return [{ key: stampKey(item), method: `${entity.methodPrefix}.update`, params: { id, fields: { ORIGIN_VERSION: item.mapped.version } } }];
+		return [
+			{
+				key: stampKey(item),
+				method: `${entity.methodPrefix}.update`,
+				params: { id, fields: { ORIGIN_VERSION: item.mapped.version } },
+			},
+		];
 	});
 }
 

@@ -40,7 +40,7 @@ const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		required: true,
 		description:
-			'The LexOffice invoice (JSON) as the LexOffice node\'s Invoice → Get or Voucher List → Get Many puts it out. After a LexOffice Trigger on invoice events, map the item\'s resource field.',
+			"The LexOffice invoice (JSON) as the LexOffice node's Invoice → Get or Voucher List → Get Many puts it out. After a LexOffice Trigger on invoice events, map the item's resource field.",
 	},
 	{
 		displayName: 'Category Name or ID',
@@ -63,7 +63,8 @@ const properties: INodeProperties[] = [
 				name: 'appUrl',
 				type: 'string',
 				default: DEFAULT_APP_URL,
-				description: 'Base of the link to the invoice (…/permalink/invoices/view/{ID}); a link the input item carries wins',
+				description:
+					'Base of the link to the invoice (…/permalink/invoices/view/{ID}); a link the input item carries wins',
 			},
 			{
 				displayName: 'Sync State Field',
@@ -79,26 +80,41 @@ const properties: INodeProperties[] = [
 				name: 'systemCode',
 				type: 'string',
 				default: SYSTEM_CODE,
-				description: 'The ORIGINATOR_ID the LexOffice contacts were synced with; the client is looked up by it and the LexOffice contact ID',
+				description:
+					'The ORIGINATOR_ID the LexOffice contacts were synced with; the client is looked up by it and the LexOffice contact ID',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['lexofficeSync'], operation: ['syncInvoice'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['lexofficeSync'], operation: ['syncInvoice'] } },
+	properties,
+);
 
 const FIELD_NAME = /^(?:[a-z][A-Za-z0-9]*|ufCrm[A-Za-z0-9_]+)$/;
 
 function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSettings & { appUrl: string } {
-	const options = this.getNodeParameter('options', itemIndex, {}) as { appUrl?: string; memoryField?: string; systemCode?: string };
-	const fail = (message: string, description: string) => new NodeOperationError(this.getNode(), message, { itemIndex, description });
+	const options = this.getNodeParameter('options', itemIndex, {}) as {
+		appUrl?: string;
+		memoryField?: string;
+		systemCode?: string;
+	};
+	const fail = (message: string, description: string) =>
+		new NodeOperationError(this.getNode(), message, { itemIndex, description });
 	const category = String(this.getNodeParameter('categoryId', itemIndex, '') ?? '').trim();
 	if (category !== '' && !/^\d+$/.test(category)) {
-		throw fail(`"Category" must be a category ID, got "${category}"`, 'Pick the category from the list, or leave it empty for the portal\'s default category.');
+		throw fail(
+			`"Category" must be a category ID, got "${category}"`,
+			"Pick the category from the list, or leave it empty for the portal's default category.",
+		);
 	}
 	const memoryField = (options.memoryField ?? '').trim() || 'sourceDescription';
 	if (!FIELD_NAME.test(memoryField)) {
-		throw fail(`"Sync State Field" is not a smart-invoice field name: "${memoryField}"`, 'Use a camelCase field name as crm.item.* names it, e.g. sourceDescription or ufCrm5_1700000000.');
+		throw fail(
+			`"Sync State Field" is not a smart-invoice field name: "${memoryField}"`,
+			'Use a camelCase field name as crm.item.* names it, e.g. sourceDescription or ufCrm5_1700000000.',
+		);
 	}
 	return {
 		systemCode: (options.systemCode ?? '').trim() || SYSTEM_CODE,
@@ -114,14 +130,16 @@ function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSe
  * unreachable portal and other node-wide problems still stop the node.
  */
 function invoiceFailure(error: unknown, invoiceId: string | null): IDataObject | undefined {
-	if (error instanceof InvalidInvoice) return { action: 'failed', lexofficeInvoiceId: invoiceId, error: error.message, errorDescription: error.hint };
+	if (error instanceof InvalidInvoice)
+		return { action: 'failed', lexofficeInvoiceId: invoiceId, error: error.message, errorDescription: error.hint };
 	const { httpCode, message } = error as { httpCode?: string | null; message?: string };
 	if (error instanceof NodeApiError && httpCode === '400') {
 		return {
 			action: 'failed',
 			lexofficeInvoiceId: invoiceId,
 			error: `LexOffice invoice ${invoiceId ?? '?'}: Bitrix24 refused the smart invoice: ${message}`,
-			errorDescription: 'Correct the value Bitrix24 names (or make the field optional in the smart-invoice settings); the next event of this invoice syncs it.',
+			errorDescription:
+				'Correct the value Bitrix24 names (or make the field optional in the smart-invoice settings); the next event of this invoice syncs it.',
 		};
 	}
 	return undefined;
@@ -134,12 +152,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const raw = this.getNodeParameter('invoice', itemIndex);
 		if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'error' in raw && !('id' in raw)) {
 			// The LexOffice node before this one failed for this item (Continue on error), e.g. an invoice deleted in LexOffice.
-			throw new InvalidInvoice(`The invoice could not be read from LexOffice: ${String((raw as IDataObject).error)}`, 'A draft deleted in LexOffice leaves its smart invoice as it is. Otherwise check the LexOffice node before this one.');
+			throw new InvalidInvoice(
+				`The invoice could not be read from LexOffice: ${String((raw as IDataObject).error)}`,
+				'A draft deleted in LexOffice leaves its smart invoice as it is. Otherwise check the LexOffice node before this one.',
+			);
 		}
 		invoice = readLexofficeInvoice(raw, settings.appUrl, berlinToday());
 	} catch (error) {
-		if (error instanceof InvalidInvoice) return this.helpers.returnJsonArray(invoiceFailure(error, null) as IDataObject);
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex, description: 'The value must be a JSON object: the LexOffice invoice.' });
+		if (error instanceof InvalidInvoice)
+			return this.helpers.returnJsonArray(invoiceFailure(error, null) as IDataObject);
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			itemIndex,
+			description: 'The value must be a JSON object: the LexOffice invoice.',
+		});
 	}
 	const current = invoice;
 	try {

@@ -38,8 +38,10 @@ export class InvalidInvoice extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-const record = (value: unknown): IDataObject => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {});
+const text = (value: unknown): string | undefined =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+const record = (value: unknown): IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {};
 
 /** The calendar day of a LexOffice timestamp as written: `2024-05-01T00:00:00.000+02:00` is the 1st. */
 function calendarDay(value: unknown): string | undefined {
@@ -67,12 +69,15 @@ export function readLexofficeInvoice(raw: unknown, appUrl: string, today: string
 	if (!id || !UUID.test(id)) {
 		throw new InvalidInvoice(
 			id ? `"LexOffice Invoice" has an id that is not a LexOffice id: "${id}"` : '"LexOffice Invoice" has no id',
-			'Map the invoice as LexOffice\'s Invoice → Get or Voucher List → Get Many puts it out, e.g. {{ $json }}.',
+			"Map the invoice as LexOffice's Invoice → Get or Voucher List → Get Many puts it out, e.g. {{ $json }}.",
 		);
 	}
 	const voucherType = text(input.voucherType);
 	if (voucherType && voucherType !== 'invoice') {
-		throw new InvalidInvoice(`Voucher ${id} is a "${voucherType}", not an invoice`, 'List only the voucher type "Invoice" before this node.');
+		throw new InvalidInvoice(
+			`Voucher ${id} is a "${voucherType}", not an invoice`,
+			'List only the voucher type "Invoice" before this node.',
+		);
 	}
 	const voucherStatus = text(input.voucherStatus) ?? '';
 	const dueDay = calendarDay(input.dueDate);
@@ -96,7 +101,10 @@ export function readLexofficeInvoice(raw: unknown, appUrl: string, today: string
 		currency: text(totalPrice.currency) ?? text(input.currency),
 		invoiceDay: calendarDay(input.voucherDate),
 		dueDay,
-		url: text(links.view) ?? text(input.viewUrl) ?? (permalinksFor('invoice', id, appUrl || DEFAULT_APP_URL).view as string),
+		url:
+			text(links.view) ??
+			text(input.viewUrl) ??
+			(permalinksFor('invoice', id, appUrl || DEFAULT_APP_URL).view as string),
 		...(text(input.updatedDate) ? { updatedDate: text(input.updatedDate) } : {}),
 	};
 }

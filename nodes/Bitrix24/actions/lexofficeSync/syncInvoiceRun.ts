@@ -19,7 +19,13 @@ import {
 } from '../../../shared/contract/invoiceStatus';
 import { bitrix24Batch, bitrix24Call, rowsOf, uncertainWriteOf, type BatchCommand } from '../../transport';
 import { SETTLE_ROUNDS } from '../shared/settleUncertain';
-import { defaultCategory, invoiceCategories, invoiceStages, stageWithMeaning, type InvoiceStage } from '../../helpers/invoiceStages';
+import {
+	defaultCategory,
+	invoiceCategories,
+	invoiceStages,
+	stageWithMeaning,
+	type InvoiceStage,
+} from '../../helpers/invoiceStages';
 import type { LexofficeInvoice } from './syncInvoiceInput';
 
 export interface InvoiceSyncSettings {
@@ -45,7 +51,10 @@ export function invoiceLockKey(portalHost: string, invoiceId: string): string {
 }
 
 /** Categories and stages are read once per execution, whatever the number of items. */
-const portalCache = new WeakMap<object, { defaultCategoryId?: Promise<number>; stages: Map<number, Promise<InvoiceStage[]>> }>();
+const portalCache = new WeakMap<
+	object,
+	{ defaultCategoryId?: Promise<number>; stages: Map<number, Promise<InvoiceStage[]>> }
+>();
 
 function cacheOf(this: IExecuteFunctions) {
 	let cache = portalCache.get(this);
@@ -53,14 +62,24 @@ function cacheOf(this: IExecuteFunctions) {
 	return cache;
 }
 
-async function categoryForNewInvoice(this: IExecuteFunctions, settings: InvoiceSyncSettings, itemIndex: number): Promise<number> {
+async function categoryForNewInvoice(
+	this: IExecuteFunctions,
+	settings: InvoiceSyncSettings,
+	itemIndex: number,
+): Promise<number> {
 	if (settings.categoryId !== undefined) return settings.categoryId;
 	const cache = cacheOf.call(this);
-	cache.defaultCategoryId ??= invoiceCategories.call(this, itemIndex).then((categories) => defaultCategory(categories)?.id ?? 0);
+	cache.defaultCategoryId ??= invoiceCategories
+		.call(this, itemIndex)
+		.then((categories) => defaultCategory(categories)?.id ?? 0);
 	return await cache.defaultCategoryId;
 }
 
-async function stagesOfCategory(this: IExecuteFunctions, categoryId: number, itemIndex: number): Promise<InvoiceStage[]> {
+async function stagesOfCategory(
+	this: IExecuteFunctions,
+	categoryId: number,
+	itemIndex: number,
+): Promise<InvoiceStage[]> {
 	const { stages } = cacheOf.call(this);
 	let pending = stages.get(categoryId);
 	if (!pending) stages.set(categoryId, (pending = invoiceStages.call(this, categoryId, itemIndex)));
@@ -68,7 +87,12 @@ async function stagesOfCategory(this: IExecuteFunctions, categoryId: number, ite
 }
 
 /** The client record and the existing smart invoice, in one batch request. */
-async function lookUp(this: IExecuteFunctions, invoice: LexofficeInvoice, settings: InvoiceSyncSettings, itemIndex: number) {
+async function lookUp(
+	this: IExecuteFunctions,
+	invoice: LexofficeInvoice,
+	settings: InvoiceSyncSettings,
+	itemIndex: number,
+) {
 	const clients = [CRM_ENTITIES.company, CRM_ENTITIES.contact];
 	const commands: BatchCommand[] = [
 		{
@@ -83,7 +107,11 @@ async function lookUp(this: IExecuteFunctions, invoice: LexofficeInvoice, settin
 			commands.push({
 				key: entity.resource,
 				method: `${entity.methodPrefix}.list`,
-				params: { filter: { ORIGINATOR_ID: settings.systemCode, ORIGIN_ID: invoice.contactId }, order: { ID: 'ASC' }, select: ['ID'] },
+				params: {
+					filter: { ORIGINATOR_ID: settings.systemCode, ORIGIN_ID: invoice.contactId },
+					order: { ID: 'ASC' },
+					select: ['ID'],
+				},
 			});
 		}
 	}
@@ -177,7 +205,8 @@ async function createSettled(
 			const item = ((answer.result as IDataObject | undefined)?.item ?? {}) as IDataObject;
 			return attempt > 0 ? { ...item, settledByReadBack: true } : item;
 		} catch (error) {
-			if (uncertainWriteOf(error) === undefined || attempt >= SETTLE_ROUNDS) throw new NodeApiError(this.getNode(), error as JsonObject);
+			if (uncertainWriteOf(error) === undefined || attempt >= SETTLE_ROUNDS)
+				throw new NodeApiError(this.getNode(), error as JsonObject);
 			const { existing } = await lookUp.call(this, invoice, settings, itemIndex);
 			if (existing) return { ...existing, settledByReadBack: true };
 		}
@@ -195,7 +224,12 @@ const INVOICE_ROUNDS = 5;
  * After an add: the smart invoice with the lowest id is the one of this LexOffice invoice (ids
  * grow, so every later creator sees it). A higher one this execution added is deleted again.
  */
-async function keptAfterAdd(this: IExecuteFunctions, invoice: LexofficeInvoice, addedId: number, itemIndex: number): Promise<boolean> {
+async function keptAfterAdd(
+	this: IExecuteFunctions,
+	invoice: LexofficeInvoice,
+	addedId: number,
+	itemIndex: number,
+): Promise<boolean> {
 	const answer = await bitrix24Call.call(
 		this,
 		'crm.item.list',
@@ -224,14 +258,31 @@ async function updateIfStateUnchanged(
 ): Promise<IDataObject | undefined> {
 	const state = existing[settings.memoryField];
 	if (typeof state !== 'string' || state === '') {
-		const answer = await bitrix24Call.call(this, 'crm.item.update', { entityTypeId, id: Number(existing.id), fields: changes }, { itemIndex });
+		const answer = await bitrix24Call.call(
+			this,
+			'crm.item.update',
+			{ entityTypeId, id: Number(existing.id), fields: changes },
+			{ itemIndex },
+		);
 		return ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
 	}
 	const results = await bitrix24Batch.call(
 		this,
 		[
-			{ key: 'same', method: 'crm.item.list', params: { entityTypeId, filter: { id: Number(existing.id), [`=${settings.memoryField}`]: state }, select: ['id'] } },
-			{ key: 'update', method: 'crm.item.update', params: { entityTypeId, id: '$result[same][items][0][id]', fields: changes } },
+			{
+				key: 'same',
+				method: 'crm.item.list',
+				params: {
+					entityTypeId,
+					filter: { id: Number(existing.id), [`=${settings.memoryField}`]: state },
+					select: ['id'],
+				},
+			},
+			{
+				key: 'update',
+				method: 'crm.item.update',
+				params: { entityTypeId, id: '$result[same][items][0][id]', fields: changes },
+			},
 		],
 		{ itemIndex },
 	);
@@ -239,7 +290,8 @@ async function updateIfStateUnchanged(
 	if (!update?.ok) {
 		const found = results.same?.ok ? rowsOf(results.same.result) : [];
 		// The state was there and the update still failed: Bitrix24 refused the values, not a race.
-		if (found.length > 0 && update && !update.uncertain) throw commandError.call(this, 'crm.item.update', update, itemIndex);
+		if (found.length > 0 && update && !update.uncertain)
+			throw commandError.call(this, 'crm.item.update', update, itemIndex);
 		return undefined;
 	}
 	return ((update.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
@@ -278,12 +330,15 @@ export async function syncInvoice(
 	const again = async () => await syncInvoice.call(this, invoice, settings, itemIndex, round + 1);
 	const { existing, client } = await lookUp.call(this, invoice, settings, itemIndex);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
-	if (existing && isOlderState(previous, invoice.updatedDate)) return olderStateOutcome(existing, invoice, previous as SyncMemory);
+	if (existing && isOlderState(previous, invoice.updatedDate))
+		return olderStateOutcome(existing, invoice, previous as SyncMemory);
 	const decision = decideStatusChange(previous, invoice.status, invoice.updatedDate);
 	const wanted = desiredFields(invoice, client);
 	wanted[settings.memoryField] = formatMemory(decision.memory);
 
-	const categoryId = existing ? Number(existing.categoryId) : await categoryForNewInvoice.call(this, settings, itemIndex);
+	const categoryId = existing
+		? Number(existing.categoryId)
+		: await categoryForNewInvoice.call(this, settings, itemIndex);
 	let warning: string | undefined;
 	if (invoice.contactId && !client) {
 		warning = `LexOffice contact ${invoice.contactId} is not in Bitrix24 (not synced yet), so the smart invoice has no client; the contact sync brings it, and the next sync of this invoice links it`;
@@ -307,7 +362,8 @@ export async function syncInvoice(
 		if ('opportunity' in fields) fields.isManualOpportunity = 'Y';
 		item = await createSettled.call(this, invoice, settings, { entityTypeId, fields }, itemIndex);
 		// Another worker may have added one at the same time: only the first is kept, the other execution goes on with it.
-		if (round < INVOICE_ROUNDS && !(await keptAfterAdd.call(this, invoice, Number(item.id), itemIndex))) return await again();
+		if (round < INVOICE_ROUNDS && !(await keptAfterAdd.call(this, invoice, Number(item.id), itemIndex)))
+			return await again();
 		action = 'created';
 		written = Object.keys(fields);
 	} else {
@@ -326,7 +382,8 @@ export async function syncInvoice(
 					lexofficeInvoiceId: invoice.id,
 					voucherNumber: invoice.voucherNumber,
 					error: `LexOffice invoice ${invoice.id}: other executions kept changing its smart invoice ${String(existing.id)}`,
-					errorDescription: 'Nothing was written or reported for this event; the next event or the daily check of this invoice syncs it.',
+					errorDescription:
+						'Nothing was written or reported for this event; the next event or the daily check of this invoice syncs it.',
 				};
 			}
 			item = updated;

@@ -85,12 +85,16 @@ function messageOf(stats: SyncStatistics): string {
 		line('Kontakte', stats.contacts),
 		line('Ansprechpartner', stats.contactPersons),
 	];
-	if (stats.adoptedExisting > 0) lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
-	if (stats.skippedArchived + stats.skippedOther > 0) lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
-	if (stats.withWarnings > 0) lines.push(`Mit Hinweisen (Daten angepasst, siehe "warnings" in n8n): ${stats.withWarnings}`);
+	if (stats.adoptedExisting > 0)
+		lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
+	if (stats.skippedArchived + stats.skippedOther > 0)
+		lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
+	if (stats.withWarnings > 0)
+		lines.push(`Mit Hinweisen (Daten angepasst, siehe "warnings" in n8n): ${stats.withWarnings}`);
 	for (const failure of stats.failures.slice(0, FAILURES_IN_MESSAGE)) {
 		lines.push(`Fehler bei ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
 	}
-	if (stats.failures.length > FAILURES_IN_MESSAGE) lines.push(`… und ${stats.failures.length - FAILURES_IN_MESSAGE} weitere Fehler (siehe n8n)`);
+	if (stats.failures.length > FAILURES_IN_MESSAGE)
+		lines.push(`… und ${stats.failures.length - FAILURES_IN_MESSAGE} weitere Fehler (siehe n8n)`);
 	return lines.join('\n');
 }

@@ -36,7 +36,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		required: true,
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/…/bitrix24',
-		description: 'Address Bitrix24 calls (in a slider or frame) when the button is clicked: the Production URL of a Bitrix24 Trigger node in "Placement" mode',
+		description:
+			'Address Bitrix24 calls (in a slider or frame) when the button is clicked: the Production URL of a Bitrix24 Trigger node in "Placement" mode',
 	},
 	{
 		displayName: 'Title',
@@ -80,7 +81,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (Array.isArray(bound.result) && (bound.result as IDataObject[]).some(isSameBinding(placement, handler))) {
 		return this.helpers.returnJsonArray({ placement, handler, title, bound: true, alreadyBound: true });
 	}
-	const language = (text: string): IDataObject => (placementDescription ? { TITLE: text, DESCRIPTION: placementDescription } : { TITLE: text });
+	const language = (text: string): IDataObject =>
+		placementDescription ? { TITLE: text, DESCRIPTION: placementDescription } : { TITLE: text };
 	const params: IDataObject = {
 		PLACEMENT: placement,
 		HANDLER: handler,

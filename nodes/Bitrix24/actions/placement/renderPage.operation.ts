@@ -20,13 +20,28 @@ const displayOptions = { show: { resource: ['placement'], operation: ['renderPag
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
-		displayName: 'Output: {"html": "…"}. Answer the click with a "Respond to Webhook" node (version 1) that responds with text {{ $json.html }} and the header Content-Type: text/html.',
+		displayName:
+			'Output: {"html": "…"}. Answer the click with a "Respond to Webhook" node (version 1) that responds with text {{ $json.html }} and the header Content-Type: text/html.',
 		name: 'renderPageNotice',
 		type: 'notice',
 		default: '',
 	},
-	{ displayName: 'Title', name: 'title', type: 'string', required: true, default: '', placeholder: 'LexOffice: Rechnung erstellt' },
-	{ displayName: 'Message', name: 'message', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Text below the title (plain text)' },
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'LexOffice: Rechnung erstellt',
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description: 'Text below the title (plain text)',
+	},
 	{
 		displayName: 'Link URL',
 		name: 'url',
@@ -41,18 +56,32 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		name: 'openIn',
 		type: 'options',
 		options: [
-			{ name: 'New Tab', value: 'newTab', description: 'Keeps Bitrix24 open; falls back to the same tab when the browser blocks it' },
+			{
+				name: 'New Tab',
+				value: 'newTab',
+				description: 'Keeps Bitrix24 open; falls back to the same tab when the browser blocks it',
+			},
 			{ name: 'Same Tab', value: 'top', description: 'Replaces Bitrix24 in the browser tab' },
 		],
 		default: 'newTab',
 	},
-	{ displayName: 'Language', name: 'language', type: 'string', default: 'de', description: 'Language of the page, e.g. de or en' },
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'string',
+		default: 'de',
+		description: 'Language of the page, e.g. de or en',
+	},
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
 	const title = text('title');
-	if (!title) throw new NodeOperationError(this.getNode(), 'Title is empty', { itemIndex, description: 'Enter the heading of the page.' });
+	if (!title)
+		throw new NodeOperationError(this.getNode(), 'Title is empty', {
+			itemIndex,
+			description: 'Enter the heading of the page.',
+		});
 	try {
 		const html = renderRedirectPage({
 			title,

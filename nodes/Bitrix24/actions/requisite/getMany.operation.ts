@@ -39,14 +39,24 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { target, id } = readCrmTarget.call(this, itemIndex, [...OWNER_TYPES]);
 	const requisites = await collectRows(
-		bitrix24ScanAll.call(this, 'crm.requisite.list', { filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } }, { itemIndex }),
+		bitrix24ScanAll.call(
+			this,
+			'crm.requisite.list',
+			{ filter: { ENTITY_TYPE_ID: target.entityTypeId, ENTITY_ID: id } },
+			{ itemIndex },
+		),
 	);
 	if (!(this.getNodeParameter('includeAddresses', itemIndex, false) as boolean)) {
 		return this.helpers.returnJsonArray(requisites);
 	}
-	const addresses = await addressesOf.call(this, requisites.map((requisite) => Number(requisite.ID)));
-	return this.helpers.returnJsonArray(requisites.map((requisite) => ({
-		...requisite,
-		addresses: [...(addresses.get(Number(requisite.ID))?.values() ?? [])],
-	})));
+	const addresses = await addressesOf.call(
+		this,
+		requisites.map((requisite) => Number(requisite.ID)),
+	);
+	return this.helpers.returnJsonArray(
+		requisites.map((requisite) => ({
+			...requisite,
+			addresses: [...(addresses.get(Number(requisite.ID))?.values() ?? [])],
+		})),
+	);
 }

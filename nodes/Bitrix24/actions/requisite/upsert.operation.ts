@@ -19,9 +19,26 @@ import { bitrix24Batch, type BatchCommandResult } from '../../transport';
 import { rowsFrom, runLookups } from '../../helpers/crmRecordLookup';
 import { settleUncertainWrites } from '../shared/settleUncertain';
 import { jsonOutcomes, type BatchOperation } from '../../../shared/operation';
-import { isDefaultChoice, presetLookupCommand, presetsOf, resolvePresetId, type RequisitePreset } from '../../helpers/requisitePresets';
-import { nameForNewRequisite, readRequisiteInput, upsertProperties, type RequisiteInput } from '../shared/requisiteInput';
-import { addressesOf, findManagedRequisite, ownerKey, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
+import {
+	isDefaultChoice,
+	presetLookupCommand,
+	presetsOf,
+	resolvePresetId,
+	type RequisitePreset,
+} from '../../helpers/requisitePresets';
+import {
+	nameForNewRequisite,
+	readRequisiteInput,
+	upsertProperties,
+	type RequisiteInput,
+} from '../shared/requisiteInput';
+import {
+	addressesOf,
+	findManagedRequisite,
+	ownerKey,
+	requisiteLookupCommands,
+	requisitesByOwner,
+} from '../shared/requisiteLookup';
 import { planRequisite, requisiteOutcome, type RequisitePlan } from '../shared/requisitePlan';
 
 export const option: BatchOperation['option'] = {
@@ -31,7 +48,10 @@ export const option: BatchOperation['option'] = {
 	action: 'Create or update a requisite',
 };
 
-export const description = updateDisplayOptions({ show: { resource: ['requisite'], operation: ['upsert'] } }, upsertProperties());
+export const description = updateDisplayOptions(
+	{ show: { resource: ['requisite'], operation: ['upsert'] } },
+	upsertProperties(),
+);
 
 interface ItemState {
 	itemIndex: number;
@@ -44,7 +64,8 @@ interface ItemState {
 
 type LiveState = ItemState & { input: RequisiteInput };
 
-const live = (states: ItemState[]) => states.filter((state): state is LiveState => !state.error && state.input !== undefined);
+const live = (states: ItemState[]) =>
+	states.filter((state): state is LiveState => !state.error && state.input !== undefined);
 
 function attempt(state: ItemState, step: () => void): void {
 	try {
@@ -67,23 +88,38 @@ function refuseSharedTargets(this: IExecuteFunctions, states: LiveState[]): void
 			firstWriter.set(target, state.itemIndex);
 			continue;
 		}
-		state.error = new NodeOperationError(this.getNode(), `Input item ${first} already writes this requisite in this run`, {
-			itemIndex: state.itemIndex,
-			description: 'A requisite can be written once per run. Merge the items, or give them different External Keys.',
-		});
+		state.error = new NodeOperationError(
+			this.getNode(),
+			`Input item ${first} already writes this requisite in this run`,
+			{
+				itemIndex: state.itemIndex,
+				description: 'A requisite can be written once per run. Merge the items, or give them different External Keys.',
+			},
+		);
 	}
 }
 
-function plan(this: IExecuteFunctions, state: LiveState, addresses: Map<number, Map<number, IDataObject>>): RequisitePlan {
+function plan(
+	this: IExecuteFunctions,
+	state: LiveState,
+	addresses: Map<number, Map<number, IDataObject>>,
+): RequisitePlan {
 	const newName = state.current ? '' : nameForNewRequisite(state.input);
 	if (!state.current && !newName) {
 		throw new NodeOperationError(this.getNode(), '"Requisite Name" is empty and there is no name to use instead', {
 			itemIndex: state.itemIndex,
-			description: 'Bitrix24 needs a name for a new requisite. Fill in Requisite Name, or add Company Name or First/Last Name.',
+			description:
+				'Bitrix24 needs a name for a new requisite. Fill in Requisite Name, or add Company Name or First/Last Name.',
 		});
 	}
 	const current = state.current;
-	return planRequisite(state.input, state.presetId as number, current, current && addresses.get(Number(current.ID)), newName);
+	return planRequisite(
+		state.input,
+		state.presetId as number,
+		current,
+		current && addresses.get(Number(current.ID)),
+		newName,
+	);
 }
 
 async function upsert(this: IExecuteFunctions, itemIndexes: number[]): Promise<IDataObject[]> {
@@ -93,28 +129,50 @@ async function upsert(this: IExecuteFunctions, itemIndexes: number[]): Promise<I
 	// Round 1: the templates (only when a default is chosen) and every owner's requisites.
 	const ownerCommands = requisiteLookupCommands(live(states).map((state) => state.input));
 	const needsPresets = live(states).some((state) => isDefaultChoice(state.input.presetChoice));
-	const first = await runLookups.call(this, [...(needsPresets ? [presetLookupCommand('presets')] : []), ...ownerCommands]);
+	const first = await runLookups.call(this, [
+		...(needsPresets ? [presetLookupCommand('presets')] : []),
+		...ownerCommands,
+	]);
 	const presets: RequisitePreset[] | undefined = needsPresets ? presetsOf(rowsFrom(first, 'presets')) : undefined;
 	const byOwner = requisitesByOwner(first, ownerCommands);
 	for (const state of live(states)) {
 		const { input } = state;
 		// A default template the portal does not have is the portal's problem, not the item's: it stops the node.
-		const presetId = resolvePresetId(this.getNode(), input.presetChoice, input.ownerEntityTypeId, presets, state.itemIndex);
+		const presetId = resolvePresetId(
+			this.getNode(),
+			input.presetChoice,
+			input.ownerEntityTypeId,
+			presets,
+			state.itemIndex,
+		);
 		state.presetId = presetId;
-		attempt(state, () => (state.current = findManagedRequisite(byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [], input, presetId)));
+		attempt(
+			state,
+			() =>
+				(state.current = findManagedRequisite(
+					byOwner.get(ownerKey(input.ownerEntityTypeId, input.ownerId)) ?? [],
+					input,
+					presetId,
+				)),
+		);
 	}
 	refuseSharedTargets.call(this, live(states));
 
 	// Round 2: the addresses of the requisites found, for items that manage addresses.
 	const withAddresses = live(states).filter((state) => state.current && state.input.addresses.length > 0);
-	const addresses = await addressesOf.call(this, withAddresses.map((state) => Number(state.current?.ID)));
+	const addresses = await addressesOf.call(
+		this,
+		withAddresses.map((state) => Number(state.current?.ID)),
+	);
 	for (const state of live(states)) attempt(state, () => (state.plan = plan.call(this, state, addresses)));
 
 	// Writes: no halt, so a refused command fails only its item.
 	const commands = live(states).flatMap((state) => state.plan?.commands ?? []);
 	const results: Record<string, BatchCommandResult> =
 		commands.length === 0 ? {} : await bitrix24Batch.call(this, commands, { halt: false });
-	return states.map((state) => (state.plan && !state.error ? requisiteOutcome(state.plan, results) : failedOutcome(state.error)));
+	return states.map((state) =>
+		state.plan && !state.error ? requisiteOutcome(state.plan, results) : failedOutcome(state.error),
+	);
 }
 
 function failedOutcome(error: Error | undefined): IDataObject {

@@ -52,7 +52,10 @@ export function recordIdProperty(entity: CrmEntity): INodeProperties[] {
 					validation: [
 						{
 							type: 'regex',
-							properties: { regex: urlRegex, errorMessage: `Paste the address of the ${entity.resource}'s card in Bitrix24` },
+							properties: {
+								regex: urlRegex,
+								errorMessage: `Paste the address of the ${entity.resource}'s card in Bitrix24`,
+							},
 						},
 					],
 					extractValue: { type: 'regex', regex: urlRegex },
@@ -62,7 +65,9 @@ export function recordIdProperty(entity: CrmEntity): INodeProperties[] {
 					name: 'id',
 					type: 'string',
 					placeholder: '42',
-					validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'Enter the numeric ID' } }],
+					validation: [
+						{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'Enter the numeric ID' } },
+					],
 				},
 			],
 		},

@@ -16,7 +16,8 @@ const DEFAULT_SELECT = ['*', 'UF_*', 'EMAIL', 'PHONE', 'WEB', 'IM'];
 
 function jsonFilterOf(this: IExecuteFunctions, itemIndex: number, raw: unknown): IDataObject {
 	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return {};
-	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { errorMessage: 'The JSON Filter is not valid JSON' }) : raw;
+	const parsed =
+		typeof raw === 'string' ? jsonParse<unknown>(raw, { errorMessage: 'The JSON Filter is not valid JSON' }) : raw;
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
 		throw new NodeOperationError(this.getNode(), 'The JSON Filter must be a JSON object', {
 			itemIndex,

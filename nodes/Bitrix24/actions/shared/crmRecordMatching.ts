@@ -7,7 +7,15 @@ import type { IDataObject } from 'n8n-workflow';
 import type { MatchCandidate } from '../../helpers/upsertMatching';
 import type { Bitrix24Context } from '../../transport';
 import type { CrmEntity } from '../../helpers/crmRecordEntity';
-import { chunk, duplicateIds, rowsFrom, runLookups, scanCommand, VALUES_PER_LIST, type LookupCommand } from '../../helpers/crmRecordLookup';
+import {
+	chunk,
+	duplicateIds,
+	rowsFrom,
+	runLookups,
+	scanCommand,
+	VALUES_PER_LIST,
+	type LookupCommand,
+} from '../../helpers/crmRecordLookup';
 import { IDENTITY_FIELDS, type Matcher, type UpsertItem, type UpsertSettings } from './crmRecordUpsertInput';
 
 /** What matching and the multifield diff need of a record (multifields must be named, §4.2). */
@@ -32,12 +40,21 @@ function remember(records: RecordCache, rows: IDataObject[]): void {
 /** The commands that find records by external id; the caller adds them to its first batch. */
 export function originLookupCommands(entity: CrmEntity, systemCode: string, originIds: string[]): LookupCommand[] {
 	return chunk(originIds, VALUES_PER_LIST).map((ids, index) =>
-		scanCommand(`origin${index}`, `${entity.methodPrefix}.list`, { ORIGINATOR_ID: systemCode, '@ORIGIN_ID': ids }, RECORD_SELECT),
+		scanCommand(
+			`origin${index}`,
+			`${entity.methodPrefix}.list`,
+			{ ORIGINATOR_ID: systemCode, '@ORIGIN_ID': ids },
+			RECORD_SELECT,
+		),
 	);
 }
 
 /** Records per external id, keeping only exact matches (the database compares loosely). */
-export function originMatches(results: Map<string, unknown>, systemCode: string, records: RecordCache): Map<string, MatchCandidate[]> {
+export function originMatches(
+	results: Map<string, unknown>,
+	systemCode: string,
+	records: RecordCache,
+): Map<string, MatchCandidate[]> {
 	const byOriginId = new Map<string, MatchCandidate[]>();
 	for (const key of results.keys()) {
 		if (!key.startsWith('origin')) continue;
@@ -71,8 +88,16 @@ function ruleCommands(entity: CrmEntity, matcher: Matcher, ruleIndex: number, va
 	}
 	return chunk(values, VALUES_PER_LIST).map((part, index) =>
 		matcher.by === 'field'
-			? scanCommand(key(index), `${entity.methodPrefix}.list`, { [`@${matcher.field}`]: part }, [...RECORD_SELECT, matcher.field])
-			: scanCommand(key(index), 'crm.requisite.list', { ENTITY_TYPE_ID: entity.entityTypeId, [`@${matcher.field}`]: part }, ['ID', 'ENTITY_ID', matcher.field]),
+			? scanCommand(key(index), `${entity.methodPrefix}.list`, { [`@${matcher.field}`]: part }, [
+					...RECORD_SELECT,
+					matcher.field,
+				])
+			: scanCommand(
+					key(index),
+					'crm.requisite.list',
+					{ ENTITY_TYPE_ID: entity.entityTypeId, [`@${matcher.field}`]: part },
+					['ID', 'ENTITY_ID', matcher.field],
+				),
 	);
 }
 
@@ -94,9 +119,18 @@ export async function secondaryMatches(
 	items: UpsertItem[],
 	records: RecordCache,
 ): Promise<Array<Array<{ matcher: string; candidates: MatchCandidate[] }>>> {
-	const wanted = items.map((item) => settings.matchers.map((matcher, ruleIndex) => valuesFor(item, matcher, ruleIndex)));
+	const wanted = items.map((item) =>
+		settings.matchers.map((matcher, ruleIndex) => valuesFor(item, matcher, ruleIndex)),
+	);
 	const commands = settings.matchers.flatMap((matcher, ruleIndex) => {
-		const values = [...new Set(wanted.flatMap((perRule) => perRule[ruleIndex]).map(text).filter(Boolean))];
+		const values = [
+			...new Set(
+				wanted
+					.flatMap((perRule) => perRule[ruleIndex])
+					.map(text)
+					.filter(Boolean),
+			),
+		];
 		return ruleCommands(entity, matcher, ruleIndex, values);
 	});
 	if (commands.length === 0) return items.map(() => []);
@@ -127,7 +161,9 @@ export async function secondaryMatches(
 	if (missing.length > 0) {
 		const details = await runLookups.call(
 			this,
-			chunk(missing, VALUES_PER_LIST).map((ids, index) => scanCommand(`details${index}`, `${entity.methodPrefix}.list`, { '@ID': ids }, RECORD_SELECT)),
+			chunk(missing, VALUES_PER_LIST).map((ids, index) =>
+				scanCommand(`details${index}`, `${entity.methodPrefix}.list`, { '@ID': ids }, RECORD_SELECT),
+			),
 		);
 		for (const key of details.keys()) remember(records, rowsFrom(details, key));
 	}
@@ -142,7 +178,9 @@ export async function secondaryMatches(
 	return wanted.map((perRule) =>
 		settings.matchers.map((matcher, ruleIndex) => {
 			const ids = new Set(perRule[ruleIndex].flatMap((value) => [...(found[ruleIndex].get(sameText(value)) ?? [])]));
-			const candidates = [...ids].map((id) => records.get(id)).filter((record): record is IDataObject => record !== undefined);
+			const candidates = [...ids]
+				.map((id) => records.get(id))
+				.filter((record): record is IDataObject => record !== undefined);
 			return { matcher: matcher.label, candidates: candidates.map(candidateOf) };
 		}),
 	);

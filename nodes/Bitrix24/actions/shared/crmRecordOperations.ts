@@ -7,12 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { bitrix24Call } from '../../transport';
 import type { ItemOperation } from '../../../shared/operation';
-import {
-	appendMultifieldsOption,
-	fieldsMapperProperty,
-	forOperation,
-	recordIdProperty,
-} from './crmRecordDescription';
+import { appendMultifieldsOption, fieldsMapperProperty, forOperation, recordIdProperty } from './crmRecordDescription';
 import type { CrmEntity } from '../../helpers/crmRecordEntity';
 import {
 	convertMappedValues,
@@ -25,7 +20,12 @@ import { simplifyProperty, wantsSimplified } from '../../../shared/simplify';
 import { SIMPLE_CRM_FIELDS, simplifyCrmRecord } from './crmRecordSimplify';
 
 /** `*.get` answers every field: system, custom and multifields with their IDs (§4.2). */
-async function getRecord(this: IExecuteFunctions, entity: CrmEntity, id: number, itemIndex: number): Promise<IDataObject> {
+async function getRecord(
+	this: IExecuteFunctions,
+	entity: CrmEntity,
+	id: number,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const answer = await bitrix24Call.call(this, `${entity.methodPrefix}.get`, { id }, { itemIndex });
 	return answer.result as IDataObject;
 }
@@ -38,10 +38,15 @@ export function crmGet(entity: CrmEntity): ItemOperation {
 			description: `Get a ${entity.resource} with its e-mails, phones and custom fields`,
 			action: `Get a ${entity.resource}`,
 		},
-		description: forOperation(entity, 'get', [...recordIdProperty(entity), simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource])]),
+		description: forOperation(entity, 'get', [
+			...recordIdProperty(entity),
+			simplifyProperty(SIMPLE_CRM_FIELDS[entity.resource]),
+		]),
 		async execute(this: IExecuteFunctions, itemIndex: number) {
 			const record = await getRecord.call(this, entity, recordIdOf.call(this, itemIndex, entity), itemIndex);
-			return this.helpers.returnJsonArray(wantsSimplified.call(this, itemIndex) ? simplifyCrmRecord(entity, record) : record);
+			return this.helpers.returnJsonArray(
+				wantsSimplified.call(this, itemIndex) ? simplifyCrmRecord(entity, record) : record,
+			);
 		},
 	};
 }
@@ -87,7 +92,8 @@ export function crmUpdate(entity: CrmEntity): ItemOperation {
 			const { appendMultifields } = this.getNodeParameter('options', itemIndex, {}) as { appendMultifields?: boolean };
 			const mode: MultifieldMode = appendMultifields ? 'append' : 'replace';
 			// The current entries' IDs are needed to change or delete them instead of adding (§4.2).
-			const current = Object.keys(converted.multifields).length > 0 ? await getRecord.call(this, entity, id, itemIndex) : undefined;
+			const current =
+				Object.keys(converted.multifields).length > 0 ? await getRecord.call(this, entity, id, itemIndex) : undefined;
 			const fields = withMultifieldWrites(converted, current, mode);
 			await bitrix24Call.call(this, `${entity.methodPrefix}.update`, { id, fields }, { itemIndex });
 			return this.helpers.returnJsonArray(await getRecord.call(this, entity, id, itemIndex));

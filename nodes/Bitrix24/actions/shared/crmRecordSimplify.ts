@@ -6,8 +6,29 @@ import type { CrmEntity } from '../../helpers/crmRecordEntity';
 
 /** bitrix24-api.md §4.2 field names; EMAIL and PHONE become the first entry's value. */
 export const SIMPLE_CRM_FIELDS: Record<CrmEntity['resource'], readonly string[]> = {
-	contact: ['ID', 'NAME', 'LAST_NAME', 'COMPANY_ID', 'EMAIL', 'PHONE', 'ASSIGNED_BY_ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'DATE_MODIFY'],
-	company: ['ID', 'TITLE', 'COMPANY_TYPE', 'EMAIL', 'PHONE', 'ASSIGNED_BY_ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'DATE_MODIFY'],
+	contact: [
+		'ID',
+		'NAME',
+		'LAST_NAME',
+		'COMPANY_ID',
+		'EMAIL',
+		'PHONE',
+		'ASSIGNED_BY_ID',
+		'ORIGINATOR_ID',
+		'ORIGIN_ID',
+		'DATE_MODIFY',
+	],
+	company: [
+		'ID',
+		'TITLE',
+		'COMPANY_TYPE',
+		'EMAIL',
+		'PHONE',
+		'ASSIGNED_BY_ID',
+		'ORIGINATOR_ID',
+		'ORIGIN_ID',
+		'DATE_MODIFY',
+	],
 };
 
 function firstValue(multifield: unknown): IDataObject[string] {
@@ -15,5 +36,8 @@ function firstValue(multifield: unknown): IDataObject[string] {
 }
 
 export function simplifyCrmRecord(entity: CrmEntity, record: IDataObject): IDataObject {
-	return pickFields({ ...record, EMAIL: firstValue(record.EMAIL), PHONE: firstValue(record.PHONE) }, SIMPLE_CRM_FIELDS[entity.resource]);
+	return pickFields(
+		{ ...record, EMAIL: firstValue(record.EMAIL), PHONE: firstValue(record.PHONE) },
+		SIMPLE_CRM_FIELDS[entity.resource],
+	);
 }

@@ -46,11 +46,18 @@ function writeCommand(
 function outcomeOf(decision: UpsertDecision, result: BatchCommandResult | undefined, dryRun: boolean): IDataObject {
 	const outcome: IDataObject = { action: decision.action, id: decision.action === 'created' ? null : decision.id };
 	if (decision.action === 'matched') outcome.matchedBy = decision.matchedBy;
-	if ('duplicatesFound' in decision && decision.duplicatesFound.length > 0) outcome.duplicatesFound = decision.duplicatesFound;
+	if ('duplicatesFound' in decision && decision.duplicatesFound.length > 0)
+		outcome.duplicatesFound = decision.duplicatesFound;
 	if (dryRun) outcome.dryRun = true;
 	if (!result) return outcome;
 	if (!result.ok) {
-		return { ...outcome, action: 'failed', error: result.description, errorCode: result.error, ...(result.uncertain ? uncertainMark(decision.action) : {}) };
+		return {
+			...outcome,
+			action: 'failed',
+			error: result.description,
+			errorCode: result.error,
+			...(result.uncertain ? uncertainMark(decision.action) : {}),
+		};
 	}
 	if (decision.action === 'created') outcome.id = Number(result.result);
 	return outcome;
@@ -101,15 +108,23 @@ async function upsert(this: IExecuteFunctions, entity: CrmEntity, itemIndexes: n
 		const command = writeCommand(entity, settings, `write${index}`, decisions[index], representative(group), records);
 		return command ? [command] : [];
 	});
-	const results = settings.dryRun || commands.length === 0 ? {} : await bitrix24Batch.call(this, commands, { halt: false });
+	const results =
+		settings.dryRun || commands.length === 0 ? {} : await bitrix24Batch.call(this, commands, { halt: false });
 
 	const outcomes = new Map<number, IDataObject>();
 	groups.forEach((group, index) => {
-		const outcome = outcomeOf(decisions[index], settings.dryRun ? undefined : results[`write${index}`], settings.dryRun);
-		for (const member of group.members) outcomes.set(member, { ...outcome, ...identityOf(entity, itemAt.get(member) as UpsertItem) });
+		const outcome = outcomeOf(
+			decisions[index],
+			settings.dryRun ? undefined : results[`write${index}`],
+			settings.dryRun,
+		);
+		for (const member of group.members)
+			outcomes.set(member, { ...outcome, ...identityOf(entity, itemAt.get(member) as UpsertItem) });
 	});
 	return items.map(
-		(item) => outcomes.get(item.itemIndex) ?? failedOutcome(entity, item, item.error ?? new Error('The item was not processed')),
+		(item) =>
+			outcomes.get(item.itemIndex) ??
+			failedOutcome(entity, item, item.error ?? new Error('The item was not processed')),
 	);
 }
 
@@ -150,7 +165,10 @@ export function crmUpsert(entity: CrmEntity): BatchOperation {
 		},
 		description: forOperation(entity, 'upsert', upsertProperties(entity)),
 		async executeBatch(this: IExecuteFunctions, itemIndexes: number[]) {
-			const outcomes = await settleUncertainWrites(itemIndexes, async (indexes) => await upsert.call(this, entity, indexes));
+			const outcomes = await settleUncertainWrites(
+				itemIndexes,
+				async (indexes) => await upsert.call(this, entity, indexes),
+			);
 			return jsonOutcomes(outcomes);
 		},
 		failedItem(this: IExecuteFunctions, error: Error, itemIndex: number) {

@@ -85,9 +85,21 @@ export function upsertProperties(entity: CrmEntity): INodeProperties[] {
 							type: 'options',
 							default: 'email',
 							options: [
-								{ name: 'Email', value: 'email', description: 'Any e-mail address of the item (crm.duplicate.findbycomm)' },
-								{ name: 'Field Value', value: 'field', description: `A field of the ${entity.resource}, e.g. a customer number` },
-								{ name: 'Requisite Field', value: 'requisiteField', description: `A field of the ${entity.resource}'s requisites, e.g. the VAT ID` },
+								{
+									name: 'Email',
+									value: 'email',
+									description: 'Any e-mail address of the item (crm.duplicate.findbycomm)',
+								},
+								{
+									name: 'Field Value',
+									value: 'field',
+									description: `A field of the ${entity.resource}, e.g. a customer number`,
+								},
+								{
+									name: 'Requisite Field',
+									value: 'requisiteField',
+									description: `A field of the ${entity.resource}'s requisites, e.g. the VAT ID`,
+								},
 							],
 						},
 						{
@@ -148,7 +160,8 @@ export function readSettings(this: IExecuteFunctions): UpsertSettings {
 	const systemCode = String(this.getNodeParameter('systemCode', 0, '') ?? '').trim();
 	if (!systemCode) {
 		throw new NodeOperationError(node, 'System Code is empty', {
-			description: 'Enter a short code for the source system, e.g. lexoffice. It tells this system\'s records apart from others.',
+			description:
+				"Enter a short code for the source system, e.g. lexoffice. It tells this system's records apart from others.",
 		});
 	}
 	const options = this.getNodeParameter('options', 0, {}) as { dryRun?: boolean; appendMultifields?: boolean };
@@ -159,12 +172,18 @@ export function readSettings(this: IExecuteFunctions): UpsertSettings {
 		const field = String((by === 'field' ? rule.field : rule.requisiteField) ?? '').trim();
 		if (!FIELD_NAME.test(field)) {
 			throw new NodeOperationError(node, `Matching rule ${index + 1} has no valid field`, {
-				description: by === 'field' ? 'Pick the field to compare in the rule.' : 'Enter the requisite field name, e.g. RQ_VAT_ID.',
+				description:
+					by === 'field' ? 'Pick the field to compare in the rule.' : 'Enter the requisite field name, e.g. RQ_VAT_ID.',
 			});
 		}
 		return { by, field, label: by === 'field' ? `field:${field}` : `requisite:${field}` };
 	});
-	return { systemCode, dryRun: Boolean(options.dryRun), mode: options.appendMultifields ? 'append' : 'replace', matchers };
+	return {
+		systemCode,
+		dryRun: Boolean(options.dryRun),
+		mode: options.appendMultifields ? 'append' : 'replace',
+		matchers,
+	};
 }
 
 const text = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
@@ -173,12 +192,15 @@ const text = (value: unknown) => (value === undefined || value === null ? '' : S
 export function readItem(this: IExecuteFunctions, itemIndex: number, settings: UpsertSettings): UpsertItem {
 	const originId = text(this.getNodeParameter('originId', itemIndex, ''));
 	const originVersion = text(this.getNodeParameter('originVersion', itemIndex, ''));
-	const rules = settings.matchers.length ? (this.getNodeParameter('matching.rules', itemIndex, []) as RuleParameter[]) : [];
+	const rules = settings.matchers.length
+		? (this.getNodeParameter('matching.rules', itemIndex, []) as RuleParameter[])
+		: [];
 	const item: UpsertItem = { itemIndex, originId, originVersion, matchValues: rules.map((rule) => text(rule.value)) };
 	if (!originId) {
 		item.error = new NodeOperationError(this.getNode(), 'External ID is empty for this item', {
 			itemIndex,
-			description: 'The External ID expression gave no value. Point it at the field holding the external ID, e.g. {{ $json.id }}.',
+			description:
+				'The External ID expression gave no value. Point it at the field holding the external ID, e.g. {{ $json.id }}.',
 		});
 	}
 	return item;

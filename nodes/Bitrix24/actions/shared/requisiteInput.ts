@@ -140,7 +140,10 @@ export function upsertProperties(): INodeProperties[] {
 					displayName: 'Billing Address',
 					name: 'billing',
 					values: [
-						addressTypeProperty('Address Type Name or ID', `Address type the billing address is stored as. Empty: type ${ADDRESS_ROLES.billing.defaultTypeId}.`),
+						addressTypeProperty(
+							'Address Type Name or ID',
+							`Address type the billing address is stored as. Empty: type ${ADDRESS_ROLES.billing.defaultTypeId}.`,
+						),
 						...addressValueProperties(),
 					],
 				},
@@ -148,7 +151,10 @@ export function upsertProperties(): INodeProperties[] {
 					displayName: 'Shipping Address',
 					name: 'shipping',
 					values: [
-						addressTypeProperty('Address Type Name or ID', `Address type the shipping address is stored as. Empty: type ${ADDRESS_ROLES.shipping.defaultTypeId}, the delivery address.`),
+						addressTypeProperty(
+							'Address Type Name or ID',
+							`Address type the shipping address is stored as. Empty: type ${ADDRESS_ROLES.shipping.defaultTypeId}, the delivery address.`,
+						),
 						...addressValueProperties(),
 					],
 				},
@@ -175,7 +181,12 @@ export function upsertProperties(): INodeProperties[] {
 	];
 }
 
-function inputError(this: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
+function inputError(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
 	return new NodeOperationError(this.getNode(), message, { itemIndex, description });
 }
 
@@ -187,7 +198,9 @@ function readFields(this: IExecuteFunctions, itemIndex: number): Record<string, 
 	}
 	const other = this.getNodeParameter('otherFields.field', itemIndex, []) as IDataObject[];
 	for (const entry of other) {
-		const name = String(entry.name ?? '').trim().toUpperCase();
+		const name = String(entry.name ?? '')
+			.trim()
+			.toUpperCase();
 		if (!OTHER_FIELD_NAME.test(name)) {
 			throw inputError.call(
 				this,

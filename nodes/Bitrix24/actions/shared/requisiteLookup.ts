@@ -7,7 +7,14 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { PAGE_SIZE } from '../../transport';
 import { addressListParams } from '../../helpers/addressValues';
-import { chunk, rowsFrom, runLookups, scanCommand, VALUES_PER_LIST, type LookupCommand } from '../../helpers/crmRecordLookup';
+import {
+	chunk,
+	rowsFrom,
+	runLookups,
+	scanCommand,
+	VALUES_PER_LIST,
+	type LookupCommand,
+} from '../../helpers/crmRecordLookup';
 import type { RequisiteInput } from './requisiteInput';
 
 /**
@@ -31,13 +38,21 @@ export function requisiteLookupCommands(inputs: RequisiteInput[]): LookupCommand
 	}
 	return [...ownersByType].flatMap(([entityTypeId, owners]) =>
 		chunk([...owners], VALUES_PER_LIST).map((ids, index) =>
-			scanCommand(`owners${entityTypeId}_${index}`, 'crm.requisite.list', { ENTITY_TYPE_ID: entityTypeId, '@ENTITY_ID': ids }, select),
+			scanCommand(
+				`owners${entityTypeId}_${index}`,
+				'crm.requisite.list',
+				{ ENTITY_TYPE_ID: entityTypeId, '@ENTITY_ID': ids },
+				select,
+			),
 		),
 	);
 }
 
 /** The looked-up requisites by owner, oldest first. */
-export function requisitesByOwner(results: Map<string, unknown>, commands: LookupCommand[]): Map<string, IDataObject[]> {
+export function requisitesByOwner(
+	results: Map<string, unknown>,
+	commands: LookupCommand[],
+): Map<string, IDataObject[]> {
 	const byOwner = new Map<string, IDataObject[]>();
 	for (const command of commands) {
 		for (const row of rowsFrom(results, command.key)) {
@@ -54,7 +69,11 @@ export function requisitesByOwner(results: Map<string, unknown>, commands: Looku
  * yet, e.g. made by hand or by the old Market app) the oldest of the owner's requisites with the
  * chosen template, when it carries no other key.
  */
-export function findManagedRequisite(rows: IDataObject[], input: RequisiteInput, presetId: number): IDataObject | undefined {
+export function findManagedRequisite(
+	rows: IDataObject[],
+	input: RequisiteInput,
+	presetId: number,
+): IDataObject | undefined {
 	const keyOf = (row: IDataObject) => String(row.XML_ID ?? '');
 	if (input.externalKey) {
 		const byKey = rows.find((row) => keyOf(row) === input.externalKey);
@@ -68,11 +87,13 @@ export async function addressesOf(
 	this: IExecuteFunctions,
 	requisiteIds: number[],
 ): Promise<Map<number, Map<number, IDataObject>>> {
-	const commands: LookupCommand[] = chunk([...new Set(requisiteIds)], REQUISITES_PER_ADDRESS_LIST).map((ids, index) => ({
-		key: `addresses${index}`,
-		method: 'crm.address.list',
-		params: addressListParams(ids),
-	}));
+	const commands: LookupCommand[] = chunk([...new Set(requisiteIds)], REQUISITES_PER_ADDRESS_LIST).map(
+		(ids, index) => ({
+			key: `addresses${index}`,
+			method: 'crm.address.list',
+			params: addressListParams(ids),
+		}),
+	);
 	const byRequisite = new Map<number, Map<number, IDataObject>>();
 	if (commands.length === 0) return byRequisite;
 	const results = await runLookups.call(this, commands);
@@ -80,9 +101,14 @@ export async function addressesOf(
 		const rows = results.get(command.key);
 		if (!Array.isArray(rows)) continue;
 		if (rows.length >= PAGE_SIZE) {
-			throw new NodeOperationError(this.getNode(), 'Bitrix24 returned more addresses for some requisites than one page holds', {
-				description: 'This portal has more address types than expected; please report it to the maintainers of this node.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'Bitrix24 returned more addresses for some requisites than one page holds',
+				{
+					description:
+						'This portal has more address types than expected; please report it to the maintainers of this node.',
+				},
+			);
 		}
 		for (const row of rows as IDataObject[]) {
 			const requisiteId = Number(row.ENTITY_ID);

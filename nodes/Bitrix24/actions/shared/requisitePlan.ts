@@ -69,11 +69,19 @@ export function planRequisite(
 	const commands: BatchCommand[] = [];
 	const requisiteRef = current ? Number(current.ID) : `$result[${requisiteKey}]`;
 	if (!current) {
-		commands.push({ key: requisiteKey, method: 'crm.requisite.add', params: { fields: newRequisiteFields(input, presetId, newName) } });
+		commands.push({
+			key: requisiteKey,
+			method: 'crm.requisite.add',
+			params: { fields: newRequisiteFields(input, presetId, newName) },
+		});
 	} else {
 		const changes = requisiteChanges(current, input, presetId);
 		if (Object.keys(changes).length > 0) {
-			commands.push({ key: requisiteKey, method: 'crm.requisite.update', params: { id: Number(current.ID), fields: changes } });
+			commands.push({
+				key: requisiteKey,
+				method: 'crm.requisite.update',
+				params: { id: Number(current.ID), fields: changes },
+			});
 		}
 	}
 	const addresses = input.addresses.map((address): PlannedAddress => {

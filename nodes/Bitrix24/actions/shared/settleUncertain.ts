@@ -71,9 +71,9 @@ export async function settleUncertainWrites<T extends IDataObject | Error>(
 		const settled = await run(positions.map((position) => itemIndexes[position]));
 		positions.forEach((position, index) => {
 			const again = settled[index];
-			outcomes[position] = again instanceof Error ? again : merge(outcomes[position] as IDataObject, again, nestedLists);
+			outcomes[position] =
+				again instanceof Error ? again : merge(outcomes[position] as IDataObject, again, nestedLists);
 		});
 	}
 	return outcomes;
 }
-

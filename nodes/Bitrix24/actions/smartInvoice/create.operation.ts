@@ -69,12 +69,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (chosenCategory !== '' && !/^\d+$/.test(chosenCategory)) {
 		throw new NodeOperationError(this.getNode(), `"Category" must be a category ID, got "${chosenCategory}"`, {
 			itemIndex,
-			description: 'Pick the category from the list, or leave it empty for the portal\'s default category.',
+			description: "Pick the category from the list, or leave it empty for the portal's default category.",
 		});
 	}
 	if (chosenCategory !== '') fields.categoryId = Number(chosenCategory);
 	const stage = readStageChoice.call(this, itemIndex);
-	if (stage) fields.stageId = await resolveStage.call(this, await categoryFor.call(this, chosenCategory, itemIndex), stage, itemIndex);
+	if (stage)
+		fields.stageId = await resolveStage.call(
+			this,
+			await categoryFor.call(this, chosenCategory, itemIndex),
+			stage,
+			itemIndex,
+		);
 	const item = await addInvoice.call(this, fields, itemIndex);
 	return this.helpers.returnJsonArray(await keepAccountNumber.call(this, item, fields, true, itemIndex));
 }

@@ -22,7 +22,8 @@ export function invoiceFieldOptions(withTitle: boolean): INodeProperties[] {
 			type: 'number',
 			typeOptions: { numberPrecision: 2 },
 			default: 0,
-			description: 'Invoice total (gross). Set as a manual amount, so Bitrix24 does not recompute it from product rows.',
+			description:
+				'Invoice total (gross). Set as a manual amount, so Bitrix24 does not recompute it from product rows.',
 		},
 		{
 			displayName: FIELD_LABELS.comments,
@@ -46,7 +47,8 @@ export function invoiceFieldOptions(withTitle: boolean): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: '12, 15',
-			description: 'IDs of the client contacts, separated by commas; the first is the main contact. Replaces the current contacts.',
+			description:
+				'IDs of the client contacts, separated by commas; the first is the main contact. Replaces the current contacts.',
 		},
 		{
 			displayName: FIELD_LABELS.currency,
@@ -98,7 +100,8 @@ export function invoiceFieldOptions(withTitle: boolean): INodeProperties[] {
 			name: 'externalCode',
 			type: 'string',
 			default: '',
-			description: 'External code (xmlId), e.g. the LexOffice invoice ID; "Find by External Code" looks invoices up by it',
+			description:
+				'External code (xmlId), e.g. the LexOffice invoice ID; "Find by External Code" looks invoices up by it',
 		},
 		{
 			displayName: FIELD_LABELS.invoiceDate,
@@ -133,7 +136,9 @@ export function responsibleProperty(description: string): INodeProperties {
 				name: 'id',
 				type: 'string',
 				placeholder: '1',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'Enter a numeric user ID' } }],
+				validation: [
+					{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'Enter a numeric user ID' } },
+				],
 			},
 		],
 	};
@@ -160,7 +165,7 @@ export function stageProperties(keepLabel?: string, listHint = 'the category cho
 			options: modes,
 			default: defaultMode,
 			description:
-				'Stage IDs differ between portals (e.g. DT31_5:P); a meaning is looked up in the invoice\'s category when the workflow runs',
+				"Stage IDs differ between portals (e.g. DT31_5:P); a meaning is looked up in the invoice's category when the workflow runs",
 		},
 		{
 			displayName: 'Stage',

@@ -47,7 +47,8 @@ class InvalidField extends Error {
 	}
 }
 
-const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+const isBlank = (value: unknown) =>
+	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /**
  * n8n hands dates over as ISO strings or luxon DateTimes (possibly from its own luxon copy, so
@@ -55,27 +56,44 @@ const isBlank = (value: unknown) => value === undefined || value === null || (ty
  * 1st, not the 30th in UTC.
  */
 function calendarDate(field: 'invoiceDate' | 'dueDate', value: unknown): string {
-	const asIso = typeof value === 'object' && value !== null && typeof (value as { toISO?: unknown }).toISO === 'function'
-		? (value as { toISO: () => string | null }).toISO()
-		: value instanceof Date
-			? value.toISOString()
-			: String(value).trim();
+	const asIso =
+		typeof value === 'object' && value !== null && typeof (value as { toISO?: unknown }).toISO === 'function'
+			? (value as { toISO: () => string | null }).toISO()
+			: value instanceof Date
+				? value.toISOString()
+				: String(value).trim();
 	const parsed = DateTime.fromISO(asIso ?? '', { setZone: true });
 	if (parsed.isValid) return parsed.toISODate() as string;
-	throw new InvalidField(field, `"${FIELD_LABELS[field]}" is not a date: "${String(value)}"`, 'Use an ISO date such as 2024-05-31 (LexOffice dates work as they are).');
+	throw new InvalidField(
+		field,
+		`"${FIELD_LABELS[field]}" is not a date: "${String(value)}"`,
+		'Use an ISO date such as 2024-05-31 (LexOffice dates work as they are).',
+	);
 }
 
 function idList(value: unknown): number[] {
-	const parts = Array.isArray(value) ? value : String(value).split(/[\s,;]+/).filter((part) => part !== '');
+	const parts = Array.isArray(value)
+		? value
+		: String(value)
+				.split(/[\s,;]+/)
+				.filter((part) => part !== '');
 	const ids = parts.map((part) => positiveId(part));
 	if (ids.length > 0 && ids.every((id) => id !== null)) return [...new Set(ids as number[])];
-	throw new InvalidField('contactIds', `"Contact IDs" must be numeric contact IDs, got "${String(value)}"`, 'Enter one ID or several separated by commas, e.g. 12, 15 (the first is the main contact).');
+	throw new InvalidField(
+		'contactIds',
+		`"Contact IDs" must be numeric contact IDs, got "${String(value)}"`,
+		'Enter one ID or several separated by commas, e.g. 12, 15 (the first is the main contact).',
+	);
 }
 
 function amountOf(value: unknown): number {
 	const amount = typeof value === 'number' ? value : Number(String(value).trim().replace(',', '.'));
 	if (Number.isFinite(amount)) return amount;
-	throw new InvalidField('amount', `"Amount" is not a number: "${String(value)}"`, 'Enter the invoice total, e.g. 119.00.');
+	throw new InvalidField(
+		'amount',
+		`"Amount" is not a number: "${String(value)}"`,
+		'Enter the invoice total, e.g. 119.00.',
+	);
 }
 
 /** Converts the collection's values; throws InvalidField for the first value that cannot be sent. */
@@ -93,7 +111,11 @@ function convert(values: InvoiceFieldValues): IDataObject {
 	if (!isBlank(values.currency)) {
 		const currency = text(values.currency).toUpperCase();
 		if (!/^[A-Z]{3}$/.test(currency)) {
-			throw new InvalidField('currency', `"Currency" must be a three-letter code, got "${String(values.currency)}"`, 'Use an ISO 4217 code such as EUR.');
+			throw new InvalidField(
+				'currency',
+				`"Currency" must be a three-letter code, got "${String(values.currency)}"`,
+				'Use an ISO 4217 code such as EUR.',
+			);
 		}
 		fields.currencyId = currency;
 	}
@@ -104,14 +126,22 @@ function convert(values: InvoiceFieldValues): IDataObject {
 	if (!isBlank(values.companyId)) {
 		const companyId = positiveId(values.companyId);
 		if (companyId === null) {
-			throw new InvalidField('companyId', `"Company ID" must be a numeric company ID, got "${String(values.companyId)}"`, 'Enter the ID of the company in Bitrix24, e.g. 42.');
+			throw new InvalidField(
+				'companyId',
+				`"Company ID" must be a numeric company ID, got "${String(values.companyId)}"`,
+				'Enter the ID of the company in Bitrix24, e.g. 42.',
+			);
 		}
 		fields.companyId = companyId;
 	}
 	if (!isBlank(values.comments)) fields.comments = String(values.comments);
 	for (const { name, value } of values.customFields?.field ?? []) {
 		if (isBlank(name)) {
-			throw new InvalidField('customFields', '"Custom Fields" has an entry without a field', 'Choose the custom field of each entry, or remove the entry.');
+			throw new InvalidField(
+				'customFields',
+				'"Custom Fields" has an entry without a field',
+				'Choose the custom field of each entry, or remove the entry.',
+			);
 		}
 		fields[String(name).trim()] = (value ?? '') as IDataObject[string];
 	}

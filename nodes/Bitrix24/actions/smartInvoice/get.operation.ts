@@ -17,9 +17,7 @@ export const option: OperationOption = {
 
 const displayOptions = { show: { resource: ['smartInvoice'], operation: ['get'] } };
 
-export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	invoiceIdProperty,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [invoiceIdProperty]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	return this.helpers.returnJsonArray(await getInvoice.call(this, readInvoiceId.call(this, itemIndex), itemIndex));

@@ -89,7 +89,12 @@ interface Filters {
 	stageId?: string;
 }
 
-const ID_FILTERS = { categoryId: 'Category', companyId: 'Company ID', contactId: 'Contact ID', assignedById: 'Responsible Person' } as const;
+const ID_FILTERS = {
+	categoryId: 'Category',
+	companyId: 'Company ID',
+	contactId: 'Contact ID',
+	assignedById: 'Responsible Person',
+} as const;
 
 function listFilter(this: IExecuteFunctions, filters: Filters, itemIndex: number): IDataObject {
 	const filter: IDataObject = {};
@@ -116,7 +121,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
 	const filter = listFilter.call(this, this.getNodeParameter('filters', itemIndex, {}) as Filters, itemIndex);
-	return this.helpers.returnJsonArray(await collectRows(
-		bitrix24ScanAll.call(this, 'crm.item.list', { entityTypeId, filter, select: ['*', 'uf*'] }, { itemIndex, limit }),
-	));
+	return this.helpers.returnJsonArray(
+		await collectRows(
+			bitrix24ScanAll.call(this, 'crm.item.list', { entityTypeId, filter, select: ['*', 'uf*'] }, { itemIndex, limit }),
+		),
+	);
 }

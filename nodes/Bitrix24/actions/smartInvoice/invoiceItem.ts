@@ -33,12 +33,21 @@ export async function getInvoice(this: IExecuteFunctions, id: number, itemIndex:
 	return itemOf(answer.result);
 }
 
-export async function addInvoice(this: IExecuteFunctions, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
+export async function addInvoice(
+	this: IExecuteFunctions,
+	fields: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const answer = await bitrix24Call.call(this, 'crm.item.add', { entityTypeId, fields }, { itemIndex });
 	return itemOf(answer.result);
 }
 
-export async function updateInvoice(this: IExecuteFunctions, id: number, fields: IDataObject, itemIndex: number): Promise<IDataObject> {
+export async function updateInvoice(
+	this: IExecuteFunctions,
+	id: number,
+	fields: IDataObject,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const answer = await bitrix24Call.call(this, 'crm.item.update', { entityTypeId, id, fields }, { itemIndex });
 	return itemOf(answer.result);
 }

@@ -45,6 +45,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const current = await getInvoice.call(this, id, itemIndex);
 		fields.stageId = await resolveStage.call(this, Number(current.categoryId), stage, itemIndex);
 	}
-	const item = Object.keys(fields).length > 0 ? await updateInvoice.call(this, id, fields, itemIndex) : await getInvoice.call(this, id, itemIndex);
+	const item =
+		Object.keys(fields).length > 0
+			? await updateInvoice.call(this, id, fields, itemIndex)
+			: await getInvoice.call(this, id, itemIndex);
 	return this.helpers.returnJsonArray(await keepAccountNumber.call(this, item, fields, false, itemIndex));
 }

@@ -26,7 +26,11 @@ const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'l
 const displayOptions = { show: { resource: ['timeline'], operation: ['addComment'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record whose timeline gets the comment' }),
+	...crmTargetProperties({
+		types: TYPES,
+		defaultType: 'contact',
+		typeDescription: 'Type of the record whose timeline gets the comment',
+	}),
 	{
 		displayName: 'Comment',
 		name: 'comment',
@@ -41,7 +45,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		name: 'attachFile',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to attach a file from the input item\'s binary data, e.g. the invoice PDF downloaded from LexOffice',
+		description:
+			"Whether to attach a file from the input item's binary data, e.g. the invoice PDF downloaded from LexOffice",
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -65,7 +70,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				type: 'string',
 				default: '',
 				placeholder: 'RE-2024-0042.pdf',
-				description: 'Name the attachment gets in Bitrix24. Empty: the binary data\'s own file name.',
+				description: "Name the attachment gets in Bitrix24. Empty: the binary data's own file name.",
 			},
 			{
 				displayName: 'Link Text',
@@ -73,7 +78,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				type: 'string',
 				default: '',
 				placeholder: 'Rechnung RE-2024-0042 in LexOffice',
-				description: 'Text of the link; empty shows the URL. Square brackets are replaced by round ones, as BBCode would end the link at them.',
+				description:
+					'Text of the link; empty shows the URL. Square brackets are replaced by round ones, as BBCode would end the link at them.',
 			},
 			{
 				displayName: 'Link URL',
@@ -101,7 +107,7 @@ function commentText(this: IExecuteFunctions, itemIndex: number, options: Commen
 	if (link) return `${comment}\n${link}`;
 	throw new NodeOperationError(this.getNode(), `"Link URL" is not an absolute http(s) address: "${options.linkUrl}"`, {
 		itemIndex,
-		description: 'Enter a full address starting with https://, e.g. the invoice\'s LexOffice link.',
+		description: "Enter a full address starting with https://, e.g. the invoice's LexOffice link.",
 	});
 }
 

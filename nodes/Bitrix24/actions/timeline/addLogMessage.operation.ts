@@ -23,7 +23,11 @@ const TYPES: CrmTargetType[] = ['contact', 'company', 'smartInvoice', 'deal', 'l
 const displayOptions = { show: { resource: ['timeline'], operation: ['addLogMessage'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	...crmTargetProperties({ types: TYPES, defaultType: 'contact', typeDescription: 'Type of the record whose timeline gets the entry' }),
+	...crmTargetProperties({
+		types: TYPES,
+		defaultType: 'contact',
+		typeDescription: 'Type of the record whose timeline gets the entry',
+	}),
 	{
 		displayName: 'Title',
 		name: 'title',

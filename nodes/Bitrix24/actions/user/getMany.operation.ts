@@ -57,7 +57,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const filter: IDataObject = { ACTIVE: true };
 	if (filters.nameSearch) filter.NAME_SEARCH = filters.nameSearch;
 	if (filters.userType) filter.USER_TYPE = filters.userType;
-	return this.helpers.returnJsonArray(await collectRows(
-		bitrix24Paginate.call(this, 'user.get', { sort: 'ID', order: 'ASC', FILTER: filter }, { itemIndex, limit }),
-	));
+	return this.helpers.returnJsonArray(
+		await collectRows(
+			bitrix24Paginate.call(this, 'user.get', { sort: 'ID', order: 'ASC', FILTER: filter }, { itemIndex, limit }),
+		),
+	);
 }

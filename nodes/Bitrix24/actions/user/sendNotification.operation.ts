@@ -43,7 +43,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		name: 'tag',
 		type: 'string',
 		default: '',
-		description: 'A notification with the same tag replaces the previous one, e.g. "lexoffice-import" for one current import report',
+		description:
+			'A notification with the same tag replaces the previous one, e.g. "lexoffice-import" for one current import report',
 	},
 ]);
 
@@ -51,7 +52,10 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '').trim();
 	if (!message) {
-		throw new NodeOperationError(this.getNode(), 'Message is empty', { itemIndex, description: 'Enter the text of the notification.' });
+		throw new NodeOperationError(this.getNode(), 'Message is empty', {
+			itemIndex,
+			description: 'Enter the text of the notification.',
+		});
 	}
 	const raw = String(this.getNodeParameter('userId', itemIndex, '') ?? '').trim();
 	if (raw !== '' && !/^\d+$/.test(raw)) {
@@ -60,7 +64,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Choose the recipient from the list, or map a numeric Bitrix24 user ID.',
 		});
 	}
-	const userId = raw !== '' ? Number(raw) : Number(((await bitrix24Call.call(this, 'user.current', {}, { itemIndex })).result as IDataObject).ID);
+	const userId =
+		raw !== ''
+			? Number(raw)
+			: Number(((await bitrix24Call.call(this, 'user.current', {}, { itemIndex })).result as IDataObject).ID);
 	const tag = String(this.getNodeParameter('tag', itemIndex, '') ?? '').trim();
 	const response = await bitrix24Call.call(
 		this,

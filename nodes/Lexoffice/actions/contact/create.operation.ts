@@ -98,6 +98,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const answer = await lexofficeRequest.call(this, { method: 'POST', path: '/v1/contacts', body });
 	const result = parseActionResult.call(this, answer, 'the new contact');
 	if (!wantsFullContact.call(this, itemIndex)) return [{ json: result }];
-	const contact = await readAfterWrite.call(this, { what: 'contact', id: result.id, done: 'created' }, async () => await getContact.call(this, result.id));
+	const contact = await readAfterWrite.call(
+		this,
+		{ what: 'contact', id: result.id, done: 'created' },
+		async () => await getContact.call(this, result.id),
+	);
 	return [{ json: contact }];
 }

@@ -60,8 +60,20 @@ function addressCollection(displayName: string, name: string): INodeProperties {
 						required: true,
 						description: 'ISO 3166 alpha-2 code such as DE, AT or CH',
 					},
-					{ displayName: 'Street', name: 'street', type: 'string', default: '', description: 'Street and house number' },
-					{ displayName: 'Supplement', name: 'supplement', type: 'string', default: '', description: 'Such as "Gebäude 10"' },
+					{
+						displayName: 'Street',
+						name: 'street',
+						type: 'string',
+						default: '',
+						description: 'Street and house number',
+					},
+					{
+						displayName: 'Supplement',
+						name: 'supplement',
+						type: 'string',
+						default: '',
+						description: 'Such as "Gebäude 10"',
+					},
 					{ displayName: 'ZIP Code', name: 'zip', type: 'string', default: '' },
 				],
 			},
@@ -92,7 +104,13 @@ const contactPersonCollection: INodeProperties = {
 					default: false,
 					description: 'Whether LexOffice shows this person on vouchers',
 				},
-				{ displayName: 'Salutation', name: 'salutation', type: 'string', default: '', description: 'At most 25 characters' },
+				{
+					displayName: 'Salutation',
+					name: 'salutation',
+					type: 'string',
+					default: '',
+					description: 'At most 25 characters',
+				},
 			],
 		},
 	],
@@ -113,7 +131,9 @@ const text = (displayName: string, name: string, extra: Partial<INodeProperties>
 export function contactFieldOptions(mode: 'create' | 'update'): INodeProperties[] {
 	const forKind = (kind: 'company' | 'person') =>
 		mode === 'create' ? { displayOptions: { show: { '/contactType': [kind] } } } : {};
-	const emails = Object.values(EMAIL_FIELDS).map(({ name, label }) => text(label, name, { placeholder: 'name@email.com' }));
+	const emails = Object.values(EMAIL_FIELDS).map(({ name, label }) =>
+		text(label, name, { placeholder: 'name@email.com' }),
+	);
 	const phones = Object.values(PHONE_FIELDS).map(({ name, label }) => text(label, name));
 	const updateOnly: INodeProperties[] =
 		mode === 'update'
@@ -143,10 +163,16 @@ export function contactFieldOptions(mode: 'create' | 'update'): INodeProperties[
 		addressCollection('Billing Address', 'billingAddress'),
 		{ ...contactPersonCollection, ...forKind('company') },
 		text('Note', 'note', { typeOptions: { rows: 3 }, description: 'At most 1000 characters' }),
-		text('Salutation', 'salutation', { description: 'Such as Frau or Herr; at most 25 characters', ...forKind('person') }),
+		text('Salutation', 'salutation', {
+			description: 'Such as Frau or Herr; at most 25 characters',
+			...forKind('person'),
+		}),
 		addressCollection('Shipping Address', 'shippingAddress'),
 		text('Tax Number', 'taxNumber', { description: 'Steuernummer', ...forKind('company') }),
-		text('VAT Registration ID', 'vatRegistrationId', { description: 'Umsatzsteuer-ID such as DE123456789', ...forKind('company') }),
+		text('VAT Registration ID', 'vatRegistrationId', {
+			description: 'Umsatzsteuer-ID such as DE123456789',
+			...forKind('company'),
+		}),
 		text('XRechnung Buyer Reference', 'xRechnungBuyerReference', {
 			description: 'Leitweg-ID; needs "XRechnung Vendor Number at Customer" too',
 		}),
@@ -173,7 +199,8 @@ export function readContactChanges(check: InputCheck, fields: IDataObject, mode:
 	};
 	const optionalText = (key: string, label: string, max?: number) =>
 		clearable(key, (value) => check.text(value, label, { max }));
-	const requiredIfGiven = (key: string, label: string) => (key in fields ? check.required(fields[key], label) : undefined);
+	const requiredIfGiven = (key: string, label: string) =>
+		key in fields ? check.required(fields[key], label) : undefined;
 
 	const changes: ContactChanges = {
 		companyName: requiredIfGiven('companyName', 'Company Name'),
@@ -192,11 +219,15 @@ export function readContactChanges(check: InputCheck, fields: IDataObject, mode:
 	};
 	if ('roles' in fields) changes.roles = readRoles(check, fields.roles);
 	const emails: ContactChanges['emails'] = {};
-	for (const [kind, { name, label }] of Object.entries(EMAIL_FIELDS) as Array<[EmailKind, { name: string; label: string }]>) {
+	for (const [kind, { name, label }] of Object.entries(EMAIL_FIELDS) as Array<
+		[EmailKind, { name: string; label: string }]
+	>) {
 		emails[kind] = clearable(name, (value) => check.email(value, label));
 	}
 	const phones: ContactChanges['phones'] = {};
-	for (const [kind, { name, label }] of Object.entries(PHONE_FIELDS) as Array<[PhoneKind, { name: string; label: string }]>) {
+	for (const [kind, { name, label }] of Object.entries(PHONE_FIELDS) as Array<
+		[PhoneKind, { name: string; label: string }]
+	>) {
 		phones[kind] = optionalText(name, label);
 	}
 	changes.emails = emails;
@@ -207,8 +238,10 @@ export function readContactChanges(check: InputCheck, fields: IDataObject, mode:
 export function readRoles(check: InputCheck, value: unknown): ContactRole[] {
 	const roles = (Array.isArray(value) ? value : [value]).filter((role) => role !== undefined && role !== '');
 	const unknown = roles.find((role) => role !== 'customer' && role !== 'vendor');
-	if (unknown !== undefined) check.fail(`"Roles" has an unknown role "${String(unknown)}"`, 'Use customer, vendor or both.');
-	if (roles.length === 0) check.fail('"Roles" needs at least one role', 'Choose Customer, Vendor or both (every contact has a role).');
+	if (unknown !== undefined)
+		check.fail(`"Roles" has an unknown role "${String(unknown)}"`, 'Use customer, vendor or both.');
+	if (roles.length === 0)
+		check.fail('"Roles" needs at least one role', 'Choose Customer, Vendor or both (every contact has a role).');
 	return roles as ContactRole[];
 }
 

@@ -63,8 +63,10 @@ export function matchOutput(
 		.slice(0, 5)
 		.map((contact) => `${contactDisplayName(contact)} (${String(contact.id)})`)
 		.join(', ');
-	return inputCheck.call(this, itemIndex).fail(
-		`${matches.length} contacts have ${criterion}: ${listed}${matches.length > 5 ? ', …' : ''}`,
-		'Clean up the duplicates in LexOffice, or set Options → If Several Match to "Return First" or "Return All".',
-	);
+	return inputCheck
+		.call(this, itemIndex)
+		.fail(
+			`${matches.length} contacts have ${criterion}: ${listed}${matches.length > 5 ? ', …' : ''}`,
+			'Clean up the duplicates in LexOffice, or set Options → If Several Match to "Return First" or "Return All".',
+		);
 }

@@ -36,7 +36,12 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);
-	const number = check.number(this.getNodeParameter('customerNumber', itemIndex), 'Customer Number', { min: 1, decimals: 0 });
-	const matches = await contactsWithCustomerNumber.call(this, number, { includeArchived: includeArchived.call(this, itemIndex) });
+	const number = check.number(this.getNodeParameter('customerNumber', itemIndex), 'Customer Number', {
+		min: 1,
+		decimals: 0,
+	});
+	const matches = await contactsWithCustomerNumber.call(this, number, {
+		includeArchived: includeArchived.call(this, itemIndex),
+	});
 	return matchOutput.call(this, itemIndex, matches, `the customer number ${number}`);
 }

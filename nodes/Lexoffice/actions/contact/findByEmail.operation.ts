@@ -15,7 +15,7 @@ import { findNotice, findOptions, includeArchived, matchOutput } from './find';
 export const option: OperationOption = {
 	name: 'Find by Email',
 	value: 'findByEmail',
-	description: 'Find the contact with an email address (its own or a contact person\'s)',
+	description: "Find the contact with an email address (its own or a contact person's)",
 	action: 'Find a contact by email',
 };
 

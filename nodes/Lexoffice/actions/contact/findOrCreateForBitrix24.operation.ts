@@ -48,7 +48,7 @@ const displayOptions = { show: { resource: ['contact'], operation: ['findOrCreat
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName:
-			'Each input item is a Bitrix24 contact or company as the Bitrix24 node\'s Get returns it. Tried in order: the linked ID, the e-mail addresses, the customer number; then the contact is created.',
+			"Each input item is a Bitrix24 contact or company as the Bitrix24 node's Get returns it. Tried in order: the linked ID, the e-mail addresses, the customer number; then the contact is created.",
 		name: 'findOrCreateNotice',
 		type: 'notice',
 		default: '',
@@ -58,7 +58,11 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		name: 'recordType',
 		type: 'options',
 		options: [
-			{ name: 'Detect From the Record', value: 'auto', description: 'Companies have TITLE, contacts NAME or LAST_NAME' },
+			{
+				name: 'Detect From the Record',
+				value: 'auto',
+				description: 'Companies have TITLE, contacts NAME or LAST_NAME',
+			},
 			{ name: 'Contact', value: 'contact', description: 'Becomes a person in LexOffice' },
 			{ name: 'Company', value: 'company', description: 'Becomes a company in LexOffice' },
 		],
@@ -118,14 +122,15 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				name: 'matchByEmail',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to look for a LexOffice contact with one of the record\'s e-mail addresses',
+				description: "Whether to look for a LexOffice contact with one of the record's e-mail addresses",
 			},
 			{
 				displayName: 'Salutation',
 				name: 'salutation',
 				type: 'string',
 				default: '',
-				description: 'For a new person, e.g. Frau or Herr (at most 25 characters); Bitrix24\'s HONORIFIC is a portal-specific ID',
+				description:
+					"For a new person, e.g. Frau or Herr (at most 25 characters); Bitrix24's HONORIFIC is a portal-specific ID",
 			},
 		],
 	},
@@ -147,14 +152,24 @@ async function contactsMadeFrom(this: IExecuteFunctions, body: IDataObject): Pro
 	const name = contactDisplayName(body);
 	const searchName = isObject(body.company) ? name : String((body.person as IDataObject | undefined)?.lastName ?? '');
 	if (searchName.trim().length < 3) return undefined;
-	const emails = contactEmails(body).map((email) => email.toLowerCase()).sort().join(' ');
+	const emails = contactEmails(body)
+		.map((email) => email.toLowerCase())
+		.sort()
+		.join(' ');
 	const kind = isObject(body.company) ? 'company' : 'person';
-	const candidates = await findContacts.call(this, { name: encodeSearchValue(searchName, { literal: true }) }, { includeArchived: false });
+	const candidates = await findContacts.call(
+		this,
+		{ name: encodeSearchValue(searchName, { literal: true }) },
+		{ includeArchived: false },
+	);
 	return candidates.filter(
 		(contact) =>
 			ofKind(kind)(contact) &&
 			contactDisplayName(contact) === name &&
-			contactEmails(contact).map((email) => email.toLowerCase()).sort().join(' ') === emails,
+			contactEmails(contact)
+				.map((email) => email.toLowerCase())
+				.sort()
+				.join(' ') === emails,
 	);
 }
 
@@ -165,7 +180,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const linkedId = readLinkedId(check, this.getNodeParameter('linkedContactId', itemIndex, ''));
 	const number = check.text(this.getNodeParameter('customerNumber', itemIndex, ''), 'Customer Number');
-	const wantedNumber = number === undefined ? undefined : check.number(number, 'Customer Number', { min: 1, decimals: 0 });
+	const wantedNumber =
+		number === undefined ? undefined : check.number(number, 'Customer Number', { min: 1, decimals: 0 });
 	const wantedKind = type === 'company' ? 'company' : 'person';
 	// Mapped only when needed: a linked record need not be complete enough to create a contact from.
 	const create = async () => {
@@ -176,12 +192,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const found =
 		(linkedId ? await linkedContact.call(this, linkedId) : undefined) ??
 		(options.matchByEmail !== false ? await contactByEmail.call(this, itemIndex, record, wantedKind) : undefined) ??
-		(wantedNumber !== undefined ? await contactByCustomerNumber.call(this, check, itemIndex, wantedNumber, wantedKind) : undefined) ??
+		(wantedNumber !== undefined
+			? await contactByCustomerNumber.call(this, check, itemIndex, wantedNumber, wantedKind)
+			: undefined) ??
 		(options.createIfNotFound !== false ? await create() : undefined);
 
 	const bitrix24 = { type, id: record.ID ?? null };
 	if (!found) {
-		return [{ json: { id: null, matchedBy: 'none', created: false, linkMustBeWritten: false, bitrix24, contact: null } }];
+		return [
+			{ json: { id: null, matchedBy: 'none', created: false, linkMustBeWritten: false, bitrix24, contact: null } },
+		];
 	}
 	const id = String(found.contact.id);
 	return [
@@ -202,10 +222,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	];
 }
 
-function recordTypeOf(this: IExecuteFunctions, check: InputCheck, itemIndex: number, record: IDataObject): Bitrix24RecordType {
+function recordTypeOf(
+	this: IExecuteFunctions,
+	check: InputCheck,
+	itemIndex: number,
+	record: IDataObject,
+): Bitrix24RecordType {
 	const wanted = String(this.getNodeParameter('recordType', itemIndex, 'auto'));
 	if (wanted === 'contact' || wanted === 'company') return wanted;
-	if (wanted !== 'auto') check.fail(`"Bitrix24 Record Type" must be contact or company, not "${wanted}"`, 'Choose Contact or Company.');
+	if (wanted !== 'auto')
+		check.fail(`"Bitrix24 Record Type" must be contact or company, not "${wanted}"`, 'Choose Contact or Company.');
 	const detected = detectRecordType(record);
 	if (detected) return detected;
 	return check.fail(
@@ -236,7 +262,8 @@ async function linkedContact(this: IExecuteFunctions, id: string): Promise<Found
  * person's at a LexOffice company is not that company (the sync keeps persons and companies
  * apart, and a link would then point a Bitrix24 contact at a LexOffice company).
  */
-const ofKind = (kind: 'person' | 'company') => (contact: IDataObject) => contact[kind] !== undefined && contact[kind] !== null;
+const ofKind = (kind: 'person' | 'company') => (contact: IDataObject) =>
+	contact[kind] !== undefined && contact[kind] !== null;
 
 async function contactByEmail(
 	this: IExecuteFunctions,
@@ -245,7 +272,9 @@ async function contactByEmail(
 	kind: 'person' | 'company',
 ): Promise<Found | undefined> {
 	for (const email of recordEmails(record)) {
-		const matches = (await contactsWithEmail.call(this, email, { includeArchived: includeArchived.call(this, itemIndex) })).filter(ofKind(kind));
+		const matches = (
+			await contactsWithEmail.call(this, email, { includeArchived: includeArchived.call(this, itemIndex) })
+		).filter(ofKind(kind));
 		const [chosen] = matchOutput.call(this, itemIndex, matches, `the e-mail ${email}`);
 		if (chosen) return { contact: chosen.json, matchedBy: 'email' };
 	}
@@ -259,7 +288,9 @@ async function contactByCustomerNumber(
 	number: number,
 	kind: 'person' | 'company',
 ): Promise<Found | undefined> {
-	const matches = await contactsWithCustomerNumber.call(this, number, { includeArchived: includeArchived.call(this, itemIndex) });
+	const matches = await contactsWithCustomerNumber.call(this, number, {
+		includeArchived: includeArchived.call(this, itemIndex),
+	});
 	const otherKind = matches.find((contact) => !ofKind(kind)(contact));
 	if (otherKind) {
 		check.fail(
@@ -292,6 +323,10 @@ async function createContact(this: IExecuteFunctions, body: IDataObject, leftOut
 	}
 	const { id } = parseActionResult.call(this, answer, 'the new contact');
 	// Read back for the customer number LexOffice assigned (§3.3: read-only, set on creation).
-	const contact = await readAfterWrite.call(this, { what: 'contact', id, done: 'created' }, async () => await getContact.call(this, id));
+	const contact = await readAfterWrite.call(
+		this,
+		{ what: 'contact', id, done: 'created' },
+		async () => await getContact.call(this, id),
+	);
 	return { contact, matchedBy: 'created', leftOut };
 }

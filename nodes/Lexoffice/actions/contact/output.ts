@@ -14,7 +14,7 @@ export const returnFullContactOption: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to read the contact back after writing it (one more request), so the output includes the customer and vendor numbers LexOffice assigned. Otherwise the output is LexOffice\'s answer: ID, version and dates.',
+				"Whether to read the contact back after writing it (one more request), so the output includes the customer and vendor numbers LexOffice assigned. Otherwise the output is LexOffice's answer: ID, version and dates.",
 		},
 	],
 };

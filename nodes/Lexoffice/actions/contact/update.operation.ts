@@ -48,7 +48,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'Fields to set. A field added but left empty is removed from the contact; an address replaces the current one.',
+		description:
+			'Fields to set. A field added but left empty is removed from the contact; an address replaces the current one.',
 		options: contactFieldOptions('update'),
 	},
 	returnFullContactOption,
@@ -57,13 +58,21 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);
 	const id = locatorId.call(this, itemIndex, 'contactId', 'Contact');
-	const changes = readContactChanges(check, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, 'update');
+	const changes = readContactChanges(
+		check,
+		this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject,
+		'update',
+	);
 
 	let answer: unknown;
 	for (let attempt = 1; ; attempt++) {
 		const body = await changedContact.call(this, check, id, changes);
 		try {
-			answer = await lexofficeRequest.call(this, { method: 'PUT', path: `/v1/contacts/${encodeURIComponent(id)}`, body });
+			answer = await lexofficeRequest.call(this, {
+				method: 'PUT',
+				path: `/v1/contacts/${encodeURIComponent(id)}`,
+				body,
+			});
 			break;
 		} catch (error) {
 			// 409: the version we read is stale (§3.5). One fresh read and retry; a second conflict is reported.
@@ -72,12 +81,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const result = parseActionResult.call(this, answer, 'the contact update');
 	if (!wantsFullContact.call(this, itemIndex)) return [{ json: result }];
-	const contact = await readAfterWrite.call(this, { what: 'contact', id, done: 'updated' }, async () => await getContact.call(this, id));
+	const contact = await readAfterWrite.call(
+		this,
+		{ what: 'contact', id, done: 'updated' },
+		async () => await getContact.call(this, id),
+	);
 	return [{ json: contact }];
 }
 
 /** The current contact with the changes applied; refuses contacts LexOffice cannot update (§3.4). */
-async function changedContact(this: IExecuteFunctions, check: InputCheck, id: string, changes: ContactChanges): Promise<IDataObject> {
+async function changedContact(
+	this: IExecuteFunctions,
+	check: InputCheck,
+	id: string,
+	changes: ContactChanges,
+): Promise<IDataObject> {
 	const current = await getContact.call(this, id);
 	const crowded = listsWithSeveralEntries(current);
 	if (crowded.length > 0) {

@@ -33,7 +33,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'string',
 		required: true,
 		default: '={{ $json.eventType }}',
-		description: 'The event\'s type, e.g. contact.changed; the LexOffice Trigger gives it as eventType',
+		description: "The event's type, e.g. contact.changed; the LexOffice Trigger gives it as eventType",
 	},
 	{
 		displayName: 'Resource ID',
@@ -51,7 +51,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!eventType || !resourceId) {
 		throw new NodeOperationError(this.getNode(), `${eventType ? 'Resource ID' : 'Event Type'} is empty`, {
 			itemIndex,
-			description: 'Put this node right after a LexOffice Trigger, or map {{ $json.eventType }} and {{ $json.resourceId }} of its item.',
+			description:
+				'Put this node right after a LexOffice Trigger, or map {{ $json.eventType }} and {{ $json.resourceId }} of its item.',
 		});
 	}
 	const credentials = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);

@@ -29,7 +29,8 @@ const displayOptions = { show: { resource: ['eventSubscription'], operation: ['c
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
-		displayName: 'To receive events in n8n, use the LexOffice Trigger node: it creates and removes its subscriptions itself',
+		displayName:
+			'To receive events in n8n, use the LexOffice Trigger node: it creates and removes its subscriptions itself',
 		name: 'triggerNotice',
 		type: 'notice',
 		default: '',
@@ -57,13 +58,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const check = inputCheck.call(this, itemIndex);
 	const eventType = String(this.getNodeParameter('eventType', itemIndex));
 	if (!isLexofficeEventType(eventType)) {
-		check.fail(`"Event Type" is not a LexOffice event: "${eventType}"`, 'Choose an event from the list, e.g. contact.changed or invoice.status.changed.');
+		check.fail(
+			`"Event Type" is not a LexOffice event: "${eventType}"`,
+			'Choose an event from the list, e.g. contact.changed or invoice.status.changed.',
+		);
 	}
 	const callbackUrl = check.httpsUrl(this.getNodeParameter('callbackUrl', itemIndex), 'Callback URL');
 
 	let answer: unknown;
 	try {
-		answer = await lexofficeRequest.call(this, { method: 'POST', path: '/v1/event-subscriptions', body: { eventType, callbackUrl } });
+		answer = await lexofficeRequest.call(this, {
+			method: 'POST',
+			path: '/v1/event-subscriptions',
+			body: { eventType, callbackUrl },
+		});
 	} catch (error) {
 		const advice = ADVICE[httpCodeOf(error) ?? 0];
 		if (!advice || !(error instanceof NodeApiError)) throw new NodeApiError(this.getNode(), error as JsonObject);

@@ -53,7 +53,11 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'options',
 		options: [
 			{ name: 'Existing Contact', value: 'contact', description: 'A LexOffice contact with the customer role' },
-			{ name: 'One-Time Address', value: 'oneTime', description: 'An address for this invoice only; no contact is created' },
+			{
+				name: 'One-Time Address',
+				value: 'oneTime',
+				description: 'An address for this invoice only; no contact is created',
+			},
 		],
 		default: 'contact',
 	},
@@ -104,7 +108,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to read the invoice back after creating it (one more request), so the output has its number, totals and status. Otherwise the output is LexOffice\'s answer: ID, version and dates.',
+					"Whether to read the invoice back after creating it (one more request), so the output has its number, totals and status. Otherwise the output is LexOffice's answer: ID, version and dates.",
 			},
 		],
 	},
@@ -135,13 +139,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const finalize = this.getNodeParameter('finalize', itemIndex, false) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as { returnFullInvoice?: boolean };
-	const { result, invoice } = await createInvoice.call(this, input, { finalize, readBack: options.returnFullInvoice ?? true });
+	const { result, invoice } = await createInvoice.call(this, input, {
+		finalize,
+		readBack: options.returnFullInvoice ?? true,
+	});
 	return [{ json: invoice ?? result }];
 }
 
 function oneTimeAddress(this: IExecuteFunctions, check: InputCheck, itemIndex: number): InvoiceAddress {
 	const optional = (name: string, label: string) => check.text(this.getNodeParameter(name, itemIndex, ''), label);
-	const parts = { street: optional('recipientStreet', 'Street'), zip: optional('recipientZip', 'ZIP Code'), city: optional('recipientCity', 'City') };
+	const parts = {
+		street: optional('recipientStreet', 'Street'),
+		zip: optional('recipientZip', 'ZIP Code'),
+		city: optional('recipientCity', 'City'),
+	};
 	return {
 		name: check.required(this.getNodeParameter('recipientName', itemIndex, ''), 'Name'),
 		countryCode: check.countryCode(this.getNodeParameter('recipientCountryCode', itemIndex, ''), 'Country Code'),

@@ -70,7 +70,13 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				options: TAX_RATE_OPTIONS,
 				default: 19,
 			},
-			{ displayName: 'Title', name: 'title', type: 'string', default: '', description: 'Document title, at most 25 characters' },
+			{
+				displayName: 'Title',
+				name: 'title',
+				type: 'string',
+				default: '',
+				description: 'Document title, at most 25 characters',
+			},
 			{ displayName: 'Unit Name', name: 'unitName', type: 'string', default: 'Stück' },
 			{
 				displayName: 'Unit Price',
@@ -80,7 +86,13 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				default: 0,
 				description: 'Price per unit in EUR (net; gross when the tax type is Gross)',
 			},
-			{ displayName: 'Voucher Date', name: 'voucherDate', type: 'dateTime', default: '', description: 'The invoice date; empty means now' },
+			{
+				displayName: 'Voucher Date',
+				name: 'voucherDate',
+				type: 'dateTime',
+				default: '',
+				description: 'The invoice date; empty means now',
+			},
 		],
 	},
 ]);

@@ -45,7 +45,11 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 				type: 'options',
 				options: [
 					{ name: 'PDF', value: 'pdf', description: 'The printable document (for XRechnung invoices a preview only)' },
-					{ name: 'Original', value: 'original', description: 'The e-invoice itself: XML for XRechnung invoices, else the PDF' },
+					{
+						name: 'Original',
+						value: 'original',
+						description: 'The e-invoice itself: XML for XRechnung invoices, else the PDF',
+					},
 				],
 				default: 'pdf',
 			},
@@ -56,7 +60,10 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const check = inputCheck.call(this, itemIndex);
 	const id = locatorId.call(this, itemIndex, 'invoiceId', 'Invoice');
-	const binaryPropertyName = check.required(this.getNodeParameter('binaryPropertyName', itemIndex), 'Put Output File in Field');
+	const binaryPropertyName = check.required(
+		this.getNodeParameter('binaryPropertyName', itemIndex),
+		'Put Output File in Field',
+	);
 	const { format = 'pdf' } = this.getNodeParameter('options', itemIndex, {}) as { format?: string };
 
 	let file;

@@ -76,7 +76,14 @@ const lineItemValues: INodeProperties[] = [
 		],
 		default: 'custom',
 	},
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true, description: 'At most 255 characters' },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'At most 255 characters',
+	},
 	{
 		displayName: 'Description',
 		name: 'description',
@@ -193,7 +200,7 @@ export const invoiceTextOptions: INodeProperties[] = [
 			{ name: 'German', value: 'de' },
 		],
 		default: 'de',
-		description: 'Language of the invoice document (English needs LexOffice\'s INVOICING_PRO feature)',
+		description: "Language of the invoice document (English needs LexOffice's INVOICING_PRO feature)",
 	},
 	{
 		displayName: 'Payment Conditions',
@@ -201,7 +208,7 @@ export const invoiceTextOptions: INodeProperties[] = [
 		type: 'fixedCollection',
 		default: {},
 		placeholder: 'Add Payment Conditions',
-		description: 'Without them LexOffice uses the contact\'s or the organisation\'s default',
+		description: "Without them LexOffice uses the contact's or the organisation's default",
 		options: [
 			{
 				displayName: 'Conditions',
@@ -252,11 +259,18 @@ export const invoiceTextOptions: INodeProperties[] = [
 		default: '',
 		description: 'Closing text below the line items, at most 2000 characters',
 	},
-	{ displayName: 'Title', name: 'title', type: 'string', default: '', description: 'Document title, at most 25 characters' },
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		description: 'Document title, at most 25 characters',
+	},
 ];
 
 export function readTaxType(check: InputCheck, value: unknown): TaxType {
-	if (!TAX_TYPES.includes(value as TaxType)) check.fail(`"Tax Type" is unknown: "${String(value)}"`, `Use one of ${TAX_TYPES.join(', ')}.`);
+	if (!TAX_TYPES.includes(value as TaxType))
+		check.fail(`"Tax Type" is unknown: "${String(value)}"`, `Use one of ${TAX_TYPES.join(', ')}.`);
 	return value as TaxType;
 }
 
@@ -264,7 +278,10 @@ export function readLineItems(check: InputCheck, value: unknown): LineItem[] {
 	const entries = ((value as { item?: IDataObject[] } | undefined)?.item ?? []) as IDataObject[];
 	if (entries.length === 0) check.fail('The invoice has no line items', 'Add at least one line item.');
 	if (entries.length > MAX_LINE_ITEMS) {
-		check.fail(`The invoice has ${entries.length} line items; LexOffice allows at most ${MAX_LINE_ITEMS}`, 'Split it into several invoices.');
+		check.fail(
+			`The invoice has ${entries.length} line items; LexOffice allows at most ${MAX_LINE_ITEMS}`,
+			'Split it into several invoices.',
+		);
 	}
 	return entries.map((entry, index) => readLineItem(check, entry, `Line Item ${index + 1}`));
 }
@@ -276,7 +293,10 @@ export function readLineItem(check: InputCheck, entry: IDataObject, label: strin
 	if (type === 'text') return { type, name, ...(description ? { description } : {}) };
 	const taxRatePercentage = check.number(entry.taxRatePercentage ?? 19, `${label}: Tax Rate`);
 	if (!(TAX_RATES as readonly number[]).includes(taxRatePercentage)) {
-		check.fail(`"${label}: Tax Rate" is ${taxRatePercentage} %; use 0, 7 or 19`, 'Choose one of the standard German VAT rates.');
+		check.fail(
+			`"${label}: Tax Rate" is ${taxRatePercentage} %; use 0, 7 or 19`,
+			'Choose one of the standard German VAT rates.',
+		);
 	}
 	const discount = check.number(entry.discountPercentage ?? 0, `${label}: Discount (%)`, { min: 0, max: 100 });
 	return {
@@ -291,9 +311,13 @@ export function readLineItem(check: InputCheck, entry: IDataObject, label: strin
 	};
 }
 
-export function readShipping(check: InputCheck, parameters: { type: unknown; date: unknown; endDate: unknown }): Shipping {
+export function readShipping(
+	check: InputCheck,
+	parameters: { type: unknown; date: unknown; endDate: unknown },
+): Shipping {
 	const type = parameters.type as ShippingType;
-	if (!SHIPPING_TYPES.includes(type)) check.fail(`"Shipping Type" is unknown: "${String(type)}"`, `Use one of ${SHIPPING_TYPES.join(', ')}.`);
+	if (!SHIPPING_TYPES.includes(type))
+		check.fail(`"Shipping Type" is unknown: "${String(type)}"`, `Use one of ${SHIPPING_TYPES.join(', ')}.`);
 	return checkShipping(check, {
 		type,
 		date: check.dateTime(parameters.date, 'Shipping Date'),
@@ -316,12 +340,16 @@ export function readInvoiceTexts(check: InputCheck, fields: IDataObject): Invoic
 		remark: check.text(fields.remark, 'Remark', { max: TEXT_LIMITS.remark }),
 	};
 	if (fields.language !== undefined) {
-		if (fields.language !== 'de' && fields.language !== 'en') check.fail(`"Language" must be de or en, not "${String(fields.language)}"`, 'Choose German or English.');
+		if (fields.language !== 'de' && fields.language !== 'en')
+			check.fail(`"Language" must be de or en, not "${String(fields.language)}"`, 'Choose German or English.');
 		texts.language = fields.language;
 	}
 	const conditions = (fields.paymentConditions as { conditions?: IDataObject } | undefined)?.conditions;
 	if (conditions) {
-		const discountPercentage = check.number(conditions.discountPercentage ?? 0, 'Cash Discount (%)', { min: 0, max: 100 });
+		const discountPercentage = check.number(conditions.discountPercentage ?? 0, 'Cash Discount (%)', {
+			min: 0,
+			max: 100,
+		});
 		texts.paymentConditions = {
 			label: check.required(conditions.paymentTermLabel, 'Payment Conditions: Label'),
 			durationDays: check.number(conditions.paymentTermDuration ?? 0, 'Payment Term (Days)', { min: 0, decimals: 0 }),

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { DEFAULT_APP_URL, permalinksFor } from '../../helpers/eventResources';
-import { LEXOFFICE_CREDENTIAL_TYPE, lexofficeRequest, unexpectedResponseError, type LexofficeCredentials } from '../../transport';
+import {
+	LEXOFFICE_CREDENTIAL_TYPE,
+	lexofficeRequest,
+	unexpectedResponseError,
+	type LexofficeCredentials,
+} from '../../transport';
 
 const invoiceSchema = z.object({ id: z.string(), voucherStatus: z.string() }).passthrough();
 
@@ -15,7 +20,10 @@ export async function getInvoice(this: IExecuteFunctions, id: string): Promise<I
 }
 
 /** View and edit links of an invoice in the web app of the credential (§4.4; no request). */
-export async function invoicePermalinks(this: IExecuteFunctions, id: string): Promise<{ viewUrl: string; editUrl: string }> {
+export async function invoicePermalinks(
+	this: IExecuteFunctions,
+	id: string,
+): Promise<{ viewUrl: string; editUrl: string }> {
 	const { appUrl } = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
 	const links = permalinksFor('invoice', id, appUrl?.trim() || DEFAULT_APP_URL);
 	return { viewUrl: links.view ?? '', editUrl: links.edit ?? '' };

@@ -30,13 +30,18 @@ export async function createInvoice(
 	}
 	const result = parseActionResult.call(this, answer, 'the new invoice');
 	if (!readBack) return { result };
-	const invoice = await readAfterWrite.call(this, { what: 'invoice', id: result.id, done: 'created' }, async () => await getInvoice.call(this, result.id));
+	const invoice = await readAfterWrite.call(
+		this,
+		{ what: 'invoice', id: result.id, done: 'created' },
+		async () => await getInvoice.call(this, result.id),
+	);
 	return { result, invoice };
 }
 
 /** An invoice create whose answer was lost: what the user should look for before creating it again. */
 export function whatToCheck(input: InvoiceInput, finalize: boolean): string {
-	const recipient = 'contactId' in input.address ? `the LexOffice contact ${input.address.contactId}` : `"${input.address.name}"`;
+	const recipient =
+		'contactId' in input.address ? `the LexOffice contact ${input.address.contactId}` : `"${input.address.name}"`;
 	const first = input.lineItems[0] ? ` (the first: "${input.lineItems[0].name}")` : '';
 	const kind = finalize ? 'a finalized (numbered)' : 'a draft';
 	return (

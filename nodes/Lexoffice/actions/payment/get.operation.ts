@@ -71,7 +71,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const payment = parsed.data;
 	const readAmount = (value: unknown, what: string) => {
 		const number = parseAmount(value);
-		if (number === undefined) throw unexpectedResponseError(this.getNode(), `a number as ${what}`, `got ${JSON.stringify(value)}`);
+		if (number === undefined)
+			throw unexpectedResponseError(this.getNode(), `a number as ${what}`, `got ${JSON.stringify(value)}`);
 		return number;
 	};
 	return [
@@ -80,8 +81,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				voucherId,
 				available: true,
 				...(payment as IDataObject),
-				openAmount: payment.openAmount === null || payment.openAmount === undefined ? null : readAmount(payment.openAmount, 'openAmount'),
-				paymentItems: (payment.paymentItems ?? []).map((item) => ({ ...(item as IDataObject), amount: readAmount(item.amount ?? 0, 'a payment amount') })),
+				openAmount:
+					payment.openAmount === null || payment.openAmount === undefined
+						? null
+						: readAmount(payment.openAmount, 'openAmount'),
+				paymentItems: (payment.paymentItems ?? []).map((item) => ({
+					...(item as IDataObject),
+					amount: readAmount(item.amount ?? 0, 'a payment amount'),
+				})),
 			},
 		},
 	];

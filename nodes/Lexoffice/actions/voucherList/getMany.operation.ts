@@ -96,8 +96,20 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Archived', name: 'archived', type: 'boolean', default: false, description: 'Whether to list archived vouchers (on) or only the others (off)' },
-			{ displayName: 'Contact ID', name: 'contactId', type: 'string', default: '', description: 'Only vouchers of this LexOffice contact' },
+			{
+				displayName: 'Archived',
+				name: 'archived',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to list archived vouchers (on) or only the others (off)',
+			},
+			{
+				displayName: 'Contact ID',
+				name: 'contactId',
+				type: 'string',
+				default: '',
+				description: 'Only vouchers of this LexOffice contact',
+			},
 			dateFilter('Created', 'createdDateFrom', 'first'),
 			dateFilter('Created', 'createdDateTo', 'last'),
 			dateFilter('Updated', 'updatedDateFrom', 'first'),
@@ -144,7 +156,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const check = inputCheck.call(this, itemIndex);
 	const limit = resultLimit.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = this.getNodeParameter('options', itemIndex, {}) as { sortBy?: SortField; sortDirection?: 'ASC' | 'DESC' };
+	const options = this.getNodeParameter('options', itemIndex, {}) as {
+		sortBy?: SortField;
+		sortDirection?: 'ASC' | 'DESC';
+	};
 	const sortBy = options.sortBy ?? 'voucherDate';
 	const direction = options.sortDirection ?? 'DESC';
 
@@ -160,7 +175,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const ranges = readRanges(check, filters);
 	// Cut by the sorted date if there is one, else by a filtered date: that range is the one split.
-	const dateField = sortBy !== 'voucherNumber' ? sortBy : (DATE_FIELDS.find(({ field }) => ranges[field])?.field ?? 'voucherDate');
+	const dateField =
+		sortBy !== 'voucherNumber' ? sortBy : (DATE_FIELDS.find(({ field }) => ranges[field])?.field ?? 'voucherDate');
 	for (const [field, range] of Object.entries(ranges)) {
 		if (field === dateField) continue;
 		Object.assign(qs, { [`${field}From`]: range.from, [`${field}To`]: range.to });
@@ -177,11 +193,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 }
 
 function readChoice(check: InputCheck, value: unknown, label: string, allowed: Array<[string, string]>): string[] {
-	const chosen = (Array.isArray(value) ? value : [value]).filter((entry) => entry !== undefined && entry !== '').map(String);
+	const chosen = (Array.isArray(value) ? value : [value])
+		.filter((entry) => entry !== undefined && entry !== '')
+		.map(String);
 	if (chosen.length === 0) check.fail(`"${label}" is empty`, `Choose at least one, or "Any".`);
 	const unknown = chosen.find((entry) => !allowed.some(([, known]) => known === entry));
-	if (unknown) check.fail(`"${label}" has an unknown value "${unknown}"`, `Use ${allowed.map(([, known]) => known).join(', ')}.`);
-	if (chosen.includes('any') && chosen.length > 1) check.fail(`"${label}": "Any" must be chosen alone`, 'Remove "Any", or remove the other values.');
+	if (unknown)
+		check.fail(`"${label}" has an unknown value "${unknown}"`, `Use ${allowed.map(([, known]) => known).join(', ')}.`);
+	if (chosen.includes('any') && chosen.length > 1)
+		check.fail(`"${label}": "Any" must be chosen alone`, 'Remove "Any", or remove the other values.');
 	return chosen;
 }
 
@@ -189,7 +209,10 @@ function readChoice(check: InputCheck, value: unknown, label: string, allowed: A
 function readStatuses(check: InputCheck, value: unknown): string[] {
 	const statuses = readChoice(check, value, 'Voucher Statuses', VOUCHER_STATUSES);
 	if (statuses.includes('overdue') && statuses.length > 1) {
-		check.fail('"Voucher Statuses": "Overdue" must be chosen alone', 'LexOffice cannot combine Overdue with other statuses; list overdue vouchers in a separate node.');
+		check.fail(
+			'"Voucher Statuses": "Overdue" must be chosen alone',
+			'LexOffice cannot combine Overdue with other statuses; list overdue vouchers in a separate node.',
+		);
 	}
 	return statuses;
 }
@@ -202,7 +225,8 @@ function readRanges(check: InputCheck, filters: IDataObject): Ranges {
 	for (const { field, label } of DATE_FIELDS) {
 		const from = check.day(filters[`${field}From`], `${label} From`);
 		const to = check.day(filters[`${field}To`], `${label} To`);
-		if (from && to && from > to) check.fail(`"${label} From" (${from}) is after "${label} To" (${to})`, 'Swap the two dates.');
+		if (from && to && from > to)
+			check.fail(`"${label} From" (${from}) is after "${label} To" (${to})`, 'Swap the two dates.');
 		if (from || to) ranges[field] = { from, to };
 	}
 	return ranges;
@@ -219,8 +243,12 @@ function sortVouchers(vouchers: IDataObject[], sortBy: SortField, direction: 'AS
 	return vouchers
 		.map((voucher, index) => ({ voucher, index, key: key(voucher) }))
 		.sort((a, b) => {
-			if (a.key === undefined || b.key === undefined) return a.key === b.key ? a.index - b.index : a.key === undefined ? 1 : -1;
-			const order = typeof a.key === 'number' ? a.key - (b.key as number) : a.key.localeCompare(String(b.key), 'de', { numeric: true });
+			if (a.key === undefined || b.key === undefined)
+				return a.key === b.key ? a.index - b.index : a.key === undefined ? 1 : -1;
+			const order =
+				typeof a.key === 'number'
+					? a.key - (b.key as number)
+					: a.key.localeCompare(String(b.key), 'de', { numeric: true });
 			return sign * order || a.index - b.index;
 		})
 		.map(({ voucher }) => voucher);

@@ -9,7 +9,14 @@ import { B24Error } from '../errors';
 import { nextId } from '../state';
 
 const CRM_PLACEMENT_OWNERS = ['CONTACT', 'COMPANY', 'LEAD', 'DEAL', 'QUOTE', 'SMART_INVOICE'];
-const CRM_PLACEMENT_SLOTS = ['DETAIL_TOOLBAR', 'DETAIL_ACTIVITY', 'DETAIL_TAB', 'LIST_MENU', 'LIST_TOOLBAR', 'DOCUMENTGENERATOR_BUTTON'];
+const CRM_PLACEMENT_SLOTS = [
+	'DETAIL_TOOLBAR',
+	'DETAIL_ACTIVITY',
+	'DETAIL_TAB',
+	'LIST_MENU',
+	'LIST_TOOLBAR',
+	'DOCUMENTGENERATOR_BUTTON',
+];
 /** ACTIVITY_TIMELINE_MENU exists for these owners only, not for contacts or companies (§9). */
 const TIMELINE_MENU_OWNERS = ['LEAD', 'DEAL', 'QUOTE', 'SMART_INVOICE'];
 
@@ -24,7 +31,12 @@ export const PLACEMENT_CODES: string[] = [
 ];
 
 function isPlacementCode(code: string): boolean {
-	return PLACEMENT_CODES.includes(code) || /^CRM_DYNAMIC_\d+_(DETAIL_TOOLBAR|DETAIL_ACTIVITY|DETAIL_TAB|LIST_MENU|LIST_TOOLBAR|DOCUMENTGENERATOR_BUTTON|ACTIVITY_TIMELINE_MENU)$/.test(code);
+	return (
+		PLACEMENT_CODES.includes(code) ||
+		/^CRM_DYNAMIC_\d+_(DETAIL_TOOLBAR|DETAIL_ACTIVITY|DETAIL_TAB|LIST_MENU|LIST_TOOLBAR|DOCUMENTGENERATOR_BUTTON|ACTIVITY_TIMELINE_MENU)$/.test(
+			code,
+		)
+	);
 }
 
 function isPrivateHost(hostname: string): boolean {
@@ -32,7 +44,14 @@ function isPrivateHost(hostname: string): boolean {
 	if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
 	if (isIP(host) !== 4) return false;
 	const [a, b] = host.split('.').map(Number);
-	return a === 127 || a === 10 || a === 0 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31) || (a === 169 && b === 254);
+	return (
+		a === 127 ||
+		a === 10 ||
+		a === 0 ||
+		(a === 192 && b === 168) ||
+		(a === 172 && b >= 16 && b <= 31) ||
+		(a === 169 && b === 254)
+	);
 }
 
 /** Handler URL rules (§9): http(s) only, a public host (loopback allowed by a sandbox option). */
@@ -116,7 +135,9 @@ const placementMethods: MethodTable = {
 
 /** The events the sandbox can deliver, plus app lifecycle ones (§10). */
 export const KNOWN_EVENTS = [
-	...['CONTACT', 'COMPANY', 'LEAD', 'DEAL', 'REQUISITE', 'DYNAMICITEM'].flatMap((type) => ['ADD', 'UPDATE', 'DELETE'].map((change) => `ONCRM${type}${change}`)),
+	...['CONTACT', 'COMPANY', 'LEAD', 'DEAL', 'REQUISITE', 'DYNAMICITEM'].flatMap((type) =>
+		['ADD', 'UPDATE', 'DELETE'].map((change) => `ONCRM${type}${change}`),
+	),
 	'ONCRMDEALMOVETOCATEGORY',
 	'ONAPPINSTALL',
 	'ONAPPUNINSTALL',
@@ -135,11 +156,25 @@ const eventMethods: MethodTable = {
 			const authType = positiveInt(param(context.params, 'auth_type')) ?? 0;
 			// Non-admins may bind online events only, as themselves (§10).
 			if (!context.auth.user.isAdmin && (offline || (authType !== 0 && authType !== context.auth.user.ID))) {
-				throw new B24Error(403, 'ACCESS_DENIED', 'Access denied! Offline events binding requires administrator access rights');
+				throw new B24Error(
+					403,
+					'ACCESS_DENIED',
+					'Access denied! Offline events binding requires administrator access rights',
+				);
 			}
-			const handler = offline ? String(param(context.params, 'handler') ?? '') : checkHandlerUrl(context, param(context.params, 'handler'));
+			const handler = offline
+				? String(param(context.params, 'handler') ?? '')
+				: checkHandlerUrl(context, param(context.params, 'handler'));
 			const { eventBindings } = context.portal.state;
-			if (eventBindings.some((binding) => binding.source === 'app' && binding.event === event && binding.handler === handler && binding.authType === authType)) {
+			if (
+				eventBindings.some(
+					(binding) =>
+						binding.source === 'app' &&
+						binding.event === event &&
+						binding.handler === handler &&
+						binding.authType === authType,
+				)
+			) {
 				throw new B24Error(400, 'ERROR_CORE', 'Unable to set event handler: Handler already binded');
 			}
 			eventBindings.push({
@@ -165,7 +200,12 @@ const eventMethods: MethodTable = {
 			const before = state.eventBindings.length;
 			state.eventBindings = state.eventBindings.filter(
 				(binding) =>
-					!(binding.source === 'app' && binding.event === event && binding.offline === offline && (handler === undefined || binding.handler === handler)),
+					!(
+						binding.source === 'app' &&
+						binding.event === event &&
+						binding.offline === offline &&
+						(handler === undefined || binding.handler === handler)
+					),
 			);
 			return done({ count: before - state.eventBindings.length });
 		},
@@ -176,7 +216,12 @@ const eventMethods: MethodTable = {
 			done(
 				context.portal.state.eventBindings
 					.filter((binding) => binding.source === 'app')
-					.map((binding) => ({ event: binding.event, handler: binding.handler, auth_type: String(binding.authType), offline: binding.offline ? 1 : 0 })),
+					.map((binding) => ({
+						event: binding.event,
+						handler: binding.handler,
+						auth_type: String(binding.authType),
+						offline: binding.offline ? 1 : 0,
+					})),
 			),
 	},
 	events: { scope: 'basic', handler: () => done(KNOWN_EVENTS) },

@@ -11,7 +11,12 @@ import { ENTITIES, entityByTypeId, type EntityDescriptor } from '../fields';
 import { listPlain } from '../listQuery';
 import { nextId } from '../state';
 
-function fireOn(context: CallContext, entity: EntityDescriptor, entityId: number, firing: { kind: 'webhook-trigger' | 'app-trigger'; code: string | null; target?: string }): void {
+function fireOn(
+	context: CallContext,
+	entity: EntityDescriptor,
+	entityId: number,
+	firing: { kind: 'webhook-trigger' | 'app-trigger'; code: string | null; target?: string },
+): void {
 	context.portal.state.triggerFirings.push({
 		...firing,
 		entityTypeId: entity.entityTypeId,
@@ -33,7 +38,8 @@ function webhookTrigger(context: CallContext) {
 	const match = /^([A-Za-z]+(?:_[A-Za-z]+)*)_(\d+)$/.exec(target);
 	if (!match) throw crmError('Incorrect target format.');
 	const fullTypeName = match[1].toUpperCase();
-	const typeName = context.portal.config.smartInvoiceWebhookTrigger === 'fires' ? fullTypeName : fullTypeName.split('_')[0];
+	const typeName =
+		context.portal.config.smartInvoiceWebhookTrigger === 'fires' ? fullTypeName : fullTypeName.split('_')[0];
 	const entity = Object.values(ENTITIES).find((candidate) => candidate.name === typeName);
 	const knownElsewhere = ['LEAD', 'DEAL', 'QUOTE', 'ORDER'].includes(typeName);
 	if (!entity && !knownElsewhere) throw crmError('Target is not found.');
@@ -42,7 +48,11 @@ function webhookTrigger(context: CallContext) {
 		throw new B24Error(403, 'ACCESS_DENIED', 'Access denied! There are no permissions to update the entity.');
 	}
 	const code = param(context.params, 'code');
-	fireOn(context, entity, entityId, { kind: 'webhook-trigger', code: code === undefined ? null : String(code), target });
+	fireOn(context, entity, entityId, {
+		kind: 'webhook-trigger',
+		code: code === undefined ? null : String(code),
+		target,
+	});
 	return done(true);
 }
 
@@ -71,7 +81,10 @@ const triggerMethods: MethodTable = {
 			return done(true);
 		},
 	},
-	'crm.automation.trigger.list': { ...appTrigger, handler: (context) => done(context.portal.state.appTriggers.map(({ NAME, CODE }) => ({ NAME, CODE }))) },
+	'crm.automation.trigger.list': {
+		...appTrigger,
+		handler: (context) => done(context.portal.state.appTriggers.map(({ NAME, CODE }) => ({ NAME, CODE }))),
+	},
 	'crm.automation.trigger.delete': {
 		...appTrigger,
 		handler: (context) => {
@@ -87,10 +100,12 @@ const triggerMethods: MethodTable = {
 		...appTrigger,
 		handler: (context) => {
 			const code = triggerCode(context);
-			if (!context.portal.state.appTriggers.some((trigger) => trigger.CODE === code)) throw crmError('Trigger not found.');
+			if (!context.portal.state.appTriggers.some((trigger) => trigger.CODE === code))
+				throw crmError('Trigger not found.');
 			const entity = entityByTypeId(Number(param(context.params, 'OWNER_TYPE_ID')));
 			const ownerId = positiveInt(param(context.params, 'OWNER_ID'));
-			if (!entity || ownerId === undefined || !findRecord(context.portal, entity, ownerId)) throw crmError('Owner not found.');
+			if (!entity || ownerId === undefined || !findRecord(context.portal, entity, ownerId))
+				throw crmError('Owner not found.');
 			// "Only sends an event": no stage change is confirmed (§8).
 			fireOn(context, entity, ownerId, { kind: 'app-trigger', code });
 			return done(true);
@@ -99,7 +114,10 @@ const triggerMethods: MethodTable = {
 };
 
 /** DOCUMENT_ID like ['crm', 'CCrmDocumentContact', 'CONTACT_777'] (§8). */
-function documentTarget(context: CallContext, documentId: unknown): { documentType: string; entity: EntityDescriptor; id: number } {
+function documentTarget(
+	context: CallContext,
+	documentId: unknown,
+): { documentType: string; entity: EntityDescriptor; id: number } {
 	const parts = Array.isArray(documentId) ? documentId : isRecord(documentId) ? Object.values(documentId) : [];
 	const match = parts.length === 3 ? /^([A-Z_]+)_(\d+)$/.exec(String(parts[2])) : null;
 	if (!match) throw crmError('Wrong DOCUMENT_ID!');
@@ -139,11 +157,15 @@ const workflowMethods: MethodTable = {
 	'bizproc.workflow.template.list': {
 		scope: 'bizproc',
 		handler: (context) => {
-			const page = listPlain(context.portal.state.bizprocTemplates, ['ID', 'MODULE_ID', 'ENTITY', 'NAME', 'AUTO_EXECUTE'], {
-				filter: param(context.params, 'filter'),
-				order: param(context.params, 'order'),
-				start: param(context.params, 'start'),
-			});
+			const page = listPlain(
+				context.portal.state.bizprocTemplates,
+				['ID', 'MODULE_ID', 'ENTITY', 'NAME', 'AUTO_EXECUTE'],
+				{
+					filter: param(context.params, 'filter'),
+					order: param(context.params, 'order'),
+					start: param(context.params, 'start'),
+				},
+			);
 			return { result: page.rows, total: page.total, next: page.next };
 		},
 	},
@@ -158,9 +180,11 @@ const robotMethods: MethodTable = {
 			const code = String(param(context.params, 'CODE') ?? '');
 			const handler = String(param(context.params, 'HANDLER') ?? '');
 			const name = param(context.params, 'NAME');
-			if (!code || !handler || !name) throw new B24Error(400, 'ERROR_ACTIVITY_VALIDATION_FAILURE', 'CODE, HANDLER and NAME are required');
+			if (!code || !handler || !name)
+				throw new B24Error(400, 'ERROR_ACTIVITY_VALIDATION_FAILURE', 'CODE, HANDLER and NAME are required');
 			const { robots } = context.portal.state;
-			if (robots.some((existing) => existing.CODE === code)) throw new B24Error(400, 'ERROR_ACTIVITY_ALREADY_INSTALLED', 'Activity or Robot already installed!');
+			if (robots.some((existing) => existing.CODE === code))
+				throw new B24Error(400, 'ERROR_ACTIVITY_ALREADY_INSTALLED', 'Activity or Robot already installed!');
 			robots.push({
 				CODE: code,
 				HANDLER: handler,
@@ -174,7 +198,10 @@ const robotMethods: MethodTable = {
 			return done(true);
 		},
 	},
-	'bizproc.robot.list': { ...robot, handler: (context) => done(context.portal.state.robots.map((entry) => entry.CODE)) },
+	'bizproc.robot.list': {
+		...robot,
+		handler: (context) => done(context.portal.state.robots.map((entry) => entry.CODE)),
+	},
 	'bizproc.robot.delete': {
 		...robot,
 		handler: (context) => {

@@ -3,7 +3,16 @@
  * camelCase fields, `{item}` / `{items}` envelopes, `fm` for multifields, `useOriginalUfNames`.
  */
 import { done, isRecord, isYes, param, positiveInt, type CallContext, type MethodTable } from '../context';
-import { createRecord, deleteRecord, findRecord, itemFieldName, itemInput, itemView, listRecords, updateRecord } from '../entities';
+import {
+	createRecord,
+	deleteRecord,
+	findRecord,
+	itemFieldName,
+	itemInput,
+	itemView,
+	listRecords,
+	updateRecord,
+} from '../entities';
 import { B24Error } from '../errors';
 import { describeField, entityByTypeId, fieldsOf, type EntityDescriptor } from '../fields';
 import type { CrmRecord } from '../state';
@@ -24,7 +33,8 @@ function entityParam(context: CallContext): EntityDescriptor {
 
 function fieldsParam(context: CallContext): Record<string, unknown> {
 	const fields = param(context.params, 'fields');
-	if (!isRecord(fields)) throw new B24Error(400, 'INVALID_ARG_VALUE', "Parameter 'fields' is required and must be an object");
+	if (!isRecord(fields))
+		throw new B24Error(400, 'INVALID_ARG_VALUE', "Parameter 'fields' is required and must be an object");
 	return fields;
 }
 
@@ -77,7 +87,11 @@ export const crmItemMethods: MethodTable = {
 				start: param(context.params, 'start'),
 			});
 			const rawSelect = param(context.params, 'select');
-			const select = Array.isArray(rawSelect) ? rawSelect.map(String) : isRecord(rawSelect) ? Object.values(rawSelect).map(String) : undefined;
+			const select = Array.isArray(rawSelect)
+				? rawSelect.map(String)
+				: isRecord(rawSelect)
+					? Object.values(rawSelect).map(String)
+					: undefined;
 			const options = { useOriginalUfNames: useOriginalUfNames(context), select };
 			return {
 				result: { items: page.rows.map((record) => itemView(context.portal, entity, record, options)) },
@@ -102,7 +116,10 @@ export const crmItemMethods: MethodTable = {
 			const original = useOriginalUfNames(context);
 			const fields = fieldsOf(entity, context.portal.state)
 				.filter((def) => !def.legacyOnly)
-				.map((def) => [itemFieldName(def, original), { ...describeField(def, context.portal.state, entity.ufEntityId), upperName: def.upper }]);
+				.map((def) => [
+					itemFieldName(def, original),
+					{ ...describeField(def, context.portal.state, entity.ufEntityId), upperName: def.upper },
+				]);
 			return done({ fields: Object.fromEntries(fields) });
 		},
 	},

@@ -122,7 +122,8 @@ function linkMethods(owner: EntityDescriptor, other: EntityDescriptor): MethodTa
 	};
 	const linkedId = (context: CallContext, entry: unknown): number => {
 		const id = isRecord(entry) ? positiveInt(entry[otherKey]) : undefined;
-		if (id === undefined || !findRecord(context.portal, other, id)) throw crmError("The parameter 'fields' is not valid.");
+		if (id === undefined || !findRecord(context.portal, other, id))
+			throw crmError("The parameter 'fields' is not valid.");
 		return id;
 	};
 	const ordered = (entries: Array<{ id: number; primary: boolean; sort: number }>): number[] =>
@@ -177,7 +178,11 @@ function linkMethods(owner: EntityDescriptor, other: EntityDescriptor): MethodTa
 			handler: (context) => {
 				const record = ownerRecord(context);
 				const id = linkedId(context, fieldsParam(context));
-				write(context, record, read(context, record).filter((linked) => linked !== id));
+				write(
+					context,
+					record,
+					read(context, record).filter((linked) => linked !== id),
+				);
 				return done(true);
 			},
 		},
@@ -200,9 +205,12 @@ function findByCommunication(context: CallContext): MethodResult {
 	const type = String(param(context.params, 'type') ?? '').toUpperCase();
 	if (type !== 'EMAIL' && type !== 'PHONE') throw crmError('Communication type is not defined.');
 	const rawValues = param(context.params, 'values');
-	const values = (Array.isArray(rawValues) ? rawValues : isRecord(rawValues) ? Object.values(rawValues) : []).map(String);
+	const values = (Array.isArray(rawValues) ? rawValues : isRecord(rawValues) ? Object.values(rawValues) : []).map(
+		String,
+	);
 	if (values.length === 0) throw crmError('Communication values is not defined.');
-	if (values.length > MAX_DUPLICATE_VALUES) throw crmError(`Too many communication values. Maximum is ${MAX_DUPLICATE_VALUES}.`);
+	if (values.length > MAX_DUPLICATE_VALUES)
+		throw crmError(`Too many communication values. Maximum is ${MAX_DUPLICATE_VALUES}.`);
 	const key = (value: string) => (type === 'PHONE' ? phoneKey(value) : value.trim().toLowerCase());
 	const wanted = new Set(values.map(key));
 	const entityType = String(param(context.params, 'entity_type') ?? '').toUpperCase();
@@ -210,7 +218,9 @@ function findByCommunication(context: CallContext): MethodResult {
 	for (const entity of [ENTITIES.CONTACT, ENTITIES.COMPANY]) {
 		if (entityType && entityType !== entity.name) continue;
 		const ids = context.portal.state[entity.collection]
-			.filter((record) => ((record[type] as Multifield[] | undefined) ?? []).some((value) => wanted.has(key(value.VALUE))))
+			.filter((record) =>
+				((record[type] as Multifield[] | undefined) ?? []).some((value) => wanted.has(key(value.VALUE))),
+			)
 			.map((record) => record.ID);
 		if (ids.length > 0) matches[entity.name] = ids;
 	}

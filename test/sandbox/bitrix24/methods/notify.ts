@@ -13,8 +13,9 @@ export const notifyMethods: MethodTable = {
 		handler: (context) => {
 			const userId = positiveInt(param(context.params, 'USER_ID'));
 			const message = String(param(context.params, 'MESSAGE') ?? '').trim();
-			if (!userId || !context.portal.user(userId)) throw new B24Error(400, 'USER_ID_EMPTY', 'Recipient user is not specified or does not exist');
-			if (!message) throw new B24Error(400, 'MESSAGE_EMPTY', 'Message can\'t be empty');
+			if (!userId || !context.portal.user(userId))
+				throw new B24Error(400, 'USER_ID_EMPTY', 'Recipient user is not specified or does not exist');
+			if (!message) throw new B24Error(400, 'MESSAGE_EMPTY', "Message can't be empty");
 			const tag = param(context.params, 'TAG');
 			const id = nextId(context.portal.state, 'notification');
 			context.portal.state.notifications.push({

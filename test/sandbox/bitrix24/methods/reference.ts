@@ -23,7 +23,17 @@ function userView(context: CallContext, user: User): Record<string, unknown> {
 	};
 }
 
-const USER_FILTER_FIELDS = ['ID', 'ACTIVE', 'NAME', 'LAST_NAME', 'EMAIL', 'USER_TYPE', 'UF_DEPARTMENT', 'WORK_POSITION', 'PERSONAL_GENDER'];
+const USER_FILTER_FIELDS = [
+	'ID',
+	'ACTIVE',
+	'NAME',
+	'LAST_NAME',
+	'EMAIL',
+	'USER_TYPE',
+	'UF_DEPARTMENT',
+	'WORK_POSITION',
+	'PERSONAL_GENDER',
+];
 const USER_GET_OPTIONS = new Set(['SORT', 'ORDER', 'FILTER', 'ADMIN_MODE', 'SELECT', 'START', 'IMAGE_RESIZE']);
 
 /** user.get takes FILTER (any case) or, in the old style, filter fields at the top level. */
@@ -82,7 +92,18 @@ const userMethods: MethodTable = {
 	},
 };
 
-const STATUS_FIELDS = ['ID', 'ENTITY_ID', 'STATUS_ID', 'NAME', 'NAME_INIT', 'SORT', 'SYSTEM', 'CATEGORY_ID', 'COLOR', 'SEMANTICS'];
+const STATUS_FIELDS = [
+	'ID',
+	'ENTITY_ID',
+	'STATUS_ID',
+	'NAME',
+	'NAME_INIT',
+	'SORT',
+	'SYSTEM',
+	'CATEGORY_ID',
+	'COLOR',
+	'SEMANTICS',
+];
 
 function statusView(entry: Record<string, unknown>): Record<string, unknown> {
 	const semantics = entry.SEMANTICS === 'S' ? 'success' : entry.SEMANTICS === 'F' ? 'failure' : 'process';
@@ -107,7 +128,11 @@ function statusEntityTypes(context: CallContext): Array<Record<string, unknown>>
 		.map((category) => ({
 			ID: invoiceStageEntityId(category.id),
 			NAME: `Phasen der Rechnungen (${category.name})`,
-			SEMANTIC_INFO: { START_FIELD: `DT31_${category.id}:N`, FINAL_SUCCESS_FIELD: `DT31_${category.id}:P`, FINAL_UNSUCCESS_FIELD: `DT31_${category.id}:D` },
+			SEMANTIC_INFO: {
+				START_FIELD: `DT31_${category.id}:N`,
+				FINAL_SUCCESS_FIELD: `DT31_${category.id}:P`,
+				FINAL_UNSUCCESS_FIELD: `DT31_${category.id}:D`,
+			},
 			PREFIX: `DT31_${category.id}`,
 			FIELD_ATTRIBUTE_SCOPE: category.isDefault === 'Y' ? '' : `category_${category.id}`,
 			ENTITY_TYPE_ID: 31,
@@ -117,7 +142,13 @@ function statusEntityTypes(context: CallContext): Array<Record<string, unknown>>
 	return [...plain, ...invoiceStages];
 }
 
-function categoryView(category: { id: number; entityTypeId: number; name: string; sort: number; isDefault: 'Y' | 'N' }) {
+function categoryView(category: {
+	id: number;
+	entityTypeId: number;
+	name: string;
+	sort: number;
+	isDefault: 'Y' | 'N';
+}) {
 	return { ...category, originId: '', originatorId: '' };
 }
 

@@ -7,7 +7,15 @@ import { checkLengths, TEXT_LIMITS } from '../validation';
 import { done, isRecord, param, positiveInt, type CallContext, type MethodResult, type MethodTable } from '../context';
 import { findRecord } from '../entities';
 import { crmError } from '../errors';
-import { ADDRESS_FIELDS, describeField, ENTITIES, entityByTypeId, normalizeFieldValue, REQUISITE_FIELDS, type FieldDef } from '../fields';
+import {
+	ADDRESS_FIELDS,
+	describeField,
+	ENTITIES,
+	entityByTypeId,
+	normalizeFieldValue,
+	REQUISITE_FIELDS,
+	type FieldDef,
+} from '../fields';
 import { listPlain, selectKeys, stringifyNumbers } from '../listQuery';
 import { ADDRESS_TYPES, OWNER_TYPES } from '../seedData';
 import { nextId, type Address, type CrmRecord, type RequisitePreset } from '../state';
@@ -22,7 +30,11 @@ function fieldsParam(context: CallContext): Record<string, unknown> {
 }
 
 function listParams(context: CallContext) {
-	return { filter: param(context.params, 'filter'), order: param(context.params, 'order'), start: param(context.params, 'start') };
+	return {
+		filter: param(context.params, 'filter'),
+		order: param(context.params, 'order'),
+		start: param(context.params, 'start'),
+	};
 }
 
 function describeAll(defs: FieldDef[], context: CallContext, ufEntityId: string): MethodResult {
@@ -36,7 +48,13 @@ const PRESET_KEYS = ['ID', 'ENTITY_TYPE_ID', 'COUNTRY_ID', 'NAME', 'XML_ID', 'AC
 function presetView(preset: RequisitePreset): Record<string, unknown> {
 	const rest: Partial<RequisitePreset> = { ...preset };
 	delete rest.FIELDS;
-	return stringifyNumbers({ ...rest, DATE_CREATE: '2021-03-01T10:00:00+01:00', DATE_MODIFY: null, CREATED_BY_ID: 0, MODIFY_BY_ID: 0 });
+	return stringifyNumbers({
+		...rest,
+		DATE_CREATE: '2021-03-01T10:00:00+01:00',
+		DATE_MODIFY: null,
+		CREATED_BY_ID: 0,
+		MODIFY_BY_ID: 0,
+	});
 }
 
 const presetMethods: MethodTable = {
@@ -54,7 +72,9 @@ const presetMethods: MethodTable = {
 	'crm.requisite.preset.get': {
 		scope: 'crm',
 		handler: (context) => {
-			const preset = context.portal.state.presets.find((candidate) => candidate.ID === Number(param(context.params, 'id')));
+			const preset = context.portal.state.presets.find(
+				(candidate) => candidate.ID === Number(param(context.params, 'id')),
+			);
 			if (!preset) throw crmError('Not found');
 			return done(presetView(preset));
 		},
@@ -83,7 +103,11 @@ function findRequisite(context: CallContext, id: unknown): CrmRecord | undefined
 }
 
 /** RQ_* and system fields via their definitions; UF_CRM_* kept as strings. */
-function assignRequisiteFields(target: CrmRecord, fields: Record<string, unknown>, writable: (def: FieldDef) => boolean): void {
+function assignRequisiteFields(
+	target: CrmRecord,
+	fields: Record<string, unknown>,
+	writable: (def: FieldDef) => boolean,
+): void {
 	checkLengths(TEXT_LIMITS.REQUISITE, fields);
 	for (const [name, raw] of Object.entries(fields)) {
 		const def = REQUISITE_FIELDS.find((candidate) => candidate.upper === name);
@@ -140,7 +164,10 @@ const requisiteMethods: MethodTable = {
 		handler: (context) => {
 			const requisite = existingRequisite(context);
 			const fields = fieldsParam(context);
-			if ('PRESET_ID' in fields && !context.portal.state.presets.some((preset) => preset.ID === Number(fields.PRESET_ID))) {
+			if (
+				'PRESET_ID' in fields &&
+				!context.portal.state.presets.some((preset) => preset.ID === Number(fields.PRESET_ID))
+			) {
 				throw crmError('PRESET_ID is not defined or invalid.');
 			}
 			assignRequisiteFields(requisite, fields, (def) => !def.isImmutable);
@@ -154,7 +181,9 @@ const requisiteMethods: MethodTable = {
 		scope: 'crm',
 		handler: (context) => {
 			const rows = context.portal.state.requisites;
-			const known = [...new Set([...REQUISITE_FIELDS.map((def) => def.upper), ...rows.flatMap((row) => Object.keys(row))])];
+			const known = [
+				...new Set([...REQUISITE_FIELDS.map((def) => def.upper), ...rows.flatMap((row) => Object.keys(row))]),
+			];
 			const page = listPlain(rows, known, listParams(context));
 			return {
 				result: page.rows.map((requisite) => selectKeys(requisiteView(requisite), param(context.params, 'select'))),
@@ -176,18 +205,31 @@ const requisiteMethods: MethodTable = {
 			return done(true);
 		},
 	},
-	'crm.requisite.fields': { scope: 'crm', handler: (context) => describeAll(REQUISITE_FIELDS, context, 'CRM_REQUISITE') },
+	'crm.requisite.fields': {
+		scope: 'crm',
+		handler: (context) => describeAll(REQUISITE_FIELDS, context, 'CRM_REQUISITE'),
+	},
 };
 
 // --- addresses -------------------------------------------------------------------------------
 
-const ADDRESS_TEXT_FIELDS = ['ADDRESS_1', 'ADDRESS_2', 'CITY', 'POSTAL_CODE', 'REGION', 'PROVINCE', 'COUNTRY', 'COUNTRY_CODE'] as const;
+const ADDRESS_TEXT_FIELDS = [
+	'ADDRESS_1',
+	'ADDRESS_2',
+	'CITY',
+	'POSTAL_CODE',
+	'REGION',
+	'PROVINCE',
+	'COUNTRY',
+	'COUNTRY_CODE',
+] as const;
 
 /** Validates the three key fields; the owner must be an existing requisite (leads are not modelled). */
 function addressKey(context: CallContext, fields: Record<string, unknown>): { typeId: number; requisite: CrmRecord } {
 	const typeId = Number(fields.TYPE_ID);
 	if (!ADDRESS_TYPES.some((type) => type.ID === typeId)) throw crmError('TYPE_ID is not defined or invalid.');
-	if (Number(fields.ENTITY_TYPE_ID) !== REQUISITE_ENTITY_TYPE_ID) throw crmError('ENTITY_TYPE_ID is not defined or invalid.');
+	if (Number(fields.ENTITY_TYPE_ID) !== REQUISITE_ENTITY_TYPE_ID)
+		throw crmError('ENTITY_TYPE_ID is not defined or invalid.');
 	const requisite = findRequisite(context, fields.ENTITY_ID);
 	if (!requisite) throw crmError('ENTITY_ID is not defined or invalid.');
 	return { typeId, requisite };
@@ -195,7 +237,10 @@ function addressKey(context: CallContext, fields: Record<string, unknown>): { ty
 
 function findAddress(context: CallContext, typeId: number, requisiteId: number): Address | undefined {
 	return context.portal.state.addresses.find(
-		(address) => address.TYPE_ID === typeId && address.ENTITY_TYPE_ID === REQUISITE_ENTITY_TYPE_ID && address.ENTITY_ID === requisiteId,
+		(address) =>
+			address.TYPE_ID === typeId &&
+			address.ENTITY_TYPE_ID === REQUISITE_ENTITY_TYPE_ID &&
+			address.ENTITY_ID === requisiteId,
 	);
 }
 
@@ -249,7 +294,12 @@ const addressMethods: MethodTable = {
 	'crm.address.list': {
 		scope: 'crm',
 		handler: (context) => {
-			const page = listPlain(context.portal.state.addresses, ADDRESS_FIELDS.map((def) => def.upper), listParams(context), 'ENTITY_ID');
+			const page = listPlain(
+				context.portal.state.addresses,
+				ADDRESS_FIELDS.map((def) => def.upper),
+				listParams(context),
+				'ENTITY_ID',
+			);
 			return {
 				result: page.rows.map((address) => selectKeys(stringifyNumbers(address), param(context.params, 'select'), [])),
 				total: page.total,

@@ -14,7 +14,9 @@ function requiredFieldsMissing(names: string[]): B24Error {
 }
 
 function missing(fields: Record<string, unknown>, names: string[]): string[] {
-	return names.filter((name) => fields[name] === undefined || fields[name] === null || String(fields[name]).trim() === '');
+	return names.filter(
+		(name) => fields[name] === undefined || fields[name] === null || String(fields[name]).trim() === '',
+	);
 }
 
 export function attachedFile(name: string, base64: string): AttachedFile {
@@ -25,14 +27,17 @@ export function attachedFile(name: string, base64: string): AttachedFile {
 }
 
 function owner(context: CallContext, entity: EntityDescriptor | undefined, id: unknown): EntityDescriptor {
-	if (!entity || !findRecord(context.portal, entity, id)) throw new B24Error(400, 'OWNER_NOT_FOUND', 'Owner element not found');
+	if (!entity || !findRecord(context.portal, entity, id))
+		throw new B24Error(400, 'OWNER_NOT_FOUND', 'Owner element not found');
 	return entity;
 }
 
 /** `fields.ENTITY_TYPE` is the lower-case type name (VERIFY 'smart_invoice', §7.1). */
 function entityByTimelineName(name: unknown): EntityDescriptor | undefined {
 	const wanted = String(name ?? '').toLowerCase();
-	return Object.values(ENTITIES).find((entity) => entity.timelineName === wanted || `dynamic_${entity.entityTypeId}` === wanted);
+	return Object.values(ENTITIES).find(
+		(entity) => entity.timelineName === wanted || `dynamic_${entity.entityTypeId}` === wanted,
+	);
 }
 
 function commentFiles(raw: unknown): AttachedFile[] {
@@ -52,12 +57,16 @@ function commentView(entry: Extract<TimelineEntry, { kind: 'comment' }>): Record
 		ENTITY_TYPE: entry.entityType,
 		AUTHOR_ID: String(entry.authorId),
 		COMMENT: entry.comment,
-		FILES: Object.fromEntries(entry.files.map((file, index) => [String(index + 1), { id: index + 1, name: file.name, size: file.size }])),
+		FILES: Object.fromEntries(
+			entry.files.map((file, index) => [String(index + 1), { id: index + 1, name: file.name, size: file.size }]),
+		),
 	};
 }
 
 function comments(context: CallContext): Array<Extract<TimelineEntry, { kind: 'comment' }>> {
-	return context.portal.state.timeline.filter((entry): entry is Extract<TimelineEntry, { kind: 'comment' }> => entry.kind === 'comment');
+	return context.portal.state.timeline.filter(
+		(entry): entry is Extract<TimelineEntry, { kind: 'comment' }> => entry.kind === 'comment',
+	);
 }
 
 const timelineMethods: MethodTable = {
@@ -144,7 +153,8 @@ const timelineMethods: MethodTable = {
 	},
 	'crm.timeline.icon.list': {
 		scope: 'crm',
-		handler: () => done({ icons: ['info', 'attention', 'check', 'document', 'mail'].map((code) => ({ code, isSystem: true })) }),
+		handler: () =>
+			done({ icons: ['info', 'attention', 'check', 'document', 'mail'].map((code) => ({ code, isSystem: true })) }),
 	},
 };
 

@@ -6,7 +6,11 @@ import {
 	type CrmFieldDescription,
 	type CrmFieldDescriptions,
 } from '../../../../nodes/Bitrix24/helpers/crmFieldSchema';
-import { FieldValueError, toBitrix24Fields, toDesiredMultifields } from '../../../../nodes/Bitrix24/helpers/crmFieldValues';
+import {
+	FieldValueError,
+	toBitrix24Fields,
+	toDesiredMultifields,
+} from '../../../../nodes/Bitrix24/helpers/crmFieldValues';
 
 const field = (type: string, extra: Partial<CrmFieldDescription> = {}): CrmFieldDescription => ({
 	type,
@@ -30,7 +34,13 @@ const descriptions: CrmFieldDescriptions = {
 	COMPANY_IDS: field('crm_company', { isMultiple: true }),
 	REVENUE: field('double'),
 	HONORIFIC: field('crm_status', { statusType: 'HONORIFIC' }),
-	UF_CRM_SEGMENT: field('enumeration', { isDynamic: true, items: [{ ID: '11', VALUE: 'A-Kunde' }, { ID: '12', VALUE: 'B-Kunde' }] }),
+	UF_CRM_SEGMENT: field('enumeration', {
+		isDynamic: true,
+		items: [
+			{ ID: '11', VALUE: 'A-Kunde' },
+			{ ID: '12', VALUE: 'B-Kunde' },
+		],
+	}),
 	EMAIL: field('crm_multifield', { isMultiple: true }),
 	LINK: field('crm_multifield', { isMultiple: true }),
 	PHOTO: field('file'),
@@ -63,7 +73,8 @@ describe('toResourceMapperFields', () => {
 	it('drops ID, keeps read-only fields hidden and not editable, and hides deprecated, file, LINK and legacy address fields', () => {
 		expect(create.ID).toBeUndefined();
 		expect(create.DATE_CREATE).toMatchObject({ readOnly: true, removed: true, required: false });
-		for (const id of ['PHOTO', 'LINK', 'ADDRESS_CITY', 'COMPANY_ID']) expect(create[id]).toMatchObject({ removed: true, readOnly: false });
+		for (const id of ['PHOTO', 'LINK', 'ADDRESS_CITY', 'COMPANY_ID'])
+			expect(create[id]).toMatchObject({ removed: true, readOnly: false });
 		expect(create.NAME).toMatchObject({ removed: false, readOnly: false, display: true });
 	});
 
@@ -83,7 +94,10 @@ describe('toResourceMapperFields', () => {
 	it('required follows isRequired, except for Update; fields the operation manages are read-only', () => {
 		expect(create.NAME.required).toBe(true);
 		expect(byId({ enforceRequired: false }).NAME.required).toBe(false);
-		expect(byId({ enforceRequired: true, managedFields: ['ORIGIN_ID'] }).ORIGIN_ID).toMatchObject({ readOnly: true, removed: true });
+		expect(byId({ enforceRequired: true, managedFields: ['ORIGIN_ID'] }).ORIGIN_ID).toMatchObject({
+			readOnly: true,
+			removed: true,
+		});
 	});
 });
 
@@ -111,7 +125,9 @@ describe('toBitrix24Fields', () => {
 
 	it('recognises a DateTime from another luxon copy by its shape', () => {
 		const foreign = { toISO: () => '2024-01-02T03:04:05.000+01:00' };
-		expect(toBitrix24Fields(descriptions, { UF_CRM_SEEN_AT: foreign }).fields).toEqual({ UF_CRM_SEEN_AT: '2024-01-02T03:04:05+01:00' });
+		expect(toBitrix24Fields(descriptions, { UF_CRM_SEEN_AT: foreign }).fields).toEqual({
+			UF_CRM_SEEN_AT: '2024-01-02T03:04:05+01:00',
+		});
 	});
 
 	it('leaves out empty values and read-only fields; multifields go to their own list', () => {
@@ -123,7 +139,9 @@ describe('toBitrix24Fields', () => {
 			EMAIL: ['anna@example.de', { VALUE: '', VALUE_TYPE: 'HOME' }, { value: 'a2@example.de', valueType: 'home' }],
 		});
 		expect(converted.fields).toEqual({});
-		expect(converted.multifields).toEqual({ EMAIL: [{ VALUE: 'anna@example.de' }, { VALUE: 'a2@example.de', VALUE_TYPE: 'HOME' }] });
+		expect(converted.multifields).toEqual({
+			EMAIL: [{ VALUE: 'anna@example.de' }, { VALUE: 'a2@example.de', VALUE_TYPE: 'HOME' }],
+		});
 	});
 
 	it('an explicit empty list clears a multifield; an empty value leaves it alone', () => {
@@ -154,7 +172,9 @@ describe('toDesiredMultifields', () => {
 	it('accepts one string, a JSON list or a list of objects', () => {
 		expect(toDesiredMultifields('PHONE', '+49 30 1234')).toEqual([{ VALUE: '+49 30 1234' }]);
 		expect(toDesiredMultifields('PHONE', '["1", "2"]')).toEqual([{ VALUE: '1' }, { VALUE: '2' }]);
-		expect(toDesiredMultifields('PHONE', [{ VALUE: '1', VALUE_TYPE: 'mobile' }])).toEqual([{ VALUE: '1', VALUE_TYPE: 'MOBILE' }]);
+		expect(toDesiredMultifields('PHONE', [{ VALUE: '1', VALUE_TYPE: 'mobile' }])).toEqual([
+			{ VALUE: '1', VALUE_TYPE: 'MOBILE' },
+		]);
 		expect(() => toDesiredMultifields('PHONE', [[1]])).toThrow(FieldValueError);
 	});
 });

@@ -42,7 +42,11 @@ export async function runBitrix24(sb: Bitrix24Sandbox, options: RunOptions) {
 	});
 	const sent: RecordedRequest[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;
-	context.helpers.httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
+	context.helpers.httpRequestWithAuthentication = async function (
+		this: unknown,
+		type: string,
+		request: IHttpRequestOptions,
+	) {
 		sent.push({ method: String(request.url), body: JSON.parse(request.body as string) as IDataObject });
 		return await real.call(this as never, type, request);
 	} as typeof real;
@@ -83,7 +87,9 @@ const WRITE_METHOD = /\.(add|update|delete)$/;
 
 export function writeRequests(sb: Bitrix24Sandbox) {
 	return restCalls(sb).filter((call) =>
-		call.path.endsWith('/batch') ? (call.batchMethods ?? []).some((method) => WRITE_METHOD.test(method)) : WRITE_METHOD.test(call.path),
+		call.path.endsWith('/batch')
+			? (call.batchMethods ?? []).some((method) => WRITE_METHOD.test(method))
+			: WRITE_METHOD.test(call.path),
 	);
 }
 
@@ -95,7 +101,8 @@ export async function addRecord(sb: Bitrix24Sandbox, method: string, fields: IDa
 		body: JSON.stringify({ fields }),
 	});
 	const body = (await response.json()) as { result?: unknown; error_description?: string };
-	if (typeof body.result !== 'number' && typeof body.result !== 'string') throw new Error(`${method} failed: ${body.error_description}`);
+	if (typeof body.result !== 'number' && typeof body.result !== 'string')
+		throw new Error(`${method} failed: ${body.error_description}`);
 	return Number(body.result);
 }
 

@@ -31,35 +31,71 @@ function apply(before: CurrentMultifield[], writes: MultifieldWrite[]): Array<[s
 
 describe('diffMultifield (replace)', () => {
 	it.each<[string, CurrentMultifield[], DesiredMultifield[], MultifieldWrite[]]>([
-		['nothing there, two wanted: both added', [], desired('a@x.de', 'b@x.de'), [
-			{ VALUE: 'a@x.de', VALUE_TYPE: 'WORK' },
-			{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' },
-		]],
+		[
+			'nothing there, two wanted: both added',
+			[],
+			desired('a@x.de', 'b@x.de'),
+			[
+				{ VALUE: 'a@x.de', VALUE_TYPE: 'WORK' },
+				{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' },
+			],
+		],
 		['same list: nothing to write', current(['1', 'a@x.de']), desired('a@x.de'), []],
-		['same address in other case: rewritten by ID, not duplicated', current(['1', 'A@X.de']), desired('a@x.de'), [
-			{ ID: '1', VALUE: 'a@x.de', VALUE_TYPE: 'WORK' },
-		]],
-		['one replaced: changed by ID', current(['1', 'old@x.de', 'HOME']), desired('new@x.de'), [
-			{ ID: '1', VALUE: 'new@x.de', VALUE_TYPE: 'HOME' },
-		]],
-		['one removed: deleted by ID', current(['1', 'a@x.de'], ['2', 'b@x.de']), desired('b@x.de'), [{ ID: '1', DELETE: 'Y' }]],
-		['empty list: everything deleted', current(['1', 'a@x.de'], ['2', 'b@x.de']), [], [
-			{ ID: '1', DELETE: 'Y' },
-			{ ID: '2', DELETE: 'Y' },
-		]],
-		['type change only', current(['1', 'a@x.de', 'WORK']), desired({ VALUE: 'a@x.de', VALUE_TYPE: 'HOME' }), [
-			{ ID: '1', VALUE: 'a@x.de', VALUE_TYPE: 'HOME' },
-		]],
-		['more wanted than there: reuse, then add', current(['1', 'old@x.de']), desired('a@x.de', 'b@x.de'), [
-			{ ID: '1', VALUE: 'a@x.de', VALUE_TYPE: 'WORK' },
-			{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' },
-		]],
-		['duplicates in the wanted list count once', [], desired('a@x.de', ' A@x.de '), [{ VALUE: 'a@x.de', VALUE_TYPE: 'WORK' }]],
+		[
+			'same address in other case: rewritten by ID, not duplicated',
+			current(['1', 'A@X.de']),
+			desired('a@x.de'),
+			[{ ID: '1', VALUE: 'a@x.de', VALUE_TYPE: 'WORK' }],
+		],
+		[
+			'one replaced: changed by ID',
+			current(['1', 'old@x.de', 'HOME']),
+			desired('new@x.de'),
+			[{ ID: '1', VALUE: 'new@x.de', VALUE_TYPE: 'HOME' }],
+		],
+		[
+			'one removed: deleted by ID',
+			current(['1', 'a@x.de'], ['2', 'b@x.de']),
+			desired('b@x.de'),
+			[{ ID: '1', DELETE: 'Y' }],
+		],
+		[
+			'empty list: everything deleted',
+			current(['1', 'a@x.de'], ['2', 'b@x.de']),
+			[],
+			[
+				{ ID: '1', DELETE: 'Y' },
+				{ ID: '2', DELETE: 'Y' },
+			],
+		],
+		[
+			'type change only',
+			current(['1', 'a@x.de', 'WORK']),
+			desired({ VALUE: 'a@x.de', VALUE_TYPE: 'HOME' }),
+			[{ ID: '1', VALUE: 'a@x.de', VALUE_TYPE: 'HOME' }],
+		],
+		[
+			'more wanted than there: reuse, then add',
+			current(['1', 'old@x.de']),
+			desired('a@x.de', 'b@x.de'),
+			[
+				{ ID: '1', VALUE: 'a@x.de', VALUE_TYPE: 'WORK' },
+				{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' },
+			],
+		],
+		[
+			'duplicates in the wanted list count once',
+			[],
+			desired('a@x.de', ' A@x.de '),
+			[{ VALUE: 'a@x.de', VALUE_TYPE: 'WORK' }],
+		],
 	])('%s', (_name, before, wanted, expected) => {
 		const writes = diffMultifield('EMAIL', before, wanted, 'replace');
 		expect(writes).toEqual(expected);
 		const key = (value: string) => multifieldKey('EMAIL', value);
-		expect(apply(before, writes).map(([value]) => key(value))).toEqual([...new Set(wanted.map((entry) => key(entry.VALUE)))].sort());
+		expect(apply(before, writes).map(([value]) => key(value))).toEqual(
+			[...new Set(wanted.map((entry) => key(entry.VALUE)))].sort(),
+		);
 	});
 
 	it('phone numbers compare by digits, so reformatting is a change by ID, not an addition', () => {
@@ -70,8 +106,18 @@ describe('diffMultifield (replace)', () => {
 
 describe('diffMultifield (append)', () => {
 	it.each<[string, CurrentMultifield[], DesiredMultifield[], MultifieldWrite[]]>([
-		['adds what is missing, keeps the rest', current(['1', 'a@x.de']), desired('b@x.de'), [{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' }]],
-		['never adds a value twice', current(['1', 'a@x.de']), desired('A@x.de', 'b@x.de'), [{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' }]],
+		[
+			'adds what is missing, keeps the rest',
+			current(['1', 'a@x.de']),
+			desired('b@x.de'),
+			[{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' }],
+		],
+		[
+			'never adds a value twice',
+			current(['1', 'a@x.de']),
+			desired('A@x.de', 'b@x.de'),
+			[{ VALUE: 'b@x.de', VALUE_TYPE: 'WORK' }],
+		],
 		['an empty list changes nothing', current(['1', 'a@x.de']), [], []],
 	])('%s', (_name, before, wanted, expected) => {
 		expect(diffMultifield('EMAIL', before, wanted, 'append')).toEqual(expected);
@@ -81,7 +127,10 @@ describe('diffMultifield (append)', () => {
 describe('currentMultifields', () => {
 	it('reads the legacy shape and ignores entries without ID', () => {
 		expect(
-			currentMultifields({ EMAIL: [{ ID: '9001', VALUE: 'a@x.de', VALUE_TYPE: 'HOME', TYPE_ID: 'EMAIL' }, { VALUE: 'x' }] }, 'EMAIL'),
+			currentMultifields(
+				{ EMAIL: [{ ID: '9001', VALUE: 'a@x.de', VALUE_TYPE: 'HOME', TYPE_ID: 'EMAIL' }, { VALUE: 'x' }] },
+				'EMAIL',
+			),
 		).toEqual([{ ID: '9001', VALUE: 'a@x.de', VALUE_TYPE: 'HOME' }]);
 		expect(currentMultifields({}, 'PHONE')).toEqual([]);
 		expect(currentMultifields(undefined, 'PHONE')).toEqual([]);

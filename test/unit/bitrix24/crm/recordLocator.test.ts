@@ -22,12 +22,22 @@ describe('Bitrix24 node: contact and company locators (list, URL of the card, ID
 	const cardUrl = (entity: string, id: number) => `https://b24-test.bitrix24.de/crm/${entity}/details/${id}/`;
 
 	it('Get by the URL of the card, by ID and from the list reads that record', async () => {
-		for (const recordId of [rl('url', cardUrl('contact', contactId)), rl('id', String(contactId)), rl('list', String(contactId))]) {
-			const { json } = await runBitrix24(sb, { parameters: { resource: 'contact', operation: 'get', recordId, simplify: false } });
+		for (const recordId of [
+			rl('url', cardUrl('contact', contactId)),
+			rl('id', String(contactId)),
+			rl('list', String(contactId)),
+		]) {
+			const { json } = await runBitrix24(sb, {
+				parameters: { resource: 'contact', operation: 'get', recordId, simplify: false },
+			});
 			expect(json[0]).toMatchObject({ ID: String(contactId), LAST_NAME: 'Locatorowa' });
 		}
 		const { json } = await runBitrix24(sb, {
-			parameters: { resource: 'company', operation: 'get', recordId: rl('url', `${cardUrl('company', companyId)}?IFRAME=Y`) },
+			parameters: {
+				resource: 'company',
+				operation: 'get',
+				recordId: rl('url', `${cardUrl('company', companyId)}?IFRAME=Y`),
+			},
 		});
 		expect(json[0]).toMatchObject({ ID: String(companyId), TITLE: 'Locator Werke AG' });
 	});
@@ -43,11 +53,15 @@ describe('Bitrix24 node: contact and company locators (list, URL of the card, ID
 
 	it("a URL that is not this entity's card fails before anything is sent", async () => {
 		const error = await caught(
-			runBitrix24(sb, { parameters: { resource: 'contact', operation: 'get', recordId: rl('url', cardUrl('company', companyId)) } }),
+			runBitrix24(sb, {
+				parameters: { resource: 'contact', operation: 'get', recordId: rl('url', cardUrl('company', companyId)) },
+			}),
 		);
 		expect(error).toBeInstanceOf(Error);
 		expect(restCalls(sb)).toHaveLength(0);
-		const notNumeric = await caught(runBitrix24(sb, { parameters: { resource: 'contact', operation: 'get', recordId: rl('id', 'Lotte') } }));
+		const notNumeric = await caught(
+			runBitrix24(sb, { parameters: { resource: 'contact', operation: 'get', recordId: rl('id', 'Lotte') } }),
+		);
 		expect(notNumeric).toBeInstanceOf(NodeOperationError);
 		expect(notNumeric.message).toContain('Contact ID "Lotte"');
 		expect(restCalls(sb)).toHaveLength(0);

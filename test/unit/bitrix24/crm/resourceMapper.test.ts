@@ -11,7 +11,13 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 	beforeAll(async () => {
 		sb = await startBitrix24Sandbox({ limits: 'off' });
 		// Custom fields an admin added in the portal (crm.contact.userfield.add, §4.4).
-		const userField = (ID: number, FIELD_NAME: string, USER_TYPE_ID: string, LABEL: string, extra: IDataObject = {}) => ({
+		const userField = (
+			ID: number,
+			FIELD_NAME: string,
+			USER_TYPE_ID: string,
+			LABEL: string,
+			extra: IDataObject = {},
+		) => ({
 			ID,
 			ENTITY_ID: 'CRM_CONTACT',
 			FIELD_NAME,
@@ -23,7 +29,12 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 			...extra,
 		});
 		sb.state.userFields.push(
-			userField(901, 'UF_CRM_SEGMENT', 'enumeration', 'Kundensegment', { LIST: [{ ID: 41, VALUE: 'A-Kunde' }, { ID: 42, VALUE: 'B-Kunde' }] }),
+			userField(901, 'UF_CRM_SEGMENT', 'enumeration', 'Kundensegment', {
+				LIST: [
+					{ ID: 41, VALUE: 'A-Kunde' },
+					{ ID: 42, VALUE: 'B-Kunde' },
+				],
+			}),
 			userField(902, 'UF_CRM_LAST_SEEN', 'datetime', 'Zuletzt gesehen'),
 			userField(903, 'UF_CRM_VIP', 'boolean', 'VIP'),
 			userField(904, 'UF_CRM_FIRST_ORDER', 'date', 'Erste Bestellung'),
@@ -39,8 +50,18 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 		const fields = await schemaOf('contact', 'create');
 		expect(restCalls(sb).map((call) => call.label)).toEqual(['crm.contact.fields', 'batch']);
 		expect(fields.ID).toBeUndefined();
-		expect(fields.UF_CRM_KUNDENNUMMER).toMatchObject({ type: 'string', displayName: 'Kundennummer (UF_CRM_KUNDENNUMMER)', removed: false });
-		expect(fields.UF_CRM_SEGMENT).toMatchObject({ type: 'options', options: [{ name: 'A-Kunde', value: '41' }, { name: 'B-Kunde', value: '42' }] });
+		expect(fields.UF_CRM_KUNDENNUMMER).toMatchObject({
+			type: 'string',
+			displayName: 'Kundennummer (UF_CRM_KUNDENNUMMER)',
+			removed: false,
+		});
+		expect(fields.UF_CRM_SEGMENT).toMatchObject({
+			type: 'options',
+			options: [
+				{ name: 'A-Kunde', value: '41' },
+				{ name: 'B-Kunde', value: '42' },
+			],
+		});
 		expect(fields.UF_CRM_LAST_SEEN.type).toBe('dateTime');
 		expect(fields.UF_CRM_VIP.type).toBe('boolean');
 		expect(fields.OPENED.type).toBe('boolean');
@@ -50,7 +71,9 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 		expect(fields.COMPANY_IDS.type).toBe('array');
 		// crm_status fields get the portal's own directory values (crm.status.entity.items).
 		const honorifics = sb.state.statuses.filter((status) => status.ENTITY_ID === 'HONORIFIC');
-		expect(fields.HONORIFIC.options).toEqual(honorifics.map((status) => ({ name: status.NAME, value: status.STATUS_ID })));
+		expect(fields.HONORIFIC.options).toEqual(
+			honorifics.map((status) => ({ name: status.NAME, value: status.STATUS_ID })),
+		);
 		for (const readOnly of ['DATE_CREATE', 'DATE_MODIFY', 'CREATED_BY_ID', 'LEAD_ID']) {
 			expect(fields[readOnly]).toMatchObject({ readOnly: true, removed: true });
 		}
@@ -61,13 +84,23 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 		expect((await schemaOf('company', 'upsert')).TITLE.required).toBe(true);
 		expect((await schemaOf('company', 'update')).TITLE.required).toBe(false);
 		const upsert = await schemaOf('contact', 'upsert');
-		for (const id of ['ORIGINATOR_ID', 'ORIGIN_ID', 'ORIGIN_VERSION']) expect(upsert[id]).toMatchObject({ readOnly: true, removed: true });
+		for (const id of ['ORIGINATOR_ID', 'ORIGIN_ID', 'ORIGIN_VERSION'])
+			expect(upsert[id]).toMatchObject({ readOnly: true, removed: true });
 		expect((await schemaOf('contact', 'create')).ORIGIN_ID.readOnly).toBe(false);
 	});
 
 	it('a field added in the portal shows up on the next load', async () => {
 		expect((await schemaOf('company', 'create')).UF_CRM_RATING).toBeUndefined();
-		sb.state.userFields.push({ ID: 905, ENTITY_ID: 'CRM_COMPANY', FIELD_NAME: 'UF_CRM_RATING', USER_TYPE_ID: 'integer', MULTIPLE: 'N', MANDATORY: 'Y', LABEL: 'Bewertung', XML_ID: null });
+		sb.state.userFields.push({
+			ID: 905,
+			ENTITY_ID: 'CRM_COMPANY',
+			FIELD_NAME: 'UF_CRM_RATING',
+			USER_TYPE_ID: 'integer',
+			MULTIPLE: 'N',
+			MANDATORY: 'Y',
+			LABEL: 'Bewertung',
+			XML_ID: null,
+		});
 		try {
 			expect((await schemaOf('company', 'create')).UF_CRM_RATING).toMatchObject({ type: 'number', required: true });
 		} finally {
@@ -119,10 +152,16 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 	});
 
 	it('a value that does not fit its field fails with the field named, before any write', async () => {
-		const recordFields = await mapperValue(sb, 'contact', 'create', { NAME: 'X', UF_CRM_FIRST_ORDER: '={{ $json.when }}' });
+		const recordFields = await mapperValue(sb, 'contact', 'create', {
+			NAME: 'X',
+			UF_CRM_FIRST_ORDER: '={{ $json.when }}',
+		});
 		sb.requests.clear();
 		const error = await caught(
-			runBitrix24(sb, { parameters: { resource: 'contact', operation: 'create', recordFields }, items: [{ json: { when: 'bald' } }] }),
+			runBitrix24(sb, {
+				parameters: { resource: 'contact', operation: 'create', recordFields },
+				items: [{ json: { when: 'bald' } }],
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toContain('UF_CRM_FIRST_ORDER');
@@ -136,7 +175,9 @@ describe('field mapping from the live crm.contact.fields / crm.company.fields', 
 			credentials: credentialsFor('webhook', webhookCredentials(sb)),
 		});
 		const options = await node.methods.loadOptions.getCrmRecordFieldNames.call(context);
-		expect(options).toEqual(expect.arrayContaining([{ name: 'Newsletter (UF_CRM_NEWSLETTER)', value: 'UF_CRM_NEWSLETTER' }]));
+		expect(options).toEqual(
+			expect.arrayContaining([{ name: 'Newsletter (UF_CRM_NEWSLETTER)', value: 'UF_CRM_NEWSLETTER' }]),
+		);
 		expect(options.map((option) => option.value)).toContain('TITLE');
 	});
 });

@@ -30,7 +30,8 @@ describe('Bitrix24 node: Simplify on contacts and companies', () => {
 	afterAll(async () => await sb.close());
 
 	const get = async (resource: 'contact' | 'company', id: number, extra: object = {}, typeVersion?: number) =>
-		(await runBitrix24(sb, { parameters: { resource, operation: 'get', recordId: String(id), ...extra }, typeVersion })).json[0];
+		(await runBitrix24(sb, { parameters: { resource, operation: 'get', recordId: String(id), ...extra }, typeVersion }))
+			.json[0];
 
 	it('Contact Get: by default only the documented fields, EMAIL and PHONE as the first value', async () => {
 		const simple = await get('contact', contactId);
@@ -48,7 +49,12 @@ describe('Bitrix24 node: Simplify on contacts and companies', () => {
 	it('Company Get: the documented fields; Simplify off and node version 1 return the full record', async () => {
 		const simple = await get('company', companyId);
 		expect(Object.keys(simple)).toEqual([...SIMPLE_CRM_FIELDS.company]);
-		expect(simple).toMatchObject({ TITLE: 'Simpel & Söhne KG', EMAIL: 'info@simpel.de', PHONE: null, ORIGIN_ID: 'c-1' });
+		expect(simple).toMatchObject({
+			TITLE: 'Simpel & Söhne KG',
+			EMAIL: 'info@simpel.de',
+			PHONE: null,
+			ORIGIN_ID: 'c-1',
+		});
 		const full = await get('company', companyId, { simplify: false });
 		expect(full.EMAIL).toEqual([expect.objectContaining({ VALUE: 'info@simpel.de' })]);
 		expect(Object.keys(full).length).toBeGreaterThan(SIMPLE_CRM_FIELDS.company.length);
@@ -57,13 +63,21 @@ describe('Bitrix24 node: Simplify on contacts and companies', () => {
 
 	it('Contact Get: Simplify off equals version 1 and keeps custom fields and multifields', async () => {
 		const full = await get('contact', contactId, { simplify: false });
-		expect(full).toMatchObject({ UF_CRM_KUNDENNUMMER: 'K-1', PHONE: [expect.objectContaining({ VALUE: '+49 89 4711' })] });
+		expect(full).toMatchObject({
+			UF_CRM_KUNDENNUMMER: 'K-1',
+			PHONE: [expect.objectContaining({ VALUE: '+49 89 4711' })],
+		});
 		expect(await get('contact', contactId, {}, 1)).toEqual(full);
 	});
 
 	it('Get Many: simplified rows by default, full rows when off, chosen fields as chosen', async () => {
 		const run = async (resource: 'contact' | 'company', extra: object = {}, typeVersion?: number) =>
-			(await runBitrix24(sb, { parameters: { resource, operation: 'getMany', returnAll: true, ...extra }, typeVersion })).json;
+			(
+				await runBitrix24(sb, {
+					parameters: { resource, operation: 'getMany', returnAll: true, ...extra },
+					typeVersion,
+				})
+			).json;
 		const contacts = await run('contact');
 		expect(contacts.map((row) => Object.keys(row))).toEqual(contacts.map(() => [...SIMPLE_CRM_FIELDS.contact]));
 		expect(contacts.find((row) => row.ID === String(contactId))).toMatchObject({ EMAIL: 'joerg@simpel.de' });
@@ -75,6 +89,10 @@ describe('Bitrix24 node: Simplify on contacts and companies', () => {
 		expect(await run('contact', {}, 1)).toEqual(full);
 
 		const chosen = await run('contact', { options: { select: ['NAME', 'UF_CRM_KUNDENNUMMER'] } });
-		expect(chosen.find((row) => row.ID === String(contactId))).toEqual({ ID: String(contactId), NAME: 'Jörg', UF_CRM_KUNDENNUMMER: 'K-1' });
+		expect(chosen.find((row) => row.ID === String(contactId))).toEqual({
+			ID: String(contactId),
+			NAME: 'Jörg',
+			UF_CRM_KUNDENNUMMER: 'K-1',
+		});
 	});
 });

@@ -34,7 +34,9 @@ describe('"Responsible Person" pickers (user.get, bitrix24-api.md §11)', () => 
 
 	it('the plain dropdown lists every active employee, sorted by name', async () => {
 		const options = await loadOptions(sb, 'getUsers', { resource: 'smartInvoice', operation: 'getMany' });
-		expect(options.map((option) => Number(option.value)).sort((a, b) => a - b)).toEqual(activeEmployees().map((user) => user.ID));
+		expect(options.map((option) => Number(option.value)).sort((a, b) => a - b)).toEqual(
+			activeEmployees().map((user) => user.ID),
+		);
 		const names = options.map((option) => option.name);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 	});

@@ -31,8 +31,15 @@ export interface SentRequest {
 	body: IDataObject;
 }
 
-async function credentialsOf(sb: Bitrix24Sandbox, authentication: Authentication, given?: ICredentialDataDecryptedObject) {
-	return credentialsFor(authentication, given ?? (authentication === 'webhook' ? webhookCredentials(sb) : await oauthCredentials(sb)));
+async function credentialsOf(
+	sb: Bitrix24Sandbox,
+	authentication: Authentication,
+	given?: ICredentialDataDecryptedObject,
+) {
+	return credentialsFor(
+		authentication,
+		given ?? (authentication === 'webhook' ? webhookCredentials(sb) : await oauthCredentials(sb)),
+	);
 }
 
 /** Runs the node once over `items` and returns its output items and the requests it sent. */
@@ -46,7 +53,11 @@ export async function run(sb: Bitrix24Sandbox, options: RunOptions) {
 	});
 	const sent: SentRequest[] = [];
 	const real = context.helpers.httpRequestWithAuthentication;
-	context.helpers.httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
+	context.helpers.httpRequestWithAuthentication = async function (
+		this: unknown,
+		type: string,
+		request: IHttpRequestOptions,
+	) {
 		const method = String(request.url).split('/').pop() as string;
 		sent.push({ method, body: JSON.parse(request.body as string) as IDataObject });
 		return await real.call(this as never, type, request);
@@ -69,7 +80,9 @@ export async function loadOptions(
 	parameters: INodeParameters,
 	authentication: Authentication = 'webhook',
 ): Promise<INodePropertyOptions[]> {
-	const loader = (new Bitrix24().methods.loadOptions as Record<string, (this: unknown) => Promise<INodePropertyOptions[]>>)[method];
+	const loader = (
+		new Bitrix24().methods.loadOptions as Record<string, (this: unknown) => Promise<INodePropertyOptions[]>>
+	)[method];
 	return await loader.call(await loadOptionsContext(sb, parameters, authentication));
 }
 
@@ -79,7 +92,12 @@ export async function listSearch(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const search = (new Bitrix24().methods.listSearch as Record<string, (this: unknown, f?: string, t?: string) => Promise<INodeListSearchResult>>)[method];
+	const search = (
+		new Bitrix24().methods.listSearch as Record<
+			string,
+			(this: unknown, f?: string, t?: string) => Promise<INodeListSearchResult>
+		>
+	)[method];
 	return await search.call(await loadOptionsContext(sb, {}, 'webhook'), filter, paginationToken);
 }
 

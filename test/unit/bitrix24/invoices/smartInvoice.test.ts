@@ -100,17 +100,39 @@ describe('Smart Invoice (crm.item.*, entityTypeId 31)', () => {
 		expect(calls[0].batchMethods).toEqual(['crm.item.list', 'crm.item.list']);
 
 		const updated = await run(sb, {
-			parameters: { resource: 'smartInvoice', operation: 'update', invoiceId: String(created.id), updateFields: { amount: '75,50', title: 'Neu' } },
+			parameters: {
+				resource: 'smartInvoice',
+				operation: 'update',
+				invoiceId: String(created.id),
+				updateFields: { amount: '75,50', title: 'Neu' },
+			},
 		});
-		expect(stored(created.id)).toMatchObject({ OPPORTUNITY: 75.5, TITLE: 'Neu', STAGE_ID: `DT31_${DEFAULT_CATEGORY}:N` });
+		expect(stored(created.id)).toMatchObject({
+			OPPORTUNITY: 75.5,
+			TITLE: 'Neu',
+			STAGE_ID: `DT31_${DEFAULT_CATEGORY}:N`,
+		});
 		expect(updated.json[0]).toMatchObject({ opportunity: 75.5 });
 
 		const moved = await run(sb, {
-			parameters: { resource: 'smartInvoice', operation: 'moveToStage', invoiceId: String(created.id), stageBy: 'meaning', stageMeaning: 'paid' },
+			parameters: {
+				resource: 'smartInvoice',
+				operation: 'moveToStage',
+				invoiceId: String(created.id),
+				stageBy: 'meaning',
+				stageMeaning: 'paid',
+			},
 		});
-		expect(stored(created.id)).toMatchObject({ STAGE_ID: `DT31_${DEFAULT_CATEGORY}:P`, PREVIOUS_STAGE_ID: `DT31_${DEFAULT_CATEGORY}:N` });
+		expect(stored(created.id)).toMatchObject({
+			STAGE_ID: `DT31_${DEFAULT_CATEGORY}:P`,
+			PREVIOUS_STAGE_ID: `DT31_${DEFAULT_CATEGORY}:N`,
+		});
 		expect(moved.sent.map((request) => request.method)).toEqual(['crm.item.get', 'crm.status.list', 'crm.item.update']);
-		expect(moved.sent[2].body).toEqual({ entityTypeId: 31, id: created.id, fields: { stageId: `DT31_${DEFAULT_CATEGORY}:P` } });
+		expect(moved.sent[2].body).toEqual({
+			entityTypeId: 31,
+			id: created.id,
+			fields: { stageId: `DT31_${DEFAULT_CATEGORY}:P` },
+		});
 	});
 
 	it('Move to Stage refuses a stage of another category before writing', async () => {
@@ -118,7 +140,13 @@ describe('Smart Invoice (crm.item.*, entityTypeId 31)', () => {
 		sb.requests.clear();
 		const error = await caught(
 			run(sb, {
-				parameters: { resource: 'smartInvoice', operation: 'moveToStage', invoiceId: String(created.id), stageBy: 'id', stageId: `DT31_${OTHER_CATEGORY}:P` },
+				parameters: {
+					resource: 'smartInvoice',
+					operation: 'moveToStage',
+					invoiceId: String(created.id),
+					stageBy: 'id',
+					stageId: `DT31_${OTHER_CATEGORY}:P`,
+				},
 			}),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
@@ -128,32 +156,56 @@ describe('Smart Invoice (crm.item.*, entityTypeId 31)', () => {
 		expect(stored(created.id)?.STAGE_ID).toBe(`DT31_${DEFAULT_CATEGORY}:N`);
 	});
 
-	it('the stage dropdown lists the chosen category\'s stages, or every category\'s with its name', async () => {
-		const ofCategory = await loadOptions(sb, 'getSmartInvoiceStages', { resource: 'smartInvoice', operation: 'create', categoryId: String(OTHER_CATEGORY) });
-		expect(ofCategory.map((option) => option.value)).toEqual(['N', 'S', 'P', 'D'].map((code) => `DT31_${OTHER_CATEGORY}:${code}`));
+	it("the stage dropdown lists the chosen category's stages, or every category's with its name", async () => {
+		const ofCategory = await loadOptions(sb, 'getSmartInvoiceStages', {
+			resource: 'smartInvoice',
+			operation: 'create',
+			categoryId: String(OTHER_CATEGORY),
+		});
+		expect(ofCategory.map((option) => option.value)).toEqual(
+			['N', 'S', 'P', 'D'].map((code) => `DT31_${OTHER_CATEGORY}:${code}`),
+		);
 		expect(ofCategory.map((option) => option.name)).toEqual(['Neu', 'Versendet', 'Bezahlt', 'Nicht bezahlt']);
 
-		const everyCategory = await loadOptions(sb, 'getSmartInvoiceStages', { resource: 'smartInvoice', operation: 'moveToStage' });
+		const everyCategory = await loadOptions(sb, 'getSmartInvoiceStages', {
+			resource: 'smartInvoice',
+			operation: 'moveToStage',
+		});
 		expect(everyCategory).toHaveLength(8);
 		expect(everyCategory[0]).toMatchObject({ name: 'Rechnungen: Neu', value: `DT31_${DEFAULT_CATEGORY}:N` });
 		expect(everyCategory[4]).toMatchObject({ name: 'Abschlagsrechnungen: Neu', value: `DT31_${OTHER_CATEGORY}:N` });
 
-		const categories = await loadOptions(sb, 'getSmartInvoiceCategories', { resource: 'smartInvoice', operation: 'create' });
+		const categories = await loadOptions(sb, 'getSmartInvoiceCategories', {
+			resource: 'smartInvoice',
+			operation: 'create',
+		});
 		expect(categories).toEqual([
 			expect.objectContaining({ name: 'Rechnungen (Default)', value: String(DEFAULT_CATEGORY) }),
 			expect.objectContaining({ name: 'Abschlagsrechnungen', value: String(OTHER_CATEGORY) }),
 		]);
 
-		const customFields = await loadOptions(sb, 'getSmartInvoiceCustomFields', { resource: 'smartInvoice', operation: 'create' });
+		const customFields = await loadOptions(sb, 'getSmartInvoiceCustomFields', {
+			resource: 'smartInvoice',
+			operation: 'create',
+		});
 		expect(customFields).toEqual([expect.objectContaining({ name: 'Rechnung in LexOffice' })]);
 	});
 
 	it('custom fields are written under the name the dropdown offers', async () => {
-		const [field] = await loadOptions(sb, 'getSmartInvoiceCustomFields', { resource: 'smartInvoice', operation: 'create' });
-		const { json } = await create({
-			additionalFields: { customFields: { field: [{ name: field.value, value: 'https://app.lexoffice.de/permalink/invoices/view/lex-7f3a' }] } },
+		const [field] = await loadOptions(sb, 'getSmartInvoiceCustomFields', {
+			resource: 'smartInvoice',
+			operation: 'create',
 		});
-		expect(stored(json[0].id)?.UF_CRM_SMART_INVOICE_LEXOFFICE_URL).toBe('https://app.lexoffice.de/permalink/invoices/view/lex-7f3a');
+		const { json } = await create({
+			additionalFields: {
+				customFields: {
+					field: [{ name: field.value, value: 'https://app.lexoffice.de/permalink/invoices/view/lex-7f3a' }],
+				},
+			},
+		});
+		expect(stored(json[0].id)?.UF_CRM_SMART_INVOICE_LEXOFFICE_URL).toBe(
+			'https://app.lexoffice.de/permalink/invoices/view/lex-7f3a',
+		);
 	});
 
 	it.each([
@@ -170,19 +222,34 @@ describe('Smart Invoice (crm.item.*, entityTypeId 31)', () => {
 	});
 
 	it('Get Many filters by stage and pages with the >id scan', async () => {
-		for (let index = 0; index < 3; index++) await create({ categoryId: String(OTHER_CATEGORY), stageBy: 'meaning', stageMeaning: 'failed' });
+		for (let index = 0; index < 3; index++)
+			await create({ categoryId: String(OTHER_CATEGORY), stageBy: 'meaning', stageMeaning: 'failed' });
 		const { json, sent } = await run(sb, {
-			parameters: { resource: 'smartInvoice', operation: 'getMany', returnAll: true, filters: { stageId: `DT31_${OTHER_CATEGORY}:D` } },
+			parameters: {
+				resource: 'smartInvoice',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { stageId: `DT31_${OTHER_CATEGORY}:D` },
+			},
 		});
-		const expected = sb.state.items.filter((record) => record.STAGE_ID === `DT31_${OTHER_CATEGORY}:D`).map((record) => record.ID);
+		const expected = sb.state.items
+			.filter((record) => record.STAGE_ID === `DT31_${OTHER_CATEGORY}:D`)
+			.map((record) => record.ID);
 		expect(json.map((item) => item.id)).toEqual(expected);
 		expect(expected.length).toBeGreaterThanOrEqual(3);
 		const list = sent.find((request) => request.method === 'crm.item.list')?.body;
-		expect(list).toMatchObject({ entityTypeId: 31, start: -1, order: { id: 'ASC' }, filter: { stageId: `DT31_${OTHER_CATEGORY}:D`, '>id': 0 } });
+		expect(list).toMatchObject({
+			entityTypeId: 31,
+			start: -1,
+			order: { id: 'ASC' },
+			filter: { stageId: `DT31_${OTHER_CATEGORY}:D`, '>id': 0 },
+		});
 	});
 
-	it('Get of a missing invoice fails with Bitrix24\'s own text; with continueOnFail it is an error item', async () => {
-		const error = await caught(run(sb, { parameters: { resource: 'smartInvoice', operation: 'get', invoiceId: '999999' } }));
+	it("Get of a missing invoice fails with Bitrix24's own text; with continueOnFail it is an error item", async () => {
+		const error = await caught(
+			run(sb, { parameters: { resource: 'smartInvoice', operation: 'get', invoiceId: '999999' } }),
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Element not found');
 

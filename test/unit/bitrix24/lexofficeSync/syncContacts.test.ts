@@ -14,11 +14,16 @@ import { credentialsFor, restCalls, webhookCredentials } from '../helpers';
 import { addRecord, runBitrix24, writeRequests } from '../crm/helpers';
 import { forgetSettled } from '../../../../nodes/Bitrix24/actions/lexofficeSync/contactVersions';
 
-const asItems = (contacts: SeedContact[]): INodeExecutionData[] => contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
+const asItems = (contacts: SeedContact[]): INodeExecutionData[] =>
+	contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
 /** ORIGIN_VERSION: the LexOffice version, then the fingerprint of the node's mapping settings. */
-const versionStamp = (version: number | undefined) => expect.stringMatching(new RegExp(`^${String(version)}/[0-9a-f]{8}$`));
+const versionStamp = (version: number | undefined) =>
+	expect.stringMatching(new RegExp(`^${String(version)}/[0-9a-f]{8}$`));
 const countBy = (rows: IDataObject[], key: string) =>
-	rows.reduce<Record<string, number>>((counts, row) => ({ ...counts, [String(row[key])]: (counts[String(row[key])] ?? 0) + 1 }), {});
+	rows.reduce<Record<string, number>>(
+		(counts, row) => ({ ...counts, [String(row[key])]: (counts[String(row[key])] ?? 0) + 1 }),
+		{},
+	);
 
 describe('LexOffice Sync → Sync Contacts', () => {
 	let sb: Bitrix24Sandbox;
@@ -37,13 +42,20 @@ describe('LexOffice Sync → Sync Contacts', () => {
 	const sync = async (rows: SeedContact[], extra: INodeParameters = {}, continueOnFail = false) => {
 		sb.requests.clear();
 		return await runBitrix24(sb, {
-			parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3', ...extra },
+			parameters: {
+				resource: 'lexofficeSync',
+				operation: 'syncContacts',
+				contact: '={{ $json }}',
+				responsibleUserId: '3',
+				...extra,
+			},
 			items: asItems(rows),
 			continueOnFail,
 		});
 	};
 	const presetId = (xmlId: string) => sb.state.presets.find((preset) => preset.XML_ID === xmlId)?.ID;
-	const byOrigin = (list: Array<Record<string, unknown>>, originId: string) => list.filter((record) => record.ORIGIN_ID === originId);
+	const byOrigin = (list: Array<Record<string, unknown>>, originId: string) =>
+		list.filter((record) => record.ORIGIN_ID === originId);
 
 	it('creates one record per contact, field by field as the mapping says', async () => {
 		const { json } = await sync(contacts);
@@ -55,15 +67,30 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		expect(sb.state.contacts).toHaveLength(persons.length + contactPersons.length);
 
 		// A company with contact persons, VAT id and a shipping address covers every company rule.
-		const sample = companies.find((c) => (c.company?.contactPersons?.length ?? 0) > 1 && c.company?.vatRegistrationId && c.addresses?.shipping) as SeedContact;
+		const sample = companies.find(
+			(c) => (c.company?.contactPersons?.length ?? 0) > 1 && c.company?.vatRegistrationId && c.addresses?.shipping,
+		) as SeedContact;
 		expect(sample).toBeDefined();
 		const [company] = byOrigin(sb.state.companies, sample.id);
-		expect(company).toMatchObject({ TITLE: sample.company?.name, ORIGINATOR_ID: 'lexoffice', ORIGIN_VERSION: versionStamp(sample.version), ASSIGNED_BY_ID: 3 });
-		const emails = (company.EMAIL as Array<{ VALUE: string; VALUE_TYPE: string }>).map((entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`);
-		expect(emails).toEqual(expect.arrayContaining((sample.emailAddresses?.business ?? []).map((email) => `WORK ${email}`)));
+		expect(company).toMatchObject({
+			TITLE: sample.company?.name,
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_VERSION: versionStamp(sample.version),
+			ASSIGNED_BY_ID: 3,
+		});
+		const emails = (company.EMAIL as Array<{ VALUE: string; VALUE_TYPE: string }>).map(
+			(entry) => `${entry.VALUE_TYPE} ${entry.VALUE}`,
+		);
+		expect(emails).toEqual(
+			expect.arrayContaining((sample.emailAddresses?.business ?? []).map((email) => `WORK ${email}`)),
+		);
 		expect(String(company.COMMENTS)).toContain(`LexOffice Kundennummer: ${sample.roles?.customer?.number}`);
 		const requisite = sb.state.requisites.find((row) => row.ENTITY_TYPE_ID === 4 && row.ENTITY_ID === company.ID);
-		expect(requisite).toMatchObject({ XML_ID: sample.id, PRESET_ID: presetId(PRESET_XML_IDS.legalEntity), RQ_VAT_ID: sample.company?.vatRegistrationId });
+		expect(requisite).toMatchObject({
+			XML_ID: sample.id,
+			PRESET_ID: presetId(PRESET_XML_IDS.legalEntity),
+			RQ_VAT_ID: sample.company?.vatRegistrationId,
+		});
 		const addresses = sb.state.addresses.filter((address) => address.ENTITY_ID === requisite?.ID);
 		expect(addresses.map((address) => [address.TYPE_ID, address.ADDRESS_1, address.POSTAL_CODE]).sort()).toEqual(
 			[
@@ -101,7 +128,9 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		const [company] = byOrigin(sb.state.companies, changed.id);
 		expect(company.ORIGIN_VERSION).toEqual(versionStamp(changed.version));
 		const requisite = sb.state.requisites.find((row) => row.ENTITY_TYPE_ID === 4 && row.ENTITY_ID === company.ID);
-		expect(sb.state.addresses.filter((address) => address.ENTITY_ID === requisite?.ID).map((a) => [a.TYPE_ID, a.ADDRESS_1])).toEqual([[6, 'Neue Straße 1']]);
+		expect(
+			sb.state.addresses.filter((address) => address.ENTITY_ID === requisite?.ID).map((a) => [a.TYPE_ID, a.ADDRESS_1]),
+		).toEqual([[6, 'Neue Straße 1']]);
 		expect(byOrigin(sb.state.companies, changed.id)).toHaveLength(1);
 	});
 
@@ -111,7 +140,12 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		for (const record of [...sb.state.companies, ...sb.state.contacts]) delete record.ORIGIN_VERSION;
 		// …in another n8n process, or later than a minute: nothing remembered from the run above.
 		forgetSettled();
-		const counts = () => [sb.state.companies.length, sb.state.contacts.length, sb.state.requisites.length, sb.state.addresses.length];
+		const counts = () => [
+			sb.state.companies.length,
+			sb.state.contacts.length,
+			sb.state.requisites.length,
+			sb.state.addresses.length,
+		];
 		const before = counts();
 		const rerun = await sync(live.slice(0, 20));
 		expect(countBy(rerun.json, 'action')).toEqual({ updated: 20 });
@@ -125,7 +159,9 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		const first = await sync(persons, { contactFields: extra });
 		expect(countBy(first.json, 'action')).toEqual({ created: 5 });
 		for (const person of persons) {
-			expect(byOrigin(sb.state.contacts, person.id)[0]).toMatchObject({ UF_CRM_KUNDENNUMMER: String(person.roles?.customer?.number) });
+			expect(byOrigin(sb.state.contacts, person.id)[0]).toMatchObject({
+				UF_CRM_KUNDENNUMMER: String(person.roles?.customer?.number),
+			});
 		}
 		expect(countBy((await sync(persons, { contactFields: extra })).json, 'action')).toEqual({ unchanged: 5 });
 
@@ -133,10 +169,21 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		const otherTemplate = String(sb.state.presets.find((preset) => preset.XML_ID === '')?.ID);
 		const changed = await sync(persons, { contactFields: extra, contactPresetId: otherTemplate });
 		expect(countBy(changed.json, 'action')).toEqual({ updated: 5 });
-		expect(sb.state.requisites.filter((row) => row.ENTITY_TYPE_ID === 3).every((row) => String(row.PRESET_ID) === otherTemplate)).toBe(true);
-		expect(countBy((await sync(persons, { contactFields: extra, contactPresetId: otherTemplate })).json, 'action')).toEqual({ unchanged: 5 });
+		expect(
+			sb.state.requisites
+				.filter((row) => row.ENTITY_TYPE_ID === 3)
+				.every((row) => String(row.PRESET_ID) === otherTemplate),
+		).toBe(true);
+		expect(
+			countBy((await sync(persons, { contactFields: extra, contactPresetId: otherTemplate })).json, 'action'),
+		).toEqual({ unchanged: 5 });
 		// Dry Run is not part of the mapping: switching it changes nothing.
-		expect(countBy((await sync(persons, { contactFields: extra, contactPresetId: otherTemplate, options: { dryRun: true } })).json, 'action')).toEqual({ unchanged: 5 });
+		expect(
+			countBy(
+				(await sync(persons, { contactFields: extra, contactPresetId: otherTemplate, options: { dryRun: true } })).json,
+				'action',
+			),
+		).toEqual({ unchanged: 5 });
 	});
 
 	it('dry run reports what would happen and writes nothing', async () => {
@@ -149,7 +196,10 @@ describe('LexOffice Sync → Sync Contacts', () => {
 
 	it('adopts a Bitrix24 contact with the same e-mail instead of creating a duplicate', async () => {
 		const person = live.find((contact) => contact.person && contact.emailAddresses?.private) as SeedContact;
-		const existing = await addRecord(sb, 'crm.contact.add', { NAME: 'Alt', EMAIL: [{ VALUE: person.emailAddresses?.private?.[0], VALUE_TYPE: 'WORK' }] });
+		const existing = await addRecord(sb, 'crm.contact.add', {
+			NAME: 'Alt',
+			EMAIL: [{ VALUE: person.emailAddresses?.private?.[0], VALUE_TYPE: 'WORK' }],
+		});
 		const { json } = await sync([person]);
 		expect(json[0]).toMatchObject({ action: 'updated', id: existing, matchedBy: 'email' });
 		expect(sb.state.contacts).toHaveLength(1);
@@ -158,7 +208,9 @@ describe('LexOffice Sync → Sync Contacts', () => {
 
 	it('stops on settings that cannot work, or with Continue On Fail reports them on every item, writing nothing', async () => {
 		const sameTypes = { billingAddressTypeId: '6', shippingAddressTypeId: '6' };
-		await expect(sync(live.slice(0, 2), sameTypes)).rejects.toThrow('Billing Address Type and Shipping Address Type are the same');
+		await expect(sync(live.slice(0, 2), sameTypes)).rejects.toThrow(
+			'Billing Address Type and Shipping Address Type are the same',
+		);
 		const { json } = await sync(live.slice(0, 2), sameTypes, true);
 		expect(json.map((row) => row.error)).toEqual([
 			'Billing Address Type and Shipping Address Type are the same',
@@ -171,7 +223,12 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		// Executions of one n8n process started by events run concurrently; these run the node like them.
 		const one = (contact: SeedContact) =>
 			runBitrix24(sb, {
-				parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
+				parameters: {
+					resource: 'lexofficeSync',
+					operation: 'syncContacts',
+					contact: '={{ $json }}',
+					responsibleUserId: '3',
+				},
 				items: asItems([contact]),
 				mode: 'webhook',
 			});
@@ -187,7 +244,13 @@ describe('LexOffice Sync → Sync Contacts', () => {
 			// Slow answers widen the window between one execution's lookup and its write.
 			sb.setFaults({ latencyMs: 20 });
 			const base = person();
-			const burst = [version(base, 3, 'Neuer'), version(base, 1, 'Alt'), version(base, 2, 'Mittel'), version(base, 3, 'Neuer'), version(base, 1, 'Alt')];
+			const burst = [
+				version(base, 3, 'Neuer'),
+				version(base, 1, 'Alt'),
+				version(base, 2, 'Mittel'),
+				version(base, 3, 'Neuer'),
+				version(base, 1, 'Alt'),
+			];
 			const outcomes = (await Promise.all(burst.map(one))).map((run) => run.json[0]);
 			sb.setFaults({});
 			const records = byOrigin(sb.state.contacts, base.id);
@@ -212,8 +275,14 @@ describe('LexOffice Sync → Sync Contacts', () => {
 			forgetSettled(); // as in another n8n process: the lookup has to tell
 			sb.requests.clear();
 			const late = await one(version(base, 4, 'Veraltet'));
-			expect(late.json[0]).toMatchObject({ action: 'skipped', reason: expect.stringContaining('newer than this input') });
-			expect(byOrigin(sb.state.contacts, base.id)[0]).toMatchObject({ LAST_NAME: 'Neu', ORIGIN_VERSION: versionStamp(5) });
+			expect(late.json[0]).toMatchObject({
+				action: 'skipped',
+				reason: expect.stringContaining('newer than this input'),
+			});
+			expect(byOrigin(sb.state.contacts, base.id)[0]).toMatchObject({
+				LAST_NAME: 'Neu',
+				ORIGIN_VERSION: versionStamp(5),
+			});
 			expect(writeRequests(sb)).toHaveLength(0);
 		});
 
@@ -242,7 +311,10 @@ describe('LexOffice Sync → Sync Contacts', () => {
 		const broken = { ...structuredClone(live[0]), version: 'drei' } as unknown as SeedContact;
 		const { json } = await sync([live[1], broken]);
 		expect(json.map((row) => row.action)).toEqual(['created', 'failed']);
-		expect(json[1]).toMatchObject({ lexofficeId: live[0].id, error: `LexOffice contact ${live[0].id} is not a LexOffice contact as expected: version: Expected number, received string` });
+		expect(json[1]).toMatchObject({
+			lexofficeId: live[0].id,
+			error: `LexOffice contact ${live[0].id} is not a LexOffice contact as expected: version: Expected number, received string`,
+		});
 		expect(byOrigin(sb.state.companies, live[0].id).concat(byOrigin(sb.state.contacts, live[0].id))).toHaveLength(0);
 	});
 });
@@ -251,21 +323,24 @@ describe('Sync Contacts → Extra Company/Contact Fields mapping forms', () => {
 	it.each([
 		['getSyncCompanyFields', 'TITLE', 'UF_CRM_LEXOFFICE_ID'],
 		['getSyncContactFields', 'LAST_NAME', 'UF_CRM_KUNDENNUMMER'],
-	] as const)('%s lists the portal\'s fields, custom ones included, none required, the link fields read-only', async (method, standard, custom) => {
-		const sb = await startBitrix24Sandbox({ limits: 'off' });
-		try {
-			const node = new Bitrix24();
-			const context = createLoadOptionsContext(node, {
-				parameters: { resource: 'lexofficeSync', operation: 'syncContacts' },
-				credentials: credentialsFor('webhook', webhookCredentials(sb)),
-			});
-			const { fields } = await node.methods.resourceMapping[method].call(context);
-			const ids = fields.map((field) => field.id);
-			expect(ids).toEqual(expect.arrayContaining([standard, custom, 'ORIGIN_ID']));
-			expect(fields.filter((field) => field.required)).toEqual([]);
-			expect(fields.find((field) => field.id === 'ORIGIN_ID')?.readOnly).toBe(true);
-		} finally {
-			await sb.close();
-		}
-	});
+	] as const)(
+		"%s lists the portal's fields, custom ones included, none required, the link fields read-only",
+		async (method, standard, custom) => {
+			const sb = await startBitrix24Sandbox({ limits: 'off' });
+			try {
+				const node = new Bitrix24();
+				const context = createLoadOptionsContext(node, {
+					parameters: { resource: 'lexofficeSync', operation: 'syncContacts' },
+					credentials: credentialsFor('webhook', webhookCredentials(sb)),
+				});
+				const { fields } = await node.methods.resourceMapping[method].call(context);
+				const ids = fields.map((field) => field.id);
+				expect(ids).toEqual(expect.arrayContaining([standard, custom, 'ORIGIN_ID']));
+				expect(fields.filter((field) => field.required)).toEqual([]);
+				expect(fields.find((field) => field.id === 'ORIGIN_ID')?.readOnly).toBe(true);
+			} finally {
+				await sb.close();
+			}
+		},
+	);
 });

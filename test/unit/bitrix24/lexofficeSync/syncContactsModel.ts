@@ -21,7 +21,12 @@ import { CRM_ENTITIES } from '../../../../nodes/Bitrix24/helpers/crmRecordEntity
 import { asFieldDescriptions } from '../../../../nodes/Bitrix24/helpers/crmRecordFields';
 import type { LookupCommand } from '../../../../nodes/Bitrix24/helpers/crmRecordLookup';
 import { RECORD_SELECT } from '../../../../nodes/Bitrix24/actions/shared/crmRecordMatching';
-import { linkedLookupCommands, personLookupCommands, personRows, rowsPerEntity } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsLookup';
+import {
+	linkedLookupCommands,
+	personLookupCommands,
+	personRows,
+	rowsPerEntity,
+} from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsLookup';
 import type { Bitrix24View, ViewRead } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsPlan';
 import type { SyncSettings } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsSteps';
 
@@ -40,12 +45,23 @@ export class Bitrix24Model {
 	}
 
 	/** Runs commands as one `batch` with halt=false does, in order; `results` carries `$result` values across calls. */
-	async run(commands: BatchCommand[], results: Record<string, BatchCommandResult> = {}): Promise<Record<string, BatchCommandResult>> {
-		const values = Object.fromEntries(Object.entries(results).flatMap(([key, result]) => (result.ok ? [[key, result.result]] : [])));
+	async run(
+		commands: BatchCommand[],
+		results: Record<string, BatchCommandResult> = {},
+	): Promise<Record<string, BatchCommandResult>> {
+		const values = Object.fromEntries(
+			Object.entries(results).flatMap(([key, result]) => (result.ok ? [[key, result.result]] : [])),
+		);
 		for (const command of commands) {
 			const { method, params } = parseCommand(encodeBatchCommand(command));
 			try {
-				const { outcome } = await executeCall(this.portal, method, resolveReferences(params, values) as Record<string, unknown>, this.auth, true);
+				const { outcome } = await executeCall(
+					this.portal,
+					method,
+					resolveReferences(params, values) as Record<string, unknown>,
+					this.auth,
+					true,
+				);
 				values[command.key] = outcome.result;
 				results[command.key] = { ok: true, result: outcome.result };
 			} catch (error) {
@@ -93,17 +109,31 @@ export class Bitrix24Model {
 				return { linked: rowsPerEntity(await this.lookups([...commands.company, ...commands.contact]), commands) };
 			}
 			case 'persons':
-				return { persons: personRows(await this.lookups(personLookupCommands(settings.systemCode, read.companies)), read.companies) };
+				return {
+					persons: personRows(
+						await this.lookups(personLookupCommands(settings.systemCode, read.companies)),
+						read.companies,
+					),
+				};
 			case 'byEmail': {
 				const byEmail: NonNullable<Bitrix24View['byEmail']> = { company: new Map(), contact: new Map() };
 				for (const entity of ['company', 'contact'] as const) {
 					for (const query of read.records[entity]) {
 						const values = (query.converted.multifields.EMAIL ?? []).map((entry) => entry.VALUE);
 						const found = values.length
-							? ((await this.call('crm.duplicate.findbycomm', { type: 'EMAIL', values, entity_type: CRM_ENTITIES[entity].typeName })) as Record<string, number[]>)
+							? ((await this.call('crm.duplicate.findbycomm', {
+									type: 'EMAIL',
+									values,
+									entity_type: CRM_ENTITIES[entity].typeName,
+								})) as Record<string, number[]>)
 							: {};
 						const ids = Array.isArray(found) ? [] : (found[CRM_ENTITIES[entity].typeName] ?? []);
-						const rows = ids.length ? ((await this.call(`crm.${entity}.list`, { filter: { '@ID': ids }, select: RECORD_SELECT })) as IDataObject[]) : [];
+						const rows = ids.length
+							? ((await this.call(`crm.${entity}.list`, {
+									filter: { '@ID': ids },
+									select: RECORD_SELECT,
+								})) as IDataObject[])
+							: [];
 						byEmail[entity].set(query.originId, rows);
 					}
 				}
@@ -111,7 +141,12 @@ export class Bitrix24Model {
 			}
 			case 'presets': {
 				const idOf = (xmlId: string) => Number(this.portal.state.presets.find((preset) => preset.XML_ID === xmlId)?.ID);
-				return { presets: new Map([['company', idOf(PRESET_XML_IDS.legalEntity)], ['person', idOf(PRESET_XML_IDS.person)]]) };
+				return {
+					presets: new Map([
+						['company', idOf(PRESET_XML_IDS.legalEntity)],
+						['person', idOf(PRESET_XML_IDS.person)],
+					]),
+				};
 			}
 			case 'requisites': {
 				const commands = requisiteLookupCommands(read.owners);

@@ -7,9 +7,23 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { CrmFieldDescriptions } from '../../../../nodes/Bitrix24/helpers/crmFieldSchema';
 import type { BatchCommand, BatchCommandResult } from '../../../../nodes/Bitrix24/transport';
-import { convertItem, parseContact, skipRepeated } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsParse';
-import { planChunk, planWith, type Bitrix24View, type ViewRead } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsPlan';
-import type { ConvertedItem, PlanOutcome, SyncSettings, WriteItem } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsSteps';
+import {
+	convertItem,
+	parseContact,
+	skipRepeated,
+} from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsParse';
+import {
+	planChunk,
+	planWith,
+	type Bitrix24View,
+	type ViewRead,
+} from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsPlan';
+import type {
+	ConvertedItem,
+	PlanOutcome,
+	SyncSettings,
+	WriteItem,
+} from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsSteps';
 import { stampCommands, withWriteResults } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsWrite';
 
 const SETTINGS: SyncSettings = {
@@ -29,7 +43,14 @@ const text = { type: 'string' };
 const multifield = { type: 'crm_multifield', isMultiple: true };
 const DESCRIPTIONS: Record<'company' | 'contact', CrmFieldDescriptions> = {
 	company: { TITLE: text, COMMENTS: text, EMAIL: multifield, PHONE: multifield, ASSIGNED_BY_ID: { type: 'user' } },
-	contact: { NAME: text, LAST_NAME: text, COMMENTS: text, EMAIL: multifield, PHONE: multifield, ASSIGNED_BY_ID: { type: 'user' } },
+	contact: {
+		NAME: text,
+		LAST_NAME: text,
+		COMMENTS: text,
+		EMAIL: multifield,
+		PHONE: multifield,
+		ASSIGNED_BY_ID: { type: 'user' },
+	},
 };
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -48,7 +69,14 @@ const person = (n: number, extra: IDataObject = {}): IDataObject => ({
 const company = (n: number, persons: Array<[string, string, string?]> = [], extra: IDataObject = {}): IDataObject => ({
 	id: id(n),
 	version: 2,
-	company: { name: `Firma ${n} GmbH`, contactPersons: persons.map(([firstName, lastName, emailAddress]) => ({ firstName, lastName, ...(emailAddress ? { emailAddress } : {}) })) },
+	company: {
+		name: `Firma ${n} GmbH`,
+		contactPersons: persons.map(([firstName, lastName, emailAddress]) => ({
+			firstName,
+			lastName,
+			...(emailAddress ? { emailAddress } : {}),
+		})),
+	},
 	addresses: billing,
 	archived: false,
 	...extra,
@@ -97,16 +125,31 @@ const written = (outcome: PlanOutcome): WriteItem => {
 	if (outcome.step !== 'write') throw new Error(`expected a write, got ${JSON.stringify(outcome)}`);
 	return outcome;
 };
-const brief = (commands: BatchCommand[]) => commands.map((command) => [command.key, command.method, command.params?.id ?? null].join(' ').trim());
+const brief = (commands: BatchCommand[]) =>
+	commands.map((command) => [command.key, command.method, command.params?.id ?? null].join(' ').trim());
 const fieldsOf = (command: BatchCommand | undefined) => (command?.params?.fields ?? {}) as IDataObject;
 
 describe('Sync Contacts planner: what it reads, and in which order', () => {
 	/** A chunk with a new person, a changed company with a contact person, and a current person. */
-	const items = converted(person(1), company(2, [['Anna', 'Alt', 'anna@firma.example'], ['Neu', 'Person', 'neu@firma.example']]), person(3));
+	const items = converted(
+		person(1),
+		company(2, [
+			['Anna', 'Alt', 'anna@firma.example'],
+			['Neu', 'Person', 'neu@firma.example'],
+		]),
+		person(3),
+	);
 	const everything = complete({
 		linked: { company: [row(500, id(2), version(1))], contact: [row(600, id(3), version(2))] },
-		persons: new Map([[id(2), [row(601, `${id(2)}:person:1`, '', { NAME: 'Anna', LAST_NAME: 'Alt', ...email(1, 'anna@firma.example') })]]]),
-		requisites: new Map([['4:500', [{ ID: 700, ENTITY_TYPE_ID: 4, ENTITY_ID: 500, PRESET_ID: COMPANY_PRESET, XML_ID: id(2) }]]]),
+		persons: new Map([
+			[
+				id(2),
+				[row(601, `${id(2)}:person:1`, '', { NAME: 'Anna', LAST_NAME: 'Alt', ...email(1, 'anna@firma.example') })],
+			],
+		]),
+		requisites: new Map([
+			['4:500', [{ ID: 700, ENTITY_TYPE_ID: 4, ENTITY_ID: 500, PRESET_ID: COMPANY_PRESET, XML_ID: id(2) }]],
+		]),
 		addresses: new Map([[700, new Map()]]),
 	});
 	const recorded = async (view: Bitrix24View, settings = SETTINGS) => {
@@ -120,20 +163,35 @@ describe('Sync Contacts planner: what it reads, and in which order', () => {
 
 	it('reads records by link, then contact persons of companies written, e-mail matches of records not found, templates, requisites of records that exist, their addresses', async () => {
 		const { reads, outcomes } = await recorded(everything);
-		expect(reads.map((read) => read.read)).toEqual(['linked', 'persons', 'byEmail', 'presets', 'requisites', 'addresses']);
+		expect(reads.map((read) => read.read)).toEqual([
+			'linked',
+			'persons',
+			'byEmail',
+			'presets',
+			'requisites',
+			'addresses',
+		]);
 		expect(reads[0]).toEqual({ read: 'linked', ids: { company: [id(2)], contact: [id(1), id(3)] } });
 		expect(reads[1]).toEqual({ read: 'persons', companies: [{ itemIndex: 1, lexofficeId: id(2) }] });
 		const byEmail = reads[2] as Extract<ViewRead, { read: 'byEmail' }>;
 		// The new person and the company's new contact person; Anna was found by her e-mail among the company's persons.
 		expect(byEmail.records.contact.map((record) => record.originId)).toEqual([id(1), `${id(2)}:person:2`]);
 		expect(byEmail.records.company).toEqual([]);
-		expect(reads[4]).toMatchObject({ read: 'requisites', owners: [{ ownerEntityTypeId: 4, ownerId: 500, externalKey: id(2) }] });
+		expect(reads[4]).toMatchObject({
+			read: 'requisites',
+			owners: [{ ownerEntityTypeId: 4, ownerId: 500, externalKey: id(2) }],
+		});
 		expect(reads[5]).toEqual({ read: 'addresses', requisiteIds: [700] });
 		expect(outcomes.map((outcome) => outcome.step)).toEqual(['write', 'write', 'unchanged']);
 	});
 
 	it('reads nothing but the links when every contact is current', async () => {
-		const current = complete({ linked: { company: [row(500, id(2), version(2))], contact: [row(599, id(1), version(2)), row(600, id(3), version(2))] } });
+		const current = complete({
+			linked: {
+				company: [row(500, id(2), version(2))],
+				contact: [row(599, id(1), version(2)), row(600, id(3), version(2))],
+			},
+		});
 		const { reads, outcomes } = await recorded(current);
 		expect(reads.map((read) => read.read)).toEqual(['linked']);
 		expect(outcomes).toMatchObject([
@@ -153,20 +211,59 @@ describe('Sync Contacts planner: decisions and commands', () => {
 	it('a new person: the record, then its requisite and billing address linked by $result, no ORIGIN_VERSION', () => {
 		const write = written(plan(converted(person(1)))[0]);
 		expect(brief(write.commands)).toEqual(['r0 crm.contact.add', 'rq0 crm.requisite.add', 'rq0a6 crm.address.add']);
-		expect(fieldsOf(write.commands[0])).toMatchObject({ NAME: 'Inge', LAST_NAME: 'Muster1', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: id(1), ASSIGNED_BY_ID: 3 });
-		expect(fieldsOf(write.commands[1])).toMatchObject({ ENTITY_TYPE_ID: 3, ENTITY_ID: '$result[r0]', PRESET_ID: PERSON_PRESET, XML_ID: id(1) });
-		expect(fieldsOf(write.commands[2])).toMatchObject({ TYPE_ID: 6, ENTITY_TYPE_ID: 8, ENTITY_ID: '$result[rq0]', ADDRESS_1: 'Hauptstr. 1' });
+		expect(fieldsOf(write.commands[0])).toMatchObject({
+			NAME: 'Inge',
+			LAST_NAME: 'Muster1',
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_ID: id(1),
+			ASSIGNED_BY_ID: 3,
+		});
+		expect(fieldsOf(write.commands[1])).toMatchObject({
+			ENTITY_TYPE_ID: 3,
+			ENTITY_ID: '$result[r0]',
+			PRESET_ID: PERSON_PRESET,
+			XML_ID: id(1),
+		});
+		expect(fieldsOf(write.commands[2])).toMatchObject({
+			TYPE_ID: 6,
+			ENTITY_TYPE_ID: 8,
+			ENTITY_ID: '$result[rq0]',
+			ADDRESS_1: 'Hauptstr. 1',
+		});
 		expect(JSON.stringify(write.commands)).not.toContain('ORIGIN_VERSION');
 		expect(write.record.decision).toEqual({ action: 'created' });
 	});
 
 	it.each([
 		['Bitrix24 holds this version: unchanged, no write', version(2), { step: 'unchanged', id: 501 }],
-		['Bitrix24 holds a newer version: skipped, named', version(3), { step: 'skipped', reason: expect.stringContaining('holds LexOffice version 3 of this contact, newer than this input (version 2)') }],
-		['Bitrix24 holds an older version: updated by id', version(1), { step: 'write', record: expect.objectContaining({ decision: { action: 'updated', id: 501, duplicatesFound: [] } }) }],
-		['Bitrix24 holds the record without version (stopped before its stamp): updated, not created again', '', { step: 'write', record: expect.objectContaining({ decision: expect.objectContaining({ action: 'updated', id: 501 }) }) }],
+		[
+			'Bitrix24 holds a newer version: skipped, named',
+			version(3),
+			{
+				step: 'skipped',
+				reason: expect.stringContaining('holds LexOffice version 3 of this contact, newer than this input (version 2)'),
+			},
+		],
+		[
+			'Bitrix24 holds an older version: updated by id',
+			version(1),
+			{
+				step: 'write',
+				record: expect.objectContaining({ decision: { action: 'updated', id: 501, duplicatesFound: [] } }),
+			},
+		],
+		[
+			'Bitrix24 holds the record without version (stopped before its stamp): updated, not created again',
+			'',
+			{
+				step: 'write',
+				record: expect.objectContaining({ decision: expect.objectContaining({ action: 'updated', id: 501 }) }),
+			},
+		],
 	])('%s', (_name, stored, expected) => {
-		const [outcome] = plan(converted(person(1)), { linked: { company: [], contact: [row(501, id(1), stored, email(9, 'inge1@example.de'))] } });
+		const [outcome] = plan(converted(person(1)), {
+			linked: { company: [], contact: [row(501, id(1), stored, email(9, 'inge1@example.de'))] },
+		});
 		expect(outcome).toMatchObject(expected);
 	});
 
@@ -176,7 +273,10 @@ describe('Sync Contacts planner: decisions and commands', () => {
 		const address = { ...fieldsOf(first.commands[2]), ENTITY_ID: 700 };
 		const again = written(
 			plan(converted(person(1)), {
-				linked: { company: [], contact: [row(501, id(1), '', { NAME: 'Inge', LAST_NAME: 'Muster1', ...email(9, 'inge1@example.de') })] },
+				linked: {
+					company: [],
+					contact: [row(501, id(1), '', { NAME: 'Inge', LAST_NAME: 'Muster1', ...email(9, 'inge1@example.de') })],
+				},
 				requisites: new Map([['3:501', [requisite]]]),
 				addresses: new Map([[700, new Map([[6, address]])]]),
 			})[0],
@@ -188,7 +288,9 @@ describe('Sync Contacts planner: decisions and commands', () => {
 	});
 
 	it('two records with the same link: the oldest is updated, the other reported, never written', () => {
-		const [outcome] = plan(converted(person(1)), { linked: { company: [], contact: [row(520, id(1), version(1)), row(510, id(1), version(1))] } });
+		const [outcome] = plan(converted(person(1)), {
+			linked: { company: [], contact: [row(520, id(1), version(1)), row(510, id(1), version(1))] },
+		});
 		expect(written(outcome).record.decision).toEqual({ action: 'updated', id: 510, duplicatesFound: [520] });
 	});
 
@@ -203,66 +305,143 @@ describe('Sync Contacts planner: decisions and commands', () => {
 				]),
 			},
 		});
-		expect(written(adopted).record.decision).toEqual({ action: 'matched', id: 530, matchedBy: 'email', duplicatesFound: [] });
+		expect(written(adopted).record.decision).toEqual({
+			action: 'matched',
+			id: 530,
+			matchedBy: 'email',
+			duplicatesFound: [],
+		});
 		expect(brief(written(adopted).commands)[0]).toBe('r0 crm.contact.update 530');
 		expect(written(created).record.decision).toEqual({ action: 'created' });
 	});
 
 	it('a new company: its contact persons are created in the same request, linked to it by $result', () => {
-		const write = written(plan(converted(company(1, [['Anna', 'Alt', 'anna@firma.example'], ['Max', 'Ohne']])))[0]);
-		expect(brief(write.commands)).toEqual(['r0 crm.company.add', 'r0p1 crm.contact.add', 'r0p2 crm.contact.add', 'rq0 crm.requisite.add', 'rq0a6 crm.address.add']);
-		expect(write.commands.slice(1, 3).map((command) => [fieldsOf(command).ORIGIN_ID, fieldsOf(command).COMPANY_ID])).toEqual([
+		const write = written(
+			plan(
+				converted(
+					company(1, [
+						['Anna', 'Alt', 'anna@firma.example'],
+						['Max', 'Ohne'],
+					]),
+				),
+			)[0],
+		);
+		expect(brief(write.commands)).toEqual([
+			'r0 crm.company.add',
+			'r0p1 crm.contact.add',
+			'r0p2 crm.contact.add',
+			'rq0 crm.requisite.add',
+			'rq0a6 crm.address.add',
+		]);
+		expect(
+			write.commands.slice(1, 3).map((command) => [fieldsOf(command).ORIGIN_ID, fieldsOf(command).COMPANY_ID]),
+		).toEqual([
 			[`${id(1)}:person:1`, '$result[r0]'],
 			[`${id(1)}:person:2`, '$result[r0]'],
 		]);
 	});
 
 	it('contact persons reordered, one removed, one added: each keeps its Bitrix24 contact (e-mail, then name), the new one gets an unused number', () => {
-		const lexoffice = company(1, [['Max', 'Ohne'], ['Neu', 'Person'], ['Anna', 'Alt', 'anna@firma.example']]);
+		const lexoffice = company(1, [
+			['Max', 'Ohne'],
+			['Neu', 'Person'],
+			['Anna', 'Alt', 'anna@firma.example'],
+		]);
 		const persons = [
 			row(601, `${id(1)}:person:1`, '', { NAME: 'Anna', LAST_NAME: 'Alt', ...email(1, 'anna@firma.example') }),
 			row(602, `${id(1)}:person:2`, '', { NAME: 'Max', LAST_NAME: 'Ohne' }),
 			row(603, `${id(1)}:person:3`, '', { NAME: 'Weg', LAST_NAME: 'Gegangen' }),
 		];
 		const write = written(
-			plan(converted(lexoffice), { linked: { company: [row(500, id(1), version(1))], contact: [] }, persons: new Map([[id(1), persons]]) })[0],
+			plan(converted(lexoffice), {
+				linked: { company: [row(500, id(1), version(1))], contact: [] },
+				persons: new Map([[id(1), persons]]),
+			})[0],
 		);
-		expect(write.persons.map((record) => [record.mapped.originId, record.decision.action === 'created' ? 'new' : record.decision.id])).toEqual([
+		expect(
+			write.persons.map((record) => [
+				record.mapped.originId,
+				record.decision.action === 'created' ? 'new' : record.decision.id,
+			]),
+		).toEqual([
 			[`${id(1)}:person:2`, 602],
 			[`${id(1)}:person:4`, 'new'],
 			[`${id(1)}:person:1`, 601],
 		]);
 		expect(write.removedPersons).toEqual([603]);
-		expect(brief(write.commands).slice(0, 4)).toEqual(['r0 crm.company.update 500', 'r0p1 crm.contact.update 602', 'r0p2 crm.contact.add', 'r0p3 crm.contact.update 601']);
+		expect(brief(write.commands).slice(0, 4)).toEqual([
+			'r0 crm.company.update 500',
+			'r0p1 crm.contact.update 602',
+			'r0p2 crm.contact.add',
+			'r0p3 crm.contact.update 601',
+		]);
 		expect(fieldsOf(write.commands[2]).COMPANY_ID).toBe(500);
 	});
 
 	it('a contact without requisite template fails alone; the others are planned', () => {
 		const outcomes = plan(converted(company(1), person(2)), { presets: new Map([['person', PERSON_PRESET]]) });
 		expect(outcomes.map((outcome) => outcome.step)).toEqual(['failed', 'write']);
-		expect(outcomes[0]).toMatchObject({ failure: { message: `LexOffice contact ${id(1)}: no requisite template for companies` } });
+		expect(outcomes[0]).toMatchObject({
+			failure: { message: `LexOffice contact ${id(1)}: no requisite template for companies` },
+		});
 	});
 });
 
 describe('Sync Contacts write step: stamps and failures', () => {
-	const [created, updated] = plan(converted(person(1), person(2)), { linked: { company: [], contact: [row(502, id(2), version(1))] } }).map(written);
+	const [created, updated] = plan(converted(person(1), person(2)), {
+		linked: { company: [], contact: [row(502, id(2), version(1))] },
+	}).map(written);
 	const ok = (result: unknown): BatchCommandResult => ({ ok: true, result });
-	const allOk = (item: WriteItem, id = 900) => Object.fromEntries(item.commands.map((command) => [command.key, ok(command.key === item.record.key ? id : 1)]));
+	const allOk = (item: WriteItem, id = 900) =>
+		Object.fromEntries(item.commands.map((command) => [command.key, ok(command.key === item.record.key ? id : 1)]));
 
 	it('stamps ORIGIN_VERSION only on contacts all of whose writes succeeded, with the id a create returned', () => {
-		const results = { ...allOk(created, 901), ...allOk(updated), rq1: { ok: false as const, error: 'ERROR', description: 'refused' } };
-		expect(stampCommands([created, updated], results)).toEqual([{ key: 'v0', method: 'crm.contact.update', params: { id: 901, fields: { ORIGIN_VERSION: version(2) } } }]);
+		const results = {
+			...allOk(created, 901),
+			...allOk(updated),
+			rq1: { ok: false as const, error: 'ERROR', description: 'refused' },
+		};
+		expect(stampCommands([created, updated], results)).toEqual([
+			{ key: 'v0', method: 'crm.contact.update', params: { id: 901, fields: { ORIGIN_VERSION: version(2) } } },
+		]);
 	});
 
 	it.each([
-		['the first write Bitrix24 refused', { rq0: { ok: false, error: 'ERROR', description: 'E-Mail ist ungültig' } }, { message: `LexOffice contact ${id(1)}: crm.requisite.add: E-Mail ist ungültig`, uncertain: false, description: expect.stringContaining('e-mail') }],
-		['a write whose answer was lost', { r0: { ok: false, error: 'HTTP_504', description: 'Gateway Timeout', uncertain: true } }, { message: `LexOffice contact ${id(1)}: crm.contact.add: Gateway Timeout`, uncertain: true }],
-		['a write that did not run', { r0: undefined }, { message: `LexOffice contact ${id(1)}: crm.contact.add: not executed`, uncertain: false }],
-		['the stamp', { v0: { ok: false, error: 'ERROR', description: 'refused' } }, { message: `LexOffice contact ${id(1)}: storing ORIGIN_VERSION: refused` }],
-	] as Array<[string, Record<string, BatchCommandResult | undefined>, IDataObject]>)('fails the contact on %s', (_name, override, failure) => {
-		const results = Object.fromEntries(Object.entries({ ...allOk(created), ...override }).filter((entry): entry is [string, BatchCommandResult] => entry[1] !== undefined));
-		expect(withWriteResults(created, results).failure).toMatchObject(failure);
-	});
+		[
+			'the first write Bitrix24 refused',
+			{ rq0: { ok: false, error: 'ERROR', description: 'E-Mail ist ungültig' } },
+			{
+				message: `LexOffice contact ${id(1)}: crm.requisite.add: E-Mail ist ungültig`,
+				uncertain: false,
+				description: expect.stringContaining('e-mail'),
+			},
+		],
+		[
+			'a write whose answer was lost',
+			{ r0: { ok: false, error: 'HTTP_504', description: 'Gateway Timeout', uncertain: true } },
+			{ message: `LexOffice contact ${id(1)}: crm.contact.add: Gateway Timeout`, uncertain: true },
+		],
+		[
+			'a write that did not run',
+			{ r0: undefined },
+			{ message: `LexOffice contact ${id(1)}: crm.contact.add: not executed`, uncertain: false },
+		],
+		[
+			'the stamp',
+			{ v0: { ok: false, error: 'ERROR', description: 'refused' } },
+			{ message: `LexOffice contact ${id(1)}: storing ORIGIN_VERSION: refused` },
+		],
+	] as Array<[string, Record<string, BatchCommandResult | undefined>, IDataObject]>)(
+		'fails the contact on %s',
+		(_name, override, failure) => {
+			const results = Object.fromEntries(
+				Object.entries({ ...allOk(created), ...override }).filter(
+					(entry): entry is [string, BatchCommandResult] => entry[1] !== undefined,
+				),
+			);
+			expect(withWriteResults(created, results).failure).toMatchObject(failure);
+		},
+	);
 
 	it('leaves a contact whose writes and stamp succeeded as it is', () => {
 		expect(withWriteResults(created, { ...allOk(created), v0: ok(true) })).toBe(created);
@@ -271,9 +450,21 @@ describe('Sync Contacts write step: stamps and failures', () => {
 
 describe('Sync Contacts parse step', () => {
 	it.each([
-		['a version that is no number', { ...person(1), version: 'drei' }, `LexOffice contact ${id(1)} is not a LexOffice contact as expected: version: Expected number, received string`],
-		['a person without name', person(1, { person: { firstName: ' ', lastName: '' } }), `LexOffice contact ${id(1)}: person.firstName and person.lastName are empty`],
-		['a country name where the code belongs', person(1, { addresses: { billing: [{ street: 'A 1', zip: '1', city: 'B', countryCode: 'Deutschland' }] } }), `LexOffice contact ${id(1)}: addresses.billing[0].countryCode "Deutschland" is not a country code`],
+		[
+			'a version that is no number',
+			{ ...person(1), version: 'drei' },
+			`LexOffice contact ${id(1)} is not a LexOffice contact as expected: version: Expected number, received string`,
+		],
+		[
+			'a person without name',
+			person(1, { person: { firstName: ' ', lastName: '' } }),
+			`LexOffice contact ${id(1)}: person.firstName and person.lastName are empty`,
+		],
+		[
+			'a country name where the code belongs',
+			person(1, { addresses: { billing: [{ street: 'A 1', zip: '1', city: 'B', countryCode: 'Deutschland' }] } }),
+			`LexOffice contact ${id(1)}: addresses.billing[0].countryCode "Deutschland" is not a country code`,
+		],
 	])('fails %s, naming the id and the field', (_name, raw, message) => {
 		const parsed = parseContact(0, raw, SETTINGS, () => ({}));
 		expect(parsed).toMatchObject({ step: 'failed', given: { id: id(1) }, failure: { message } });
@@ -281,9 +472,13 @@ describe('Sync Contacts parse step', () => {
 
 	it('skips archived contacts, and the older of two inputs for one contact', () => {
 		const outcomes = skipRepeated(
-			[person(1, { version: 3 }), person(1, { version: 2 }), person(2, { archived: true }), person(3), person(3, { version: 5 })].map((raw, index) =>
-				parseContact(index, raw, SETTINGS, () => ({})),
-			),
+			[
+				person(1, { version: 3 }),
+				person(1, { version: 2 }),
+				person(2, { archived: true }),
+				person(3),
+				person(3, { version: 5 }),
+			].map((raw, index) => parseContact(index, raw, SETTINGS, () => ({}))),
 		);
 		expect(outcomes.map((outcome) => [outcome.step, outcome.step === 'skipped' ? outcome.reason : ''])).toEqual([
 			['parsed', ''],

@@ -15,7 +15,12 @@ import { crmSnapshot, startBitrix24Sandbox, type Bitrix24Sandbox } from '../../.
 import { seededRandom, seededUuid, type Random } from '../../../sandbox/common/prng';
 import { convertItem, parseContact } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsParse';
 import { planWith } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsPlan';
-import { isWrite, type ConvertedItem, type PlanOutcome, type SyncSettings } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsSteps';
+import {
+	isWrite,
+	type ConvertedItem,
+	type PlanOutcome,
+	type SyncSettings,
+} from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsSteps';
 import { stampCommands } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsWrite';
 import { Bitrix24Model } from './syncContactsModel';
 
@@ -43,7 +48,12 @@ interface Scenario {
 	unlinked: Array<{ entity: 'company' | 'contact'; email: string }>;
 }
 
-const address = (random: Random) => ({ street: random.pick(STREETS), zip: String(random.int(10000, 99999)), city: 'Berlin', countryCode: random.chance(0.2) ? 'ES_CN' : 'DE' });
+const address = (random: Random) => ({
+	street: random.pick(STREETS),
+	zip: String(random.int(10000, 99999)),
+	city: 'Berlin',
+	countryCode: random.chance(0.2) ? 'ES_CN' : 'DE',
+});
 
 function contactPerson(random: Random, index: number, contact: number): IDataObject {
 	return {
@@ -63,7 +73,10 @@ function lexofficeContact(random: Random, index: number): IDataObject {
 		roles: { customer: { number: 10000 + index } },
 		emailAddresses: { business: emails },
 		phoneNumbers: random.chance(0.5) ? { mobile: [`+49 170 ${random.int(1000000, 9999999)}`] } : {},
-		addresses: { billing: random.chance(0.8) ? [address(random)] : [], shipping: random.chance(0.4) ? [address(random)] : [] },
+		addresses: {
+			billing: random.chance(0.8) ? [address(random)] : [],
+			shipping: random.chance(0.4) ? [address(random)] : [],
+		},
 		archived: false,
 	};
 	if (random.chance(0.5)) {
@@ -97,7 +110,8 @@ function edited(random: Random, contact: IDataObject, index: number): IDataObjec
 			persons.reverse();
 			if (persons.length > 1 && random.chance(0.5)) persons.splice(random.int(0, persons.length - 1), 1);
 			if (random.chance(0.5)) persons.splice(random.int(0, persons.length), 0, contactPerson(random, 9, index));
-			if (persons.length > 0 && random.chance(0.3)) persons[0] = { ...persons[0], emailAddress: `renamed${index}@firma.example` };
+			if (persons.length > 0 && random.chance(0.3))
+				persons[0] = { ...persons[0], emailAddress: `renamed${index}@firma.example` };
 			company.contactPersons = persons;
 		},
 	];
@@ -146,9 +160,11 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 		const descriptions = await model.descriptions();
 		return contacts.map((raw, itemIndex) => {
 			const parsed = parseContact(itemIndex, structuredClone(raw), SETTINGS, () => ({}));
-			if (parsed.step !== 'parsed') throw new Error(`scenario contact ${itemIndex} is not syncable: ${JSON.stringify(parsed)}`);
+			if (parsed.step !== 'parsed')
+				throw new Error(`scenario contact ${itemIndex} is not syncable: ${JSON.stringify(parsed)}`);
 			const converted = convertItem(parsed, descriptions);
-			if (converted.step !== 'converted') throw new Error(`scenario contact ${itemIndex}: ${converted.failure.message}`);
+			if (converted.step !== 'converted')
+				throw new Error(`scenario contact ${itemIndex}: ${converted.failure.message}`);
 			return converted;
 		});
 	};
@@ -159,7 +175,8 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 	const syncUpTo = async (contacts: IDataObject[], limit = Infinity): Promise<number> => {
 		const items = (await plan(contacts)).filter(isWrite);
 		const failed = items.filter((item) => item.failure);
-		if (failed.length > 0) throw new Error(`planning failed: ${failed.map((item) => item.failure?.message).join('; ')}`);
+		if (failed.length > 0)
+			throw new Error(`planning failed: ${failed.map((item) => item.failure?.message).join('; ')}`);
 		const writes = items.flatMap((item) => item.commands);
 		const results = await model.run(writes.slice(0, limit));
 		if (limit < writes.length) return writes.length + items.length;
@@ -171,48 +188,57 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 	const setUp = async ({ before, unlinked }: Scenario) => {
 		sb.reset();
 		await syncUpTo(before);
-		for (const { entity, email } of unlinked) await model.call(`crm.${entity}.add`, { fields: { TITLE: 'Altbestand', NAME: 'Alt', EMAIL: [{ VALUE: email, VALUE_TYPE: 'WORK' }] } });
+		for (const { entity, email } of unlinked)
+			await model.call(`crm.${entity}.add`, {
+				fields: { TITLE: 'Altbestand', NAME: 'Alt', EMAIL: [{ VALUE: email, VALUE_TYPE: 'WORK' }] },
+			});
 	};
 
 	/** Every record at most once by its idempotency key. */
 	const duplicates = () => {
 		const { companies, contacts, requisites, addresses } = sb.state;
 		const repeated = (keys: string[]) => keys.filter((key, index) => keys.indexOf(key) !== index);
-		const origins = (rows: Array<Record<string, unknown>>) => rows.filter((row) => row.ORIGINATOR_ID === 'lexoffice').map((row) => String(row.ORIGIN_ID));
+		const origins = (rows: Array<Record<string, unknown>>) =>
+			rows.filter((row) => row.ORIGINATOR_ID === 'lexoffice').map((row) => String(row.ORIGIN_ID));
 		return {
 			companies: repeated(origins(companies)),
 			contacts: repeated(origins(contacts)),
 			requisites: repeated(requisites.filter((row) => row.XML_ID).map((row) => String(row.XML_ID))),
-			addresses: repeated(addresses.map((row) => `${String(row.ENTITY_TYPE_ID)}:${String(row.ENTITY_ID)}:${String(row.TYPE_ID)}`)),
+			addresses: repeated(
+				addresses.map((row) => `${String(row.ENTITY_TYPE_ID)}:${String(row.ENTITY_ID)}:${String(row.TYPE_ID)}`),
+			),
 		};
 	};
 	const noDuplicates = { companies: [], contacts: [], requisites: [], addresses: [] };
 
 	const SEEDS = Array.from({ length: 30 }, (_, index) => index + 1);
 
-	it.each(SEEDS)('seed %i: every prefix of the plan, interrupted up to three times, ends where one full run ends', async (seed) => {
-		const input = scenario(seed);
-		await setUp(input);
-		const planLength = await syncUpTo(input.after);
-		const reference = structuredClone(crmSnapshot(sb.state));
-		expect(duplicates()).toEqual(noDuplicates);
-		expect((await plan(input.after)).filter(isWrite)).toEqual([]);
-
-		const random = seededRandom(seed * 7919);
-		for (let prefix = 0; prefix <= planLength; prefix++) {
+	it.each(SEEDS)(
+		'seed %i: every prefix of the plan, interrupted up to three times, ends where one full run ends',
+		async (seed) => {
+			const input = scenario(seed);
 			await setUp(input);
-			// Interrupted after `prefix` commands, then (sometimes) again in the runs that resume it.
-			let limit = prefix;
-			for (let interruption = random.int(0, 2); interruption >= 0; interruption--) {
-				const length = await syncUpTo(input.after, limit);
-				limit = random.int(0, length);
-			}
-			await syncUpTo(input.after);
-			expect({ seed, prefix, state: crmSnapshot(sb.state) }).toEqual({ seed, prefix, state: reference });
+			const planLength = await syncUpTo(input.after);
+			const reference = structuredClone(crmSnapshot(sb.state));
 			expect(duplicates()).toEqual(noDuplicates);
 			expect((await plan(input.after)).filter(isWrite)).toEqual([]);
-		}
-	});
+
+			const random = seededRandom(seed * 7919);
+			for (let prefix = 0; prefix <= planLength; prefix++) {
+				await setUp(input);
+				// Interrupted after `prefix` commands, then (sometimes) again in the runs that resume it.
+				let limit = prefix;
+				for (let interruption = random.int(0, 2); interruption >= 0; interruption--) {
+					const length = await syncUpTo(input.after, limit);
+					limit = random.int(0, length);
+				}
+				await syncUpTo(input.after);
+				expect({ seed, prefix, state: crmSnapshot(sb.state) }).toEqual({ seed, prefix, state: reference });
+				expect(duplicates()).toEqual(noDuplicates);
+				expect((await plan(input.after)).filter(isWrite)).toEqual([]);
+			}
+		},
+	);
 
 	it('the scenarios cover what they claim', () => {
 		const all = SEEDS.map(scenario);
@@ -226,7 +252,8 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 				else if (old.version === contact.version) counts.unchanged++;
 				else if (Number(old.version) < Number(contact.version)) counts.changed++;
 				else counts.older++;
-				if (((contact.company as IDataObject | undefined)?.contactPersons as unknown[] | undefined)?.length) counts.companiesWithPersons++;
+				if (((contact.company as IDataObject | undefined)?.contactPersons as unknown[] | undefined)?.length)
+					counts.companiesWithPersons++;
 				if ((contact.addresses as { shipping?: unknown[] }).shipping?.length) counts.shipping++;
 			}
 			counts.adoptable += unlinked.length;

@@ -12,7 +12,8 @@ import { generateLexofficeContacts, type SeedContact } from '../../../sandbox/se
 import { mapperValue, runBitrix24, writeRequests } from '../crm/helpers';
 import { restCalls } from '../helpers';
 
-const asItems = (contacts: SeedContact[]): INodeExecutionData[] => contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
+const asItems = (contacts: SeedContact[]): INodeExecutionData[] =>
+	contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
 const actions = (json: IDataObject[]) => json.map((outcome) => outcome.action);
 
 describe('Sync Contacts and the upserts under faults', () => {
@@ -29,7 +30,12 @@ describe('Sync Contacts and the upserts under faults', () => {
 
 	const sync = async (contacts: SeedContact[]) =>
 		await runBitrix24(sb, {
-			parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
+			parameters: {
+				resource: 'lexofficeSync',
+				operation: 'syncContacts',
+				contact: '={{ $json }}',
+				responsibleUserId: '3',
+			},
 			items: asItems(contacts),
 		});
 	const referenceOf = async (contacts: SeedContact[]): Promise<CrmSnapshot> => {
@@ -67,12 +73,22 @@ describe('Sync Contacts and the upserts under faults', () => {
 
 	describe('one lost answer, settled by reading back', () => {
 		const contacts = generateLexofficeContacts(12, 5).filter((contact) => !contact.archived);
-		const companyWrite = (rule: Partial<FailNextRule>): FailNextRule => ({ pathIncludes: '/batch', bodyIncludes: 'crm.company.add', ...rule });
+		const companyWrite = (rule: Partial<FailNextRule>): FailNextRule => ({
+			pathIncludes: '/batch',
+			bodyIncludes: 'crm.company.add',
+			...rule,
+		});
 		const cases: Array<[string, FailNextRule]> = [
 			['504 after the write batch was processed', companyWrite({ status: 504, afterProcessing: true })],
-			['a reset connection after the write batch was processed', companyWrite({ dropConnection: true, afterProcessing: true })],
+			[
+				'a reset connection after the write batch was processed',
+				companyWrite({ dropConnection: true, afterProcessing: true }),
+			],
 			['502 before the write batch reached Bitrix24', companyWrite({ status: 502 })],
-			['500 after the ORIGIN_VERSION stamps were written', { pathIncludes: '/batch', bodyIncludes: 'fields%5BORIGIN_VERSION%5D', status: 500, afterProcessing: true }],
+			[
+				'500 after the ORIGIN_VERSION stamps were written',
+				{ pathIncludes: '/batch', bodyIncludes: 'fields%5BORIGIN_VERSION%5D', status: 500, afterProcessing: true },
+			],
 		];
 
 		it.each(cases)('%s: reported created, nothing twice, state as without the fault', async (_name, rule) => {
@@ -93,10 +109,20 @@ describe('Sync Contacts and the upserts under faults', () => {
 	});
 
 	it('Create or Update: a lost answer to crm.contact.add ends with one contact, reported created', async () => {
-		sb.setFaults({ failNext: [{ pathIncludes: '/batch', bodyIncludes: 'crm.contact.add', status: 502, afterProcessing: true }] });
-		const recordFields = (await mapperValue(sb, 'contact', 'upsert', { NAME: '={{ $json.name }}' })) as unknown as INodeParameters[string];
+		sb.setFaults({
+			failNext: [{ pathIncludes: '/batch', bodyIncludes: 'crm.contact.add', status: 502, afterProcessing: true }],
+		});
+		const recordFields = (await mapperValue(sb, 'contact', 'upsert', {
+			NAME: '={{ $json.name }}',
+		})) as unknown as INodeParameters[string];
 		const { json } = await runBitrix24(sb, {
-			parameters: { resource: 'contact', operation: 'upsert', originId: '={{ $json.id }}', originVersion: '1', recordFields },
+			parameters: {
+				resource: 'contact',
+				operation: 'upsert',
+				originId: '={{ $json.id }}',
+				originVersion: '1',
+				recordFields,
+			},
 			items: [{ json: { id: 'ext-1', name: 'Jürgen' } }, { json: { id: 'ext-2', name: 'Zoë' } }],
 		});
 		expect(json.map((outcome) => [outcome.action, outcome.settledByReadBack])).toEqual([
@@ -104,7 +130,9 @@ describe('Sync Contacts and the upserts under faults', () => {
 			['created', true],
 		]);
 		expect(sb.state.contacts.filter((row) => String(row.ORIGIN_ID).startsWith('ext-'))).toHaveLength(2);
-		expect(json.map((outcome) => outcome.id)).toEqual(sb.state.contacts.filter((row) => String(row.ORIGIN_ID).startsWith('ext-')).map((row) => row.ID));
+		expect(json.map((outcome) => outcome.id)).toEqual(
+			sb.state.contacts.filter((row) => String(row.ORIGIN_ID).startsWith('ext-')).map((row) => row.ID),
+		);
 	});
 
 	it('a write that stays uncertain is reported failed and marked uncertain, not repeated blindly', async () => {

@@ -12,7 +12,8 @@ import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bit
 import { caught, restCalls } from '../helpers';
 import { addRecord, runBitrix24, writeRequests } from '../crm/helpers';
 
-const berlinDay = (offsetDays: number) => DateTime.now().setZone('Europe/Berlin').plus({ days: offsetDays }).toISODate() as string;
+const berlinDay = (offsetDays: number) =>
+	DateTime.now().setZone('Europe/Berlin').plus({ days: offsetDays }).toISODate() as string;
 const lexofficeTimestamp = (day: string) => `${day}T00:00:00.000+01:00`;
 
 /** A LexOffice invoice as Invoice → Get returns it (lexoffice-api.md §4.2), trimmed to what matters. */
@@ -24,7 +25,9 @@ function lexofficeInvoice(contactId: string | undefined, overrides: IDataObject 
 		voucherNumber: `RE${Math.floor(Math.random() * 90000) + 10000}`,
 		voucherDate: lexofficeTimestamp(berlinDay(-3)),
 		dueDate: lexofficeTimestamp(berlinDay(11)),
-		address: contactId ? { contactId, name: 'Bäckerei Müller GmbH', countryCode: 'DE' } : { name: 'Laufkundschaft', countryCode: 'DE' },
+		address: contactId
+			? { contactId, name: 'Bäckerei Müller GmbH', countryCode: 'DE' }
+			: { name: 'Laufkundschaft', countryCode: 'DE' },
 		totalPrice: { currency: 'EUR', totalNetAmount: 100, totalGrossAmount: 119, totalTaxAmount: 19 },
 		...overrides,
 	};
@@ -42,7 +45,11 @@ describe('LexOffice Sync → Sync Invoice', () => {
 	afterAll(async () => await sb.close());
 	beforeEach(async () => {
 		sb.reset();
-		companyId = await addRecord(sb, 'crm.company.add', { TITLE: 'Bäckerei Müller GmbH', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: companyLexofficeId });
+		companyId = await addRecord(sb, 'crm.company.add', {
+			TITLE: 'Bäckerei Müller GmbH',
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_ID: companyLexofficeId,
+		});
 		// A contact person of that company: never to be taken for the LexOffice contact itself.
 		contactPersonId = await addRecord(sb, 'crm.contact.add', {
 			NAME: 'Hans',
@@ -51,7 +58,12 @@ describe('LexOffice Sync → Sync Invoice', () => {
 			ORIGINATOR_ID: 'lexoffice',
 			ORIGIN_ID: `${companyLexofficeId}:person:1`,
 		});
-		personId = await addRecord(sb, 'crm.contact.add', { NAME: 'Greta', LAST_NAME: 'Vogel', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: personLexofficeId });
+		personId = await addRecord(sb, 'crm.contact.add', {
+			NAME: 'Greta',
+			LAST_NAME: 'Vogel',
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_ID: personLexofficeId,
+		});
 		sb.requests.clear();
 	});
 
@@ -65,7 +77,8 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		return json;
 	};
 	const smartInvoices = (lexofficeId: string) => sb.state.items.filter((item) => item.XML_ID === lexofficeId);
-	const defaultCategory = () => sb.state.categories.find((category) => category.entityTypeId === 31 && category.isDefault === 'Y')?.id as number;
+	const defaultCategory = () =>
+		sb.state.categories.find((category) => category.entityTypeId === 31 && category.isDefault === 'Y')?.id as number;
 	const stage = (code: string, category = defaultCategory()) => `DT31_${category}:${code}`;
 
 	it('creates the smart invoice of a finalized invoice, linked to the company, and reports link, PDF and "offen"', async () => {
@@ -111,37 +124,79 @@ describe('LexOffice Sync → Sync Invoice', () => {
 	it.each([
 		['a 504 after Bitrix24 created it', { status: 504, afterProcessing: true }],
 		['a reset connection before it reached Bitrix24', { dropConnection: true }],
-	])('a lost answer to crm.item.add (%s) is settled by its xmlId: one smart invoice, reported created, trigger kept', async (_name, fault) => {
-		const invoice = lexofficeInvoice(companyLexofficeId);
-		sb.setFaults({ failNext: [{ pathIncludes: 'crm.item.add', ...fault }] });
-		const [out] = await sync([invoice]);
-		sb.setFaults({});
-		expect(smartInvoices(String(invoice.id))).toHaveLength(1);
-		expect(out).toMatchObject({ action: 'created', firstSight: true, triggerCode: 'lexoffice_invoice_open', attachPdf: true, settledByReadBack: true });
-		expect(out.id).toBe(smartInvoices(String(invoice.id))[0].ID);
-	});
+	])(
+		'a lost answer to crm.item.add (%s) is settled by its xmlId: one smart invoice, reported created, trigger kept',
+		async (_name, fault) => {
+			const invoice = lexofficeInvoice(companyLexofficeId);
+			sb.setFaults({ failNext: [{ pathIncludes: 'crm.item.add', ...fault }] });
+			const [out] = await sync([invoice]);
+			sb.setFaults({});
+			expect(smartInvoices(String(invoice.id))).toHaveLength(1);
+			expect(out).toMatchObject({
+				action: 'created',
+				firstSight: true,
+				triggerCode: 'lexoffice_invoice_open',
+				attachPdf: true,
+				settledByReadBack: true,
+			});
+			expect(out.id).toBe(smartInvoices(String(invoice.id))[0].ID);
+		},
+	);
 
 	it('reports nothing and writes nothing when the same invoice comes again', async () => {
 		const invoice = lexofficeInvoice(companyLexofficeId);
 		await sync([invoice]);
 		const [again] = await sync([invoice]);
-		expect(again).toMatchObject({ action: 'unchanged', firstSight: false, previousStatus: 'open', status: 'open', stageChanged: false, triggerCode: null, attachPdf: false });
+		expect(again).toMatchObject({
+			action: 'unchanged',
+			firstSight: false,
+			previousStatus: 'open',
+			status: 'open',
+			stageChanged: false,
+			triggerCode: null,
+			attachPdf: false,
+		});
 		expect(writeRequests(sb)).toHaveLength(0);
 	});
 
-	it('follows a person\'s invoice from draft through finalizing to paid, one trigger per change', async () => {
+	it("follows a person's invoice from draft through finalizing to paid, one trigger per change", async () => {
 		const draft = lexofficeInvoice(personLexofficeId, { voucherStatus: 'draft', dueDate: null });
 		const [created] = await sync([draft]);
-		expect(created).toMatchObject({ action: 'created', status: 'draft', stageId: stage('N'), triggerCode: null, attachPdf: false, clientType: 'contact', clientId: personId });
+		expect(created).toMatchObject({
+			action: 'created',
+			status: 'draft',
+			stageId: stage('N'),
+			triggerCode: null,
+			attachPdf: false,
+			clientType: 'contact',
+			clientId: personId,
+		});
 		expect(smartInvoices(String(draft.id))[0]).toMatchObject({ CONTACT_ID: personId, STAGE_ID: stage('N') });
 
 		const open = { ...draft, voucherStatus: 'open', dueDate: lexofficeTimestamp(berlinDay(14)) };
 		const [finalized] = await sync([open]);
-		expect(finalized).toMatchObject({ action: 'updated', firstSight: false, previousStatus: 'draft', status: 'open', stageId: stage('S'), stageChanged: true, triggerCode: 'lexoffice_invoice_open', attachPdf: true });
+		expect(finalized).toMatchObject({
+			action: 'updated',
+			firstSight: false,
+			previousStatus: 'draft',
+			status: 'open',
+			stageId: stage('S'),
+			stageChanged: true,
+			triggerCode: 'lexoffice_invoice_open',
+			attachPdf: true,
+		});
 		expect(finalized.changedFields).toEqual(expect.arrayContaining(['stageId', 'closedate', 'sourceDescription']));
 
 		const [paid] = await sync([{ ...open, voucherStatus: 'paid' }]);
-		expect(paid).toMatchObject({ action: 'updated', previousStatus: 'open', status: 'paid', stageId: stage('P'), stageChanged: true, triggerCode: 'lexoffice_invoice_paid', attachPdf: false });
+		expect(paid).toMatchObject({
+			action: 'updated',
+			previousStatus: 'open',
+			status: 'paid',
+			stageId: stage('P'),
+			stageChanged: true,
+			triggerCode: 'lexoffice_invoice_paid',
+			attachPdf: false,
+		});
 		expect(smartInvoices(String(draft.id))).toHaveLength(1);
 		expect(smartInvoices(String(draft.id))[0].STAGE_ID).toBe(stage('P'));
 	});
@@ -150,15 +205,30 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		const invoice = lexofficeInvoice(companyLexofficeId);
 		await sync([invoice]);
 		const [voided] = await sync([{ ...invoice, voucherStatus: 'voided' }]);
-		expect(voided).toMatchObject({ status: 'voided', stageId: stage('D'), triggerCode: 'lexoffice_invoice_voided', attachPdf: false });
+		expect(voided).toMatchObject({
+			status: 'voided',
+			stageId: stage('D'),
+			triggerCode: 'lexoffice_invoice_voided',
+			attachPdf: false,
+		});
 	});
 
 	it('fires "überfällig" once per invoice, whether it is seen in an event or in the daily overdue list', async () => {
 		const invoice = lexofficeInvoice(companyLexofficeId, { dueDate: lexofficeTimestamp(berlinDay(4)) });
 		await sync([invoice]);
-		const pastDue = { ...invoice, voucherDate: lexofficeTimestamp(berlinDay(-30)), dueDate: lexofficeTimestamp(berlinDay(-2)) };
+		const pastDue = {
+			...invoice,
+			voucherDate: lexofficeTimestamp(berlinDay(-30)),
+			dueDate: lexofficeTimestamp(berlinDay(-2)),
+		};
 		const [overdue] = await sync([pastDue]);
-		expect(overdue).toMatchObject({ previousStatus: 'open', status: 'overdue', stageId: stage('S'), stageChanged: false, triggerCode: 'lexoffice_invoice_overdue' });
+		expect(overdue).toMatchObject({
+			previousStatus: 'open',
+			status: 'overdue',
+			stageId: stage('S'),
+			stageChanged: false,
+			triggerCode: 'lexoffice_invoice_overdue',
+		});
 
 		// The next day's voucherlist row (§5) for the same invoice.
 		const row = {
@@ -202,7 +272,11 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		expect(item).toHaveLength(1);
 		expect(item[0].STAGE_ID).toBe(stage('P'));
 		expect([first.triggerCode, second.triggerCode, late.triggerCode]).toEqual(['lexoffice_invoice_paid', null, null]);
-		expect(second).toMatchObject({ action: 'unchanged', status: 'paid', skippedReason: expect.stringContaining('newer state') });
+		expect(second).toMatchObject({
+			action: 'unchanged',
+			status: 'paid',
+			skippedReason: expect.stringContaining('newer state'),
+		});
 	});
 
 	it('keeps the memory across a fresh run (nothing in n8n) and leaves a stage moved by hand alone until the status changes', async () => {
@@ -222,7 +296,8 @@ describe('LexOffice Sync → Sync Invoice', () => {
 	});
 
 	it('puts new invoices into the chosen category, takes a link the item carries, and a custom state field', async () => {
-		const other = sb.state.categories.find((category) => category.entityTypeId === 31 && category.isDefault !== 'Y')?.id as number;
+		const other = sb.state.categories.find((category) => category.entityTypeId === 31 && category.isDefault !== 'Y')
+			?.id as number;
 		const link = 'https://app.lexoffice.de/permalink/invoices/view/abc';
 		const invoice = lexofficeInvoice(companyLexofficeId, { permalinks: { view: link } });
 		const [out] = await sync([invoice], { categoryId: String(other), options: { memoryField: 'comments' } });
@@ -239,9 +314,19 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		const [first] = await sync([invoice]);
 		expect(first).toMatchObject({ action: 'created', clientType: null, clientId: null });
 
-		const lateId = await addRecord(sb, 'crm.company.add', { TITLE: 'Neu GmbH', ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: unknownContact });
+		const lateId = await addRecord(sb, 'crm.company.add', {
+			TITLE: 'Neu GmbH',
+			ORIGINATOR_ID: 'lexoffice',
+			ORIGIN_ID: unknownContact,
+		});
 		const [linked] = await sync([invoice]);
-		expect(linked).toMatchObject({ action: 'updated', clientType: 'company', clientId: lateId, triggerCode: null, changedFields: ['companyId'] });
+		expect(linked).toMatchObject({
+			action: 'updated',
+			clientType: 'company',
+			clientId: lateId,
+			triggerCode: null,
+			changedFields: ['companyId'],
+		});
 
 		const [oneTime] = await sync([lexofficeInvoice(undefined)]);
 		expect(oneTime).toMatchObject({ action: 'created', clientType: null });
@@ -260,7 +345,9 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		expect(String(results[2].error)).toContain('"accepted"');
 		expect(String(results[3].error)).toContain('not a LexOffice id');
 		expect(restCalls(sb)).toHaveLength(0);
-		const badField = await caught(sync([lexofficeInvoice(companyLexofficeId)], { options: { memoryField: 'SOURCE DESCRIPTION' } }));
+		const badField = await caught(
+			sync([lexofficeInvoice(companyLexofficeId)], { options: { memoryField: 'SOURCE DESCRIPTION' } }),
+		);
 		expect(badField.message).toContain('Sync State Field');
 		expect(restCalls(sb)).toHaveLength(0);
 	});

@@ -11,7 +11,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
 import { Gate, loadWorker, runOn } from '../workers';
 
-const berlinDay = (offsetDays: number) => DateTime.now().setZone('Europe/Berlin').plus({ days: offsetDays }).toISODate() as string;
+const berlinDay = (offsetDays: number) =>
+	DateTime.now().setZone('Europe/Berlin').plus({ days: offsetDays }).toISODate() as string;
 const PARAMETERS = { resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' };
 
 /** A LexOffice invoice as Invoice → Get returns it (lexoffice-api.md §4.2), in the state of `updatedDate`. */

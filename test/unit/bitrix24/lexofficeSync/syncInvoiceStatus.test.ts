@@ -40,11 +40,14 @@ describe('stage and trigger of each status', () => {
 		['overdue', 'sent', ['lexoffice_invoice_overdue', 'LexOffice: Rechnung überfällig']],
 		['paid', 'paid', ['lexoffice_invoice_paid', 'LexOffice: Rechnung bezahlt']],
 		['voided', 'failed', ['lexoffice_invoice_voided', 'LexOffice: Rechnung storniert']],
-	] as Array<[InvoiceStatus, string, [string, string] | undefined]>)('%s → stage %s, trigger %j', (status, meaning, trigger) => {
-		expect(STAGE_OF_STATUS[status]).toBe(meaning);
-		const decision = decideStatusChange(undefined, status);
-		expect(decision.trigger ? [decision.trigger.code, decision.trigger.name] : undefined).toEqual(trigger);
-	});
+	] as Array<[InvoiceStatus, string, [string, string] | undefined]>)(
+		'%s → stage %s, trigger %j',
+		(status, meaning, trigger) => {
+			expect(STAGE_OF_STATUS[status]).toBe(meaning);
+			const decision = decideStatusChange(undefined, status);
+			expect(decision.trigger ? [decision.trigger.code, decision.trigger.name] : undefined).toEqual(trigger);
+		},
+	);
 
 	it('uses codes Bitrix24 accepts for app triggers ([a-z0-9.-_])', () => {
 		for (const { code } of Object.values(INVOICE_TRIGGERS)) expect(code).toMatch(/^[a-z0-9._-]+$/);
@@ -85,20 +88,32 @@ describe('decideStatusChange', () => {
 });
 
 describe('the memory line', () => {
-	it.each([memory('draft'), memory('overdue', true, true), memory('paid', true, false), memory('voided', false, true)])('round-trips %j', (value) => {
-		expect(parseMemory(formatMemory(value))).toEqual(value);
-	});
+	it.each([memory('draft'), memory('overdue', true, true), memory('paid', true, false), memory('voided', false, true)])(
+		'round-trips %j',
+		(value) => {
+			expect(parseMemory(formatMemory(value))).toEqual(value);
+		},
+	);
 
 	it('is readable German in the card', () => {
-		expect(formatMemory({ status: 'paid', pdf: true, overdue: false })).toBe('LexOffice-Abgleich: status=paid; pdf=ja; überfällig=nein');
+		expect(formatMemory({ status: 'paid', pdf: true, overdue: false })).toBe(
+			'LexOffice-Abgleich: status=paid; pdf=ja; überfällig=nein',
+		);
 	});
 
-	it.each([undefined, null, '', 'Empfehlung von Herrn Maier', 'LexOffice-Abgleich: status=bogus; pdf=ja', 42])('reads nothing from %j', (text) => {
-		expect(parseMemory(text)).toBeUndefined();
-	});
+	it.each([undefined, null, '', 'Empfehlung von Herrn Maier', 'LexOffice-Abgleich: status=bogus; pdf=ja', 42])(
+		'reads nothing from %j',
+		(text) => {
+			expect(parseMemory(text)).toBeUndefined();
+		},
+	);
 
 	it('survives text around it', () => {
-		expect(parseMemory(`Notiz\n${formatMemory({ status: 'open', pdf: true, overdue: false })}`)).toEqual({ status: 'open', pdf: true, overdue: false });
+		expect(parseMemory(`Notiz\n${formatMemory({ status: 'open', pdf: true, overdue: false })}`)).toEqual({
+			status: 'open',
+			pdf: true,
+			overdue: false,
+		});
 	});
 
 	function memory(status: InvoiceStatus, pdf = false, overdue = false): SyncMemory {

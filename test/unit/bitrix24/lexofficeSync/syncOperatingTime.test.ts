@@ -13,7 +13,8 @@ import { generateLexofficeContacts, type SeedContact } from '../../../sandbox/se
 import { runBitrix24 } from '../crm/helpers';
 import { restCalls } from '../helpers';
 
-const asItems = (contacts: SeedContact[]): INodeExecutionData[] => contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
+const asItems = (contacts: SeedContact[]): INodeExecutionData[] =>
+	contacts.map((contact) => ({ json: structuredClone(contact) as unknown as IDataObject }));
 
 /** 2 s per write: 240 writes of one method fill its 480 s budget (as 9,600 writes of 50 ms would). */
 const WRITE_MS = 2000;
@@ -36,7 +37,12 @@ describe('Sync Contacts against the operating-time limit', () => {
 		sb = await startBitrix24Sandbox({
 			now: virtual.now,
 			// The leaky bucket stays out of the way (the client paces to Enterprise); 480 s per 600 s as published.
-			limits: { capacity: 100_000, drainPerSecond: 1000, operatingLimitSeconds: LIMIT_MS / 1000, operatingWindowSeconds: WINDOW_MS / 1000 },
+			limits: {
+				capacity: 100_000,
+				drainPerSecond: 1000,
+				operatingLimitSeconds: LIMIT_MS / 1000,
+				operatingWindowSeconds: WINDOW_MS / 1000,
+			},
 			executionTimeMs: { write: WRITE_MS, read: 0 },
 		});
 		operatingTimeGuard.useClock(virtual);
@@ -50,7 +56,12 @@ describe('Sync Contacts against the operating-time limit', () => {
 		const contacts = generateLexofficeContacts(300, 31);
 		const startedAt = clock.time;
 		const { json } = await runBitrix24(sb, {
-			parameters: { resource: 'lexofficeSync', operation: 'syncContacts', contact: '={{ $json }}', responsibleUserId: '3' },
+			parameters: {
+				resource: 'lexofficeSync',
+				operation: 'syncContacts',
+				contact: '={{ $json }}',
+				responsibleUserId: '3',
+			},
 			items: asItems(contacts),
 		});
 
@@ -59,14 +70,18 @@ describe('Sync Contacts against the operating-time limit', () => {
 		const snapshot = crmSnapshot(sb.state);
 		expect(new Set(snapshot.companies.map((row) => row.origin)).size).toBe(snapshot.companies.length);
 		expect(new Set(snapshot.contacts.map((row) => row.origin)).size).toBe(snapshot.contacts.length);
-		expect(json.filter((outcome) => outcome.action === 'created')).toHaveLength(contacts.filter((contact) => !contact.archived).length);
+		expect(json.filter((outcome) => outcome.action === 'created')).toHaveLength(
+			contacts.filter((contact) => !contact.archived).length,
+		);
 
 		// The limit was really met: the busiest method needed more server time than one window allows.
 		const writesByMethod = new Map<string, number>();
 		for (const call of restCalls(sb).filter((entry) => entry.status === 200)) {
 			for (const method of call.batchMethods ?? []) writesByMethod.set(method, (writesByMethod.get(method) ?? 0) + 1);
 		}
-		const [busiest, busiestCalls] = [...writesByMethod].filter(([method]) => /\.(add|update)$/.test(method)).sort((a, b) => b[1] - a[1])[0];
+		const [busiest, busiestCalls] = [...writesByMethod]
+			.filter(([method]) => /\.(add|update)$/.test(method))
+			.sort((a, b) => b[1] - a[1])[0];
 		expect(busiestCalls * WRITE_MS).toBeGreaterThan(LIMIT_MS);
 
 		// The client waited, and only as long as the window required: its waits add up to less than

@@ -19,7 +19,11 @@ describe('Placement (bitrix24-api.md §9)', () => {
 
 	it('bind → list → bind again (already bound) → unbind, via OAuth2', async () => {
 		const bound = await placement({ operation: 'bind', placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handlerUrl: HANDLER });
-		expect(bound.json[0]).toMatchObject({ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: HANDLER, alreadyBound: false });
+		expect(bound.json[0]).toMatchObject({
+			placement: 'CRM_CONTACT_DETAIL_TOOLBAR',
+			handler: HANDLER,
+			alreadyBound: false,
+		});
 		const bindBody = bound.sent.find((request) => request.method === 'placement.bind')?.body;
 		expect(bindBody).toEqual({
 			PLACEMENT: 'CRM_CONTACT_DETAIL_TOOLBAR',
@@ -27,13 +31,29 @@ describe('Placement (bitrix24-api.md §9)', () => {
 			TITLE: 'LexOffice: Rechnung erstellen',
 			LANG_ALL: { de: { TITLE: 'LexOffice: Rechnung erstellen' }, en: { TITLE: 'LexOffice: Create Invoice' } },
 		});
-		expect(sb.state.placements).toEqual([expect.objectContaining({ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: HANDLER, title: 'LexOffice: Rechnung erstellen' })]);
+		expect(sb.state.placements).toEqual([
+			expect.objectContaining({
+				placement: 'CRM_CONTACT_DETAIL_TOOLBAR',
+				handler: HANDLER,
+				title: 'LexOffice: Rechnung erstellen',
+			}),
+		]);
 
-		await placement({ operation: 'bind', placement: 'CRM_COMPANY_DETAIL_TOOLBAR', handlerUrl: HANDLER, title: 'Rechnung', englishTitle: '', placementDescription: 'Erstellt eine Rechnung' });
+		await placement({
+			operation: 'bind',
+			placement: 'CRM_COMPANY_DETAIL_TOOLBAR',
+			handlerUrl: HANDLER,
+			title: 'Rechnung',
+			englishTitle: '',
+			placementDescription: 'Erstellt eine Rechnung',
+		});
 		expect(sb.state.placements[1]).toMatchObject({
 			placement: 'CRM_COMPANY_DETAIL_TOOLBAR',
 			description: 'Erstellt eine Rechnung',
-			langAll: { de: { TITLE: 'Rechnung', DESCRIPTION: 'Erstellt eine Rechnung' }, en: { TITLE: 'Rechnung', DESCRIPTION: 'Erstellt eine Rechnung' } },
+			langAll: {
+				de: { TITLE: 'Rechnung', DESCRIPTION: 'Erstellt eine Rechnung' },
+				en: { TITLE: 'Rechnung', DESCRIPTION: 'Erstellt eine Rechnung' },
+			},
 		});
 
 		const listed = await placement({ operation: 'list' });
@@ -48,7 +68,11 @@ describe('Placement (bitrix24-api.md §9)', () => {
 		expect(restCalls(sb).map((call) => call.label)).toEqual(['placement.get']);
 		expect(sb.state.placements).toHaveLength(2);
 
-		const unbound = await placement({ operation: 'unbind', placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handlerUrl: HANDLER });
+		const unbound = await placement({
+			operation: 'unbind',
+			placement: 'CRM_CONTACT_DETAIL_TOOLBAR',
+			handlerUrl: HANDLER,
+		});
 		expect(unbound.json[0]).toEqual({ placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handler: HANDLER, removed: 1 });
 		expect(sb.state.placements.map((binding) => binding.placement)).toEqual(['CRM_COMPANY_DETAIL_TOOLBAR']);
 		const all = await placement({ operation: 'unbind', placement: 'CRM_COMPANY_DETAIL_TOOLBAR' });
@@ -57,13 +81,15 @@ describe('Placement (bitrix24-api.md §9)', () => {
 	});
 
 	it('a handler that is not an http(s) address is refused before anything is sent', async () => {
-		const error = await caught(placement({ operation: 'bind', placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handlerUrl: 'n8n.example.com/webhook' }));
+		const error = await caught(
+			placement({ operation: 'bind', placement: 'CRM_CONTACT_DETAIL_TOOLBAR', handlerUrl: 'n8n.example.com/webhook' }),
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toContain('"Handler URL"');
 		expect(restCalls(sb)).toHaveLength(0);
 	});
 
-	it('Bitrix24\'s refusal of an unknown placement code comes through with its description', async () => {
+	it("Bitrix24's refusal of an unknown placement code comes through with its description", async () => {
 		const error = await caught(placement({ operation: 'bind', placement: 'CRM_CONTACT_NOWHERE', handlerUrl: HANDLER }));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Placement not found');

@@ -12,7 +12,12 @@ describe('Placement → Build Answer Page', () => {
 
 	it('escapes the texts, links the target and sends no request', async () => {
 		sb.requests.clear();
-		const { json } = await render({ title: 'Rechnung <erstellt>', message: 'Für Müller & Söhne', url: 'https://app.lexware.de/permalink/invoices/edit/7', linkText: 'Öffnen' });
+		const { json } = await render({
+			title: 'Rechnung <erstellt>',
+			message: 'Für Müller & Söhne',
+			url: 'https://app.lexware.de/permalink/invoices/edit/7',
+			linkText: 'Öffnen',
+		});
 		const html = String(json[0].html);
 		expect(html).toContain('<h1>Rechnung &lt;erstellt&gt;</h1>');
 		expect(html).toContain('<p>Für Müller &amp; Söhne</p>');
@@ -22,7 +27,9 @@ describe('Placement → Build Answer Page', () => {
 
 	it('shows only text without a link, and refuses a link that is not http(s)', async () => {
 		expect(String((await render({ title: 'Fehler', message: 'Kaputt' })).json[0].html)).not.toContain('<a ');
-		await expect(render({ title: 'x', url: 'javascript:alert(1)' })).rejects.toThrow(/Link URL: The redirect URL must start with https/);
+		await expect(render({ title: 'x', url: 'javascript:alert(1)' })).rejects.toThrow(
+			/Link URL: The redirect URL must start with https/,
+		);
 		await expect(render({ title: ' ' })).rejects.toThrow('Title is empty');
 	});
 });

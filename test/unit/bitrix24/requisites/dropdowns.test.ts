@@ -24,7 +24,11 @@ describe('Requisite templates and address types: live dropdowns, defaults by XML
 
 	it('lists the run-time defaults, then the portal templates as "Name (Country)" with the German defaults marked', async () => {
 		const options = await loadOptions('getRequisitePresets');
-		expect(options.slice(0, 3).map((option) => option.value)).toEqual(['', 'germanDefaultLegalEntity', 'germanDefaultPerson']);
+		expect(options.slice(0, 3).map((option) => option.value)).toEqual([
+			'',
+			'germanDefaultLegalEntity',
+			'germanDefaultPerson',
+		]);
 		expect(options.slice(3).map((option) => [option.value, option.name])).toEqual([
 			['41', 'Kunde (eigene Vorlage) (Deutschland)'],
 			['42', 'Organisation (Deutschland) (German default for companies)'],
@@ -41,8 +45,12 @@ describe('Requisite templates and address types: live dropdowns, defaults by XML
 		legalEntity.XML_ID = '';
 		handMade.XML_ID = PRESET_XML_IDS.legalEntity;
 		handMade.NAME = 'Firmenkunde';
-		const marked = (await loadOptions('getRequisitePresets')).filter((option) => option.name.includes('German default for companies'));
-		expect(marked.map((option) => [option.value, option.name])).toEqual([['41', 'Firmenkunde (Deutschland) (German default for companies)']]);
+		const marked = (await loadOptions('getRequisitePresets')).filter((option) =>
+			option.name.includes('German default for companies'),
+		);
+		expect(marked.map((option) => [option.value, option.name])).toEqual([
+			['41', 'Firmenkunde (Deutschland) (German default for companies)'],
+		]);
 	});
 
 	it('takes address-type labels from the portal, not from the node', async () => {
@@ -74,7 +82,9 @@ describe('Requisite templates and address types: live dropdowns, defaults by XML
 		await runRequisites(sb, upsertFor('company', ''), [{ ownerId: companyId }]);
 		await runRequisites(sb, upsertFor('contact', ''), [{ ownerId: contactId }]);
 		// An explicit choice wins over the record type: a sole trader's contact as a company.
-		await runRequisites(sb, { ...upsertFor('contact', 'germanDefaultLegalEntity'), externalKey: 'second' }, [{ ownerId: contactId }]);
+		await runRequisites(sb, { ...upsertFor('contact', 'germanDefaultLegalEntity'), externalKey: 'second' }, [
+			{ ownerId: contactId },
+		]);
 		expect(sb.state.requisites.map((requisite) => [requisite.ENTITY_TYPE_ID, requisite.PRESET_ID])).toEqual([
 			[4, 42],
 			[3, 43],
@@ -98,7 +108,10 @@ describe('Requisite templates and address types: live dropdowns, defaults by XML
 		expect(writeMethods(sb)).toEqual([]);
 
 		const { json } = await runRequisites(sb, upsertFor('company', ''), [{ ownerId: companyId }], true);
-		expect(json[0]).toMatchObject({ action: 'failed', error: expect.stringContaining('#CRM_REQUISITE_PRESET_DEF_DE_LEGALENTITY#') });
+		expect(json[0]).toMatchObject({
+			action: 'failed',
+			error: expect.stringContaining('#CRM_REQUISITE_PRESET_DEF_DE_LEGALENTITY#'),
+		});
 		expect(sb.state.requisites).toHaveLength(0);
 	});
 });

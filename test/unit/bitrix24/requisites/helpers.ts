@@ -17,12 +17,18 @@ export interface CompanyRow {
 }
 
 /** Companies (or contacts) straight through the API, 50 per batch request, as another client would. */
-export async function addOwners(sb: Bitrix24Sandbox, method: 'crm.company.add' | 'crm.contact.add', names: string[]): Promise<number[]> {
+export async function addOwners(
+	sb: Bitrix24Sandbox,
+	method: 'crm.company.add' | 'crm.contact.add',
+	names: string[],
+): Promise<number[]> {
 	const ids: number[] = [];
 	for (let start = 0; start < names.length; start += 50) {
 		const slice = names.slice(start, start + 50);
 		const field = method === 'crm.company.add' ? 'TITLE' : 'NAME';
-		const cmd = Object.fromEntries(slice.map((name, index) => [`c${index}`, `${method}?fields[${field}]=${encodeURIComponent(name)}`]));
+		const cmd = Object.fromEntries(
+			slice.map((name, index) => [`c${index}`, `${method}?fields[${field}]=${encodeURIComponent(name)}`]),
+		);
 		const response = await fetch(`${sb.webhookUrl}batch`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
@@ -41,7 +47,13 @@ export function companyRow(companyId: number, index: number): CompanyRow {
 		name: `Müller & Söhne ${index} GmbH`,
 		vatId: `DE${String(100000000 + index)}`,
 		taxNumber: `12/345/${String(10000 + index)}`,
-		billing: { street: `Hauptstraße ${index + 1}`, supplement: 'Buchhaltung', zip: '10115', city: 'Berlin', countryCode: 'DE' },
+		billing: {
+			street: `Hauptstraße ${index + 1}`,
+			supplement: 'Buchhaltung',
+			zip: '10115',
+			city: 'Berlin',
+			countryCode: 'DE',
+		},
 		shipping: { street: `Lagerweg ${index + 2}`, supplement: '', zip: '80331', city: 'München', countryCode: 'de' },
 	};
 }
@@ -63,13 +75,18 @@ export function companyUpsertParameters(extra: INodeParameters = {}): INodeParam
 		entityType: 'company',
 		entityId: '={{ $json.companyId }}',
 		externalKey: '={{ $json.lexofficeId }}',
-		requisiteFields: { companyName: '={{ $json.name }}', vatId: '={{ $json.vatId }}', taxNumber: '={{ $json.taxNumber }}' },
+		requisiteFields: {
+			companyName: '={{ $json.name }}',
+			vatId: '={{ $json.vatId }}',
+			taxNumber: '={{ $json.taxNumber }}',
+		},
 		addresses: { billing: addressParameters('billing', '6'), shipping: addressParameters('shipping', '11') },
 		...extra,
 	} as INodeParameters;
 }
 
-export const asItems = (rows: object[]): INodeExecutionData[] => rows.map((row) => ({ json: { ...row } as IDataObject }));
+export const asItems = (rows: object[]): INodeExecutionData[] =>
+	rows.map((row) => ({ json: { ...row } as IDataObject }));
 
 export async function runRequisites(
 	sb: Bitrix24Sandbox,
@@ -85,10 +102,15 @@ const WRITE_METHOD = /\.(add|update|delete)$/;
 
 /** The sub-calls of every batch request the sandbox saw, request by request. */
 export const batchMethodsPerRequest = (sb: Bitrix24Sandbox) =>
-	restCalls(sb).map((call) => (call.path.endsWith('/batch') ? (call.batchMethods ?? []) : [call.path.split('/').pop() as string]));
+	restCalls(sb).map((call) =>
+		call.path.endsWith('/batch') ? (call.batchMethods ?? []) : [call.path.split('/').pop() as string],
+	);
 
 /** Every write command the sandbox saw, in order. */
-export const writeMethods = (sb: Bitrix24Sandbox) => batchMethodsPerRequest(sb).flat().filter((method) => WRITE_METHOD.test(method));
+export const writeMethods = (sb: Bitrix24Sandbox) =>
+	batchMethodsPerRequest(sb)
+		.flat()
+		.filter((method) => WRITE_METHOD.test(method));
 
 export const addressesOfRequisite = (sb: Bitrix24Sandbox, requisiteId: unknown) =>
 	sb.state.addresses.filter((address) => address.ENTITY_TYPE_ID === 8 && address.ENTITY_ID === Number(requisiteId));

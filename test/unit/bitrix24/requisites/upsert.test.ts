@@ -23,7 +23,13 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 	beforeEach(() => sb.reset());
 
 	const companies = async (count: number): Promise<CompanyRow[]> =>
-		(await addOwners(sb, 'crm.company.add', Array.from({ length: count }, (_, index) => `Firma ${index}`))).map(companyRow);
+		(
+			await addOwners(
+				sb,
+				'crm.company.add',
+				Array.from({ length: count }, (_, index) => `Firma ${index}`),
+			)
+		).map(companyRow);
 
 	it('creates requisite, billing and shipping address in one batch request, field by field', async () => {
 		const [row] = await companies(1);
@@ -50,7 +56,9 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 			RQ_VAT_ID: row.vatId,
 			RQ_INN: row.taxNumber,
 		});
-		const byType = Object.fromEntries(addressesOfRequisite(sb, requisite?.ID).map((address) => [address.TYPE_ID, address]));
+		const byType = Object.fromEntries(
+			addressesOfRequisite(sb, requisite?.ID).map((address) => [address.TYPE_ID, address]),
+		);
 		expect(byType[6]).toMatchObject({
 			ADDRESS_1: row.billing.street,
 			ADDRESS_2: 'Buchhaltung',
@@ -62,7 +70,12 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 			ANCHOR_ID: row.companyId,
 		});
 		// The item's lower-case "de" is written as the code Bitrix24 expects.
-		expect(byType[11]).toMatchObject({ ADDRESS_1: row.shipping.street, CITY: 'München', COUNTRY_CODE: 'DE', COUNTRY: 'Deutschland' });
+		expect(byType[11]).toMatchObject({
+			ADDRESS_1: row.shipping.street,
+			CITY: 'München',
+			COUNTRY_CODE: 'DE',
+			COUNTRY: 'Deutschland',
+		});
 		expect(Object.keys(byType).sort()).toEqual(['11', '6']);
 	});
 
@@ -74,7 +87,9 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		await fetch(`${sb.webhookUrl}crm.address.add`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 8, ENTITY_ID: requisiteId, ADDRESS_1: 'Werkstor 3' } }),
+			body: JSON.stringify({
+				fields: { TYPE_ID: 1, ENTITY_TYPE_ID: 8, ENTITY_ID: requisiteId, ADDRESS_1: 'Werkstor 3' },
+			}),
 		});
 
 		const again = await runRequisites(sb, companyUpsertParameters(), [row]);
@@ -91,7 +106,14 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		const moved = { ...row, billing: { ...row.billing, street: 'Friedrichstraße 100' } };
 		const third = await runRequisites(sb, companyUpsertParameters(), [moved]);
 		expect(writeMethods(sb)).toEqual(['crm.address.update']);
-		expect(third.json[0]).toMatchObject({ action: 'updated', requisiteId, addresses: [{ typeId: 6, action: 'updated' }, { typeId: 11, action: 'unchanged' }] });
+		expect(third.json[0]).toMatchObject({
+			action: 'updated',
+			requisiteId,
+			addresses: [
+				{ typeId: 6, action: 'updated' },
+				{ typeId: 11, action: 'unchanged' },
+			],
+		});
 		const addresses = addressesOfRequisite(sb, requisiteId);
 		expect(addresses.find((address) => address.TYPE_ID === 6)?.ADDRESS_1).toBe('Friedrichstraße 100');
 		expect(addresses.find((address) => address.TYPE_ID === 1)?.ADDRESS_1).toBe('Werkstor 3');
@@ -138,9 +160,15 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		]);
 		expect(addressesOfRequisite(sb, json[0].requisiteId)).toHaveLength(2);
 
-		const removed = await runRequisites(sb, companyUpsertParameters({ options: { removeMissingAddresses: true } }), [withoutShipping]);
+		const removed = await runRequisites(sb, companyUpsertParameters({ options: { removeMissingAddresses: true } }), [
+			withoutShipping,
+		]);
 		expect(writeMethods(sb)).toEqual(['crm.address.delete']);
-		expect((removed.json[0].addresses as IDataObject[])[1]).toEqual({ role: 'shipping', typeId: 11, action: 'deleted' });
+		expect((removed.json[0].addresses as IDataObject[])[1]).toEqual({
+			role: 'shipping',
+			typeId: 11,
+			action: 'deleted',
+		});
 		expect(addressesOfRequisite(sb, json[0].requisiteId).map((address) => address.TYPE_ID)).toEqual([6]);
 	});
 
@@ -150,7 +178,15 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		const made = await fetch(`${sb.webhookUrl}crm.requisite.add`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ fields: { ENTITY_TYPE_ID: 4, ENTITY_ID: row.companyId, PRESET_ID: presetId, NAME: 'Von Hand', RQ_VAT_ID: 'DE999' } }),
+			body: JSON.stringify({
+				fields: {
+					ENTITY_TYPE_ID: 4,
+					ENTITY_ID: row.companyId,
+					PRESET_ID: presetId,
+					NAME: 'Von Hand',
+					RQ_VAT_ID: 'DE999',
+				},
+			}),
 		});
 		const handMadeId = Number(((await made.json()) as { result: number }).result);
 
@@ -169,42 +205,54 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 			{ ...rows[2], presetId: String(presetIdByXmlId(sb, PRESET_XML_IDS.legalEntity)) },
 		]);
 		expect(json.map((row) => row.action)).toEqual(['created', 'failed', 'created']);
-		expect(json[1]).toMatchObject({ requisiteId: null, error: expect.stringContaining('PRESET_ID'), errorCode: expect.any(String) });
+		expect(json[1]).toMatchObject({
+			requisiteId: null,
+			error: expect.stringContaining('PRESET_ID'),
+			errorCode: expect.any(String),
+		});
 		expect((json[1].addresses as IDataObject[]).map((address) => address.action)).toEqual(['failed', 'failed']);
-		expect(sb.state.requisites.map((requisite) => requisite.ENTITY_ID).sort()).toEqual([rows[0].companyId, rows[2].companyId].sort());
+		expect(sb.state.requisites.map((requisite) => requisite.ENTITY_ID).sort()).toEqual(
+			[rows[0].companyId, rows[2].companyId].sort(),
+		);
 		expect(sb.state.addresses).toHaveLength(4);
 	});
 
-	it('200 owners cost the lookups plus ceil(commands / 50) batch requests', async () => {
-		const rows = await companies(200);
-		const first = await runRequisites(sb, companyUpsertParameters(), rows);
-		expect(first.json.every((row) => row.action === 'created')).toBe(true);
-		expect(sb.state.requisites).toHaveLength(200);
-		expect(sb.state.addresses).toHaveLength(400);
-		let requests = batchMethodsPerRequest(sb);
-		expect(restCalls(sb).every((call) => call.path.endsWith('/batch'))).toBe(true);
-		// Round 1: templates + 5 requisite lists (45 owners each) in one request; nothing found, so no address round.
-		expect(requests[0]).toEqual(['crm.requisite.preset.list', ...Array(5).fill('crm.requisite.list')]);
-		// Writes: 600 commands in groups of 3 (a requisite and the addresses that refer to it) that
-		// stay together, so 16 groups = 48 commands fill one request.
-		const writes = requests.slice(1);
-		expect(writes.flat()).toHaveLength(600);
-		expect(writes).toHaveLength(Math.ceil(200 / Math.floor(50 / 3)));
-		expect(writes.every((methods) => methods.length <= 50)).toBe(true);
+	it(
+		'200 owners cost the lookups plus ceil(commands / 50) batch requests',
+		async () => {
+			const rows = await companies(200);
+			const first = await runRequisites(sb, companyUpsertParameters(), rows);
+			expect(first.json.every((row) => row.action === 'created')).toBe(true);
+			expect(sb.state.requisites).toHaveLength(200);
+			expect(sb.state.addresses).toHaveLength(400);
+			let requests = batchMethodsPerRequest(sb);
+			expect(restCalls(sb).every((call) => call.path.endsWith('/batch'))).toBe(true);
+			// Round 1: templates + 5 requisite lists (45 owners each) in one request; nothing found, so no address round.
+			expect(requests[0]).toEqual(['crm.requisite.preset.list', ...Array(5).fill('crm.requisite.list')]);
+			// Writes: 600 commands in groups of 3 (a requisite and the addresses that refer to it) that
+			// stay together, so 16 groups = 48 commands fill one request.
+			const writes = requests.slice(1);
+			expect(writes.flat()).toHaveLength(600);
+			expect(writes).toHaveLength(Math.ceil(200 / Math.floor(50 / 3)));
+			expect(writes.every((methods) => methods.length <= 50)).toBe(true);
 
-		const moved = rows.map((row) => ({ ...row, shipping: { ...row.shipping, street: `${row.shipping.street}a` } }));
-		const second = await runRequisites(sb, companyUpsertParameters(), moved);
-		expect(second.json.every((row) => row.action === 'updated')).toBe(true);
-		requests = batchMethodsPerRequest(sb);
-		const lookupRequests = requests.filter((methods) => methods.every((method) => /\.list$/.test(method)));
-		// Round 1 as above, round 2: 50 address lists (4 requisites each) in one request.
-		expect(lookupRequests).toHaveLength(2);
-		expect(writeMethods(sb)).toEqual(Array(200).fill('crm.address.update'));
-		expect(requests).toHaveLength(lookupRequests.length + Math.ceil(200 / 50));
-		expect(sb.state.addresses.filter((address) => address.TYPE_ID === 11).every((address) => String(address.ADDRESS_1).endsWith('a'))).toBe(
-			true,
-		);
-	}, HEAVY_TEST_TIMEOUT_MS);
+			const moved = rows.map((row) => ({ ...row, shipping: { ...row.shipping, street: `${row.shipping.street}a` } }));
+			const second = await runRequisites(sb, companyUpsertParameters(), moved);
+			expect(second.json.every((row) => row.action === 'updated')).toBe(true);
+			requests = batchMethodsPerRequest(sb);
+			const lookupRequests = requests.filter((methods) => methods.every((method) => /\.list$/.test(method)));
+			// Round 1 as above, round 2: 50 address lists (4 requisites each) in one request.
+			expect(lookupRequests).toHaveLength(2);
+			expect(writeMethods(sb)).toEqual(Array(200).fill('crm.address.update'));
+			expect(requests).toHaveLength(lookupRequests.length + Math.ceil(200 / 50));
+			expect(
+				sb.state.addresses
+					.filter((address) => address.TYPE_ID === 11)
+					.every((address) => String(address.ADDRESS_1).endsWith('a')),
+			).toBe(true);
+		},
+		HEAVY_TEST_TIMEOUT_MS,
+	);
 
 	it('fails a bad item alone, naming the field and the fix; the others are written', async () => {
 		const [row] = await companies(1);
@@ -216,12 +264,16 @@ describe('Requisite → Create or Update (batched, with billing and shipping add
 		expect(sb.state.requisites).toHaveLength(1);
 	});
 
-	it('takes LexOffice\'s extended country code: ES_CN is Spain with the Canary Islands in PROVINCE', async () => {
+	it("takes LexOffice's extended country code: ES_CN is Spain with the Canary Islands in PROVINCE", async () => {
 		const [row] = await companies(1);
 		const canary = { ...row, billing: { ...row.billing, countryCode: 'ES_CN' } };
 		const { json } = await runRequisites(sb, companyUpsertParameters(), [canary]);
 		expect(json.map((item) => item.action)).toEqual(['created']);
-		expect(sb.state.addresses.find((address) => address.TYPE_ID === 6)).toMatchObject({ COUNTRY_CODE: 'ES', COUNTRY: 'Spanien', PROVINCE: 'Kanarische Inseln' });
+		expect(sb.state.addresses.find((address) => address.TYPE_ID === 6)).toMatchObject({
+			COUNTRY_CODE: 'ES',
+			COUNTRY: 'Spanien',
+			PROVINCE: 'Kanarische Inseln',
+		});
 	});
 
 	it('refuses a second item for the same requisite in one run', async () => {

@@ -55,9 +55,22 @@ describe('Document → Upload (crm.documentgenerator.document.upload, bitrix24-a
 	afterAll(async () => await sb.close());
 	beforeEach(() => sb.requests.clear());
 
-	const upload = (parameters: Record<string, unknown>, file = samplePdf(), fileName = 'RE-2024-0042.pdf', mimeType = 'application/pdf') =>
+	const upload = (
+		parameters: Record<string, unknown>,
+		file = samplePdf(),
+		fileName = 'RE-2024-0042.pdf',
+		mimeType = 'application/pdf',
+	) =>
 		run(sb, {
-			parameters: { resource: 'document', operation: 'upload', entityType: 'smartInvoice', entityId: String(invoiceId), title: 'Rechnung RE-2024-0042 & Co <GmbH>', number: 'RE-2024-0042', ...parameters },
+			parameters: {
+				resource: 'document',
+				operation: 'upload',
+				entityType: 'smartInvoice',
+				entityId: String(invoiceId),
+				title: 'Rechnung RE-2024-0042 & Co <GmbH>',
+				number: 'RE-2024-0042',
+				...parameters,
+			},
 			items: [binaryItem(file, fileName, mimeType)],
 		});
 	const lastDocument = () => sb.state.documents[sb.state.documents.length - 1];
@@ -66,7 +79,13 @@ describe('Document → Upload (crm.documentgenerator.document.upload, bitrix24-a
 		const pdf = samplePdf('Rechnung 1');
 		const { json } = await upload({}, pdf);
 		const document = lastDocument();
-		expect(document).toMatchObject({ entityTypeId: 31, entityId: invoiceId, number: 'RE-2024-0042', region: 'de', title: 'Rechnung RE-2024-0042 & Co <GmbH>' });
+		expect(document).toMatchObject({
+			entityTypeId: 31,
+			entityId: invoiceId,
+			number: 'RE-2024-0042',
+			region: 'de',
+			title: 'Rechnung RE-2024-0042 & Co <GmbH>',
+		});
 		expect(document.pdf).toMatchObject({ kind: 'pdf', base64: pdf.toString('base64') });
 		expect(document.file.kind).toBe('docx');
 		const entries = zipEntries(Buffer.from(document.file.base64, 'base64'));
@@ -81,12 +100,23 @@ describe('Document → Upload (crm.documentgenerator.document.upload, bitrix24-a
 	it('"File as Document Content" sends the file itself as fileContent', async () => {
 		const pdf = samplePdf('Rechnung 2');
 		await upload({ fileMode: 'fileContent', region: 'DE' }, pdf);
-		expect(lastDocument()).toMatchObject({ region: 'de', file: { kind: 'pdf', base64: pdf.toString('base64') }, pdf: undefined });
+		expect(lastDocument()).toMatchObject({
+			region: 'de',
+			file: { kind: 'pdf', base64: pdf.toString('base64') },
+			pdf: undefined,
+		});
 	});
 
 	it('refuses a non-PDF in the default mode, and a bad region, before anything is sent', async () => {
 		const before = sb.state.documents.length;
-		const notPdf = await caught(upload({}, Buffer.from('PK\u0003\u0004not really a docx'), 'Angebot.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'));
+		const notPdf = await caught(
+			upload(
+				{},
+				Buffer.from('PK\u0003\u0004not really a docx'),
+				'Angebot.docx',
+				'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+			),
+		);
 		expect(notPdf).toBeInstanceOf(NodeOperationError);
 		expect(notPdf.message).toContain('Angebot.docx');
 		expect((notPdf as NodeOperationError).description).toContain('File as Document Content');

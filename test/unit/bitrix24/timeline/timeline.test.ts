@@ -35,7 +35,10 @@ describe('Timeline (bitrix24-api.md §7.1)', () => {
 				entityId: String(invoiceId),
 				comment: 'Rechnung aus LexOffice',
 				attachFile: true,
-				options: { linkUrl: 'https://app.lexoffice.de/permalink/invoices/view/7f3a', linkText: 'Rechnung RE-2024-0042' },
+				options: {
+					linkUrl: 'https://app.lexoffice.de/permalink/invoices/view/7f3a',
+					linkText: 'Rechnung RE-2024-0042',
+				},
 			},
 			[binaryItem(pdf, 'RE-2024-0042.pdf', 'application/pdf')],
 		);
@@ -44,15 +47,25 @@ describe('Timeline (bitrix24-api.md §7.1)', () => {
 			kind: 'comment',
 			entityType: 'smart_invoice',
 			entityId: invoiceId,
-			comment: 'Rechnung aus LexOffice\n[URL=https://app.lexoffice.de/permalink/invoices/view/7f3a]Rechnung RE-2024-0042[/URL]',
+			comment:
+				'Rechnung aus LexOffice\n[URL=https://app.lexoffice.de/permalink/invoices/view/7f3a]Rechnung RE-2024-0042[/URL]',
 		});
 		const files = (entry as { files: Array<{ name: string; kind: string; base64: string; size: number }> }).files;
-		expect(files).toEqual([{ name: 'RE-2024-0042.pdf', kind: 'pdf', size: pdf.length, base64: pdf.toString('base64') }]);
+		expect(files).toEqual([
+			{ name: 'RE-2024-0042.pdf', kind: 'pdf', size: pdf.length, base64: pdf.toString('base64') },
+		]);
 		// Only the lower-case `fields` key is read since crm 23.100.0; FILES is [[name, base64]].
 		expect(sent).toHaveLength(1);
 		expect(Object.keys(sent[0].body)).toEqual(['fields']);
-		expect((sent[0].body.fields as Record<string, unknown>).FILES).toEqual([['RE-2024-0042.pdf', pdf.toString('base64')]]);
-		expect(json[0]).toMatchObject({ id: entry.id, entityType: 'smart_invoice', entityId: invoiceId, files: ['RE-2024-0042.pdf'] });
+		expect((sent[0].body.fields as Record<string, unknown>).FILES).toEqual([
+			['RE-2024-0042.pdf', pdf.toString('base64')],
+		]);
+		expect(json[0]).toMatchObject({
+			id: entry.id,
+			entityType: 'smart_invoice',
+			entityId: invoiceId,
+			files: ['RE-2024-0042.pdf'],
+		});
 	});
 
 	it('link URL and text cannot break out of the [URL] tag', async () => {
@@ -60,46 +73,87 @@ describe('Timeline (bitrix24-api.md §7.1)', () => {
 			entityType: 'contact',
 			entityId: String(contactId),
 			comment: 'Siehe',
-			options: { linkUrl: 'https://example.de/a b]?q=[x]"', linkText: 'Rechnung [RE-1][/URL] [B]fett[/B]\nzweite Zeile' },
+			options: {
+				linkUrl: 'https://example.de/a b]?q=[x]"',
+				linkText: 'Rechnung [RE-1][/URL] [B]fett[/B]\nzweite Zeile',
+			},
 		});
 		const text = (lastEntry() as { comment: string }).comment;
-		expect(text).toBe('Siehe\n[URL=https://example.de/a%20b%5D?q=%5Bx%5D%22]Rechnung (RE-1)(/URL) (B)fett(/B) zweite Zeile[/URL]');
+		expect(text).toBe(
+			'Siehe\n[URL=https://example.de/a%20b%5D?q=%5Bx%5D%22]Rechnung (RE-1)(/URL) (B)fett(/B) zweite Zeile[/URL]',
+		);
 		expect(text.match(/\[\/URL\]/g)).toHaveLength(1);
 	});
 
-	it.each(['javascript:alert(1)', '/relative/path', 'ftp://example.de/x'])('a link to %p is refused before anything is sent', async (linkUrl) => {
-		const error = await caught(comment({ entityType: 'contact', entityId: String(contactId), comment: 'x', options: { linkUrl } }));
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toContain('"Link URL"');
-		expect(restCalls(sb)).toHaveLength(0);
-	});
+	it.each(['javascript:alert(1)', '/relative/path', 'ftp://example.de/x'])(
+		'a link to %p is refused before anything is sent',
+		async (linkUrl) => {
+			const error = await caught(
+				comment({ entityType: 'contact', entityId: String(contactId), comment: 'x', options: { linkUrl } }),
+			);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toContain('"Link URL"');
+			expect(restCalls(sb)).toHaveLength(0);
+		},
+	);
 
 	it('an empty comment or a missing binary property fails before anything is sent', async () => {
 		const empty = await caught(comment({ entityType: 'contact', entityId: String(contactId), comment: '  ' }));
 		expect(empty.message).toContain('"Comment"');
 		const noBinary = await caught(
-			comment({ entityType: 'contact', entityId: String(contactId), comment: 'x', attachFile: true, binaryPropertyName: 'invoicePdf' }),
+			comment({
+				entityType: 'contact',
+				entityId: String(contactId),
+				comment: 'x',
+				attachFile: true,
+				binaryPropertyName: 'invoicePdf',
+			}),
 		);
 		expect(noBinary.message).toContain('invoicePdf');
 		expect(restCalls(sb)).toHaveLength(0);
 	});
 
 	it('Add Log Message requires an icon and sends all five fields', async () => {
-		const base = { resource: 'timeline', operation: 'addLogMessage', entityType: 'contact', entityId: String(contactId), title: 'LexOffice', text: 'Kontakt synchronisiert' };
+		const base = {
+			resource: 'timeline',
+			operation: 'addLogMessage',
+			entityType: 'contact',
+			entityId: String(contactId),
+			title: 'LexOffice',
+			text: 'Kontakt synchronisiert',
+		};
 		const error = await caught(run(sb, { parameters: { ...base, iconCode: '' } }));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toContain('"Icon"');
 		expect(restCalls(sb)).toHaveLength(0);
 
 		const { json, sent } = await run(sb, { parameters: { ...base, iconCode: 'info' } });
-		expect(sent[0].body).toEqual({ fields: { entityTypeId: 3, entityId: contactId, title: 'LexOffice', text: 'Kontakt synchronisiert', iconCode: 'info' } });
+		expect(sent[0].body).toEqual({
+			fields: {
+				entityTypeId: 3,
+				entityId: contactId,
+				title: 'LexOffice',
+				text: 'Kontakt synchronisiert',
+				iconCode: 'info',
+			},
+		});
 		expect(lastEntry()).toMatchObject({ kind: 'logmessage', entityTypeId: 3, entityId: contactId, iconCode: 'info' });
 		expect(json[0]).toMatchObject({ id: lastEntry().id, iconCode: 'info' });
 	});
 
-	it('a record that does not exist fails with Bitrix24\'s description', async () => {
+	it("a record that does not exist fails with Bitrix24's description", async () => {
 		const error = await caught(
-			run(sb, { parameters: { resource: 'timeline', operation: 'addLogMessage', entityType: 'company', entityId: '987654', title: 't', text: 'x', iconCode: 'info' } }),
+			run(sb, {
+				parameters: {
+					resource: 'timeline',
+					operation: 'addLogMessage',
+					entityType: 'company',
+					entityId: '987654',
+					title: 't',
+					text: 'x',
+					iconCode: 'info',
+				},
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Owner element not found');

@@ -30,7 +30,12 @@ describe('LexOffice node: Contact', () => {
 	describe('Get', () => {
 		test('reads the contact named by ID or by its LexOffice link', async () => {
 			const contact = contacts()[3];
-			const [byIdOutput] = await runOperation(sb, { resource: 'contact', operation: 'get', contactId: byId(contact.id), simplify: false });
+			const [byIdOutput] = await runOperation(sb, {
+				resource: 'contact',
+				operation: 'get',
+				contactId: byId(contact.id),
+				simplify: false,
+			});
 			expect(byIdOutput.json).toEqual(plain(contact));
 			const link = `https://app.lexware.de/permalink/contacts/view/${contact.id}`;
 			const [byLink] = await runOperation(sb, { resource: 'contact', operation: 'get', contactId: byUrl(link) });
@@ -51,21 +56,35 @@ describe('LexOffice node: Contact', () => {
 			const active = contacts().filter((contact) => !contact.archived);
 			expect(active.length).toBeLessThan(SEEDED);
 			expect(output).toHaveLength(active.length);
-			expect(new Set(jsonOf(output).map((contact) => contact.id))).toEqual(new Set(active.map((contact) => contact.id)));
-			expect(sb.requests.filter({ pathIncludes: '/v1/contacts' }).map((request) => [request.query.page, request.query.size])).toEqual([
+			expect(new Set(jsonOf(output).map((contact) => contact.id))).toEqual(
+				new Set(active.map((contact) => contact.id)),
+			);
+			expect(
+				sb.requests.filter({ pathIncludes: '/v1/contacts' }).map((request) => [request.query.page, request.query.size]),
+			).toEqual([
 				['0', '250'],
 				['1', '250'],
 			]);
 		});
 
 		test('Include Archived returns them too', async () => {
-			const output = await runOperation(sb, { resource: 'contact', operation: 'getMany', returnAll: true, includeArchived: true });
+			const output = await runOperation(sb, {
+				resource: 'contact',
+				operation: 'getMany',
+				returnAll: true,
+				includeArchived: true,
+			});
 			expect(output).toHaveLength(SEEDED);
 			expect(jsonOf(output).some((contact) => contact.archived === true)).toBe(true);
 		});
 
 		test('a Limit beyond the first page keeps paging until enough non-archived contacts are found', async () => {
-			const output = await runOperation(sb, { resource: 'contact', operation: 'getMany', returnAll: false, limit: 260 });
+			const output = await runOperation(sb, {
+				resource: 'contact',
+				operation: 'getMany',
+				returnAll: false,
+				limit: 260,
+			});
 			expect(output).toHaveLength(260);
 			expect(jsonOf(output).every((contact) => contact.archived === false)).toBe(true);
 			expect(sb.requests.count({ pathIncludes: '/v1/contacts' })).toBe(2);
@@ -83,7 +102,11 @@ describe('LexOffice node: Contact', () => {
 				includeArchived: true,
 				filters: { name: 'GmbH & Co. KG' },
 			});
-			expect(jsonOf(output).map((contact) => contact.id).sort()).toEqual(expected.sort());
+			expect(
+				jsonOf(output)
+					.map((contact) => contact.id)
+					.sort(),
+			).toEqual(expected.sort());
 			expect(sb.requests.last()?.query.name).toBe('GmbH &amp; Co. KG');
 		});
 
@@ -121,7 +144,14 @@ describe('LexOffice node: Contact', () => {
 					shippingAddress: { address: { street: 'Lagerweg 1', zip: '79115', city: 'Freiburg', countryCode: 'DE' } },
 					businessEmail: 'info@bike-ride.de',
 					mobilePhone: '0170 1234567',
-					contactPerson: { person: { salutation: 'Frau', firstName: 'Inge', lastName: 'Musterfrau', emailAddress: 'inge@bike-ride.de' } },
+					contactPerson: {
+						person: {
+							salutation: 'Frau',
+							firstName: 'Inge',
+							lastName: 'Musterfrau',
+							emailAddress: 'inge@bike-ride.de',
+						},
+					},
 					note: 'Stammkunde',
 					xRechnungBuyerReference: '04011000-1234512345-35',
 					xRechnungVendorNumber: '70123456',
@@ -135,7 +165,15 @@ describe('LexOffice node: Contact', () => {
 			expect(stored.company).toEqual({
 				name: 'Bike & Ride GmbH & Co. KG',
 				vatRegistrationId: 'DE123456789',
-				contactPersons: [{ salutation: 'Frau', firstName: 'Inge', lastName: 'Musterfrau', primary: false, emailAddress: 'inge@bike-ride.de' }],
+				contactPersons: [
+					{
+						salutation: 'Frau',
+						firstName: 'Inge',
+						lastName: 'Musterfrau',
+						primary: false,
+						emailAddress: 'inge@bike-ride.de',
+					},
+				],
 			});
 			expect(stored.addresses).toEqual({
 				billing: [{ street: 'Musterstraße 42', zip: '79112', city: 'Freiburg', countryCode: 'DE' }],
@@ -143,9 +181,15 @@ describe('LexOffice node: Contact', () => {
 			});
 			expect(stored.emailAddresses).toEqual({ business: ['info@bike-ride.de'] });
 			expect(stored.phoneNumbers).toEqual({ mobile: ['0170 1234567'] });
-			expect(stored.xRechnung).toEqual({ buyerReference: '04011000-1234512345-35', vendorNumberAtCustomer: '70123456' });
+			expect(stored.xRechnung).toEqual({
+				buyerReference: '04011000-1234512345-35',
+				vendorNumberAtCustomer: '70123456',
+			});
 			expect(stored.note).toBe('Stammkunde');
-			expect(sb.requests.filter().map((request) => `${request.method} ${request.status}`)).toEqual(['POST 201', 'GET 200']);
+			expect(sb.requests.filter().map((request) => `${request.method} ${request.status}`)).toEqual([
+				'POST 201',
+				'GET 200',
+			]);
 		});
 
 		test('a person; without Return Full Contact the output is the action result', async () => {
@@ -160,19 +204,47 @@ describe('LexOffice node: Contact', () => {
 				options: { returnFullContact: false },
 			});
 			expect(Object.keys(item.json).sort()).toEqual(['createdDate', 'id', 'resourceUri', 'updatedDate', 'version']);
-			expect(sb.state.contacts.get(String(item.json.id))?.person).toEqual({ salutation: 'Frau Dr.', firstName: 'Inge', lastName: 'Musterfrau' });
+			expect(sb.state.contacts.get(String(item.json.id))?.person).toEqual({
+				salutation: 'Frau Dr.',
+				firstName: 'Inge',
+				lastName: 'Musterfrau',
+			});
 			expect(sb.requests.count()).toBe(1);
 		});
 
 		test.each([
-			['a note over 1000 characters', { additionalFields: { note: 'x'.repeat(1001) } }, '"Note" is 1001 characters long'],
-			['a salutation over 25 characters', { contactType: 'person', lastName: 'Muster', additionalFields: { salutation: 'S'.repeat(26) } }, '"Salutation" is 26 characters long'],
-			['only one XRechnung field', { additionalFields: { xRechnungBuyerReference: '04011000-1234512345-35' } }, '"XRechnung Vendor Number at Customer" is missing'],
+			[
+				'a note over 1000 characters',
+				{ additionalFields: { note: 'x'.repeat(1001) } },
+				'"Note" is 1001 characters long',
+			],
+			[
+				'a salutation over 25 characters',
+				{ contactType: 'person', lastName: 'Muster', additionalFields: { salutation: 'S'.repeat(26) } },
+				'"Salutation" is 26 characters long',
+			],
+			[
+				'only one XRechnung field',
+				{ additionalFields: { xRechnungBuyerReference: '04011000-1234512345-35' } },
+				'"XRechnung Vendor Number at Customer" is missing',
+			],
 			['no role', { roles: [] }, '"Roles" needs at least one role'],
 			['no company name', { companyName: ' ' }, '"Company Name" is required'],
-			['an invalid email', { additionalFields: { officeEmail: 'info(at)example.de' } }, '"Office Email" is not an email address'],
-			['a country name instead of a code', { additionalFields: { billingAddress: { address: { countryCode: 'Germany' } } } }, '"Billing Address: Country Code" must be a two-letter country code'],
-			['a contact person without last name', { additionalFields: { contactPerson: { person: { firstName: 'Inge' } } } }, '"Contact Person: Last Name" is required'],
+			[
+				'an invalid email',
+				{ additionalFields: { officeEmail: 'info(at)example.de' } },
+				'"Office Email" is not an email address',
+			],
+			[
+				'a country name instead of a code',
+				{ additionalFields: { billingAddress: { address: { countryCode: 'Germany' } } } },
+				'"Billing Address: Country Code" must be a two-letter country code',
+			],
+			[
+				'a contact person without last name',
+				{ additionalFields: { contactPerson: { person: { firstName: 'Inge' } } } },
+				'"Contact Person: Last Name" is required',
+			],
 		])('%s is refused before any request', async (_case, parameters, message) => {
 			const error = await operationError(sb, {
 				resource: 'contact',
@@ -202,7 +274,10 @@ describe('LexOffice node: Contact', () => {
 		test('changes only the given fields and keeps the rest', async () => {
 			const contact = simpleCompany('Muster GmbH');
 			const before = structuredClone(contact);
-			const [item] = await runOperation(sb, update(contact.id, { businessEmail: 'neu@example.de', note: 'Neue Notiz' }));
+			const [item] = await runOperation(
+				sb,
+				update(contact.id, { businessEmail: 'neu@example.de', note: 'Neue Notiz' }),
+			);
 			const after = sb.state.contacts.get(contact.id) as Contact;
 			expect(after.emailAddresses).toEqual({ business: ['neu@example.de'] });
 			expect(after.note).toBe('Neue Notiz');
@@ -217,7 +292,14 @@ describe('LexOffice node: Contact', () => {
 
 		test('a field added but left empty is removed; an address replaces the current one', async () => {
 			const contact = simpleCompany('Muster GmbH', { note: 'alt' });
-			await runOperation(sb, update(contact.id, { note: '', businessPhone: '', billingAddress: { address: { city: 'Berlin', countryCode: 'DE' } } }));
+			await runOperation(
+				sb,
+				update(contact.id, {
+					note: '',
+					businessPhone: '',
+					billingAddress: { address: { city: 'Berlin', countryCode: 'DE' } },
+				}),
+			);
 			const after = sb.state.contacts.get(contact.id) as Contact;
 			expect(after.note).toBeUndefined();
 			expect(after.phoneNumbers?.business).toBeUndefined();
@@ -229,7 +311,9 @@ describe('LexOffice node: Contact', () => {
 			const staleRead = structuredClone(contact);
 			// Someone changes the note after our GET and before our PUT: we read the old version.
 			sb.simulate.changeContact(contact.id, { note: 'changed elsewhere' });
-			sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: `/v1/contacts/${contact.id}`, status: 200, body: staleRead }] });
+			sb.setFaults({
+				failNext: [{ method: 'GET', pathIncludes: `/v1/contacts/${contact.id}`, status: 200, body: staleRead }],
+			});
 
 			await runOperation(sb, update(contact.id, { businessEmail: 'neu@example.de' }));
 
@@ -306,8 +390,13 @@ describe('LexOffice node: Contact', () => {
 			expect(sb.requests.last()?.query.email).toBe('MAX\\_MUSTER@firma.de');
 		});
 
-		test('matches contact persons\' addresses; nothing found gives no item', async () => {
-			const company = simpleCompany('Personen GmbH', { company: { name: 'Personen GmbH', contactPersons: [{ lastName: 'Muster', emailAddress: 'p.muster@personen.de' }] } });
+		test("matches contact persons' addresses; nothing found gives no item", async () => {
+			const company = simpleCompany('Personen GmbH', {
+				company: {
+					name: 'Personen GmbH',
+					contactPersons: [{ lastName: 'Muster', emailAddress: 'p.muster@personen.de' }],
+				},
+			});
 			expect(jsonOf(await runOperation(sb, find('p.muster@personen.de'))).map((c) => c.id)).toEqual([company.id]);
 			expect(await runOperation(sb, find('niemand@nirgends.de'))).toEqual([]);
 		});
@@ -319,7 +408,9 @@ describe('LexOffice node: Contact', () => {
 			expect(error.message).toContain('2 contacts have the email doppelt@example.de');
 			expect(error.message).toContain(first.id);
 			expect(error.message).toContain(second.id);
-			expect(jsonOf(await runOperation(sb, find('doppelt@example.de', { severalMatches: 'first' }))).map((c) => c.id)).toEqual([first.id]);
+			expect(
+				jsonOf(await runOperation(sb, find('doppelt@example.de', { severalMatches: 'first' }))).map((c) => c.id),
+			).toEqual([first.id]);
 			expect(await runOperation(sb, find('doppelt@example.de', { severalMatches: 'all' }))).toHaveLength(2);
 		});
 
@@ -352,9 +443,15 @@ describe('LexOffice node: Contact', () => {
 		});
 
 		test('an unknown number gives no item; a broken one is refused before any request', async () => {
-			expect(await runOperation(sb, { resource: 'contact', operation: 'findByCustomerNumber', customerNumber: 99999 })).toEqual([]);
+			expect(
+				await runOperation(sb, { resource: 'contact', operation: 'findByCustomerNumber', customerNumber: 99999 }),
+			).toEqual([]);
 			sb.requests.clear();
-			const error = await operationError(sb, { resource: 'contact', operation: 'findByCustomerNumber', customerNumber: 12.5 });
+			const error = await operationError(sb, {
+				resource: 'contact',
+				operation: 'findByCustomerNumber',
+				customerNumber: 12.5,
+			});
 			expect(error.message).toContain('"Customer Number" must be a whole number, not 12.5');
 			expect(sb.requests.count()).toBe(0);
 		});

@@ -10,7 +10,9 @@ import { jsonOf, operationError, runOperation } from './helpers';
  */
 const REACHABLE = 'https://hooks.example.test';
 jest.mock('../../../sandbox/lexoffice/callbackClient', () => {
-	const actual = jest.requireActual<typeof import('../../../sandbox/lexoffice/callbackClient')>('../../../sandbox/lexoffice/callbackClient');
+	const actual = jest.requireActual<typeof import('../../../sandbox/lexoffice/callbackClient')>(
+		'../../../sandbox/lexoffice/callbackClient',
+	);
 	return {
 		callCallback: async (url: string, options: Parameters<typeof actual.callCallback>[1]) =>
 			url.startsWith('https://hooks.example.test/') ? { status: 200 } : await actual.callCallback(url, options),
@@ -25,24 +27,48 @@ describe('LexOffice node: Event Subscription', () => {
 	afterAll(async () => await sb.close());
 	beforeEach(() => sb.reset());
 
-	const create = (eventType: string, callbackUrl: string) => ({ resource: 'eventSubscription', operation: 'create', eventType, callbackUrl });
+	const create = (eventType: string, callbackUrl: string) => ({
+		resource: 'eventSubscription',
+		operation: 'create',
+		eventType,
+		callbackUrl,
+	});
 	const subscriptions = () => [...sb.state.subscriptions.values()];
 
 	test('Create subscribes the URL; Get, Get Many and Delete manage it', async () => {
 		const [created] = await runOperation(sb, create('invoice.status.changed', `${REACHABLE}/lexoffice`));
 		const [stored] = subscriptions();
 		expect(stored).toMatchObject({ eventType: 'invoice.status.changed', callbackUrl: `${REACHABLE}/lexoffice` });
-		expect(created.json).toMatchObject({ subscriptionId: stored.subscriptionId, id: stored.subscriptionId, eventType: 'invoice.status.changed' });
+		expect(created.json).toMatchObject({
+			subscriptionId: stored.subscriptionId,
+			id: stored.subscriptionId,
+			eventType: 'invoice.status.changed',
+		});
 
-		const [got] = await runOperation(sb, { resource: 'eventSubscription', operation: 'get', subscriptionId: stored.subscriptionId });
+		const [got] = await runOperation(sb, {
+			resource: 'eventSubscription',
+			operation: 'get',
+			subscriptionId: stored.subscriptionId,
+		});
 		expect(got.json).toEqual(stored);
 
 		await runOperation(sb, create('contact.changed', `${REACHABLE}/lexoffice`));
-		expect(await runOperation(sb, { resource: 'eventSubscription', operation: 'getMany', returnAll: true })).toHaveLength(2);
-		const limited = await runOperation(sb, { resource: 'eventSubscription', operation: 'getMany', returnAll: false, limit: 1 });
+		expect(
+			await runOperation(sb, { resource: 'eventSubscription', operation: 'getMany', returnAll: true }),
+		).toHaveLength(2);
+		const limited = await runOperation(sb, {
+			resource: 'eventSubscription',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 1,
+		});
 		expect(jsonOf(limited)).toEqual([stored]);
 
-		const [deleted] = await runOperation(sb, { resource: 'eventSubscription', operation: 'delete', subscriptionId: stored.subscriptionId });
+		const [deleted] = await runOperation(sb, {
+			resource: 'eventSubscription',
+			operation: 'delete',
+			subscriptionId: stored.subscriptionId,
+		});
 		expect(deleted.json).toEqual({ subscriptionId: stored.subscriptionId, deleted: true });
 		expect(subscriptions().map((subscription) => subscription.eventType)).toEqual(['contact.changed']);
 	});
@@ -61,7 +87,7 @@ describe('LexOffice node: Event Subscription', () => {
 		expect(sb.requests.count()).toBe(0);
 	});
 
-	test('a second subscription of the same pair is LexOffice\'s 409, explained', async () => {
+	test("a second subscription of the same pair is LexOffice's 409, explained", async () => {
 		await runOperation(sb, create('contact.changed', `${REACHABLE}/x`));
 		const error = await operationError(sb, create('contact.changed', `${REACHABLE}/x`));
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -79,11 +105,19 @@ describe('LexOffice node: Event Subscription', () => {
 		expect(subscriptions()).toHaveLength(0);
 	});
 
-	test('Get and Delete check the ID; an unknown one is LexOffice\'s 404', async () => {
-		const malformed = await operationError(sb, { resource: 'eventSubscription', operation: 'delete', subscriptionId: 'abc' });
+	test("Get and Delete check the ID; an unknown one is LexOffice's 404", async () => {
+		const malformed = await operationError(sb, {
+			resource: 'eventSubscription',
+			operation: 'delete',
+			subscriptionId: 'abc',
+		});
 		expect(malformed.message).toContain('"Subscription ID" must be a LexOffice ID');
 		expect(sb.requests.count()).toBe(0);
-		const unknown = await operationError(sb, { resource: 'eventSubscription', operation: 'get', subscriptionId: '4d43ad14-671d-4e0c-9d4b-2fd8cc117eff' });
+		const unknown = await operationError(sb, {
+			resource: 'eventSubscription',
+			operation: 'get',
+			subscriptionId: '4d43ad14-671d-4e0c-9d4b-2fd8cc117eff',
+		});
 		expect(unknown.httpCode).toBe('404');
 	});
 });

@@ -31,7 +31,11 @@ export async function runOperation(
 }
 
 /** The error a run throws (fails the test if it does not throw). */
-export async function operationError(sb: LexofficeSandbox, parameters: Record<string, unknown>, options: RunOptions = {}) {
+export async function operationError(
+	sb: LexofficeSandbox,
+	parameters: Record<string, unknown>,
+	options: RunOptions = {},
+) {
 	const outcome = await runOperation(sb, parameters, options).then(
 		(output) => ({ output }),
 		(error: unknown) => ({ error }),

@@ -14,10 +14,13 @@ describe('LexOffice node: Payment', () => {
 	beforeEach(() => sb.reset());
 
 	const get = (voucherId: string) => ({ resource: 'payment', operation: 'get', voucherId });
-	const invoice = (predicate: (candidate: Invoice) => boolean) => [...sb.state.invoices.values()].find(predicate) as Invoice;
+	const invoice = (predicate: (candidate: Invoice) => boolean) =>
+		[...sb.state.invoices.values()].find(predicate) as Invoice;
 
 	test('a partly paid invoice: open amount, status and payment items', async () => {
-		const partlyPaid = invoice((candidate) => candidate.voucherStatus === 'open' && (sb.state.payments.get(candidate.id) ?? []).length > 0);
+		const partlyPaid = invoice(
+			(candidate) => candidate.voucherStatus === 'open' && (sb.state.payments.get(candidate.id) ?? []).length > 0,
+		);
 		const paidSoFar = (sb.state.payments.get(partlyPaid.id) ?? []).reduce((sum, item) => sum + item.amount, 0);
 		const [item] = await runOperation(sb, get(partlyPaid.id));
 		expect(item.json).toMatchObject({
@@ -33,10 +36,15 @@ describe('LexOffice node: Payment', () => {
 	test('a paid invoice has nothing open and a paid date', async () => {
 		const paid = invoice((candidate) => candidate.voucherStatus === 'paid');
 		const [item] = await runOperation(sb, get(paid.id));
-		expect(item.json).toMatchObject({ available: true, openAmount: 0, paymentStatus: 'balanced', paidDate: expect.any(String) });
+		expect(item.json).toMatchObject({
+			available: true,
+			openAmount: 0,
+			paymentStatus: 'balanced',
+			paidDate: expect.any(String),
+		});
 	});
 
-	test('a draft has no payment information: { available: false } with LexOffice\'s message, like the trigger', async () => {
+	test("a draft has no payment information: { available: false } with LexOffice's message, like the trigger", async () => {
 		const draft = invoice((candidate) => candidate.voucherStatus === 'draft');
 		const [item] = await runOperation(sb, get(draft.id));
 		expect(item.json).toEqual({
@@ -54,7 +62,12 @@ describe('LexOffice node: Payment', () => {
 					method: 'GET',
 					pathIncludes: '/v1/payments/',
 					status: 200,
-					body: { openAmount: '1337.00', paymentStatus: 'openRevenue', currency: 'EUR', paymentItems: [{ amount: '12,50', currency: 'EUR' }] },
+					body: {
+						openAmount: '1337.00',
+						paymentStatus: 'openRevenue',
+						currency: 'EUR',
+						paymentItems: [{ amount: '12,50', currency: 'EUR' }],
+					},
 				},
 			],
 		});
@@ -63,13 +76,15 @@ describe('LexOffice node: Payment', () => {
 	});
 
 	test('an amount that is no number is reported, not passed on', async () => {
-		sb.setFaults({ failNext: [{ method: 'GET', pathIncludes: '/v1/payments/', status: 200, body: { openAmount: 'n/a' } }] });
+		sb.setFaults({
+			failNext: [{ method: 'GET', pathIncludes: '/v1/payments/', status: 200, body: { openAmount: 'n/a' } }],
+		});
 		const error = await operationError(sb, get(invoice(() => true).id));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toContain('unexpected format (expected a number as openAmount)');
 	});
 
-	test('an unknown voucher is LexOffice\'s 404; a malformed ID costs no request', async () => {
+	test("an unknown voucher is LexOffice's 404; a malformed ID costs no request", async () => {
 		const notFound = await operationError(sb, get('e9066f04-8cc7-4616-93f8-ac9ecc8479c8'));
 		expect(notFound).toBeInstanceOf(NodeApiError);
 		expect(notFound.httpCode).toBe('404');

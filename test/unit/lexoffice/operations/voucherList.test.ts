@@ -25,12 +25,15 @@ describe('LexOffice node: Voucher List', () => {
 		returnAll: true,
 		...extra,
 	});
-	const isDescending = (values: string[]) => values.every((value, i) => i === 0 || Date.parse(values[i - 1]) >= Date.parse(value));
+	const isDescending = (values: string[]) =>
+		values.every((value, i) => i === 0 || Date.parse(values[i - 1]) >= Date.parse(value));
 
 	test('Return All gets every voucher although they exceed the search window, in the chosen order', async () => {
 		const output = await runOperation(sb, list());
 		expect(output).toHaveLength(INVOICES);
-		expect(new Set(jsonOf(output).map((voucher) => voucher.id))).toEqual(new Set(invoices().map((invoice) => invoice.id)));
+		expect(new Set(jsonOf(output).map((voucher) => voucher.id))).toEqual(
+			new Set(invoices().map((invoice) => invoice.id)),
+		);
 		// LexOffice's default order (voucher date, newest first) holds across the pieces of the split search.
 		expect(isDescending(jsonOf(output).map((voucher) => String(voucher.voucherDate)))).toBe(true);
 		const searches = sb.requests.filter({ pathIncludes: '/v1/voucherlist' });
@@ -55,7 +58,9 @@ describe('LexOffice node: Voucher List', () => {
 	test('filters: status, contact and a voucher date range as Berlin days', async () => {
 		const paid = invoices().filter((invoice) => invoice.voucherStatus === 'paid' && invoice.address.contactId);
 		const contactId = paid[0].address.contactId as string;
-		const days = invoices().map((invoice) => invoice.voucherDate.slice(0, 10)).sort();
+		const days = invoices()
+			.map((invoice) => invoice.voucherDate.slice(0, 10))
+			.sort();
 		const from = paid[0].voucherDate.slice(0, 10);
 		const to = days[days.length - 2];
 		const expected = invoices().filter(
@@ -74,7 +79,11 @@ describe('LexOffice node: Voucher List', () => {
 				filters: { contactId, voucherDateFrom: `${from}T00:00:00`, voucherDateTo: to },
 			}),
 		);
-		expect(jsonOf(output).map((voucher) => voucher.id).sort()).toEqual(expected.map((invoice) => invoice.id).sort());
+		expect(
+			jsonOf(output)
+				.map((voucher) => voucher.id)
+				.sort(),
+		).toEqual(expected.map((invoice) => invoice.id).sort());
 		expect(sb.requests.filter({ pathIncludes: '/v1/voucherlist' })[0].query).toMatchObject({
 			voucherType: 'invoice',
 			voucherStatus: 'paid',
@@ -97,9 +106,17 @@ describe('LexOffice node: Voucher List', () => {
 
 	test.each([
 		['"Any" with other types', { voucherType: ['any', 'invoice'] }, '"Voucher Types": "Any" must be chosen alone'],
-		['"Overdue" with other statuses', { voucherStatus: ['overdue', 'open'] }, '"Voucher Statuses": "Overdue" must be chosen alone'],
+		[
+			'"Overdue" with other statuses',
+			{ voucherStatus: ['overdue', 'open'] },
+			'"Voucher Statuses": "Overdue" must be chosen alone',
+		],
 		['no status', { voucherStatus: [] }, '"Voucher Statuses" is empty'],
-		['a range that ends before it starts', { filters: { createdDateFrom: '2025-03-02', createdDateTo: '2025-03-01' } }, '"Created From" (2025-03-02) is after "Created To" (2025-03-01)'],
+		[
+			'a range that ends before it starts',
+			{ filters: { createdDateFrom: '2025-03-02', createdDateTo: '2025-03-01' } },
+			'"Created From" (2025-03-02) is after "Created To" (2025-03-01)',
+		],
 		['a contact ID that is no UUID', { filters: { contactId: '10001' } }, '"Contact ID" must be a LexOffice ID'],
 		['an unreadable date', { filters: { updatedDateTo: 'last week' } }, '"Updated To" is not a valid date'],
 	])('%s is refused before any request', async (_case, change, message) => {
