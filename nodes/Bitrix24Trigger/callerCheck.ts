@@ -54,7 +54,7 @@ export function refusalReason(expected: ExpectedCaller, presented: PresentedCall
  * token is encrypted at rest and never part of the workflow JSON.
  */
 export async function expectedCaller(this: IWebhookFunctions | IHookFunctions): Promise<ExpectedCaller> {
-	const authentication = authenticationOf(this);
+	const authentication = authenticationOf.call(this);
 	const credentials = await this.getCredentials(CREDENTIAL_TYPES[authentication]);
 	if (authentication === 'webhook') return { applicationToken: nonEmptyString(credentials.applicationToken) ?? '' };
 	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;

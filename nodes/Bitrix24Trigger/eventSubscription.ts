@@ -28,7 +28,7 @@ interface SubscriptionData {
 }
 
 function subscribesThroughApi(this: IHookFunctions): boolean {
-	return (this.getNodeParameter('mode') as TriggerMode) === 'events' && authenticationOf(this) === 'oAuth2';
+	return (this.getNodeParameter('mode') as TriggerMode) === 'events' && authenticationOf.call(this) === 'oAuth2';
 }
 
 function selectedEvents(this: IHookFunctions): string[] {
@@ -58,7 +58,7 @@ async function assertCallsCanBeVerified(this: IHookFunctions): Promise<void> {
 			description: 'Enter your Bitrix24 portal in "Portal Address" (e.g. your-portal.bitrix24.de).',
 		});
 	}
-	if (authenticationOf(this) === 'webhook' && legacyTokenParameter.call(this)) {
+	if (authenticationOf.call(this) === 'webhook' && legacyTokenParameter.call(this)) {
 		throw new NodeOperationError(this.getNode(), 'The application token must move into the credential', {
 			description: LEGACY_TOKEN_ADVICE,
 		});
@@ -66,7 +66,7 @@ async function assertCallsCanBeVerified(this: IHookFunctions): Promise<void> {
 	if ((await expectedCaller.call(this)).applicationToken !== '') return;
 	throw new NodeOperationError(this.getNode(), 'No application token to check Bitrix24 calls against', {
 		description:
-			authenticationOf(this) === 'webhook'
+			authenticationOf.call(this) === 'webhook'
 				? 'Copy the application token Bitrix24 shows for the outgoing webhook into the "Bitrix24 Webhook API" credential\'s "Application Token (Outgoing Webhook)".'
 				: 'Enter the application token from the app installation in the "Bitrix24 OAuth2 API" credential (use this trigger\'s "App Installation" mode to receive it).',
 	});

@@ -16,7 +16,8 @@ interface PlacementData {
 }
 
 export function placementsToBind(this: IHookFunctions): string[] {
-	if ((this.getNodeParameter('mode') as TriggerMode) !== 'placement' || authenticationOf(this) !== 'oAuth2') return [];
+	if ((this.getNodeParameter('mode') as TriggerMode) !== 'placement' || authenticationOf.call(this) !== 'oAuth2')
+		return [];
 	return (this.getNodeParameter('bindPlacements', []) as string[]).map((code) => code.toUpperCase());
 }
 

@@ -137,7 +137,7 @@ async function placementUserRefusal(
 	expiresIn: string,
 	clientId?: string,
 ): Promise<string | undefined> {
-	const connection = await resolveConnection(this);
+	const connection = await resolveConnection.call(this);
 	const check = await checkAccessToken(this, {
 		restBase: connection.restBase,
 		host: connection.host,

@@ -256,14 +256,14 @@ export function commandsToResend(
 }
 
 async function sendChunk(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	connection: Bitrix24Connection,
 	chunk: BatchCommand[],
 	options: BatchOptions,
 ): Promise<{ answered: boolean; results: Record<string, BatchCommandResult> }> {
 	const methods = chunk.map((command) => command.method);
-	const outcome = await trySendRequest(
-		context,
+	const outcome = await trySendRequest.call(
+		this,
 		connection,
 		'batch',
 		{ halt: options.halt ? 1 : 0, cmd: Object.fromEntries(chunk.map((c) => [c.key, encodeBatchCommand(c)])) },
@@ -296,7 +296,7 @@ export async function bitrix24Batch(
 	commands: BatchCommand[],
 	options: BatchOptions = {},
 ): Promise<Record<string, BatchCommandResult>> {
-	const connection = await resolveConnection(this, options.authentication);
+	const connection = await resolveConnection.call(this, options.authentication);
 	let chunks: BatchCommand[][];
 	try {
 		chunks = planBatchChunks(commands);
@@ -309,7 +309,7 @@ export async function bitrix24Batch(
 			options.itemIndex,
 		);
 	}
-	assertCallableWith(
+	assertCallableWith.call(
 		this,
 		connection,
 		commands.map((command) => command.method),
@@ -326,11 +326,11 @@ export async function bitrix24Batch(
 		}
 		let pending = chunk;
 		for (let round = 0; pending.length > 0; round++) {
-			const sent = await sendChunk(this, connection, pending, options);
+			const sent = await sendChunk.call(this, connection, pending, options);
 			Object.assign(results, sent.results);
 			const again = sent.answered ? commandsToResend(pending, sent.results, halt) : [];
 			if (again.length === 0 || round >= RETRY_LIMITS.operatingLimit) break;
-			await waitForOperatingBudget(
+			await waitForOperatingBudget.call(
 				this,
 				connection,
 				again.map((command) => command.method),

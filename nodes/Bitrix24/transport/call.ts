@@ -31,7 +31,7 @@ export async function bitrix24Call(
 	params: IDataObject = {},
 	options: CallOptions = {},
 ): Promise<Bitrix24Envelope> {
-	const connection = await resolveConnection(this, options.authentication);
+	const connection = await resolveConnection.call(this, options.authentication);
 	try {
 		assertMethodName(method);
 	} catch (error) {
@@ -45,8 +45,8 @@ export async function bitrix24Call(
 	}
 	const isBatch = method.toLowerCase() === 'batch';
 	const methods = isBatch ? methodsInBatch(params) : [method];
-	assertCallableWith(this, connection, methods, options.itemIndex);
-	return await sendRequest(this, connection, method, params, {
+	assertCallableWith.call(this, connection, methods, options.itemIndex);
+	return await sendRequest.call(this, connection, method, params, {
 		idempotent: methods.length > 0 && methods.every(isReadMethod),
 		budgetMethods: methods,
 		itemIndex: options.itemIndex,

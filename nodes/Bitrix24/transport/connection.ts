@@ -48,8 +48,8 @@ function shortHash(text: string): string {
  * Reads the node's `authentication` parameter straight from the node: it is not an expression,
  * and hooks, load-options and execute contexts read parameters with different signatures.
  */
-export function authenticationOf(context: Bitrix24Context): Bitrix24Authentication {
-	return context.getNode().parameters.authentication === 'oAuth2' ? 'oAuth2' : 'webhook';
+export function authenticationOf(this: Bitrix24Context): Bitrix24Authentication {
+	return this.getNode().parameters.authentication === 'oAuth2' ? 'oAuth2' : 'webhook';
 }
 
 function oauthSecrets(credentials: ICredentialDataDecryptedObject): string[] {
@@ -60,11 +60,11 @@ function oauthSecrets(credentials: ICredentialDataDecryptedObject): string[] {
 }
 
 export async function resolveConnection(
-	context: Bitrix24Context,
-	authentication: Bitrix24Authentication = authenticationOf(context),
+	this: Bitrix24Context,
+	authentication: Bitrix24Authentication = authenticationOf.call(this),
 ): Promise<Bitrix24Connection> {
 	const credentialType = CREDENTIAL_TYPES[authentication];
-	const credentials = await context.getCredentials(credentialType);
+	const credentials = await this.getCredentials(credentialType);
 	const common = {
 		authentication,
 		credentialType,
@@ -96,7 +96,7 @@ export async function resolveConnection(
 		};
 	} catch (error) {
 		throw bitrix24ConfigError(
-			context.getNode(),
+			this.getNode(),
 			(error as Error).message,
 			`Open the "${credentialType}" credential and correct it.`,
 			typeof credentials.webhookUrl === 'string' ? [credentials.webhookUrl] : [],
@@ -105,6 +105,6 @@ export async function resolveConnection(
 }
 
 /** Which portal a node writes to (`host[:port]`), secret-free: names per-portal state such as locks. */
-export async function portalHostOf(context: Bitrix24Context): Promise<string> {
-	return (await resolveConnection(context)).host;
+export async function portalHostOf(this: Bitrix24Context): Promise<string> {
+	return (await resolveConnection.call(this)).host;
 }

@@ -28,10 +28,10 @@ export function rowsOf(result: unknown): IDataObject[] {
 	return [];
 }
 
-function numericId(context: Bitrix24Context, row: IDataObject, idKey: string): number {
+function numericId(this: Bitrix24Context, row: IDataObject, idKey: string): number {
 	const id = Number(row[idKey]);
 	if (Number.isFinite(id)) return id;
-	throw new NodeOperationError(context.getNode(), `Bitrix24 returned a row without a numeric ${idKey}`, {
+	throw new NodeOperationError(this.getNode(), `Bitrix24 returned a row without a numeric ${idKey}`, {
 		description: `The fast scan pages by ${idKey}; make sure ${idKey} is in "select" (or select everything).`,
 	});
 }
@@ -65,7 +65,7 @@ export async function* bitrix24ScanAll(
 		if (kept.length > 0) yield kept;
 		remaining -= kept.length;
 		if (rows.length < PAGE_SIZE) return;
-		lastId = numericId(this, rows[rows.length - 1], idKey);
+		lastId = numericId.call(this, rows[rows.length - 1], idKey);
 	}
 }
 

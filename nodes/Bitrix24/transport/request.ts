@@ -49,10 +49,10 @@ type Attempt = RawResponse | { transportError: string };
  * Waits up to MAX_SINGLE_WAIT_MS and gives way to a cancelled execution, so it does not sit out a
  * ten-minute operating-time wait (the next request then fails on n8n's cancel signal).
  */
-async function pause(context: Bitrix24Context, ms: number): Promise<void> {
+async function pause(this: Bitrix24Context, ms: number): Promise<void> {
 	await pauseUnlessCancelled(
 		Math.min(ms, MAX_SINGLE_WAIT_MS),
-		cancelSignalOf(context),
+		cancelSignalOf(this),
 		async (slice) => await operatingTimeGuard.sleep(slice),
 	);
 }
@@ -69,7 +69,7 @@ function responseInside(error: unknown): RawResponse | undefined {
 }
 
 async function attemptOnce(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	connection: Bitrix24Connection,
 	method: string,
 	params: IDataObject,
@@ -87,8 +87,8 @@ async function attemptOnce(
 		ignoreHttpStatusErrors: connection.authentication === 'oAuth2' ? { ignore: true, except: [401] } : true,
 	};
 	try {
-		const response = (await context.helpers.httpRequestWithAuthentication.call(
-			context,
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
 			connection.credentialType,
 			request,
 		)) as { statusCode: number; body: unknown };
@@ -103,7 +103,7 @@ async function attemptOnce(
 		// Rebuilt from its text only: the original carries the request (and the webhook URL).
 		const original = error as { message?: string; description?: string };
 		throw new NodeApiError(
-			context.getNode(),
+			this.getNode(),
 			{ method },
 			{
 				message: redact(original.message ?? 'Bitrix24 request failed', connection.secrets),
@@ -139,7 +139,7 @@ function budgetKey(connection: Bitrix24Connection, method: string): string {
  * that moment is unknown or already past, backs off (at least 1 s, then up to 2 s, 4 s, … a minute).
  */
 export async function waitForOperatingBudget(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	connection: Bitrix24Connection,
 	methods: string[],
 	attempt: number,
@@ -149,7 +149,7 @@ export async function waitForOperatingBudget(
 	const waits = [...new Set(methods)].map((method) =>
 		operatingTimeGuard.delayAfterRefusal(budgetKey(connection, method), refusalBody, fallback),
 	);
-	await pause(context, Math.max(0, ...waits));
+	await pause.call(this, Math.max(0, ...waits));
 }
 
 /** Batch sub-calls spend their own methods' budgets and report it in `result_time` (§3.2, §3.3). */
@@ -158,7 +158,7 @@ export function recordOperatingTime(connection: Bitrix24Connection, method: stri
 }
 
 export function assertCallableWith(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	connection: Bitrix24Connection,
 	methods: string[],
 	itemIndex?: number,
@@ -167,7 +167,7 @@ export function assertCallableWith(
 	const appOnly = methods.find(requiresApplicationContext);
 	if (!appOnly) return;
 	throw bitrix24ConfigError(
-		context.getNode(),
+		this.getNode(),
 		`The Bitrix24 method ${appOnly} needs an OAuth2 local-application credential`,
 		'Incoming webhooks cannot call methods that need application context (placements, event binding, automation triggers and robots). Create a local application in Bitrix24, add a "Bitrix24 OAuth2 API" credential for it and set Authentication to OAuth2.',
 		connection.secrets,
@@ -188,7 +188,7 @@ const MAYBE_PERFORMED_NOTE = mayHaveBeenProcessed('Bitrix24');
  * Resolves with the final failure instead of throwing it, so a batch can report it per command.
  */
 export async function trySendRequest(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	connection: Bitrix24Connection,
 	method: string,
 	params: IDataObject,
@@ -204,10 +204,10 @@ export async function trySendRequest(
 			0,
 			...budgetKeys.map((key) => guard.delayBeforeCall(key, connection.operatingLimitSeconds)),
 		);
-		if (budgetWait > 0) await pause(context, budgetWait);
+		if (budgetWait > 0) await pause.call(this, budgetWait);
 		await bucket.take();
 
-		const attempt = await attemptOnce(context, connection, method, params, options.itemIndex);
+		const attempt = await attemptOnce.call(this, connection, method, params, options.itemIndex);
 		const failure = failureOf(attempt);
 		if (!failure) {
 			const envelope = parseBody((attempt as RawResponse).body) as Bitrix24Envelope;
@@ -222,16 +222,16 @@ export async function trySendRequest(
 				// Our estimate of the portal's bucket was too generous (another client shares it).
 				bucket.refused();
 				const drainMs = 1000 / PLAN_LIMITS[connection.plan].drainPerSecond;
-				await pause(
-					context,
+				await pause.call(
+					this,
 					backoffDelay(retries.queryLimit - 1, { baseMs: drainMs, maxMs: 30_000, floorMs: drainMs }),
 				);
 				break;
 			}
 			case 'operatingLimit': {
 				if (retries.operatingLimit >= RETRY_LIMITS.operatingLimit) return giveUp;
-				await waitForOperatingBudget(
-					context,
+				await waitForOperatingBudget.call(
+					this,
 					connection,
 					options.budgetMethods,
 					retries.operatingLimit++,
@@ -244,7 +244,7 @@ export async function trySendRequest(
 				// The answer was lost, not the request refused: the caller settles it by reading back.
 				if (!options.idempotent) return { ...giveUp, note: MAYBE_PERFORMED_NOTE, uncertain: true };
 				if (retries.uncertain++ >= RETRY_LIMITS.uncertain) return giveUp;
-				await pause(context, backoffDelay(retries.uncertain - 1, { baseMs: 500, maxMs: 8_000, floorMs: 100 }));
+				await pause.call(this, backoffDelay(retries.uncertain - 1, { baseMs: 500, maxMs: 8_000, floorMs: 100 }));
 				break;
 			}
 			case 'rejected':
@@ -255,15 +255,15 @@ export async function trySendRequest(
 
 /** `trySendRequest` that throws the final failure as a secret-free NodeApiError. */
 export async function sendRequest(
-	context: Bitrix24Context,
+	this: Bitrix24Context,
 	connection: Bitrix24Connection,
 	method: string,
 	params: IDataObject,
 	options: SendOptions,
 ): Promise<Bitrix24Envelope> {
-	const outcome = await trySendRequest(context, connection, method, params, options);
+	const outcome = await trySendRequest.call(this, connection, method, params, options);
 	if (outcome.ok) return outcome.envelope;
-	const errorContext = { node: context.getNode(), method, secrets: connection.secrets, itemIndex: options.itemIndex };
+	const errorContext = { node: this.getNode(), method, secrets: connection.secrets, itemIndex: options.itemIndex };
 	const error = bitrix24ApiError(errorContext, outcome.statusCode, outcome.error, outcome.note);
 	// A single write whose answer was lost: the caller settles it by reading back (settleUncertain.ts).
 	throw outcome.uncertain ? Object.assign(error, { bitrix24UncertainWrite: method }) : error;

@@ -10,8 +10,8 @@ import { LEXOFFICE_CREDENTIAL_TYPE, type LexofficeContext, type LexofficeCredent
 export const SEARCH_WINDOW = 10_000;
 
 /** The credential's search window (a test server may serve fewer), else LexOffice's. */
-async function credentialWindow(context: LexofficeContext): Promise<number> {
-	const { searchWindow } = await context.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
+async function credentialWindow(this: LexofficeContext): Promise<number> {
+	const { searchWindow } = await this.getCredentials<LexofficeCredentials>(LEXOFFICE_CREDENTIAL_TYPE);
 	return typeof searchWindow === 'number' && Number.isInteger(searchWindow) && searchWindow > 0
 		? searchWindow
 		: SEARCH_WINDOW;
@@ -46,7 +46,7 @@ export async function lexofficeSearchAll(
 	this: LexofficeContext,
 	options: WindowedSearchOptions,
 ): Promise<IDataObject[]> {
-	const windowSize = options.windowSize ?? (await credentialWindow(this));
+	const windowSize = options.windowSize ?? (await credentialWindow.call(this));
 	const limit = options.limit ?? Infinity;
 	const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, windowSize);
 	const results = new Map<string, IDataObject>();

@@ -202,7 +202,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const note = deletionNote(lexofficeId, text(this.getNodeParameter('deletedAt', itemIndex, '')));
 	// Executions of this process for the same deletion take turns, so both cannot miss the note.
-	const lockKey = `bitrix24-deletion-note ${await portalHostOf(this)} ${systemCode} ${lexofficeId}`;
+	const lockKey = `bitrix24-deletion-note ${await portalHostOf.call(this)} ${systemCode} ${lexofficeId}`;
 	return await withKeyLock([lockKey], async () => {
 		const existing = new Map<NotedRecord, number>();
 		for (const record of records) {

@@ -94,7 +94,7 @@ async function syncLocked(
 	items: ParsedItem[],
 	beforeLookup: () => Promise<void>,
 ): Promise<{ items: FinalItem[]; results: WriteResults }> {
-	const portalHost = await portalHostOf(this);
+	const portalHost = await portalHostOf.call(this);
 	const keyOf = (lexofficeId: string) => contactKey(portalHost, settings.systemCode, lexofficeId);
 	return await withKeyLock(
 		items.map((item) => keyOf(item.mapped.lexofficeId)),

@@ -168,7 +168,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const current = invoice;
 	try {
-		const key = invoiceLockKey(await portalHostOf(this), current.id);
+		const key = invoiceLockKey(await portalHostOf.call(this), current.id);
 		const outcome = await withKeyLock([key], async () => await syncInvoice.call(this, current, settings, itemIndex));
 		return this.helpers.returnJsonArray(outcome);
 	} catch (error) {
