@@ -32,8 +32,6 @@ const NAMED_FIELDS: Record<string, string> = {
 
 const OTHER_FIELD_NAME = /^(RQ|UF_CRM)_[A-Z0-9_]+$/;
 
-export { ADDRESS_ROLES, type AddressRole } from '../../helpers/addressValues';
-
 export interface ManagedAddress {
 	role: AddressRole;
 	typeId: number;

@@ -8,7 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { BatchCommand, BatchCommandResult } from '../../transport';
 import { planAddressWrite, type AddressAction } from '../../helpers/addressValues';
 import { uncertainMark } from './settleUncertain';
-import type { AddressRole, RequisiteInput } from './requisiteInput';
+import type { AddressRole } from '../../helpers/addressValues';
+import type { RequisiteInput } from './requisiteInput';
 
 export interface PlannedAddress {
 	role: AddressRole;
