@@ -6,9 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { BatchCommand, BatchCommandResult } from '../../transport';
-import { planAddressWrite, type AddressAction } from '../../helpers/addressValues';
+import { planAddressWrite, type AddressAction, type AddressRole } from '../../helpers/addressValues';
 import { uncertainMark } from './settleUncertain';
-import type { AddressRole } from '../../helpers/addressValues';
 import type { RequisiteInput } from './requisiteInput';
 
 export interface PlannedAddress {
