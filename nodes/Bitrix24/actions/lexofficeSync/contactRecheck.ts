@@ -21,7 +21,6 @@
 import type { BatchCommand } from '../../transport';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import type { MatchCandidate } from '../../helpers/upsertMatching';
-import { lexofficeVersionOf } from '../../../shared/contract/links';
 
 /** Rounds of lookup → plan → write for one contact before it is reported failed (the next sync completes it). */
 export const RECHECK_ROUNDS = 3;
@@ -88,7 +87,7 @@ export interface AddedRecord {
 }
 
 export type AddedVerdict =
-  /** The lowest record with its ORIGIN_ID, still holding this writer's pending text: stamp it. */
+	/** The lowest record with its ORIGIN_ID, still holding this writer's pending text: stamp it. */
 	| { kind: 'stamp' }
 	/** Another writer added the lowest one: delete this one (and what came with it), plan again onto that. */
 	| { kind: 'duplicate'; keptId: number }
@@ -123,7 +122,3 @@ export function duplicateDeletes(added: AddedRecord, keyPrefix: string): BatchCo
 		{ key: keyPrefix, method: `${CRM_ENTITIES[added.entity].methodPrefix}.delete`, params: { id: added.ownId } },
 	];
 }
-
-/** Whether a stored ORIGIN_VERSION names a newer LexOffice version than `version`. */
-export const storedIsNewer = (stored: string, version: string) =>
-	lexofficeVersionOf(stored) > lexofficeVersionOf(version);

@@ -16,12 +16,7 @@ import {
 import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { rowsFrom, runLookups, scanCommand, type LookupCommand } from '../../helpers/crmRecordLookup';
-import {
-	originLookupCommands,
-	originMatches,
-	RECORD_SELECT,
-	secondaryMatches,
-} from '../shared/crmRecordMatching';
+import { originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
 import type { MatchCandidate } from '../../helpers/upsertMatching';
 import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
 import {

@@ -71,7 +71,9 @@ export interface ConcurrentNote {
  * same data, and that execution stamps it; this one leaves it (pure).
  */
 const yieldingToSameVersion = (item: PlanOutcome): PlanOutcome =>
-	isWrite(item) && item.record.decision.action !== 'created' && isPendingOfSameVersion(item.seenVersion, item.mapped.version)
+	isWrite(item) &&
+	item.record.decision.action !== 'created' &&
+	isPendingOfSameVersion(item.seenVersion, item.mapped.version)
 		? { step: 'unchanged', itemIndex: item.itemIndex, mapped: item.mapped, id: item.record.decision.id }
 		: item;
 
@@ -99,11 +101,7 @@ async function syncWithBitrix24(
 		const planned = toPlan.length
 			? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24.call(this, settings, read, view))
 			: [];
-		const decided = replaceTaken(
-			converted,
-			isConverted,
-			round > 1 ? planned.map(yieldingToSameVersion) : planned,
-		);
+		const decided = replaceTaken(converted, isConverted, round > 1 ? planned.map(yieldingToSameVersion) : planned);
 		const writes = decided.filter(isWrite);
 		if (settings.dryRun || writes.length === 0) {
 			for (const item of decided) finals.set(item.itemIndex, item);

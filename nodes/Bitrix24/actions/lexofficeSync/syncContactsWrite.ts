@@ -149,7 +149,10 @@ function addedRecord(item: WriteItem, results: WriteResults, pending: string): A
 		ownId: writtenId(item, results),
 		pending,
 		requisiteId: item.requisite?.action === 'created' ? okId(item.requisite.requisiteKey) : undefined,
-		personIds: item.persons.filter((person) => person.decision.action === 'created').map((person) => okId(person.key)).filter(Boolean),
+		personIds: item.persons
+			.filter((person) => person.decision.action === 'created')
+			.map((person) => okId(person.key))
+			.filter(Boolean),
 	};
 }
 
@@ -167,7 +170,13 @@ export async function writePlanned(
 	planned: WriteItem[],
 	nonce: () => string,
 ): Promise<WriteRound> {
-	const round: WriteRound = { items: [], results: {}, again: new Map(), removedDuplicates: new Map(), overtaken: new Map() };
+	const round: WriteRound = {
+		items: [],
+		results: {},
+		again: new Map(),
+		removedDuplicates: new Map(),
+		overtaken: new Map(),
+	};
 	const pending = new Map(planned.map((item) => [item.itemIndex, pendingVersion(item.mapped.version, nonce())]));
 	const pendingOf = (item: WriteItem) => pending.get(item.itemIndex) ?? '';
 	let items = planned.map((item) => withPendingVersion(item, pendingOf(item)));
@@ -223,7 +232,8 @@ export async function writePlanned(
 			if (verdict.kind === 'stamp') stampable.add(item);
 			else if (verdict.kind === 'overtaken')
 				round.overtaken.set(item.itemIndex, `another execution wrote version ${verdict.stored} since; it stamps it`);
-			else if (verdict.kind === 'vanished') round.again.set(item.itemIndex, 'the record it added was deleted meanwhile');
+			else if (verdict.kind === 'vanished')
+				round.again.set(item.itemIndex, 'the record it added was deleted meanwhile');
 			else {
 				round.again.set(
 					item.itemIndex,
