@@ -7,10 +7,12 @@
  *
  * Per chunk: one round of batched lookups (records by ORIGIN_ID), one for the contact persons of
  * companies that change, one for e-mail matches of records not found by their link, one for the
- * requisites and one for the addresses of records that exist; then every write in batch requests
- * of 50, then ORIGIN_VERSION, written last, only for contacts all of whose writes succeeded: a run
- * stopped halfway leaves the rest "changed", so the next run completes it, and a contact whose
- * version is stored is skipped without a single write.
+ * requisites and one for the addresses of records that exist; then the claims of existing records,
+ * every write in batch requests of 50, a re-check of added records by ORIGIN_ID, then
+ * ORIGIN_VERSION, written last, only for contacts all of whose writes succeeded: a run stopped
+ * halfway leaves the rest "changed", so the next run completes it, and a contact whose version is
+ * stored is skipped without a single write. A contact another n8n worker wrote at the same time is
+ * planned again (contactRecheck.ts).
  */
 import { randomUUID } from 'node:crypto';
 

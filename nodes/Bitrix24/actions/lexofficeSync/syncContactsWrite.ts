@@ -1,7 +1,8 @@
 /**
- * Sync Contacts' write step: every planned write in batch requests of 50 (a new record, its
- * requisite, addresses and contact persons travel in one request, linked by `$result[…]`,
- * bitrix24-api.md §3.3), then ORIGIN_VERSION for each contact all of whose writes succeeded. The
+ * Sync Contacts' write step: the claims of records that exist, every planned write in batch
+ * requests of 50 (a new record, its requisite, addresses and contact persons travel in one request,
+ * linked by `$result[…]`, bitrix24-api.md §3.3), a re-check of added records, then ORIGIN_VERSION
+ * for each contact all of whose writes succeeded (across workers: contactRecheck.ts). The
  * stamp is what marks a contact done: a run stopped before it leaves the contact "changed", and
  * the next run's plan completes it (syncContactsPlan.ts).
  */
