@@ -141,4 +141,21 @@ describe('Sync Contacts on two workers (issue #12)', () => {
 		expect(outcomeB).toMatchObject({ action: 'updated' });
 		expect(outcomeA).toMatchObject({ action: 'skipped', reason: expect.stringContaining('newer than this input') });
 	});
+
+	it('does not stamp a record it added when another worker wrote a newer version onto it since', async () => {
+		// A has added the new contact (version 1) and waits before anything else …
+		const aAfterAdd = new Gate((_request, sentBefore) => sentBefore.some(writesData));
+		const runA = sync(version(person, 1, 'Erst'), [aAfterAdd]);
+		await aAfterAdd.reached;
+		// … while B finds that record (not yet stamped) and syncs version 2 onto it.
+		const outcomeB = await sync(version(person, 2, 'Geändert'));
+		aAfterAdd.release();
+		const outcomeA = await runA;
+
+		const records = byOrigin(sb.state.contacts, person.id);
+		expect(records).toHaveLength(1);
+		expect(records[0]).toMatchObject({ LAST_NAME: 'Geändert', ORIGIN_VERSION: versionStamp(2) });
+		expect(outcomeB).toMatchObject({ action: 'updated', id: records[0].ID });
+		expect(outcomeA).toMatchObject({ action: 'created', id: records[0].ID, concurrentWrite: expect.any(String) });
+	});
 });
