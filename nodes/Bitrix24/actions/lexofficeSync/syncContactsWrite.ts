@@ -183,10 +183,10 @@ export async function writePlanned(
 	let items = planned.map((item) => withPendingVersion(item, pendingOf(item)));
 
 	// Claim: a record that exists is written only while it holds what the lookup saw.
-	const existing = items.filter((item) => !item.failure && item.record.decision.action !== 'created');
+	const existing = new Set(items.filter((item) => !item.failure && item.record.decision.action !== 'created'));
 	const claims = await sendAll(
 		this,
-		existing.flatMap((item) =>
+		[...existing].flatMap((item) =>
 			versionSwapCommands(
 				item.record.mapped.entity,
 				writtenId(item, {}),
@@ -197,7 +197,7 @@ export async function writePlanned(
 		),
 	);
 	items = items.map((item) => {
-		if (!existing.includes(item)) return item;
+		if (!existing.has(item)) return item;
 		const keys = claimKeys(item);
 		const outcome = swapOutcome(claims[keys.check], claims[keys.update], item.seenVersion !== '');
 		if (outcome === 'lost' || outcome === 'uncertain') {
