@@ -203,7 +203,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 			pairWorkers = workersOf(pairExecutions, `${PAIRS} contacts, created + changed together:`);
 		}, 8 * 60_000);
 
-		it('executes both deliveries of every contact, spread over both workers, and the contact reaches Bitrix24', () => {
+		it('executes both deliveries of every contact, spread over both workers, and leaves exactly one record with the changed data', () => {
 			const deliveries = sb()
 				.lexoffice.webhooks.deliveries()
 				.filter((delivery) => pairs.some((pair) => pair.id === delivery.resourceId));
@@ -212,8 +212,10 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 			expect(new Set(pairExecutions.map((execution) => pairWorkers.get(execution.id)))).toEqual(
 				new Set(['worker 1', 'worker 2']),
 			);
-			// Not yet one record per LexOffice id: Sync Contacts' re-check across workers is not merged (ARCHITECTURE.md, issue #12).
-			for (const pair of pairs) expect(recordsOf(pair.id).length).toBeGreaterThanOrEqual(1);
+			// Exactly one record per LexOffice id, with the changed data, whichever worker ran which delivery.
+			for (const pair of pairs) {
+				expect(recordsOf(pair.id).map((row) => [row.NAME, row.LAST_NAME])).toEqual([['Jonas', pair.lastName]]);
+			}
 		});
 	});
 

@@ -7,6 +7,7 @@ const statistics = (failures: number, dryRun = false): ImportStatistics => ({
 	contacts: { created: 187, updated: 0, unchanged: 12, failed: failures - 1 },
 	contactPersons: { created: 137, updated: 0, unchanged: 0, failed: 0 },
 	adoptedExisting: 0,
+	duplicatesRemoved: 0,
 	withWarnings: 0,
 	skippedArchived: 16,
 	skippedOther: 0,

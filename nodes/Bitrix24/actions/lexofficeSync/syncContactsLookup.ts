@@ -16,7 +16,8 @@ import {
 import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { rowsFrom, runLookups, scanCommand, type LookupCommand } from '../../helpers/crmRecordLookup';
-import { originLookupCommands, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
+import { originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
+import type { MatchCandidate } from '../../helpers/upsertMatching';
 import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
 import {
 	recordCacheOf,
@@ -36,6 +37,20 @@ export function linkedLookupCommands(systemCode: string, ids: PerEntity<string[]
 			key: `company_${command.key}`,
 		})),
 		contact: originLookupCommands(CRM_ENTITIES.contact, systemCode, ids.contact),
+	};
+}
+
+/** The records of these LexOffice ids by ORIGINATOR_ID + ORIGIN_ID, per entity and ORIGIN_ID (one round of reads). */
+export async function linkedRecords(
+	this: IExecuteFunctions,
+	systemCode: string,
+	ids: PerEntity<string[]>,
+): Promise<PerEntity<Map<string, MatchCandidate[]>>> {
+	const commands = linkedLookupCommands(systemCode, ids);
+	const rows = rowsPerEntity(await runLookups.call(this, [...commands.company, ...commands.contact]), commands);
+	return {
+		company: originMatches(new Map([['origin', rows.company]]), systemCode, new Map()),
+		contact: originMatches(new Map([['origin', rows.contact]]), systemCode, new Map()),
 	};
 }
 

@@ -279,7 +279,7 @@ export function planChunk(items: ConvertedItem[], view: Bitrix24View, settings: 
 			return { step: 'skipped', itemIndex, mapped, reason: olderThanStored(item.record.version, storedVersion) };
 		}
 		if (decision.action === 'unchanged') return { step: 'unchanged', itemIndex, mapped, id: decision.id };
-		return { step: 'changed', item, decision, persons };
+		return { step: 'changed', item, decision, storedVersion, persons };
 	});
 	const changed = outcomes.filter((outcome): outcome is Changed => outcome.step === 'changed');
 
@@ -344,6 +344,7 @@ interface Changed {
 	step: 'changed';
 	item: ConvertedItem;
 	decision: UpsertDecision;
+	storedVersion: string;
 	persons: Decided[];
 }
 
@@ -356,7 +357,7 @@ interface Known {
 
 /** Every write of one changed contact: its record, its contact persons, its requisite and addresses. */
 function planWrites(
-	{ item, decision, persons }: Changed,
+	{ item, decision, storedVersion, persons }: Changed,
 	removedPersons: number[],
 	requisite: { input: RequisiteInput; presetId: number },
 	currentRequisite: IDataObject | undefined,
@@ -403,6 +404,7 @@ function planWrites(
 		itemIndex: item.itemIndex,
 		mapped: item.mapped,
 		record: main.record,
+		seenVersion: storedVersion,
 		persons: plannedPersons,
 		removedPersons,
 		requisite: requisitePlan,

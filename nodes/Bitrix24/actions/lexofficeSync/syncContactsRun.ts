@@ -7,11 +7,15 @@
  *
  * Per chunk: one round of batched lookups (records by ORIGIN_ID), one for the contact persons of
  * companies that change, one for e-mail matches of records not found by their link, one for the
- * requisites and one for the addresses of records that exist; then every write in batch requests
- * of 50, then ORIGIN_VERSION, written last, only for contacts all of whose writes succeeded: a run
- * stopped halfway leaves the rest "changed", so the next run completes it, and a contact whose
- * version is stored is skipped without a single write.
+ * requisites and one for the addresses of records that exist; then the claims of existing records,
+ * every write in batch requests of 50, a re-check of added records by ORIGIN_ID, then
+ * ORIGIN_VERSION, written last, only for contacts all of whose writes succeeded: a run stopped
+ * halfway leaves the rest "changed", so the next run completes it, and a contact whose version is
+ * stored is skipped without a single write. A contact another n8n worker wrote at the same time is
+ * planned again (contactRecheck.ts).
  */
+import { randomUUID } from 'node:crypto';
+
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { withKeyLock } from '../../../shared/keyedLock';
@@ -20,6 +24,7 @@ import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { fieldDescriptions } from '../../helpers/crmRecordFields';
 import { contactKey, settledFor } from './contactVersions';
 import { convertItem, parseItem, skipRepeated } from './syncContactsParse';
+import { isPendingOfSameVersion, RECHECK_ROUNDS } from './contactRecheck';
 import { olderThanStored, planWith } from './syncContactsPlan';
 import { readFromBitrix24 } from './syncContactsLookup';
 import { outcomeOf, rememberOutcomes } from './syncContactsReport';
@@ -30,11 +35,12 @@ import {
 	replaceTaken,
 	type FinalItem,
 	type ParsedItem,
+	type PlanOutcome,
 	type SettledItem,
 	type SkippedItem,
 	type SyncSettings,
 } from './syncContactsSteps';
-import { withWriteResults, writePlanned, type WriteResults } from './syncContactsWrite';
+import { resultsOf, withWriteResults, writePlanned, type WriteResults } from './syncContactsWrite';
 
 export type { SyncSettings } from './syncContactsSteps';
 
@@ -54,32 +60,93 @@ function recall(item: ParsedItem, key: string, now: number): ParsedItem | Settle
 	return { ...item, step: 'skipped', reason: olderThanStored(item.mapped.version, known.version) };
 }
 
-/** Convert, decide and plan, write: the steps that ask Bitrix24. */
+/** What happened to a contact because of other executions writing it at the same time (its output says so). */
+export interface ConcurrentNote {
+	/** Records this execution added and deleted again: another execution had added the lowest one. */
+	duplicatesRemoved?: number[];
+	/** Why it was looked up and planned again, or left to another execution, if it was. */
+	concurrentWrite?: string;
+}
+
+/**
+ * Round ≥ 2 only: a record that another execution is writing with exactly this version holds the
+ * same data, and that execution stamps it; this one leaves it (pure).
+ */
+const yieldingToSameVersion = (item: PlanOutcome): PlanOutcome =>
+	isWrite(item) &&
+	item.record.decision.action !== 'created' &&
+	isPendingOfSameVersion(item.seenVersion, item.mapped.version)
+		? { step: 'unchanged', itemIndex: item.itemIndex, mapped: item.mapped, id: item.record.decision.id }
+		: item;
+
+/**
+ * Convert, decide and plan, write: the steps that ask Bitrix24. A contact another execution wrote
+ * at the same time (another n8n worker; contactRecheck.ts) goes through them again, at most
+ * RECHECK_ROUNDS times.
+ */
 async function syncWithBitrix24(
 	this: IExecuteFunctions,
 	settings: SyncSettings,
 	items: ParsedItem[],
-): Promise<{ items: FinalItem[]; results: WriteResults }> {
+): Promise<{ items: FinalItem[]; results: WriteResults; notes: Map<number, ConcurrentNote> }> {
 	const descriptions = {
 		company: await fieldDescriptions.call(this, CRM_ENTITIES.company),
 		contact: await fieldDescriptions.call(this, CRM_ENTITIES.contact),
 	};
-	const converted = items.map((item) => convertItem(item, descriptions));
-	const toPlan = converted.filter(isConverted);
-	const planned = toPlan.length
-		? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24.call(this, settings, read, view))
-		: [];
-	const decided = replaceTaken(converted, isConverted, planned);
-	if (settings.dryRun) return { items: decided, results: {} };
-	const writes = decided.filter(isWrite);
-	const results = await writePlanned.call(this, writes);
+	const finals = new Map<number, FinalItem>();
+	const notes = new Map<number, ConcurrentNote>();
+	const results: WriteResults = {};
+	let open = items;
+	for (let round = 1; open.length > 0; round++) {
+		const converted = open.map((item) => convertItem(item, descriptions));
+		const toPlan = converted.filter(isConverted);
+		const planned = toPlan.length
+			? await planWith(toPlan, settings, async (read, view) => await readFromBitrix24.call(this, settings, read, view))
+			: [];
+		const decided = replaceTaken(converted, isConverted, round > 1 ? planned.map(yieldingToSameVersion) : planned);
+		const writes = decided.filter(isWrite);
+		if (settings.dryRun || writes.length === 0) {
+			for (const item of decided) finals.set(item.itemIndex, item);
+			break;
+		}
+		const written = await writePlanned.call(this, settings.systemCode, writes, () => randomUUID().slice(0, 8));
+		const writtenOf = new Map(written.items.map((item) => [item.itemIndex, item]));
+		const note = (itemIndex: number, add: ConcurrentNote) => notes.set(itemIndex, { ...notes.get(itemIndex), ...add });
+		for (const [itemIndex, ids] of written.removedDuplicates)
+			note(itemIndex, { duplicatesRemoved: [...(notes.get(itemIndex)?.duplicatesRemoved ?? []), ...ids] });
+		for (const [itemIndex, why] of written.overtaken) note(itemIndex, { concurrentWrite: why });
+		const again: ParsedItem[] = [];
+		for (const item of decided) {
+			const write = writtenOf.get(item.itemIndex);
+			const why = written.again.get(item.itemIndex);
+			if (write && why !== undefined) {
+				note(item.itemIndex, { concurrentWrite: why });
+				if (round < RECHECK_ROUNDS) {
+					again.push({ step: 'parsed', itemIndex: item.itemIndex, mapped: write.mapped });
+					continue;
+				}
+				finals.set(item.itemIndex, {
+					...write,
+					failure: {
+						message: `LexOffice contact ${write.mapped.lexofficeId}: other executions kept writing it at the same time (${why})`,
+						description: 'Nothing is lost: the next sync of this contact completes it.',
+					},
+				});
+				continue;
+			}
+			finals.set(item.itemIndex, write ? withWriteResults(write, written.results) : item);
+			if (write) Object.assign(results, resultsOf(write, written.results));
+		}
+		open = again;
+	}
 	return {
-		items: replaceTaken(
-			decided,
-			isWrite,
-			writes.map((item) => withWriteResults(item, results)),
-		),
+		items: items.map((item) => {
+			const final = finals.get(item.itemIndex);
+			if (!final) throw new Error(`Sync Contacts has no outcome for item ${item.itemIndex}`);
+			return final;
+		}),
 		results,
+		notes,
 	};
 }
 
@@ -93,7 +160,7 @@ async function syncLocked(
 	settings: SyncSettings,
 	items: ParsedItem[],
 	beforeLookup: () => Promise<void>,
-): Promise<{ items: FinalItem[]; results: WriteResults }> {
+): Promise<{ items: FinalItem[]; results: WriteResults; notes: Map<number, ConcurrentNote> }> {
 	const portalHost = await portalHostOf.call(this);
 	const keyOf = (lexofficeId: string) => contactKey(portalHost, settings.systemCode, lexofficeId);
 	return await withKeyLock(
@@ -106,11 +173,11 @@ async function syncLocked(
 					? items.map((item) => recall(item, keyOf(item.mapped.lexofficeId), now))
 					: items;
 			const toSync = recalled.filter(isParsed);
-			if (toSync.length === 0) return { items: replaceTaken(recalled, isParsed, []), results: {} };
+			if (toSync.length === 0) return { items: replaceTaken(recalled, isParsed, []), results: {}, notes: new Map() };
 			await beforeLookup();
 			const synced = await syncWithBitrix24.call(this, settings, toSync);
 			if (!settings.dryRun) rememberOutcomes(synced.items, synced.results, keyOf, Date.now());
-			return { items: replaceTaken(recalled, isParsed, synced.items), results: synced.results };
+			return { ...synced, items: replaceTaken(recalled, isParsed, synced.items) };
 		},
 	);
 }
@@ -135,9 +202,13 @@ export async function syncContacts(
 		);
 		const toSync = parsed.filter(isParsed);
 		const synced =
-			toSync.length > 0 ? await syncLocked.call(this, settings, toSync, beforeLookup) : { items: [], results: {} };
+			toSync.length > 0
+				? await syncLocked.call(this, settings, toSync, beforeLookup)
+				: { items: [], results: {}, notes: new Map<number, ConcurrentNote>() };
 		const items = replaceTaken(parsed, isParsed, synced.items);
-		outcomes.push(...items.map((item) => outcomeOf(item, synced.results, settings)));
+		outcomes.push(
+			...items.map((item) => ({ ...outcomeOf(item, synced.results, settings), ...synced.notes.get(item.itemIndex) })),
+		);
 	}
 	return outcomes;
 }

@@ -111,6 +111,8 @@ export interface WriteItem {
 	itemIndex: number;
 	mapped: MappedContact;
 	record: PlannedRecord;
+	/** ORIGIN_VERSION of the main record when it was looked up ('' for a record added now or without one). */
+	seenVersion: string;
 	persons: PlannedRecord[];
 	/** Bitrix24 contacts of contact persons no longer in LexOffice (left as they are). */
 	removedPersons: number[];

@@ -16,6 +16,11 @@ export interface SyncStatistics {
 	contactPersons: Counts;
 	/** Updated records that were not linked before: existing Bitrix24 records adopted by e-mail. */
 	adoptedExisting: number;
+	/**
+	 * Records this run added and deleted again because another execution (another n8n worker) had
+	 * added the same LexOffice contact first (outcome `duplicatesRemoved`).
+	 */
+	duplicatesRemoved: number;
 	skippedArchived: number;
 	skippedOther: number;
 	failures: Array<{ lexofficeId: string | null; name: string | null; error: string }>;
@@ -45,6 +50,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 		contacts: emptyCounts(),
 		contactPersons: emptyCounts(),
 		adoptedExisting: 0,
+		duplicatesRemoved: 0,
 		skippedArchived: 0,
 		skippedOther: 0,
 		failures: [],
@@ -55,6 +61,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 	for (const outcome of outcomes) {
 		if (outcome.dryRun === true) stats.dryRun = true;
 		if (typeof outcome.responsibleUserId === 'number') stats.responsibleUserId = outcome.responsibleUserId;
+		if (Array.isArray(outcome.duplicatesRemoved)) stats.duplicatesRemoved += outcome.duplicatesRemoved.length;
 		if (outcome.action === 'skipped') {
 			if (String(outcome.reason ?? '').startsWith('archived')) stats.skippedArchived++;
 			else stats.skippedOther++;
@@ -87,6 +94,10 @@ function messageOf(stats: SyncStatistics): string {
 	];
 	if (stats.adoptedExisting > 0)
 		lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
+	if (stats.duplicatesRemoved > 0)
+		lines.push(
+			`Doppelt angelegt (gleichzeitig von einem anderen n8n-Worker) und wieder entfernt: ${stats.duplicatesRemoved}`,
+		);
 	if (stats.skippedArchived + stats.skippedOther > 0)
 		lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
 	if (stats.withWarnings > 0)

@@ -45,6 +45,17 @@ describe('Summarize Sync Results', () => {
 		});
 	});
 
+	it('counts the duplicates a run added at the same time as another worker and removed again', () => {
+		const stats = summarizeOutcomes([
+			{ entityType: 'contact', action: 'skipped', reason: 'newer', duplicatesRemoved: [2002] },
+			{ entityType: 'company', action: 'unchanged', id: 7, duplicatesRemoved: [9] },
+			{ entityType: 'company', action: 'created', id: 8 },
+		]);
+		expect(stats).toMatchObject({ duplicatesRemoved: 2, skippedOther: 1 });
+		expect(stats.message).toContain('wieder entfernt: 2');
+		expect(summarizeOutcomes(outcomes).message).not.toContain('wieder entfernt');
+	});
+
 	it('writes a message a bookkeeper can read, and says when nothing was written', () => {
 		const { message } = summarizeOutcomes(outcomes);
 		expect(message).toContain('Unternehmen: 1 neu, 0 aktualisiert, 1 unverändert, 0 fehlgeschlagen');
