@@ -301,7 +301,7 @@ describe('bundled contact workflows in a real n8n', () => {
 			for (const name of ['Contact created or changed', 'Contact deleted'])
 				webhookIds.set(name, await api().webhookIdOf(workflowId, name));
 			await api().publish(workflowId);
-			await api().waitPublished(workflowId);
+			await api().waitPublished(workflowId, { timeoutMs: 180_000 });
 		});
 
 		it('brings a new contact and its change to Bitrix24 once', async () => {

@@ -37,7 +37,7 @@ describe('bundled templates open clean in n8n', () => {
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off' });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
-		n8n = await startN8n();
+		n8n = await startN8n({ readinessTimeoutMs: 300_000 });
 		await n8n.setupOwner();
 		await n8n.createApiKey();
 		const lexofficeId = (
