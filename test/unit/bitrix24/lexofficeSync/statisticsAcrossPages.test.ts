@@ -2,7 +2,7 @@
  * Summarize Sync Results in the contacts workflow's page loop (issue #13 item 6): each run adds its
  * page to the totals of the runs before it in the same execution, and says how long the work took.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { Bitrix24 } from '../../../../nodes/Bitrix24/Bitrix24.node';
@@ -24,7 +24,7 @@ const page2: IDataObject[] = [
 	{ entityType: 'company', action: 'failed', lexofficeId: 'l-2', name: null, error: 'company.name is empty' },
 ];
 
-const summarize = (options: IDataObject = {}) =>
+const summarize = (options: INodeParameters = {}) =>
 	createLoopRunner(new Bitrix24(), {
 		parameters: { authentication: 'webhook', resource: 'lexofficeSync', operation: 'summarize', options },
 		typeVersion: 1,
