@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the bundled initial-import workflow in a real n8n against the sandboxes.
+ * `npm run bench`: the bundled contacts workflow's import ("Start import") in a real n8n against the sandboxes.
  *
  * 1. published: N seeded LexOffice contacts, both sandboxes enforcing the published limits.
  *    Wall time (n8n's execution stamps), requests per API (the sandboxes' logs), the floor those
@@ -48,9 +48,8 @@ import {
 	type Sandboxes,
 } from './lib/stack';
 import { formatNumber, formatTable, type Cell } from './lib/table';
-import { manualTriggerName } from './lib/workflows';
+import { CONTACTS_WORKFLOW, manualTriggerName } from './lib/workflows';
 
-const IMPORT_WORKFLOW = 'lexoffice-bitrix24-initial-import';
 const N8N_VERSION = '2.41.1';
 
 interface ImportResult {
@@ -127,9 +126,9 @@ async function measuredImport(
 	sandboxes: Sandboxes,
 	{ n8n, apiKey }: RunningN8n,
 ): Promise<{ result: ImportResult; raw: RawStats }> {
-	const workflow = bundledWorkflow(IMPORT_WORKFLOW);
+	const workflow = bundledWorkflow(CONTACTS_WORKFLOW);
 	const trigger = manualTriggerName(workflow);
-	if (!trigger) throw new Error(`${IMPORT_WORKFLOW} has no manual trigger`);
+	if (!trigger) throw new Error(`${CONTACTS_WORKFLOW} has no manual trigger`);
 	const { id } = await n8n.importWorkflow(workflow);
 	sandboxes.lexoffice.requests.clear();
 	sandboxes.bitrix24.requests.clear();
@@ -322,7 +321,7 @@ function report(
 		rows.push(...floorRows.map(([label, value]) => [label, value, ...(unlimited ? [undefined] : [])]));
 	}
 	sections.push(
-		`Initial import through n8n ${N8N_VERSION} (workflows/${IMPORT_WORKFLOW}.json)`,
+		`Import through n8n ${N8N_VERSION} (workflows/${CONTACTS_WORKFLOW}.json, "Start import")`,
 		formatTable(['', ...shown.map(([label]) => label)], rows),
 	);
 	if (published && published.floor.combinedSeconds === 0) {

@@ -2,7 +2,7 @@
  * `npm start`: the local stack for trying the package without accounts. Starts both sandboxes
  * (German test data, published rate limits) and a real n8n 2.41.1 with the freshly packed package,
  * creates the credentials, imports every workflow in workflows/, publishes the event-driven ones,
- * runs the initial import once and prints its statistics, then keeps running until Ctrl-C.
+ * runs the contacts workflow's import once and prints its statistics, then keeps running until Ctrl-C.
  *
  * With LEXOFFICE_API_KEY and BITRIX24_WEBHOOK_URL set it uses those real services instead (no
  * sandboxes). The import then runs only with RUN_IMPORT=1: it writes into your real Bitrix24.
@@ -23,10 +23,9 @@ import {
 	type Sandboxes,
 	type ServiceEndpoints,
 } from './lib/stack';
-import { importBundledWorkflows, manualTriggerName, publishEventDriven } from './lib/workflows';
+import { CONTACTS_WORKFLOW, importBundledWorkflows, manualTriggerName, publishEventDriven } from './lib/workflows';
 
 const CONTACTS = Number(process.env.SANDBOX_CONTACTS ?? 120);
-const IMPORT_WORKFLOW = 'lexoffice-bitrix24-initial-import';
 const IMPORT_TIMEOUT_MS = 60 * 60_000;
 const QUEUE = process.argv.slice(2).includes('--queue');
 const QUEUE_WORKERS = Number(process.env.QUEUE_WORKERS ?? 2);
@@ -96,22 +95,22 @@ async function main(): Promise<void> {
 			);
 		}
 
-		const importBundle = bundles.find((bundle) => bundle.file === IMPORT_WORKFLOW);
+		const importBundle = bundles.find((bundle) => bundle.file === CONTACTS_WORKFLOW);
 		const trigger = importBundle && manualTriggerName(importBundle.workflow);
 		if (!importBundle || !trigger) {
-			console.log(`No ${IMPORT_WORKFLOW}.json with a manual trigger in workflows/: initial import skipped.`);
+			console.log(`No ${CONTACTS_WORKFLOW}.json with a manual trigger in workflows/: import skipped.`);
 		} else if (real && process.env.RUN_IMPORT !== '1') {
 			console.log(
-				'Initial import not run: it would write into your real Bitrix24. Run it in the editor (try Dry Run first) or start with RUN_IMPORT=1.',
+				'Import not run: it would write into your real Bitrix24. Run "Start import" in the editor (try Dry Run first) or start with RUN_IMPORT=1.',
 			);
 		} else {
 			console.log(
-				`Running the initial import (${real ? 'real services' : `${CONTACTS} sandbox contacts at the published rate limits`})…`,
+				`Running the contacts workflow's import (${real ? 'real services' : `${CONTACTS} sandbox contacts at the published rate limits`})…`,
 			);
 			const run = await runManually(n8n, apiKey, importBundle.id, trigger, { timeoutMs: IMPORT_TIMEOUT_MS });
 			const statistics = importStatistics(run.execution);
-			if (run.error) console.log(`The initial import ended ${run.execution.status}: ${run.error}`);
-			if (statistics) console.log(`Initial import, ${run.wallSeconds.toFixed(1)} s:\n${formatStatistics(statistics)}`);
+			if (run.error) console.log(`The import ended ${run.execution.status}: ${run.error}`);
+			if (statistics) console.log(`Import, ${run.wallSeconds.toFixed(1)} s:\n${formatStatistics(statistics)}`);
 		}
 
 		console.log(

@@ -1,20 +1,19 @@
 /**
- * The `faults` and `optime` parts of `npm run bench` (issue #10, items 4–6): the bundled initial
- * import in a real n8n, once against sandboxes that fail 5 % of requests (500/502/503/504, reset
+ * The `faults` and `optime` parts of `npm run bench` (issue #10, items 4–6): the bundled contacts
+ * workflow's import in a real n8n, once against sandboxes that fail 5 % of requests (500/502/503/504, reset
  * connections, before or after processing) and checked against a fault-free run of the same data,
  * and once against a Bitrix24 sandbox that charges server time per write so the import meets
  * OPERATION_TIME_LIMIT (bitrix24-api.md §3.2).
  */
 import { bundledWorkflow } from '../../test/harness';
-import { nodeOutputJson } from '../../test/harness/executionData';
+import { nodeRunsOutputJson } from '../../test/harness/executionData';
 import { crmSnapshot, snapshotDifferences } from '../../test/sandbox/bitrix24';
 import type { FaultStats } from '../../test/sandbox/common';
 import type { BenchOptions } from './benchOptions';
 import { importStatistics, runManually, type ManualRun } from './manualRun';
 import { startN8nWithCredentials, startSandboxes, type Bitrix24Plan, type RunningN8n, type Sandboxes } from './stack';
-import { manualTriggerName } from './workflows';
+import { CONTACTS_WORKFLOW, manualTriggerName } from './workflows';
 
-const IMPORT_WORKFLOW = 'lexoffice-bitrix24-initial-import';
 const SYNC_NODE = 'Sync Contacts';
 export const FAULT_RATE = 0.05;
 /** CRM writes; the import's closing notification (im.notify.system.add) is not one. */
@@ -61,9 +60,9 @@ async function onStack<T>(
 	try {
 		const running = await startN8nWithCredentials(sandboxes.endpoints(plan), 'bench');
 		try {
-			const workflow = bundledWorkflow(IMPORT_WORKFLOW);
+			const workflow = bundledWorkflow(CONTACTS_WORKFLOW);
 			const trigger = manualTriggerName(workflow);
-			if (!trigger) throw new Error(`${IMPORT_WORKFLOW} has no manual trigger`);
+			if (!trigger) throw new Error(`${CONTACTS_WORKFLOW} has no manual trigger`);
 			const { id } = await running.n8n.importWorkflow(workflow);
 			const run = async () =>
 				await runManually(running.n8n, running.apiKey, id, trigger, { timeoutMs: timeoutMinutes * 60_000 });
@@ -100,7 +99,7 @@ export async function faultsPart(options: BenchOptions): Promise<FaultsResult> {
 			const faultsInjected = { lexoffice: lexoffice.faults.stats(), bitrix24: bitrix24.faultStats() };
 			lexoffice.setFaults({});
 			bitrix24.setFaults({});
-			const outcomes = nodeOutputJson(faulted.execution, SYNC_NODE);
+			const outcomes = nodeRunsOutputJson(faulted.execution, SYNC_NODE).flat();
 			const { state } = bitrix24;
 			const result: Omit<FaultsResult, 'secondRunWriteRequests'> = {
 				contacts,

@@ -1,10 +1,10 @@
-/** Running a workflow by hand in n8n and reading the initial import's statistics. */
+/** Running a workflow by hand in n8n and reading the import's statistics. */
 import axios from 'axios';
 
 import type { Counts, SyncStatistics } from '../../nodes/Bitrix24/actions/lexofficeSync/syncStatistics';
-import { executionError, nodeOutputJson, pollUntil, type Execution, type N8nClient } from '../../test/harness';
+import { executionError, nodeRunsOutputJson, pollUntil, type Execution, type N8nClient } from '../../test/harness';
 
-/** What the initial-import workflow's "Statistics" node puts out. */
+/** What the contacts workflow's "Statistics" node puts out (its last run: the totals of every page). */
 export type ImportStatistics = SyncStatistics;
 
 export const STATISTICS_NODE = 'Statistics';
@@ -48,7 +48,7 @@ export async function runManually(
 }
 
 export function importStatistics(execution: Execution): ImportStatistics | undefined {
-	return nodeOutputJson(execution, STATISTICS_NODE)[0] as unknown as ImportStatistics | undefined;
+	return nodeRunsOutputJson(execution, STATISTICS_NODE).at(-1)?.[0] as unknown as ImportStatistics | undefined;
 }
 
 const countsLine = (label: string, counts: Counts) =>

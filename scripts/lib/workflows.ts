@@ -4,6 +4,13 @@ import type { INode } from 'n8n-workflow';
 import { bundledWorkflow, bundledWorkflowNames, type N8nClient, type WorkflowJson } from '../../test/harness';
 
 /**
+ * The contacts workflow: the import (manual trigger "Start import"), the LexOffice events and the
+ * nightly reconciliation, all through its one Sync Contacts node. Its file keeps the name it had as
+ * the incremental sync.
+ */
+export const CONTACTS_WORKFLOW = 'lexoffice-bitrix24-incremental-sync';
+
+/**
  * Triggers that need no publishing to do their job: started by hand, by the clock, or by another
  * workflow. A workflow whose triggers are all of these is not published by the local stack (a
  * schedule-only workflow is a decision the user should take in the editor).

@@ -1,9 +1,11 @@
 /**
- * The bundled initial-import and incremental-sync workflows, imported unchanged into a real
- * n8n 2.41.1 with the packed package: the Bitrix24 sandbox ends up holding exactly the LexOffice
- * sandbox's contacts; a second run writes nothing; a run killed halfway (n8n SIGKILLed) and run
- * again ends in the same state as an uninterrupted one; events keep Bitrix24 current, a forged
- * event changes nothing, and a deletion is noted, not executed.
+ * The bundled contacts workflow (import, events and nightly reconciliation through its one Sync
+ * Contacts node), imported unchanged into a real n8n 2.41.1 with the packed package: the import
+ * works through LexOffice page by page (one Get LexOffice contacts and one Sync Contacts run per
+ * page, statistics adding up every page and saying how long it took); the Bitrix24 sandbox ends up
+ * holding exactly the LexOffice sandbox's contacts; a second run writes nothing; a run killed
+ * halfway (n8n SIGKILLed) and run again ends in the same state as an uninterrupted one; events keep
+ * Bitrix24 current, a forged event changes nothing, and a deletion is noted, not executed.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +20,7 @@ import {
 	CREDENTIAL_NAMES,
 	executionError,
 	nodeOutputJson,
+	nodeRunsOutputJson,
 	pollUntil,
 	startN8n,
 	type N8nInstance,
@@ -32,9 +35,11 @@ type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
 type Row = Record<string, unknown>;
 
 const CONTACTS = 320;
-const IMPORT = 'lexoffice-bitrix24-initial-import';
-const SYNC = 'lexoffice-bitrix24-incremental-sync';
-jest.setTimeout(240_000);
+/** LexOffice's page size for contacts, which Get Next Page reads (lexoffice-api.md §3.2). */
+const PAGE_SIZE = 250;
+/** The contacts workflow; its file keeps the name it had as the incremental sync. */
+const WORKFLOW = 'lexoffice-bitrix24-incremental-sync';
+jest.setTimeout(600_000);
 
 /** Bitrix24's content keyed by LexOffice identity, without ids that differ between runs. */
 const snapshot = (sb: Bitrix24Sandbox) => crmSnapshot(sb.state);
@@ -45,7 +50,7 @@ describe('bundled contact workflows in a real n8n', () => {
 	let bitrix24: Bitrix24Sandbox | undefined;
 	let userFolder = '';
 	let apiKey = '';
-	let importId = '';
+	let workflowId = '';
 	let uninterrupted: ReturnType<typeof snapshot> | undefined;
 
 	const api = (): N8nInstance => {
@@ -56,21 +61,42 @@ describe('bundled contact workflows in a real n8n', () => {
 	const bx = (): Bitrix24Sandbox => bitrix24 as Bitrix24Sandbox;
 
 	const runImport = async () => {
-		const executionId = await api().runManually(importId, 'Start import');
-		const execution = await api().waitForExecution(importId, (candidate) => candidate.id === executionId, {
+		const executionId = await api().runManually(workflowId, 'Start import');
+		const execution = await api().waitForExecution(workflowId, (candidate) => candidate.id === executionId, {
 			timeoutMs: 180_000,
 		});
 		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
 		return execution;
 	};
-	const statisticsOf = (execution: Awaited<ReturnType<typeof runImport>>) =>
-		nodeOutputJson(execution, 'Import statistics')[0];
+	type Run = Awaited<ReturnType<typeof runImport>>;
+	const statisticsOf = (execution: Run) => nodeOutputJson(execution, 'Import statistics')[0];
+	/** How many items each run of a node put out, run by run. */
+	const itemsPerRun = (execution: Run, node: string) => nodeRunsOutputJson(execution, node).map((run) => run.length);
+	/** LexOffice's pages of all its contacts (archived ones included: the template reads them, Sync skips them). */
+	const pageSizes = () => {
+		const total = lx().state.contacts.size;
+		return Array.from({ length: Math.ceil(total / PAGE_SIZE) }, (_, page) =>
+			Math.min(PAGE_SIZE, total - page * PAGE_SIZE),
+		);
+	};
+	/** The page loop as it ran: one Get LexOffice contacts and one Sync Contacts run per page, Statistics adding up. */
+	const expectPageLoop = (execution: Run) => {
+		const pages = pageSizes();
+		expect(pages.length).toBeGreaterThan(1);
+		expect(itemsPerRun(execution, 'Get LexOffice contacts')).toEqual(pages);
+		expect(itemsPerRun(execution, 'Sync Contacts')).toEqual(pages);
+		const running = nodeRunsOutputJson(execution, 'Statistics').map(([statistics]) => [
+			statistics.total,
+			statistics.runs,
+		]);
+		expect(running).toEqual(pages.map((_, page) => [pages.slice(0, page + 1).reduce((a, b) => a + b, 0), page + 1]));
+	};
 
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off', timeScale: 0.001, seed: { contacts: CONTACTS, seed: 5 } });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		userFolder = await mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-contact-sync-'));
-		n8n = await startN8n({ userFolder });
+		n8n = await startN8n({ userFolder, readinessTimeoutMs: 300_000 });
 		await n8n.setupOwner();
 		apiKey = await n8n.createApiKey();
 		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
@@ -82,7 +108,7 @@ describe('bundled contact workflows in a real n8n', () => {
 			webhookUrl: bitrix24.webhookUrl,
 			plan: 'enterprise',
 		});
-		importId = (await n8n.importWorkflow(bundledWorkflow(IMPORT))).id;
+		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 	}, 10 * 60_000);
 
 	afterAll(async () => {
@@ -101,9 +127,13 @@ describe('bundled contact workflows in a real n8n', () => {
 
 		const execution = await runImport();
 		expect(execution.data?.resultData.lastNodeExecuted).toBe('Import statistics');
+		expectPageLoop(execution);
 		expect(statisticsOf(execution)).toMatchObject({
 			dryRun: false,
 			total: contacts.length,
+			runs: pageSizes().length,
+			startedAt: expect.any(String),
+			durationSeconds: expect.any(Number),
 			companies: { created: companies.length, updated: 0, unchanged: 0, failed: 0 },
 			contacts: { created: persons.length, updated: 0, unchanged: 0, failed: 0 },
 			contactPersons: { created: contactPersons.length, failed: 0 },
@@ -200,8 +230,13 @@ describe('bundled contact workflows in a real n8n', () => {
 		expect(mismatches.slice(0, 5)).toEqual([]);
 		expect(bx().state.requisites).toHaveLength(live.length);
 
-		// The summary reaches a person in Bitrix24.
-		expect(bx().state.notifications.at(-1)?.message).toContain(`${companies.length} neu`);
+		// The summary of every page, with how long the import took, reaches a person in Bitrix24 (once).
+		const startedAt = Date.parse(String(statisticsOf(execution).startedAt));
+		expect(startedAt).toBeGreaterThanOrEqual(Date.parse(execution.startedAt ?? '') - 1_000);
+		expect(bx().state.notifications).toHaveLength(1);
+		const message = bx().state.notifications.at(-1)?.message;
+		expect(message).toContain(`Unternehmen: ${companies.length} neu`);
+		expect(message).toMatch(/\nDauer: \d+ Sekunden?|\nDauer: \d+ Minuten?/);
 		uninterrupted = snapshot(bx());
 	});
 
@@ -229,7 +264,7 @@ describe('bundled contact workflows in a real n8n', () => {
 		// Slow answers, so that the kill lands in the middle of the writes.
 		bx().setFaults({ latencyMs: 250 });
 		const expected = uninterrupted?.companies.length ?? 0;
-		await api().runManually(importId, 'Start import');
+		await api().runManually(workflowId, 'Start import');
 		await pollUntil(async () => (bx().state.companies.length >= expected / 4 ? true : undefined), {
 			what: 'the import to be a quarter done',
 			timeoutMs: 120_000,
@@ -249,7 +284,7 @@ describe('bundled contact workflows in a real n8n', () => {
 		expect(partial).toBeLessThan(expected);
 		bx().setFaults({});
 
-		n8n = await startN8n({ userFolder, installPackage: null });
+		n8n = await startN8n({ userFolder, installPackage: null, readinessTimeoutMs: 300_000 });
 		await n8n.login();
 		n8n.useApiKey(apiKey);
 		const statistics = statisticsOf(await runImport());
@@ -257,18 +292,16 @@ describe('bundled contact workflows in a real n8n', () => {
 		expect(snapshot(bx())).toEqual(uninterrupted);
 	});
 
-	describe('incremental sync', () => {
-		let syncId = '';
+	describe('events and nightly reconciliation, through the same Sync Contacts node', () => {
 		// The template carries no webhookIds: n8n gives each import its own (issue #13).
 		const webhookIds = new Map<string, string>();
 		const webhookOf = (nodeName: string) => api().webhookUrl(`${String(webhookIds.get(nodeName))}/webhook`);
 
 		beforeAll(async () => {
-			syncId = (await api().importWorkflow(bundledWorkflow(SYNC))).id;
 			for (const name of ['Contact created or changed', 'Contact deleted'])
-				webhookIds.set(name, await api().webhookIdOf(syncId, name));
-			await api().publish(syncId);
-			await api().waitPublished(syncId);
+				webhookIds.set(name, await api().webhookIdOf(workflowId, name));
+			await api().publish(workflowId);
+			await api().waitPublished(workflowId, { timeoutMs: 180_000 });
 		});
 
 		it('brings a new contact and its change to Bitrix24 once', async () => {
@@ -302,6 +335,17 @@ describe('bundled contact workflows in a real n8n', () => {
 			const records = bx().state.contacts.filter((row) => row.ORIGIN_ID === created.id);
 			expect(records).toHaveLength(1);
 			expect(records[0]).toMatchObject({ LAST_NAME: 'Vogel-Neu', ID: first.ID });
+
+			// An event passes the one Sync Contacts node once and ends at the statistics: no page loop, no notification.
+			const event = await api().waitForExecution(
+				workflowId,
+				(candidate) => nodeOutputJson(candidate, 'Get the contact').some((item) => item.resourceId === created.id),
+				{ timeoutMs: 60_000 },
+			);
+			expect(itemsPerRun(event, 'Sync Contacts')).toEqual([1]);
+			expect(event.data?.resultData.runData['Get LexOffice contacts']).toBeUndefined();
+			expect(nodeOutputJson(event, 'Statistics')[0]).toMatchObject({ total: 1, runs: 1, durationSeconds: null });
+			expect(event.data?.resultData.runData['Notify responsible user']).toBeUndefined();
 		});
 
 		it('catches up a change whose event never arrived in the nightly reconciliation', async () => {
@@ -310,15 +354,22 @@ describe('bundled contact workflows in a real n8n', () => {
 			// Changed without an event, as when a delivery was lost.
 			missed.person.lastName = 'Nachgeholt';
 			missed.version += 1;
-			const executionId = await api().runManually(syncId, 'Nightly reconciliation');
-			const execution = await api().waitForExecution(syncId, (candidate) => candidate.id === executionId, {
+			const notifications = bx().state.notifications.length;
+			const executionId = await api().runManually(workflowId, 'Nightly reconciliation');
+			const execution = await api().waitForExecution(workflowId, (candidate) => candidate.id === executionId, {
 				timeoutMs: 120_000,
 			});
 			expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
-			expect(nodeOutputJson(execution, 'Statistics')[0]).toMatchObject({
+			// The reconciliation shares the import's page loop; its statistics cover every page, and nobody is notified.
+			expectPageLoop(execution);
+			expect(nodeRunsOutputJson(execution, 'Statistics').at(-1)?.[0]).toMatchObject({
+				total: lx().state.contacts.size,
 				contacts: { updated: 1, created: 0 },
 				companies: { updated: 0, created: 0 },
+				durationSeconds: expect.any(Number),
 			});
+			expect(execution.data?.resultData.runData['Notify responsible user']).toBeUndefined();
+			expect(bx().state.notifications).toHaveLength(notifications);
 			expect(bx().state.contacts.find((row) => row.ORIGIN_ID === missed.id)).toMatchObject({
 				LAST_NAME: 'Nachgeholt',
 				ORIGIN_VERSION: expect.stringMatching(new RegExp(`^${missed.version}/`)),
@@ -327,7 +378,7 @@ describe('bundled contact workflows in a real n8n', () => {
 
 		it('answers a forged event with 401 and changes nothing', async () => {
 			const before = snapshot(bx());
-			const executions = await api().executionIds(syncId);
+			const executions = await api().executionIds(workflowId);
 			const target = [...lx().state.contacts.values()][0];
 			const forged = await axios.post(
 				webhookOf('Contact created or changed'),
@@ -345,7 +396,7 @@ describe('bundled contact workflows in a real n8n', () => {
 			);
 			expect(forged.status).toBe(401);
 			await new Promise((resolve) => setTimeout(resolve, 2_000));
-			expect(await api().executionIds(syncId)).toEqual(executions);
+			expect(await api().executionIds(workflowId)).toEqual(executions);
 			expect(snapshot(bx())).toEqual(before);
 		});
 

@@ -147,7 +147,6 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 			'lexoffice-bitrix24-app-install',
 			'lexoffice-bitrix24-create-invoice',
 			'lexoffice-bitrix24-incremental-sync',
-			'lexoffice-bitrix24-initial-import',
 			'lexoffice-bitrix24-invoice-status',
 		]);
 		expect(published).toEqual(

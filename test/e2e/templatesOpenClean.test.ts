@@ -37,7 +37,7 @@ describe('bundled templates open clean in n8n', () => {
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off' });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
-		n8n = await startN8n();
+		n8n = await startN8n({ readinessTimeoutMs: 300_000 });
 		await n8n.setupOwner();
 		await n8n.createApiKey();
 		const lexofficeId = (
@@ -157,7 +157,7 @@ describe('bundled templates open clean in n8n', () => {
 	}, 300_000);
 
 	it('tells an unlisted dropdown value apart (the check can fail)', async () => {
-		const [workflow] = imports.get('lexoffice-bitrix24-initial-import') ?? [];
+		const [workflow] = imports.get('lexoffice-bitrix24-incremental-sync') ?? [];
 		const sync = workflow.nodes.find((node) => node.name === 'Sync Contacts');
 		if (!sync) throw new Error('Sync Contacts missing');
 		const broken = { ...sync, parameters: { ...sync.parameters, billingAddressTypeId: '999' } };

@@ -390,6 +390,48 @@ export async function runNode(
 	return result as INodeExecutionData[][];
 }
 
+/**
+ * Runs a node several times in one execution, as n8n does for a node in a loop: the same run data
+ * (so the node context carries over) and the run index counting up. `restart()` begins a new
+ * execution's run index at 0 while keeping the context, to show what a node does with a stale one.
+ */
+export function createLoopRunner(nodeType: INodeType | IVersionedNodeType, options: NodeRunOptions) {
+	const harness = createNodeHarness(nodeType, options);
+	const versioned = NodeHelpers.getVersionedNodeType(nodeType, options.typeVersion);
+	if (!versioned.execute) throw new Error(`${versioned.description.name} has no execute()`);
+	const execute = versioned.execute;
+	const runExecutionData = createRunExecutionData();
+	let runIndex = 0;
+	return {
+		async run(items: INodeExecutionData[] = options.items ?? [{ json: {} }]): Promise<INodeExecutionData[]> {
+			const executeData: IExecuteData = {
+				node: harness.node,
+				data: { main: [items] },
+				source: { main: [{ previousNode: 'Start' }] },
+			};
+			const context = new ExecuteContext(
+				harness.workflow,
+				harness.node,
+				harness.additionalData,
+				options.mode ?? 'manual',
+				runExecutionData,
+				runIndex++,
+				items,
+				{ main: [items] },
+				executeData,
+				[],
+			);
+			const [output] = (await execute.call(context)) as INodeExecutionData[][];
+			return output;
+		},
+		/** The node context as expressions read it (`$('<node>').context`). */
+		context: () => NodeHelpers.getContext(runExecutionData, 'node', harness.node),
+		restart() {
+			runIndex = 0;
+		},
+	};
+}
+
 export function createLoadOptionsContext(
 	nodeType: INodeType | IVersionedNodeType,
 	options: NodeRunOptions & { path?: string },

@@ -44,6 +44,36 @@ export async function findContacts(
 	return found;
 }
 
+/** One page of contacts as `nextContactPage` read it. */
+export interface ContactPage {
+	contacts: IDataObject[];
+	/** The 0-based page the contacts came from. */
+	page: number;
+	/** True when LexOffice said it was the last page (or had nothing more). */
+	last: boolean;
+	/** All contacts LexOffice lists (capped at its search window, §9). */
+	totalElements?: number;
+}
+
+/**
+ * The next page of contacts from `startPage` on (250, the most LexOffice serves, §3.2). Pages
+ * whose contacts are all archived, when those are not wanted, are passed over, so a loop that
+ * stops at an empty page only stops at the end.
+ */
+export async function nextContactPage(
+	this: LexofficeContext,
+	startPage: number,
+	{ includeArchived }: { includeArchived: boolean },
+): Promise<ContactPage> {
+	let page = startPage;
+	for await (const read of lexofficePages.call(this, '/v1/contacts', {}, { startPage })) {
+		const contacts = includeArchived ? read.content : read.content.filter((contact) => !isArchived(contact));
+		if (contacts.length > 0 || read.last) return { contacts, page, last: read.last, totalElements: read.totalElements };
+		page++;
+	}
+	return { contacts: [], page, last: true };
+}
+
 /**
  * Contacts with exactly this email address. LexOffice's email filter matches parts of addresses,
  * with `_` and `%` as wildcards (§3.2), so the address is searched literally and the results are

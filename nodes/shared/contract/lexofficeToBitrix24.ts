@@ -1,6 +1,6 @@
 /**
- * How a LexOffice contact becomes Bitrix24 records — the one mapping the initial import and the
- * incremental sync share. Pure: no requests, no node parameters; table-tested.
+ * How a LexOffice contact becomes Bitrix24 records — the one mapping the contacts workflow's import,
+ * events and reconciliation share. Pure: no requests, no node parameters; table-tested.
  *
  * - A person becomes a Bitrix24 contact, a company a Bitrix24 company whose contact persons become
  *   contacts linked to it (COMPANY_ID).

@@ -12,6 +12,9 @@ const statistics = (failures: number, dryRun = false): ImportStatistics => ({
 	skippedArchived: 16,
 	skippedOther: 0,
 	responsibleUserId: null,
+	runs: 2,
+	startedAt: null,
+	durationSeconds: null,
 	message: '',
 	failures: Array.from({ length: failures }, (_, index) => ({
 		lexofficeId: `id-${index}`,

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
 import { bundledWorkflow, bundledWorkflowNames, type WorkflowJson } from '../../harness';
-import { isEventDriven, manualTriggerName, triggerNodes } from '../../../scripts/lib/workflows';
+import { CONTACTS_WORKFLOW, isEventDriven, manualTriggerName, triggerNodes } from '../../../scripts/lib/workflows';
 
 function workflowOf(...nodes: Array<Pick<INode, 'name' | 'type'> & Partial<INode>>): WorkflowJson {
 	return {
@@ -61,14 +61,11 @@ describe('workflow classification', () => {
 		expect(manualTriggerName(workflowOf({ name: 'Nightly', type: 'n8n-nodes-base.scheduleTrigger' }))).toBeUndefined();
 	});
 
-	it('classifies the bundled templates: the initial import is run by hand, the incremental sync is published', () => {
-		const names = bundledWorkflowNames();
-		expect(names).toEqual(
-			expect.arrayContaining(['lexoffice-bitrix24-initial-import', 'lexoffice-bitrix24-incremental-sync']),
-		);
-		const importWorkflow = bundledWorkflow('lexoffice-bitrix24-initial-import');
-		expect(isEventDriven(importWorkflow)).toBe(false);
-		expect(manualTriggerName(importWorkflow)).toBe('Start import');
-		expect(isEventDriven(bundledWorkflow('lexoffice-bitrix24-incremental-sync'))).toBe(true);
+	it('classifies the bundled contacts workflow: published for its events, and its import run by hand', () => {
+		expect(bundledWorkflowNames()).toContain(CONTACTS_WORKFLOW);
+		expect(bundledWorkflowNames()).not.toContain('lexoffice-bitrix24-initial-import');
+		const contacts = bundledWorkflow(CONTACTS_WORKFLOW);
+		expect(isEventDriven(contacts)).toBe(true);
+		expect(manualTriggerName(contacts)).toBe('Start import');
 	});
 });

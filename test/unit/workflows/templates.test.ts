@@ -69,6 +69,8 @@ interface Template {
 }
 
 const files = readdirSync(DIRECTORY).filter((file) => file.endsWith('.json'));
+/** The contacts workflow: import, events and nightly reconciliation (the file keeps its old name). */
+const CONTACTS_FILE = 'lexoffice-bitrix24-incremental-sync.json';
 const load = (file: string) => JSON.parse(readFileSync(join(DIRECTORY, file), 'utf8')) as Template;
 
 /** Every parameter name a node declares, at any depth (options of collections included). */
@@ -91,16 +93,74 @@ function visible(properties: INodeProperties[], parameters: Record<string, unkno
 }
 
 describe('bundled workflow templates', () => {
-	it('are the five the README promises', () => {
+	it('are the four the README promises', () => {
 		expect(files.sort()).toEqual(
 			[
 				'lexoffice-bitrix24-app-install.json',
 				'lexoffice-bitrix24-create-invoice.json',
 				'lexoffice-bitrix24-incremental-sync.json',
-				'lexoffice-bitrix24-initial-import.json',
 				'lexoffice-bitrix24-invoice-status.json',
 			],
 		);
+	});
+
+	describe('contacts: one place holds the sync settings (issue #13)', () => {
+		const isSyncContacts = (node: TemplateNode) =>
+			node.type === `${PACKAGE}.bitrix24` &&
+			node.parameters.resource === 'lexofficeSync' &&
+			node.parameters.operation === 'syncContacts';
+		const contacts = load(CONTACTS_FILE);
+		const sync = contacts.nodes.find(isSyncContacts) as TemplateNode;
+		/** The nodes that feed `target`, directly. */
+		const feeding = (template: Template, target: string) =>
+			Object.entries(template.connections)
+				.filter(([, outputs]) => outputs.main.flat().some((link) => link.node === target))
+				.map(([from]) => from)
+				.sort();
+		/** Every node reachable from `start` along connections. */
+		const reachable = (template: Template, start: string) => {
+			const seen = new Set<string>([start]);
+			for (const name of seen) for (const link of template.connections[name]?.main.flat() ?? []) seen.add(link.node);
+			return seen;
+		};
+
+		it('exactly one Sync Contacts node across all templates', () => {
+			const found = files.flatMap((file) => load(file).nodes.filter(isSyncContacts).map((node) => `${file}: ${node.name}`));
+			expect(found).toEqual([`${CONTACTS_FILE}: Sync Contacts`]);
+		});
+
+		it('the import, the nightly reconciliation, the events and the poll fallback all reach that node', () => {
+			for (const trigger of [
+				'Start import',
+				'Nightly reconciliation',
+				'Contact created or changed',
+				'Poll LexOffice contacts (fallback)',
+			])
+				expect([trigger, reachable(contacts, trigger).has(sync.name)]).toEqual([trigger, true]);
+			expect(feeding(contacts, sync.name)).toEqual(['Deleted in LexOffice?', 'Get LexOffice contacts', 'Get the contact']);
+			expect(sync.parameters.contact).toBe('={{ $json.resource ?? $json }}');
+		});
+
+		it('the import loops page by page: Get Next Page → Sync Contacts → Statistics (adding up, timed) → More pages? → back', () => {
+			const node = (name: string) => contacts.nodes.find((candidate) => candidate.name === name) as TemplateNode;
+			expect(node('Get LexOffice contacts').parameters).toMatchObject({ resource: 'contact', operation: 'getNextPage' });
+			expect(feeding(contacts, 'Get LexOffice contacts')).toEqual(['More pages?', 'Nightly reconciliation', 'Start import']);
+			expect(contacts.connections['Sync Contacts'].main[0].map((link) => link.node)).toEqual(['Statistics']);
+			expect(node('Statistics').parameters.options).toEqual({
+				addUpRuns: true,
+				startedAt: "={{ $('Get LexOffice contacts').context.startedAt }}",
+			});
+			expect(contacts.connections.Statistics.main[0].map((link) => link.node)).toEqual(['More pages?']);
+			const [more, done] = contacts.connections['More pages?'].main;
+			expect(more.map((link) => link.node)).toEqual(['Get LexOffice contacts']);
+			expect(done.map((link) => link.node)).toEqual(['Started by hand?']);
+			expect(contacts.connections['Started by hand?'].main[0].map((link) => link.node).sort()).toEqual([
+				'Import statistics',
+				'Notify responsible user',
+			]);
+			// Events and the reconciliation end at the statistics: only an import notifies.
+			expect(contacts.connections['Started by hand?'].main[1] ?? []).toEqual([]);
+		});
 	});
 
 	describe.each(files)('%s', (file) => {
@@ -176,15 +236,12 @@ describe('bundled workflow templates', () => {
 			// A draft deleted in LexOffice answers 404: the item goes on to Sync invoice, which reports it failed (case C41).
 			['lexoffice-bitrix24-invoice-status.json', 'Get invoice'],
 			// Statistics are kept in "Import statistics" even when the notification cannot be sent.
-			['lexoffice-bitrix24-initial-import.json', 'Notify responsible user'],
+			[CONTACTS_FILE, 'Notify responsible user'],
 		])('%s: "%s" continues on error', (file, name) => {
 			expect(node(file, name).onError).toBe('continueRegularOutput');
 		});
 
-		it.each([
-			['lexoffice-bitrix24-initial-import.json', 'Sync Contacts', 'Statistics'],
-			['lexoffice-bitrix24-incremental-sync.json', 'Sync Contacts', 'Statistics'],
-		])('%s: every item of "%s" (failed ones included, they are ordinary items) reaches "%s"', (file, from, to) => {
+		it.each([[CONTACTS_FILE, 'Sync Contacts', 'Statistics']])('%s: every item of "%s" (failed ones included, they are ordinary items) reaches "%s"', (file, from, to) => {
 			expect(node(file, from).onError).toBeUndefined();
 			expect(load(file).connections[from].main[0].map((target) => target.node)).toContain(to);
 		});

@@ -5,8 +5,8 @@ import * as syncInvoice from './syncInvoice.operation';
 import { resourceDescription } from '../../../shared/operation';
 
 /**
- * LexOffice → Bitrix24: the mapping and upserts the bundled workflows share, so the initial
- * import, the incremental sync and the invoice-status flow cannot drift apart.
+ * LexOffice → Bitrix24: the mapping and upserts the bundled workflows share, so the contacts
+ * workflow and the invoice-status flow cannot drift apart.
  */
 export const operations = { noteDeletion, summarize, syncContacts, syncInvoice };
 

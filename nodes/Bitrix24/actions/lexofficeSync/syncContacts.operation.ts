@@ -289,7 +289,7 @@ async function checkResponsibleUser(this: IExecuteFunctions, userId: number | un
 	if (userId === undefined) return;
 	const answer = await bitrix24Call.call(this, 'user.get', { FILTER: { ID: userId } });
 	const [user] = rowsOf(answer.result);
-	const fix = 'Choose an active user as "Responsible User" on Sync Contacts (in both contact workflows).';
+	const fix = 'Choose an active user as "Responsible User" on Sync Contacts.';
 	if (!user)
 		throw new NodeOperationError(this.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, {
 			description: fix,

@@ -1,4 +1,5 @@
 /** Statistics of a sync run from Sync Contacts' outcome items. Pure; table-tested. */
+import { DateTime, Duration } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 export interface Counts {
@@ -27,6 +28,11 @@ export interface SyncStatistics {
 	/** Contacts written with something repaired or left out (their items' `warnings`). */
 	withWarnings: number;
 	responsibleUserId: number | null;
+	/** Sync Contacts runs these statistics add up (one per LexOffice page in the contacts workflow's loop). */
+	runs: number;
+	/** When the work began (ISO), if the node was told; then also how long it took, in whole seconds. */
+	startedAt: string | null;
+	durationSeconds: number | null;
 	message: string;
 }
 
@@ -56,6 +62,9 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 		failures: [],
 		withWarnings: 0,
 		responsibleUserId: null,
+		runs: 1,
+		startedAt: null,
+		durationSeconds: null,
 		message: '',
 	};
 	for (const outcome of outcomes) {
@@ -85,6 +94,55 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 	return stats;
 }
 
+const addCounts = (a: Counts, b: Counts): Counts => ({
+	created: a.created + b.created,
+	updated: a.updated + b.updated,
+	unchanged: a.unchanged + b.unchanged,
+	failed: a.failed + b.failed,
+});
+
+/** The statistics of two runs (pages) as one: everything added up, the later run's responsible user. */
+export function addStatistics(earlier: SyncStatistics, later: SyncStatistics): SyncStatistics {
+	const sum: SyncStatistics = {
+		dryRun: earlier.dryRun || later.dryRun,
+		total: earlier.total + later.total,
+		companies: addCounts(earlier.companies, later.companies),
+		contacts: addCounts(earlier.contacts, later.contacts),
+		contactPersons: addCounts(earlier.contactPersons, later.contactPersons),
+		adoptedExisting: earlier.adoptedExisting + later.adoptedExisting,
+		skippedArchived: earlier.skippedArchived + later.skippedArchived,
+		skippedOther: earlier.skippedOther + later.skippedOther,
+		failures: [...earlier.failures, ...later.failures],
+		withWarnings: earlier.withWarnings + later.withWarnings,
+		responsibleUserId: later.responsibleUserId ?? earlier.responsibleUserId,
+		runs: earlier.runs + later.runs,
+		startedAt: earlier.startedAt ?? later.startedAt,
+		durationSeconds: null,
+		message: '',
+	};
+	sum.message = messageOf(sum);
+	return sum;
+}
+
+/** The statistics with how long the work took from `startedAt` (an ISO time) until `now`. */
+export function withDuration(stats: SyncStatistics, startedAt: string, now: DateTime): SyncStatistics {
+	const start = DateTime.fromISO(startedAt, { setZone: true });
+	if (!start.isValid) throw new Error(`not an ISO date and time: "${startedAt}"`);
+	const timed = {
+		...stats,
+		startedAt,
+		durationSeconds: Math.max(0, Math.round(now.diff(start).as('seconds'))),
+	};
+	return { ...timed, message: messageOf(timed) };
+}
+
+/** "1 Stunde, 2 Minuten und 5 Sekunden": whole seconds, in the largest units, zeros left out. */
+export function durationText(seconds: number): string {
+	const rescaled = Duration.fromObject({ seconds }).rescale();
+	const duration = Object.keys(rescaled.toObject()).length > 0 ? rescaled : Duration.fromObject({ seconds: 0 });
+	return duration.reconfigure({ locale: 'de' }).toHuman();
+}
+
 function messageOf(stats: SyncStatistics): string {
 	const lines = [
 		`${stats.dryRun ? '[b]LexOffice-Abgleich (Probelauf, nichts geschrieben)[/b]' : '[b]LexOffice-Abgleich[/b]'}: ${stats.total} Kontakte`,
@@ -107,5 +165,6 @@ function messageOf(stats: SyncStatistics): string {
 	}
 	if (stats.failures.length > FAILURES_IN_MESSAGE)
 		lines.push(`… und ${stats.failures.length - FAILURES_IN_MESSAGE} weitere Fehler (siehe n8n)`);
+	if (stats.durationSeconds !== null) lines.push(`Dauer: ${durationText(stats.durationSeconds)}`);
 	return lines.join('\n');
 }
