@@ -157,8 +157,9 @@ function addedRecord(item: WriteItem, results: WriteResults, pending: string): A
 	};
 }
 
-const sendAll = async (context: IExecuteFunctions, commands: BatchCommand[]): Promise<WriteResults> =>
-	commands.length ? await bitrix24Batch.call(context, commands, { halt: false }) : {};
+async function sendAll(this: IExecuteFunctions, commands: BatchCommand[]): Promise<WriteResults> {
+	return commands.length ? await bitrix24Batch.call(this, commands, { halt: false }) : {};
+}
 
 /**
  * One round of writes: the claims of records that exist, the writes, a re-check of the records
@@ -184,7 +185,7 @@ export async function writePlanned(
 
 	// Claim: a record that exists is written only while it holds what the lookup saw.
 	const existing = new Set(items.filter((item) => !item.failure && item.record.decision.action !== 'created'));
-	const claims = await sendAll(
+	const claims = await sendAll.call(
 		this,
 		[...existing].flatMap((item) =>
 			versionSwapCommands(
@@ -213,7 +214,7 @@ export async function writePlanned(
 		return item;
 	});
 	const writing = items.filter((item) => !item.failure && !round.again.has(item.itemIndex));
-	const results = await sendAll(
+	const results = await sendAll.call(
 		this,
 		writing.flatMap((item) => item.commands),
 	);
@@ -245,13 +246,13 @@ export async function writePlanned(
 			}
 		}
 		// A delete that fails leaves a duplicate that every lookup ignores (the lowest id is kept).
-		const deleted = await sendAll(this, deletes);
+		const deleted = await sendAll.call(this, deletes);
 		for (const [item, record] of duplicates)
 			if (deleted[`d${item.itemIndex}`]?.ok) round.removedDuplicates.set(item.itemIndex, [record.ownId]);
 	}
 
 	const toStamp = writing.filter((item) => stampable.has(item));
-	const stamped = await sendAll(this, stampCommands(toStamp, results, pending));
+	const stamped = await sendAll.call(this, stampCommands(toStamp, results, pending));
 	for (const item of toStamp) {
 		if (item.record.decision.action === 'created' || stamped[stampKey(item)] === undefined) continue;
 		if (swapOutcome(stamped[stampCheckKey(item)], stamped[stampKey(item)], true) === 'lost')

@@ -114,6 +114,7 @@ export function addStatistics(earlier: SyncStatistics, later: SyncStatistics): S
 		skippedOther: earlier.skippedOther + later.skippedOther,
 		failures: [...earlier.failures, ...later.failures],
 		withWarnings: earlier.withWarnings + later.withWarnings,
+		duplicatesRemoved: earlier.duplicatesRemoved + later.duplicatesRemoved,
 		responsibleUserId: later.responsibleUserId ?? earlier.responsibleUserId,
 		runs: earlier.runs + later.runs,
 		startedAt: earlier.startedAt ?? later.startedAt,
