@@ -5,6 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_KEEPS } from '../../../../nodes/shared/contract/bitrix24Keeps';
+
 import type { CrmFieldDescriptions } from '../../../../nodes/Bitrix24/helpers/crmFieldSchema';
 import type { BatchCommand, BatchCommandResult } from '../../../../nodes/Bitrix24/transport';
 import {
@@ -35,6 +37,7 @@ const SETTINGS: SyncSettings = {
 	billingAddressTypeId: 6,
 	shippingAddressTypeId: 11,
 	mapping: { responsibleUserId: 3, customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' },
+	keeps: DEFAULT_KEEPS,
 };
 const COMPANY_PRESET = 11;
 const PERSON_PRESET = 12;

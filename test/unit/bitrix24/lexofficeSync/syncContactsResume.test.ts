@@ -11,6 +11,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_KEEPS } from '../../../../nodes/shared/contract/bitrix24Keeps';
+
 import { crmSnapshot, startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
 import { seededRandom, seededUuid, type Random } from '../../../sandbox/common/prng';
 import { convertItem, parseContact } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsParse';
@@ -33,6 +35,7 @@ const SETTINGS: SyncSettings = {
 	billingAddressTypeId: 6,
 	shippingAddressTypeId: 11,
 	mapping: { responsibleUserId: 3, customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' },
+	keeps: DEFAULT_KEEPS,
 };
 
 const FIRST_NAMES = ['Anna', 'Jörg', 'Leyla', 'Max'];
