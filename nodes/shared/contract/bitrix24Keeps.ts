@@ -19,7 +19,11 @@ export interface Bitrix24Keeps {
 }
 
 /** Safe for a CRM that holds data of its own: nothing Bitrix24 has is removed or replaced. */
-export const DEFAULT_KEEPS: Bitrix24Keeps = { responsibleUser: 'onCreate', emailsAndPhones: 'addMissing', comments: 'keep' };
+export const DEFAULT_KEEPS: Bitrix24Keeps = {
+	responsibleUser: 'onCreate',
+	emailsAndPhones: 'addMissing',
+	comments: 'keep',
+};
 
 /**
  * The marks around LexOffice's part of COMMENTS in 'append' mode. Plain text: COMMENTS renders BB
@@ -31,6 +35,10 @@ export const COMMENTS_BLOCK_END = '--- /LexOffice ---';
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Every complete block with the blank lines around it; a lone mark (a user deleted the other) is left alone. */
 const BLOCKS = new RegExp(`\\s*${escaped(COMMENTS_BLOCK_START)}[\\s\\S]*?${escaped(COMMENTS_BLOCK_END)}\\s*`, 'g');
+
+/** A line that is one of the marks (the way back to LexOffice leaves them out of the note). */
+export const isCommentsBlockMark = (line: string): boolean =>
+	[COMMENTS_BLOCK_START, COMMENTS_BLOCK_END].includes(line.trim());
 
 /** LexOffice's comments as the marked block; nothing when LexOffice has none. */
 export const commentsBlock = (lexoffice: string): string =>
@@ -51,7 +59,11 @@ export function appendCommentsBlock(current: string, lexoffice: string): string 
  * The COMMENTS to send for a record, or undefined to leave them as they are. `current` is what
  * Bitrix24 holds, undefined for a record that is created.
  */
-export function commentsToWrite(policy: CommentsPolicy, lexoffice: string, current: string | undefined): string | undefined {
+export function commentsToWrite(
+	policy: CommentsPolicy,
+	lexoffice: string,
+	current: string | undefined,
+): string | undefined {
 	if (policy === 'append') {
 		const merged = appendCommentsBlock(current ?? '', lexoffice);
 		return current !== undefined && merged === current.trim() ? undefined : merged;

@@ -306,8 +306,18 @@ function keepsOf(this: IExecuteFunctions, options: IDataObject): Bitrix24Keeps {
 		});
 	};
 	return {
-		responsibleUser: choice('responsibleUserOn', 'Set Responsible User', ['onCreate', 'always'], DEFAULT_KEEPS.responsibleUser),
-		emailsAndPhones: choice('emailsAndPhones', 'E-Mails and Phones', ['addMissing', 'replace'], DEFAULT_KEEPS.emailsAndPhones),
+		responsibleUser: choice(
+			'responsibleUserOn',
+			'Set Responsible User',
+			['onCreate', 'always'],
+			DEFAULT_KEEPS.responsibleUser,
+		),
+		emailsAndPhones: choice(
+			'emailsAndPhones',
+			'E-Mails and Phones',
+			['addMissing', 'replace'],
+			DEFAULT_KEEPS.emailsAndPhones,
+		),
 		comments: choice('comments', 'Comments', ['keep', 'overwrite', 'append'], DEFAULT_KEEPS.comments),
 	};
 }

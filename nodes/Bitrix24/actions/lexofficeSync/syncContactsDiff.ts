@@ -43,7 +43,8 @@ function multifieldChange(field: string, current: IDataObject | undefined, write
 	const after = before.map((entry) => ({ ...entry }));
 	for (const write of writes) {
 		const index = write.ID === undefined ? -1 : after.findIndex((entry) => entry.ID === String(write.ID));
-		if (write.ID === undefined) after.push({ ID: '', VALUE: String(write.VALUE), VALUE_TYPE: String(write.VALUE_TYPE) });
+		if (write.ID === undefined)
+			after.push({ ID: '', VALUE: String(write.VALUE), VALUE_TYPE: String(write.VALUE_TYPE) });
 		else if (index < 0) continue;
 		else if (write.DELETE === 'Y') after.splice(index, 1);
 		else after[index] = { ID: after[index].ID, VALUE: String(write.VALUE), VALUE_TYPE: String(write.VALUE_TYPE) };
@@ -65,18 +66,15 @@ const isMultifieldWrite = (value: unknown): value is IDataObject[] =>
  * The fields one planned command would change on the record it writes. `current` is that record as
  * Bitrix24 holds it (undefined for one that would be created).
  */
-export function commandChange(
-	command: BatchCommand,
-	record: string,
-	current: IDataObject | undefined,
-): RecordChange {
+export function commandChange(command: BatchCommand, record: string, current: IDataObject | undefined): RecordChange {
 	const fields = (command.params?.fields ?? {}) as IDataObject;
 	const action = command.method.endsWith('.add') ? 'create' : command.method.endsWith('.delete') ? 'delete' : 'update';
 	const id = action === 'create' ? null : Number(command.params?.id ?? current?.ID ?? 0) || null;
 	const changes: Record<string, FieldChange> = {};
 	if (action === 'delete') {
 		for (const [field, value] of Object.entries(current ?? {}))
-			if (!ADDRESS_KEYS.has(field) && field !== 'ID' && !sameText(value, '')) changes[field] = { old: value, new: null };
+			if (!ADDRESS_KEYS.has(field) && field !== 'ID' && !sameText(value, ''))
+				changes[field] = { old: value, new: null };
 		return { record, id, action, fields: changes };
 	}
 	for (const [field, value] of Object.entries(fields)) {

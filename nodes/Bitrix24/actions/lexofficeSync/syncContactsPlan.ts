@@ -247,12 +247,15 @@ function requisiteInputOf(
  * its responsible user unless 'always', its comments as the comments policy says. E-mails and
  * phones are handled by the multifield diff's mode.
  */
-function applyKeeps(fields: IDataObject, work: ConvertedRecord, current: IDataObject | undefined, keeps: Bitrix24Keeps) {
+function applyKeeps(
+	fields: IDataObject,
+	work: ConvertedRecord,
+	current: IDataObject | undefined,
+	keeps: Bitrix24Keeps,
+) {
 	if (current && keeps.responsibleUser === 'onCreate') delete fields.ASSIGNED_BY_ID;
 	// Contact persons without comment lines carry no COMMENTS: the sync leaves them alone in every mode.
 	if (!('COMMENTS' in work.mapped.fields)) return;
-	if (current && keeps.comments === 'append' && !('COMMENTS' in current))
-		throw new Error(`Sync Contacts did not read the comments of ${work.mapped.entity} ${String(current.ID)}`);
 	const lexoffice = String(fields.COMMENTS ?? work.mapped.fields.COMMENTS ?? '');
 	const comments = commentsToWrite(keeps.comments, lexoffice, current ? String(current.COMMENTS ?? '') : undefined);
 	if (comments === undefined) delete fields.COMMENTS;
@@ -270,6 +273,13 @@ function planRecord(
 	if (decision.action === 'unchanged') return { record: { ...work, decision } };
 	const entity = CRM_ENTITIES[work.mapped.entity];
 	const current = decision.action === 'created' ? undefined : currentRecord(known, work.mapped.entity, decision.id);
+	// Appending to comments not read would replace them: the contact fails alone instead.
+	if (
+		decision.action !== 'created' &&
+		known.keeps.comments === 'append' &&
+		!known.current[work.mapped.entity].has(decision.id)
+	)
+		throw new Error(`Sync Contacts did not read the comments of ${work.mapped.entity} ${decision.id}`);
 	const fields = withMultifieldWrites(
 		work.converted,
 		current,
