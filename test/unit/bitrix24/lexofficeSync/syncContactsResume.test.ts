@@ -149,7 +149,10 @@ function scenario(seed: number): Scenario {
 	return { before, after, unlinked };
 }
 
-describe('Sync Contacts: any prefix of a plan, then planning again, converges to one full run', () => {
+const ALL_SEEDS = Array.from({ length: 30 }, (_, index) => index + 1);
+
+/** The suite for one set of settings, over some of the seeds. */
+const convergesToOneRun = (SETTINGS: SyncSettings, SEEDS: number[]) => () => {
 	jest.setTimeout(300_000);
 	let sb: Bitrix24Sandbox;
 	let model: Bitrix24Model;
@@ -214,8 +217,6 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 	};
 	const noDuplicates = { companies: [], contacts: [], requisites: [], addresses: [] };
 
-	const SEEDS = Array.from({ length: 30 }, (_, index) => index + 1);
-
 	it.each(SEEDS)(
 		'seed %i: every prefix of the plan, interrupted up to three times, ends where one full run ends',
 		async (seed) => {
@@ -244,7 +245,7 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 	);
 
 	it('the scenarios cover what they claim', () => {
-		const all = SEEDS.map(scenario);
+		const all = ALL_SEEDS.map(scenario);
 		const ids = (contacts: IDataObject[]) => new Set(contacts.map((contact) => String(contact.id)));
 		const counts = { new: 0, changed: 0, unchanged: 0, older: 0, companiesWithPersons: 0, adoptable: 0, shipping: 0 };
 		for (const { before, after, unlinked } of all) {
@@ -264,4 +265,17 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 		}
 		for (const [what, count] of Object.entries(counts)) expect([what, count >= 5]).toEqual([what, true]);
 	});
-});
+};
+
+describe(
+	'Sync Contacts: any prefix of a plan, then planning again, converges to one full run',
+	convergesToOneRun(SETTINGS, ALL_SEEDS),
+);
+// Deletes of e-mails and phones, comments read and appended to: resumable as well (fewer seeds, same scenarios).
+describe(
+	'Sync Contacts with E-Mails and Phones Replace, Comments Append, Set Responsible User On Create and Update: any prefix converges to one full run',
+	convergesToOneRun(
+		{ ...SETTINGS, keeps: { responsibleUser: 'always', emailsAndPhones: 'replace', comments: 'append' } },
+		ALL_SEEDS.slice(0, 6),
+	),
+);
