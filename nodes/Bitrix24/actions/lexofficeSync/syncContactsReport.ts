@@ -72,12 +72,8 @@ export function outcomeOf(item: FinalItem, results: WriteResults, settings: Sync
 		contactPersons: (write?.persons ?? []).map((person) => ({ ...writeOutcome(person, results) })),
 		requisite: write?.requisite ? write.requisite.action : item.step === 'unchanged' ? 'unchanged' : null,
 	};
-	// Only where it is written: records that exist keep theirs unless Set Responsible User says otherwise.
-	if (
-		settings.mapping.responsibleUserId !== undefined &&
-		(settings.keeps.responsibleUser === 'always' || write?.record.decision.action === 'created')
-	)
-		outcome.responsibleUserId = settings.mapping.responsibleUserId;
+	// The setting, not what this record got (see Set Responsible User): Summarize Sync Results sends its notification to this user.
+	if (settings.mapping.responsibleUserId !== undefined) outcome.responsibleUserId = settings.mapping.responsibleUserId;
 	if (settings.dryRun && !failure) Object.assign(outcome, dryRunChanges(write));
 	if (mapped && mapped.warnings.length > 0) outcome.warnings = mapped.warnings;
 	if (write?.removedPersons.length) outcome.contactPersonsRemovedInLexoffice = write.removedPersons;
