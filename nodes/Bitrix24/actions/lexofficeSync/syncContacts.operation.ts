@@ -67,7 +67,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getUsersOrCredentialUser' },
 		default: '',
 		description:
-			'Responsible person (ASSIGNED_BY_ID) of every record written. Default: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			'Responsible person (ASSIGNED_BY_ID) of the records the sync creates; of every record it writes with Options → Set Responsible User → On Create and Update. Default: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 	},
 	{
 		displayName: 'Company Requisite Template Name or ID',
@@ -267,8 +267,9 @@ const MAPPING_PARAMETERS = [
 
 /**
  * A short hash of how this node maps, stored with the LexOffice version (ORIGIN_VERSION
- * `7/1a2b3c4d`): change a template, an address type or an extra field and every contact counts as
- * changed on the next run, so the new mapping reaches records whose LexOffice version did not move.
+ * `7/1a2b3c4d`): change a template, an address type, an extra field or an option (what existing
+ * records keep among them) and every contact counts as changed on the next run, so the new mapping
+ * reaches records whose LexOffice version did not move.
  */
 function mappingFingerprint(this: IExecuteFunctions): string {
 	const parameters = this.getNode().parameters;
@@ -373,7 +374,7 @@ export async function executeBatch(
 }
 
 /**
- * Every record gets the responsible user, so a user who left (deactivated) or does not exist is a
+ * Records get the responsible user (created ones, or all with "On Create and Update"), so a user who left (deactivated) or does not exist is a
  * setting that fails the whole run, before anything is written (checked once per execution, and
  * not at all when every input repeats what this process just synced). ASSUMPTION: bitrix24-api.md does
  * not say whether Bitrix24 refuses ASSIGNED_BY_ID of a deactivated user; records assigned to one
