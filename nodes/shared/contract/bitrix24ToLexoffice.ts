@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { lexofficeAddressOf, type LexofficeAddress } from './addresses';
 import { EMAIL_ADDRESS, NOTE_MAX, type EmailKind, type PhoneKind } from './lexofficeFields';
 import { MappingError } from './mappingError';
+import { isCommentsBlockMark } from './bitrix24Keeps';
 import { parseNumberLine } from './numberLines';
 
 /**
@@ -109,12 +110,12 @@ function assignKinds<Kind extends string>(
 	return assigned;
 }
 
-/** COMMENTS as a plain note: BB codes and the sync's number lines removed, cut to LexOffice's limit. */
+/** COMMENTS as a plain note: BB codes, the sync's number lines and block marks removed, cut to LexOffice's limit. */
 function noteOf(comments: unknown, leftOut: string[]): string | undefined {
 	const lines = text(comments)
 		.replace(BB_CODE, '')
 		.split(/\r?\n/)
-		.filter((line) => !parseNumberLine(line));
+		.filter((line) => !parseNumberLine(line) && !isCommentsBlockMark(line));
 	const note = lines.join('\n').trim();
 	if (note === '') return undefined;
 	if (note.length <= NOTE_MAX) return note;

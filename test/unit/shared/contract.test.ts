@@ -14,6 +14,14 @@ import {
 	toAddressValues,
 	type AddressValues,
 } from '../../../nodes/shared/contract/addresses';
+import {
+	appendCommentsBlock,
+	commentsToWrite,
+	COMMENTS_BLOCK_END,
+	COMMENTS_BLOCK_START,
+	DEFAULT_KEEPS,
+	type CommentsPolicy,
+} from '../../../nodes/shared/contract/bitrix24Keeps';
 import { lexofficeContactOf } from '../../../nodes/shared/contract/bitrix24ToLexoffice';
 import {
 	lexofficeVersionOf,
@@ -239,4 +247,60 @@ describe('contract: what the Bitrix24 side writes, the LexOffice side reads', ()
 			expect(leftOut).toEqual([]);
 		},
 	);
+});
+
+describe('contract: what an existing Bitrix24 record keeps of its comments (Sync Contacts → Options → Comments)', () => {
+	const lexoffice = 'Zahlt immer pünktlich.\nLexOffice Kundennummer: 10001';
+	const block = `${COMMENTS_BLOCK_START}\n${lexoffice}\n${COMMENTS_BLOCK_END}`;
+
+	it.each([
+		// policy, Bitrix24 holds (undefined: the record is created), expected COMMENTS to send (undefined: left alone)
+		['keep', undefined, lexoffice],
+		['keep', 'Kunde seit 2009, bitte duzen', undefined],
+		['keep', '', undefined],
+		['overwrite', undefined, lexoffice],
+		['overwrite', 'Kunde seit 2009, bitte duzen', lexoffice],
+		['append', undefined, block],
+		['append', 'Kunde seit 2009, bitte duzen', `Kunde seit 2009, bitte duzen\n\n${block}`],
+		['append', '', block],
+		// Appended before: nothing to send, whatever the blank lines around it.
+		['append', `Kunde seit 2009\n\n${block}`, undefined],
+		['append', `Kunde seit 2009\n\n${block}\n`, undefined],
+		// A user wrote below the block: the block moves to the end, once.
+		[
+			'append',
+			`Kunde seit 2009\n\n${block}\n\nRuft nur vormittags an`,
+			`Kunde seit 2009\n\nRuft nur vormittags an\n\n${block}`,
+		],
+	] as Array<[CommentsPolicy, string | undefined, string | undefined]>)(
+		'%s, Bitrix24 holding %j: sends %j',
+		(policy, current, expected) => {
+			expect(commentsToWrite(policy, lexoffice, current)).toBe(expected);
+		},
+	);
+
+	it('append replaces the block of an earlier run with the new note, and takes it out when LexOffice has none', () => {
+		const first = appendCommentsBlock('Eigene Notiz', 'Alte Notiz');
+		const second = appendCommentsBlock(first, 'Neue Notiz');
+		expect(second).toBe(`Eigene Notiz\n\n${COMMENTS_BLOCK_START}\nNeue Notiz\n${COMMENTS_BLOCK_END}`);
+		expect(appendCommentsBlock(second, 'Neue Notiz')).toBe(second);
+		expect(appendCommentsBlock(second, '')).toBe('Eigene Notiz');
+		// A lone mark (the user deleted the other one) is the user's text now: kept, never cut.
+		expect(appendCommentsBlock(`Eigene Notiz\n${COMMENTS_BLOCK_START}\nRest`, 'Neu')).toBe(
+			`Eigene Notiz\n${COMMENTS_BLOCK_START}\nRest\n\n${COMMENTS_BLOCK_START}\nNeu\n${COMMENTS_BLOCK_END}`,
+		);
+	});
+
+	it('the way back to LexOffice reads the note without the marks', () => {
+		const mapped = mapLexofficeContact(person, settings);
+		const record = storedRecord(mapped.record, mapped.requisite.billing);
+		record.COMMENTS = appendCommentsBlock('Kunde seit 2009', String(mapped.record.fields.COMMENTS));
+		expect(lexofficeContactOf(record, 'contact').draft.note).toBe(
+			'Kunde seit 2009\n\nZahlt immer pünktlich.\nBitte nur per E-Mail.',
+		);
+	});
+
+	it('the defaults keep everything an existing record holds', () => {
+		expect(DEFAULT_KEEPS).toEqual({ responsibleUser: 'onCreate', emailsAndPhones: 'addMissing', comments: 'keep' });
+	});
 });

@@ -9,6 +9,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { DEFAULT_KEEPS, type Bitrix24Keeps } from '../../../shared/contract/bitrix24Keeps';
 import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { addressTypeProperty, countryNameLanguageProperty } from '../../helpers/addressValues';
 import { bitrix24Call, rowsOf } from '../../transport';
@@ -66,7 +67,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getUsersOrCredentialUser' },
 		default: '',
 		description:
-			'Responsible person (ASSIGNED_BY_ID) of every record written. Default: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			'Responsible person (ASSIGNED_BY_ID) of the records the sync creates; of every record it writes with Options → Set Responsible User → On Create and Update. Default: Bitrix24\'s default (the webhook\'s user). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 	},
 	{
 		displayName: 'Company Requisite Template Name or ID',
@@ -111,6 +112,31 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Comments',
+				name: 'comments',
+				type: 'options',
+				options: [
+					{
+						name: "Append LexOffice's as a Marked Block",
+						value: 'append',
+						description:
+							"Bitrix24's own text stays; LexOffice's comments follow between --- LexOffice --- and --- /LexOffice ---, replaced (never repeated) on every sync",
+					},
+					{
+						name: "Keep Bitrix24's",
+						value: 'keep',
+						description: "Records that exist keep their comments; only records the sync creates get LexOffice's",
+					},
+					{
+						name: "Overwrite with LexOffice's",
+						value: 'overwrite',
+						description: "Bitrix24's comments become LexOffice's note and number lines",
+					},
+				],
+				default: 'keep',
+				description: 'What the comments of a Bitrix24 record that exists (also one adopted by e-mail) become',
+			},
 			countryNameLanguageProperty,
 			{
 				displayName: 'Customer Number Field',
@@ -126,7 +152,28 @@ const properties: INodeProperties[] = [
 				name: 'dryRun',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to only report what would be created or updated, without writing anything',
+				description:
+					'Whether to only report what would be created or updated, without writing anything. Each contact it would change lists per record the fields with their old and new values.',
+			},
+			{
+				displayName: 'E-Mails and Phones',
+				name: 'emailsAndPhones',
+				type: 'options',
+				options: [
+					{
+						name: 'Add Missing',
+						value: 'addMissing',
+						description:
+							'Add the e-mail addresses and phone numbers Bitrix24 lacks (e-mails compared ignoring case, phones by their digits); never remove one',
+					},
+					{
+						name: 'Replace',
+						value: 'replace',
+						description: "Bitrix24 holds exactly LexOffice's e-mail addresses and phone numbers; others are deleted",
+					},
+				],
+				default: 'addMissing',
+				description: 'What the e-mail addresses and phone numbers of a Bitrix24 record that exists become',
 			},
 			{
 				displayName: 'Match Existing Records by Email',
@@ -135,6 +182,25 @@ const properties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether a Bitrix24 record without LexOffice link that has one of the e-mail addresses is adopted instead of creating a duplicate',
+			},
+			{
+				displayName: 'Set Responsible User',
+				name: 'responsibleUserOn',
+				type: 'options',
+				options: [
+					{
+						name: 'On Create Only',
+						value: 'onCreate',
+						description: 'Records that exist (also those adopted by e-mail) keep their responsible person',
+					},
+					{
+						name: 'On Create and Update',
+						value: 'always',
+						description: 'Every record written gets the Responsible User',
+					},
+				],
+				default: 'onCreate',
+				description: 'Which records get the Responsible User',
 			},
 			{
 				displayName: 'Skip Archived Contacts',
@@ -201,8 +267,9 @@ const MAPPING_PARAMETERS = [
 
 /**
  * A short hash of how this node maps, stored with the LexOffice version (ORIGIN_VERSION
- * `7/1a2b3c4d`): change a template, an address type or an extra field and every contact counts as
- * changed on the next run, so the new mapping reaches records whose LexOffice version did not move.
+ * `7/1a2b3c4d`): change a template, an address type, an extra field or an option (what existing
+ * records keep among them) and every contact counts as changed on the next run, so the new mapping
+ * reaches records whose LexOffice version did not move.
  */
 function mappingFingerprint(this: IExecuteFunctions): string {
 	const parameters = this.getNode().parameters;
@@ -229,6 +296,33 @@ function stableJson(value: unknown): string {
 	return JSON.stringify(value ?? null);
 }
 
+/** What existing Bitrix24 records keep; an option left out means its default (DEFAULT_KEEPS). */
+function keepsOf(this: IExecuteFunctions, options: IDataObject): Bitrix24Keeps {
+	const choice = <T extends string>(name: string, label: string, allowed: readonly T[], fallback: T): T => {
+		const value = options[name];
+		if (value === undefined || value === '') return fallback;
+		if (allowed.includes(value as T)) return value as T;
+		throw new NodeOperationError(this.getNode(), `"${label}" is not one of its choices: "${String(value)}"`, {
+			description: `Choose one of ${allowed.join(', ')} in Sync Contacts → Options → ${label}, or remove the option.`,
+		});
+	};
+	return {
+		responsibleUser: choice(
+			'responsibleUserOn',
+			'Set Responsible User',
+			['onCreate', 'always'],
+			DEFAULT_KEEPS.responsibleUser,
+		),
+		emailsAndPhones: choice(
+			'emailsAndPhones',
+			'E-Mails and Phones',
+			['addMissing', 'replace'],
+			DEFAULT_KEEPS.emailsAndPhones,
+		),
+		comments: choice('comments', 'Comments', ['keep', 'overwrite', 'append'], DEFAULT_KEEPS.comments),
+	};
+}
+
 /** Node-wide settings, checked before anything is read or written. */
 export function readSyncSettings(this: IExecuteFunctions): SyncSettings {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
@@ -248,6 +342,7 @@ export function readSyncSettings(this: IExecuteFunctions): SyncSettings {
 		contactPresetId: idParameter.call(this, 'contactPresetId', 'Contact Requisite Template'),
 		billingAddressTypeId: idParameter.call(this, 'billingAddressTypeId', 'Billing Address Type') ?? 6,
 		shippingAddressTypeId: idParameter.call(this, 'shippingAddressTypeId', 'Shipping Address Type') ?? 11,
+		keeps: keepsOf.call(this, options),
 		mapping: {
 			responsibleUserId: idParameter.call(this, 'responsibleUserId', 'Responsible User'),
 			customerNumberField: fieldParameter.call(this, options.customerNumberField, 'Customer Number Field'),
@@ -279,7 +374,7 @@ export async function executeBatch(
 }
 
 /**
- * Every record gets the responsible user, so a user who left (deactivated) or does not exist is a
+ * Records get the responsible user (created ones, or all with "On Create and Update"), so a user who left (deactivated) or does not exist is a
  * setting that fails the whole run, before anything is written (checked once per execution, and
  * not at all when every input repeats what this process just synced). ASSUMPTION: bitrix24-api.md does
  * not say whether Bitrix24 refuses ASSIGNED_BY_ID of a deactivated user; records assigned to one

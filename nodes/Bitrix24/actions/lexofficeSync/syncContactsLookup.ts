@@ -15,7 +15,14 @@ import {
 } from '../../helpers/requisitePresets';
 import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
-import { rowsFrom, runLookups, scanCommand, type LookupCommand } from '../../helpers/crmRecordLookup';
+import {
+	chunk,
+	rowsFrom,
+	runLookups,
+	scanCommand,
+	VALUES_PER_LIST,
+	type LookupCommand,
+} from '../../helpers/crmRecordLookup';
 import { originLookupCommands, originMatches, RECORD_SELECT, secondaryMatches } from '../shared/crmRecordMatching';
 import type { MatchCandidate } from '../../helpers/upsertMatching';
 import type { UpsertItem, UpsertSettings } from '../shared/crmRecordUpsertInput';
@@ -52,6 +59,20 @@ export async function linkedRecords(
 		company: originMatches(new Map([['origin', rows.company]]), systemCode, new Map()),
 		contact: originMatches(new Map([['origin', rows.contact]]), systemCode, new Map()),
 	};
+}
+
+/** Every field of the records to update (`*` leaves out custom fields and multifields, §4.2). */
+export function currentLookupCommands(ids: PerEntity<number[]>): PerEntity<LookupCommand[]> {
+	const commands = (entity: Entity) =>
+		chunk(ids[entity], VALUES_PER_LIST).map((part, index) =>
+			scanCommand(`current_${entity}${index}`, `${CRM_ENTITIES[entity].methodPrefix}.list`, { '@ID': part }, [
+				'*',
+				'UF_*',
+				'EMAIL',
+				'PHONE',
+			]),
+		);
+	return { company: commands('company'), contact: commands('contact') };
 }
 
 /** The rows each entity's commands found, in command order. */
@@ -181,5 +202,16 @@ export async function readFromBitrix24(
 		}
 		case 'addresses':
 			return { addresses: await addressesOf.call(this, read.requisiteIds) };
+		case 'current': {
+			const commands = currentLookupCommands(read.ids);
+			const results = await runLookups.call(this, [...commands.company, ...commands.contact]);
+			const rows = rowsPerEntity(results, commands);
+			return {
+				current: {
+					company: new Map(rows.company.map((row) => [Number(row.ID), row])),
+					contact: new Map(rows.contact.map((row) => [Number(row.ID), row])),
+				},
+			};
+		}
 	}
 }

@@ -17,6 +17,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { assignContactPersons } from '../../helpers/contactPersonIdentity';
 import type { ConvertedFields } from '../../helpers/crmFieldValues';
+import { commentsToWrite, type Bitrix24Keeps } from '../../../shared/contract/bitrix24Keeps';
 import type { MappedContact, MappedRecord } from '../../../shared/contract/lexofficeToBitrix24';
 import { decideUpserts, type MatchCandidate, type UpsertDecision } from '../../helpers/upsertMatching';
 import type { BatchCommand } from '../../transport';
@@ -27,6 +28,7 @@ import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { withMultifieldWrites } from '../../helpers/crmRecordFields';
 import { candidateOf, originMatches, type RecordCache } from '../shared/crmRecordMatching';
 import { isOlderThanStored } from './contactVersions';
+import { commandChange, versionChange, type RecordChange } from './syncContactsDiff';
 import type {
 	ConvertedItem,
 	ConvertedRecord,
@@ -53,6 +55,11 @@ export interface Bitrix24View {
 	requisites?: Map<string, IDataObject[]>;
 	/** Addresses by requisite id and address type. */
 	addresses?: Map<number, Map<number, IDataObject>>;
+	/**
+	 * Records that will be updated, with every field (COMMENTS, ASSIGNED_BY_ID, custom ones), by id:
+	 * read only for Dry Run (old → new values) and for comments in 'append' mode.
+	 */
+	current?: PerEntity<Map<number, IDataObject>>;
 }
 
 /** A record to look for by e-mail. */
@@ -68,7 +75,8 @@ export type ViewRead =
 	| { read: 'byEmail'; records: PerEntity<EmailQuery[]> }
 	| { read: 'presets' }
 	| { read: 'requisites'; owners: RequisiteInput[] }
-	| { read: 'addresses'; requisiteIds: number[] };
+	| { read: 'addresses'; requisiteIds: number[] }
+	| { read: 'current'; ids: PerEntity<number[]> };
 
 type ReadStep = { kind: 'read'; read: ViewRead };
 export type PlanStep = ReadStep | { kind: 'plan'; items: PlanOutcome[] };
@@ -234,27 +242,79 @@ function requisiteInputOf(
 	};
 }
 
+/**
+ * What an existing record keeps (`current` undefined: the record is created and gets everything):
+ * its responsible user unless 'always', its comments as the comments policy says. E-mails and
+ * phones are handled by the multifield diff's mode.
+ */
+function applyKeeps(
+	fields: IDataObject,
+	work: ConvertedRecord,
+	current: IDataObject | undefined,
+	keeps: Bitrix24Keeps,
+) {
+	if (current && keeps.responsibleUser === 'onCreate') delete fields.ASSIGNED_BY_ID;
+	// Contact persons without comment lines carry no COMMENTS: the sync leaves them alone in every mode.
+	if (!('COMMENTS' in work.mapped.fields)) return;
+	const lexoffice = String(fields.COMMENTS ?? work.mapped.fields.COMMENTS ?? '');
+	const comments = commentsToWrite(keeps.comments, lexoffice, current ? String(current.COMMENTS ?? '') : undefined);
+	if (comments === undefined) delete fields.COMMENTS;
+	else fields.COMMENTS = comments;
+}
+
 /** The write of one record (no ORIGIN_VERSION: that is stamped once everything else is written). */
 function planRecord(
 	work: ConvertedRecord,
 	decision: UpsertDecision,
 	key: string,
-	cache: RecordCache,
+	known: Known,
 	extra: IDataObject,
-	systemCode: string,
-): { record: PlannedRecord; command?: BatchCommand } {
+): { record: PlannedRecord; command?: BatchCommand; current?: IDataObject } {
 	if (decision.action === 'unchanged') return { record: { ...work, decision } };
 	const entity = CRM_ENTITIES[work.mapped.entity];
-	const current = decision.action === 'created' ? undefined : cache.get(decision.id);
-	const fields = withMultifieldWrites(work.converted, current, 'replace');
+	const current = decision.action === 'created' ? undefined : currentRecord(known, work.mapped.entity, decision.id);
+	// Appending to comments not read would replace them: the contact fails alone instead.
+	if (
+		decision.action !== 'created' &&
+		known.keeps.comments === 'append' &&
+		!known.current[work.mapped.entity].has(decision.id)
+	)
+		throw new Error(`Sync Contacts did not read the comments of ${work.mapped.entity} ${decision.id}`);
+	const fields = withMultifieldWrites(
+		work.converted,
+		current,
+		known.keeps.emailsAndPhones === 'replace' ? 'replace' : 'append',
+	);
 	// toBitrix24Fields leaves blanks out ("keep what Bitrix24 has"); here LexOffice is the source, so a blank clears.
 	if (current) for (const [field, value] of Object.entries(work.mapped.fields)) if (value === '') fields[field] = '';
-	Object.assign(fields, extra, { ORIGINATOR_ID: systemCode, ORIGIN_ID: work.mapped.originId });
+	applyKeeps(fields, work, current, known.keeps);
+	Object.assign(fields, extra, { ORIGINATOR_ID: known.systemCode, ORIGIN_ID: work.mapped.originId });
 	const command: BatchCommand =
 		decision.action === 'created'
 			? { key, method: `${entity.methodPrefix}.add`, params: { fields } }
 			: { key, method: `${entity.methodPrefix}.update`, params: { id: decision.id, fields } };
-	return { record: { ...work, decision, key }, command };
+	return { record: { ...work, decision, key }, command, current };
+}
+
+/** A record the planner read: its link and multifields, and every field when the view holds them. */
+function currentRecord(known: Known, entity: Entity, id: number): IDataObject | undefined {
+	const linked = known.cache[entity].get(id);
+	const full = known.current[entity].get(id);
+	return linked || full ? { ...linked, ...full } : undefined;
+}
+
+/** Ids of the records a plan would update: the contacts' own records and their contact persons. */
+function updatedIds(changed: Changed[]): PerEntity<number[]> {
+	const ids: PerEntity<number[]> = { company: [], contact: [] };
+	for (const { item, decision, persons } of changed) {
+		for (const [entity, chosen] of [
+			[item.record.mapped.entity, decision],
+			...persons.map((person) => [person.record.mapped.entity, person.decision] as const),
+		] as const) {
+			if (chosen.action === 'updated' || chosen.action === 'matched') ids[entity].push(chosen.id);
+		}
+	}
+	return ids;
 }
 
 /** A record's id, or for one created in the same batch request the reference to its id (bitrix24-api.md §3.3). */
@@ -313,8 +373,20 @@ export function planChunk(items: ConvertedItem[], view: Bitrix24View, settings: 
 		return current ? [Number(current.ID)] : [];
 	});
 	if (requisiteIds.length > 0 && !view.addresses) return readNext({ read: 'addresses', requisiteIds });
+	// Every field of the records to update, only when old values matter: Dry Run, appended comments.
+	const ids = updatedIds(changed);
+	const needsCurrent = settings.dryRun || settings.keeps.comments === 'append';
+	if (needsCurrent && ids.company.length + ids.contact.length > 0 && !view.current)
+		return readNext({ read: 'current', ids });
 
-	const known: Known = { cache, addresses: view.addresses ?? new Map(), systemCode: settings.systemCode };
+	const known: Known = {
+		cache,
+		current: view.current ?? { company: new Map(), contact: new Map() },
+		addresses: view.addresses ?? new Map(),
+		systemCode: settings.systemCode,
+		keeps: settings.keeps,
+		dryRun: settings.dryRun,
+	};
 	const planned = outcomes.map((outcome): PlanOutcome => {
 		if (outcome.step !== 'changed') return outcome;
 		const { item } = outcome;
@@ -351,8 +423,13 @@ interface Changed {
 /** What planning a write needs to know of Bitrix24 beyond the contact's own decisions. */
 interface Known {
 	cache: PerEntity<RecordCache>;
+	/** Records to update with every field, when read (see Bitrix24View.current). */
+	current: PerEntity<Map<number, IDataObject>>;
 	addresses: Map<number, Map<number, IDataObject>>;
 	systemCode: string;
+	keeps: Bitrix24Keeps;
+	/** Dry Run: the write item carries its changes (old → new). */
+	dryRun: boolean;
 }
 
 /** Every write of one changed contact: its record, its contact persons, its requisite and addresses. */
@@ -364,26 +441,33 @@ function planWrites(
 	known: Known,
 ): WriteItem {
 	const commands: BatchCommand[] = [];
-	const main = planRecord(
-		item.record,
-		decision,
-		`r${item.itemIndex}`,
-		known.cache[item.record.mapped.entity],
-		{},
-		known.systemCode,
-	);
-	if (main.command) commands.push(main.command);
+	const changes: RecordChange[] = [];
+	const main = planRecord(item.record, decision, `r${item.itemIndex}`, known, {});
+	// Dry Run only: what each command would change (computed from the command and the record read).
+	const noteChange = (change: () => RecordChange) => {
+		if (known.dryRun) changes.push(change());
+	};
+	const mainCommand = main.command;
+	if (mainCommand) {
+		commands.push(mainCommand);
+		noteChange(() =>
+			versionChange(
+				commandChange(mainCommand, item.record.mapped.entity, main.current),
+				main.current,
+				item.mapped.version,
+			),
+		);
+	}
 	const owner = idOrReference(main.record);
 	const plannedPersons = persons.map((person, index) => {
-		const planned = planRecord(
-			person.record,
-			person.decision,
-			`r${item.itemIndex}p${index + 1}`,
-			known.cache.contact,
-			{ COMPANY_ID: owner },
-			known.systemCode,
-		);
-		if (planned.command) commands.push(planned.command);
+		const planned = planRecord(person.record, person.decision, `r${item.itemIndex}p${index + 1}`, known, {
+			COMPANY_ID: owner,
+		});
+		const command = planned.command;
+		if (command) {
+			commands.push(command);
+			noteChange(() => commandChange(command, `contact person ${index + 1}`, planned.current));
+		}
 		return planned.record;
 	});
 	const requisitePlan = planRequisite(
@@ -398,6 +482,16 @@ function planWrites(
 		const fields = command.params?.fields as IDataObject | undefined;
 		if (command.method === 'crm.requisite.add' && fields && typeof owner === 'string') fields.ENTITY_ID = owner;
 		commands.push(command);
+		const typeId = Number(fields?.TYPE_ID);
+		noteChange(() =>
+			command.method.startsWith('crm.requisite.')
+				? commandChange(command, 'requisite', currentRequisite)
+				: commandChange(
+						command,
+						`address type ${typeId}`,
+						currentRequisite && known.addresses.get(Number(currentRequisite.ID))?.get(typeId),
+					),
+		);
 	}
 	return {
 		step: 'write',
@@ -409,6 +503,7 @@ function planWrites(
 		removedPersons,
 		requisite: requisitePlan,
 		commands,
+		...(known.dryRun ? { changes } : {}),
 	};
 }
 

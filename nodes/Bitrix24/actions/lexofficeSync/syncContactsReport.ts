@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { uncertainMark } from '../shared/settleUncertain';
 import { rememberSettled } from './contactVersions';
-import type { FinalItem, PlannedRecord, SyncSettings } from './syncContactsSteps';
+import type { FinalItem, PlannedRecord, SyncSettings, WriteItem } from './syncContactsSteps';
 import { stampKey, type WriteResults } from './syncContactsWrite';
 
 interface WriteOutcome {
@@ -31,6 +31,12 @@ function writeOutcome(record: PlannedRecord, results: WriteResults): WriteOutcom
 	return { action, id: id ?? Number(result.result) };
 }
 
+/** Dry Run: whether the contact would change and, per record, the fields with old → new values. */
+function dryRunChanges(write: WriteItem | undefined): IDataObject {
+	if (!write) return { wouldChange: false, changes: [] };
+	return { wouldChange: true, changes: (write.changes ?? []) as unknown as IDataObject[] };
+}
+
 /** The output item of one input item. */
 export function outcomeOf(item: FinalItem, results: WriteResults, settings: SyncSettings): IDataObject {
 	const mapped = item.mapped;
@@ -42,7 +48,14 @@ export function outcomeOf(item: FinalItem, results: WriteResults, settings: Sync
 		entityType: mapped?.record.entity ?? given?.entity ?? null,
 	};
 	if (settings.dryRun) identity.dryRun = true;
-	if (item.step === 'skipped') return { ...identity, action: 'skipped', id: null, reason: item.reason };
+	if (item.step === 'skipped')
+		return {
+			...identity,
+			action: 'skipped',
+			id: null,
+			reason: item.reason,
+			...(settings.dryRun ? dryRunChanges(undefined) : {}),
+		};
 	if (item.step === 'settled')
 		return { ...identity, action: 'unchanged', id: item.id, contactPersons: [], requisite: 'unchanged' };
 
@@ -59,7 +72,9 @@ export function outcomeOf(item: FinalItem, results: WriteResults, settings: Sync
 		contactPersons: (write?.persons ?? []).map((person) => ({ ...writeOutcome(person, results) })),
 		requisite: write?.requisite ? write.requisite.action : item.step === 'unchanged' ? 'unchanged' : null,
 	};
+	// The setting, not what this record got (see Set Responsible User): Summarize Sync Results sends its notification to this user.
 	if (settings.mapping.responsibleUserId !== undefined) outcome.responsibleUserId = settings.mapping.responsibleUserId;
+	if (settings.dryRun && !failure) Object.assign(outcome, dryRunChanges(write));
 	if (mapped && mapped.warnings.length > 0) outcome.warnings = mapped.warnings;
 	if (write?.removedPersons.length) outcome.contactPersonsRemovedInLexoffice = write.removedPersons;
 	if (failure) {

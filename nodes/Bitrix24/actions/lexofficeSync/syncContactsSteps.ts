@@ -6,10 +6,12 @@
  * assume the order it runs in.
  */
 import type { ConvertedFields } from '../../helpers/crmFieldValues';
+import type { Bitrix24Keeps } from '../../../shared/contract/bitrix24Keeps';
 import type { ContactMappingSettings, MappedContact, MappedRecord } from '../../../shared/contract/lexofficeToBitrix24';
 import type { UpsertDecision } from '../../helpers/upsertMatching';
 import type { BatchCommand } from '../../transport';
 import type { RequisitePlan } from '../shared/requisitePlan';
+import type { RecordChange } from './syncContactsDiff';
 
 export interface SyncSettings {
 	systemCode: string;
@@ -24,6 +26,8 @@ export interface SyncSettings {
 	billingAddressTypeId: number;
 	shippingAddressTypeId: number;
 	mapping: ContactMappingSettings;
+	/** What a Bitrix24 record that exists keeps: responsible user, e-mails and phones, comments. */
+	keeps: Bitrix24Keeps;
 }
 
 /** Why one item failed: its output's `error` and `errorDescription` (the LexOffice id, the field, the fix). */
@@ -118,6 +122,8 @@ export interface WriteItem {
 	removedPersons: number[];
 	requisite?: RequisitePlan;
 	commands: BatchCommand[];
+	/** Dry Run only: per record a command writes, the fields and their old → new values. */
+	changes?: RecordChange[];
 	failure?: ItemFailure;
 }
 

@@ -528,17 +528,26 @@ describe('Messy data: Sync Contacts and Sync Invoice hold up', () => {
 			).toEqual(['Alt', 'Bau', 'Dach']);
 		});
 
-		it('C32 a contact person whose e-mail changed is recognised by name and gets the new address', async () => {
-			const contact = companyContact({}, { contactPersons: [person('Anna', 'Alt', 'anna@alt.de')] });
-			await sync([contact]);
-			const [before] = personsOf(contact.id);
-			const company = contact.company as IDataObject;
-			await sync([
-				{ ...contact, version: 2, company: { ...company, contactPersons: [person('Anna', 'Alt', 'anna@neu.de')] } },
-			]);
-			expect(personsOf(contact.id)).toEqual([expect.objectContaining({ ID: before.ID })]);
-			expect(emails(personsOf(contact.id)[0])).toEqual(['WORK anna@neu.de']);
-		});
+		it.each([
+			// E-Mails and Phones "Add Missing" (the default) never removes an address; "Replace" makes Bitrix24 equal LexOffice.
+			['addMissing', ['WORK anna@alt.de', 'WORK anna@neu.de']],
+			['replace', ['WORK anna@neu.de']],
+		])(
+			'C32 a contact person whose e-mail changed is recognised by name and gets the new address (E-Mails and Phones: %s)',
+			async (emailsAndPhones, expected) => {
+				const contact = companyContact({}, { contactPersons: [person('Anna', 'Alt', 'anna@alt.de')] });
+				const options = { options: { emailsAndPhones } };
+				await sync([contact], options);
+				const [before] = personsOf(contact.id);
+				const company = contact.company as IDataObject;
+				await sync(
+					[{ ...contact, version: 2, company: { ...company, contactPersons: [person('Anna', 'Alt', 'anna@neu.de')] } }],
+					options,
+				);
+				expect(personsOf(contact.id)).toEqual([expect.objectContaining({ ID: before.ID })]);
+				expect(emails(personsOf(contact.id)[0]).sort()).toEqual(expected);
+			},
+		);
 	});
 
 	describe('what users did in Bitrix24', () => {

@@ -22,6 +22,7 @@ import { asFieldDescriptions } from '../../../../nodes/Bitrix24/helpers/crmRecor
 import type { LookupCommand } from '../../../../nodes/Bitrix24/helpers/crmRecordLookup';
 import { RECORD_SELECT } from '../../../../nodes/Bitrix24/actions/shared/crmRecordMatching';
 import {
+	currentLookupCommands,
 	linkedLookupCommands,
 	personLookupCommands,
 	personRows,
@@ -151,6 +152,12 @@ export class Bitrix24Model {
 			case 'requisites': {
 				const commands = requisiteLookupCommands(read.owners);
 				return { requisites: requisitesByOwner(await this.lookups(commands), commands) };
+			}
+			case 'current': {
+				const commands = currentLookupCommands(read.ids);
+				const rows = rowsPerEntity(await this.lookups([...commands.company, ...commands.contact]), commands);
+				const byId = (list: IDataObject[]) => new Map(list.map((row) => [Number(row.ID), row]));
+				return { current: { company: byId(rows.company), contact: byId(rows.contact) } };
 			}
 			case 'addresses': {
 				const addresses = new Map<number, Map<number, IDataObject>>();

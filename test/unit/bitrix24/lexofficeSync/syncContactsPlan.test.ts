@@ -5,6 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_KEEPS, type Bitrix24Keeps } from '../../../../nodes/shared/contract/bitrix24Keeps';
+
 import type { CrmFieldDescriptions } from '../../../../nodes/Bitrix24/helpers/crmFieldSchema';
 import type { BatchCommand, BatchCommandResult } from '../../../../nodes/Bitrix24/transport';
 import {
@@ -25,6 +27,7 @@ import type {
 	WriteItem,
 } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsSteps';
 import { stampCommands, withWriteResults } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsWrite';
+import { outcomeOf } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsReport';
 
 const SETTINGS: SyncSettings = {
 	systemCode: 'lexoffice',
@@ -35,6 +38,7 @@ const SETTINGS: SyncSettings = {
 	billingAddressTypeId: 6,
 	shippingAddressTypeId: 11,
 	mapping: { responsibleUserId: 3, customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' },
+	keeps: DEFAULT_KEEPS,
 };
 const COMPANY_PRESET = 11;
 const PERSON_PRESET = 12;
@@ -487,5 +491,291 @@ describe('Sync Contacts parse step', () => {
 			['skipped', 'a newer version of this contact is in the same input'],
 			['parsed', ''],
 		]);
+	});
+});
+
+describe('Sync Contacts planner: what an existing Bitrix24 record keeps (Options)', () => {
+	const keeps = (override: Partial<Bitrix24Keeps>, dryRun = false): SyncSettings => ({
+		...SETTINGS,
+		dryRun,
+		keeps: { ...DEFAULT_KEEPS, ...override },
+	});
+	/** LexOffice: Inge with one e-mail, one phone and a note. */
+	const lexoffice = () =>
+		converted(person(1, { phoneNumbers: { business: ['+49 (30) 1234'] }, note: 'Zahlt pünktlich', version: 2 }));
+	/** Bitrix24: the same contact, older version, edited by the sales team. */
+	const existing = {
+		NAME: 'Inge',
+		LAST_NAME: 'Muster1',
+		ASSIGNED_BY_ID: '7',
+		COMMENTS: 'Kunde seit 2009',
+		EMAIL: [{ ID: '9', VALUE: 'alt@example.de', VALUE_TYPE: 'WORK' }],
+		PHONE: [
+			{ ID: '10', VALUE: '+49 30 1234', VALUE_TYPE: 'WORK' },
+			{ ID: '11', VALUE: '+49 171 999', VALUE_TYPE: 'MOBILE' },
+		],
+	};
+	const linked = { linked: { company: [], contact: [row(501, id(1), version(1), existing)] } };
+	const withCurrent = {
+		...linked,
+		current: { company: new Map(), contact: new Map([[501, row(501, id(1), version(1), existing)]]) },
+	};
+	const update = (settings: SyncSettings, view: Bitrix24View = linked) => {
+		const write = written(plan(lexoffice(), view, settings)[0]);
+		expect(brief(write.commands)[0]).toBe('r0 crm.contact.update 501');
+		return fieldsOf(write.commands[0]);
+	};
+
+	it.each([
+		['onCreate', undefined, 3],
+		['always', 3, 3],
+	] as const)('Set Responsible User %s: an update sends %s, a create %s', (responsibleUser, onUpdate, onCreate) => {
+		expect(update(keeps({ responsibleUser })).ASSIGNED_BY_ID).toBe(onUpdate);
+		expect(fieldsOf(written(plan(lexoffice(), {}, keeps({ responsibleUser }))[0]).commands[0]).ASSIGNED_BY_ID).toBe(
+			onCreate,
+		);
+	});
+
+	it.each([
+		[
+			'addMissing',
+			// Only what Bitrix24 lacks is added; the phone it holds in another format is the same number.
+			[{ VALUE: 'inge1@example.de', VALUE_TYPE: 'WORK' }],
+			undefined,
+		],
+		[
+			'replace',
+			// Bitrix24 ends up with exactly LexOffice's: the left-over entry takes the new address, the extra phone is deleted.
+			[{ ID: '9', VALUE: 'inge1@example.de', VALUE_TYPE: 'WORK' }],
+			[
+				{ ID: '10', VALUE: '+49 (30) 1234', VALUE_TYPE: 'WORK' },
+				{ ID: '11', DELETE: 'Y' },
+			],
+		],
+	] as const)('E-Mails and Phones %s: EMAIL %j, PHONE %j', (emailsAndPhones, emails, phones) => {
+		const fields = update(keeps({ emailsAndPhones }));
+		expect(fields.EMAIL).toEqual(emails);
+		expect(fields.PHONE).toEqual(phones);
+	});
+
+	it('E-Mails and Phones addMissing: an address Bitrix24 holds in other letters is not added again', () => {
+		const upper = { ...existing, EMAIL: [{ ID: '9', VALUE: 'INGE1@Example.DE', VALUE_TYPE: 'HOME' }] };
+		const fields = update(keeps({}), { linked: { company: [], contact: [row(501, id(1), version(1), upper)] } });
+		expect(fields.EMAIL).toBeUndefined();
+		expect(fields.PHONE).toBeUndefined();
+	});
+
+	it.each([
+		['keep', undefined],
+		['overwrite', 'Zahlt pünktlich'],
+		['append', 'Kunde seit 2009\n\n--- LexOffice ---\nZahlt pünktlich\n--- /LexOffice ---'],
+	] as const)('Comments %s: an update sends %j', (comments, expected) => {
+		expect(update(keeps({ comments }), withCurrent).COMMENTS).toBe(expected);
+	});
+
+	it('Comments append: a record appended to before gets no second block', () => {
+		const appended = {
+			...existing,
+			COMMENTS: 'Kunde seit 2009\n\n--- LexOffice ---\nZahlt pünktlich\n--- /LexOffice ---',
+		};
+		const view = {
+			...linked,
+			current: { company: new Map(), contact: new Map([[501, row(501, id(1), version(1), appended)]]) },
+		};
+		expect(update(keeps({ comments: 'append' }), view).COMMENTS).toBeUndefined();
+	});
+
+	it('a record adopted by e-mail keeps its responsible user, e-mails, phones and comments under the defaults', () => {
+		const adoptedRow = row(530, '', '', {
+			...existing,
+			EMAIL: [{ ID: '9', VALUE: 'inge1@example.de', VALUE_TYPE: 'WORK' }],
+		});
+		const write = written(
+			plan(lexoffice(), { byEmail: { company: new Map(), contact: new Map([[id(1), [adoptedRow]]]) } }, keeps({}))[0],
+		);
+		expect(write.record.decision).toMatchObject({ action: 'matched', id: 530 });
+		const fields = fieldsOf(write.commands[0]);
+		expect(fields).toMatchObject({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: id(1), NAME: 'Inge' });
+		for (const kept of ['ASSIGNED_BY_ID', 'EMAIL', 'PHONE', 'COMMENTS']) expect(fields).not.toHaveProperty(kept);
+	});
+
+	it('reads every field of the records to update only for Dry Run and appended comments', async () => {
+		const readsWith = async (settings: SyncSettings) => {
+			const reads: ViewRead[] = [];
+			await planWith(lexoffice(), settings, async (read) => {
+				reads.push(read);
+				return { [read.read]: complete(withCurrent)[read.read] };
+			});
+			return reads;
+		};
+		expect((await readsWith(keeps({}))).map((read) => read.read)).not.toContain('current');
+		expect(
+			(await readsWith(keeps({ comments: 'overwrite', emailsAndPhones: 'replace' }))).map((read) => read.read),
+		).not.toContain('current');
+		for (const settings of [keeps({ comments: 'append' }), keeps({}, true)]) {
+			expect((await readsWith(settings)).at(-1)).toEqual({ read: 'current', ids: { company: [], contact: [501] } });
+		}
+	});
+
+	it('Comments append without the comments read fails the contact alone, rather than losing Bitrix24 text', () => {
+		// The read answered without this record (deleted meanwhile): its comments are unknown.
+		const [outcome] = plan(
+			lexoffice(),
+			{ ...linked, current: { company: new Map(), contact: new Map() } },
+			keeps({ comments: 'append' }),
+		);
+		expect(outcome).toMatchObject({
+			step: 'failed',
+			failure: { message: expect.stringContaining('did not read the comments') },
+		});
+	});
+});
+
+describe('Sync Contacts Dry Run: per record the fields it would change, old → new', () => {
+	const dryRun = (override: Partial<Bitrix24Keeps> = {}): SyncSettings => ({
+		...SETTINGS,
+		dryRun: true,
+		keeps: { ...DEFAULT_KEEPS, ...override },
+	});
+	const stored = {
+		NAME: 'Ingeborg',
+		LAST_NAME: 'Muster1',
+		ASSIGNED_BY_ID: '7',
+		COMMENTS: 'Kunde seit 2009',
+		EMAIL: [{ ID: '9', VALUE: 'alt@example.de', VALUE_TYPE: 'WORK' }],
+	};
+	const view = (fields: IDataObject = stored): Bitrix24View => ({
+		linked: { company: [], contact: [row(501, id(1), version(1), fields)] },
+		current: { company: new Map(), contact: new Map([[501, row(501, id(1), version(1), fields)]]) },
+		requisites: new Map([
+			[
+				'3:501',
+				[
+					{
+						ID: 700,
+						ENTITY_TYPE_ID: 3,
+						ENTITY_ID: 501,
+						PRESET_ID: PERSON_PRESET,
+						XML_ID: id(1),
+						RQ_FIRST_NAME: 'Inge',
+						RQ_LAST_NAME: 'Muster1',
+					},
+				],
+			],
+		]),
+		addresses: new Map([
+			[
+				700,
+				new Map([
+					[
+						6,
+						{
+							ID: 800,
+							TYPE_ID: 6,
+							ENTITY_TYPE_ID: 8,
+							ENTITY_ID: 700,
+							ADDRESS_1: 'Alte Str. 9',
+							POSTAL_CODE: '10115',
+							CITY: 'Berlin',
+							COUNTRY_CODE: 'DE',
+						},
+					],
+				]),
+			],
+		]),
+	});
+
+	it('an update under the defaults: the name, the e-mail added, the address, the version; nothing about what Bitrix24 keeps', () => {
+		const write = written(plan(converted(person(1)), view(), dryRun())[0]);
+		expect(write.changes).toEqual([
+			{
+				record: 'contact',
+				id: 501,
+				action: 'update',
+				fields: {
+					NAME: { old: 'Ingeborg', new: 'Inge' },
+					EMAIL: {
+						old: ['alt@example.de (WORK)'],
+						new: ['alt@example.de (WORK)', 'inge1@example.de (WORK)'],
+						added: ['inge1@example.de (WORK)'],
+						removed: [],
+					},
+					ORIGIN_VERSION: { old: version(1), new: version(2) },
+				},
+			},
+			{
+				record: 'address type 6',
+				id: 800,
+				action: 'update',
+				fields: expect.objectContaining({ ADDRESS_1: { old: 'Alte Str. 9', new: 'Hauptstr. 1' } }),
+			},
+		]);
+	});
+
+	it('with E-Mails and Phones replace, Comments overwrite, Set Responsible User always: what would be removed and replaced', () => {
+		const write = written(
+			plan(
+				converted(person(1)),
+				view(),
+				dryRun({ emailsAndPhones: 'replace', comments: 'overwrite', responsibleUser: 'always' }),
+			)[0],
+		);
+		expect(write.changes?.[0].fields).toMatchObject({
+			ASSIGNED_BY_ID: { old: '7', new: 3 },
+			COMMENTS: { old: 'Kunde seit 2009', new: '' },
+			EMAIL: {
+				old: ['alt@example.de (WORK)'],
+				new: ['inge1@example.de (WORK)'],
+				added: ['inge1@example.de (WORK)'],
+				removed: ['alt@example.de (WORK)'],
+			},
+		});
+	});
+
+	it('a contact that would be created: every record with old none', () => {
+		const write = written(plan(converted(company(1, [['Anna', 'Alt', 'anna@firma.example']])), {}, dryRun())[0]);
+		expect(write.changes?.map((change) => [change.record, change.id, change.action])).toEqual([
+			['company', null, 'create'],
+			['contact person 1', null, 'create'],
+			['requisite', null, 'create'],
+			['address type 6', null, 'create'],
+		]);
+		expect(write.changes?.[0].fields).toMatchObject({
+			TITLE: { old: null, new: 'Firma 1 GmbH' },
+			ASSIGNED_BY_ID: { old: null, new: 3 },
+			ORIGIN_VERSION: { old: null, new: version(2) },
+		});
+		expect(write.changes?.[1].fields).toMatchObject({
+			LAST_NAME: { old: null, new: 'Alt' },
+			EMAIL: { old: null, new: ['anna@firma.example (WORK)'], added: ['anna@firma.example (WORK)'], removed: [] },
+			COMPANY_ID: { old: null, new: '(the record created with it)' },
+		});
+	});
+
+	it('no changes listed outside Dry Run', () => {
+		expect(written(plan(converted(person(1)), view(), { ...SETTINGS, dryRun: false })[0]).changes).toBeUndefined();
+	});
+
+	it('the output item: wouldChange and the changes; a contact Bitrix24 holds already says it would not change', () => {
+		const [write, unchanged] = plan(
+			converted(person(1), person(2)),
+			{
+				...view(),
+				linked: { company: [], contact: [row(501, id(1), version(1), stored), row(502, id(2), version(2))] },
+			},
+			dryRun(),
+		);
+		expect(outcomeOf(write, {}, dryRun())).toMatchObject({
+			dryRun: true,
+			action: 'updated',
+			wouldChange: true,
+			changes: [expect.objectContaining({ record: 'contact', id: 501 }), expect.anything()],
+		});
+		expect(outcomeOf(unchanged, {}, dryRun())).toMatchObject({
+			dryRun: true,
+			action: 'unchanged',
+			wouldChange: false,
+			changes: [],
+		});
 	});
 });

@@ -11,6 +11,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_KEEPS } from '../../../../nodes/shared/contract/bitrix24Keeps';
+
 import { crmSnapshot, startBitrix24Sandbox, type Bitrix24Sandbox } from '../../../sandbox/bitrix24';
 import { seededRandom, seededUuid, type Random } from '../../../sandbox/common/prng';
 import { convertItem, parseContact } from '../../../../nodes/Bitrix24/actions/lexofficeSync/syncContactsParse';
@@ -33,6 +35,7 @@ const SETTINGS: SyncSettings = {
 	billingAddressTypeId: 6,
 	shippingAddressTypeId: 11,
 	mapping: { responsibleUserId: 3, customerNumberField: '', vendorNumberField: '', countryNameLanguage: 'de' },
+	keeps: DEFAULT_KEEPS,
 };
 
 const FIRST_NAMES = ['Anna', 'Jörg', 'Leyla', 'Max'];
@@ -146,7 +149,10 @@ function scenario(seed: number): Scenario {
 	return { before, after, unlinked };
 }
 
-describe('Sync Contacts: any prefix of a plan, then planning again, converges to one full run', () => {
+const ALL_SEEDS = Array.from({ length: 30 }, (_, index) => index + 1);
+
+/** The suite for one set of settings, over some of the seeds. */
+const convergesToOneRun = (SETTINGS: SyncSettings, SEEDS: number[]) => () => {
 	jest.setTimeout(300_000);
 	let sb: Bitrix24Sandbox;
 	let model: Bitrix24Model;
@@ -211,8 +217,6 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 	};
 	const noDuplicates = { companies: [], contacts: [], requisites: [], addresses: [] };
 
-	const SEEDS = Array.from({ length: 30 }, (_, index) => index + 1);
-
 	it.each(SEEDS)(
 		'seed %i: every prefix of the plan, interrupted up to three times, ends where one full run ends',
 		async (seed) => {
@@ -241,7 +245,7 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 	);
 
 	it('the scenarios cover what they claim', () => {
-		const all = SEEDS.map(scenario);
+		const all = ALL_SEEDS.map(scenario);
 		const ids = (contacts: IDataObject[]) => new Set(contacts.map((contact) => String(contact.id)));
 		const counts = { new: 0, changed: 0, unchanged: 0, older: 0, companiesWithPersons: 0, adoptable: 0, shipping: 0 };
 		for (const { before, after, unlinked } of all) {
@@ -261,4 +265,17 @@ describe('Sync Contacts: any prefix of a plan, then planning again, converges to
 		}
 		for (const [what, count] of Object.entries(counts)) expect([what, count >= 5]).toEqual([what, true]);
 	});
-});
+};
+
+describe(
+	'Sync Contacts: any prefix of a plan, then planning again, converges to one full run',
+	convergesToOneRun(SETTINGS, ALL_SEEDS),
+);
+// Deletes of e-mails and phones, comments read and appended to: resumable as well (fewer seeds, same scenarios).
+describe(
+	'Sync Contacts with E-Mails and Phones Replace, Comments Append, Set Responsible User On Create and Update: any prefix converges to one full run',
+	convergesToOneRun(
+		{ ...SETTINGS, keeps: { responsibleUser: 'always', emailsAndPhones: 'replace', comments: 'append' } },
+		ALL_SEEDS.slice(0, 6),
+	),
+);
