@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { languageProperty, readLanguage } from '../../../shared/language';
 import type { AggregateOperation } from '../../../shared/operation';
 import { summarizeOutcomes } from './syncStatistics';
 
@@ -19,9 +20,16 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 		type: 'notice',
 		default: '',
 	},
+	{ ...languageProperty, description: 'Language of the message (the notification Bitrix24 users read)' },
 ]);
 
 export async function executeAggregate(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData> {
 	const items = this.getInputData();
-	return { json: summarizeOutcomes(itemIndexes.map((index) => items[index].json)) as unknown as IDataObject };
+	const language = readLanguage.call(this, itemIndexes[0] ?? 0);
+	return {
+		json: summarizeOutcomes(
+			itemIndexes.map((index) => items[index].json),
+			language,
+		) as unknown as IDataObject,
+	};
 }

@@ -1,12 +1,9 @@
 /** Statistics of a sync run from Sync Contacts' outcome items. Pure; table-tested. */
 import type { IDataObject } from 'n8n-workflow';
 
-export interface Counts {
-	created: number;
-	updated: number;
-	unchanged: number;
-	failed: number;
-}
+import { userTexts, type Language, type SyncCounts } from '../../../shared/contract/userTexts';
+
+export type Counts = SyncCounts;
 
 export interface SyncStatistics {
 	dryRun: boolean;
@@ -34,10 +31,8 @@ function count(counts: Counts, action: unknown): void {
 	if (action === 'created' || action === 'updated' || action === 'unchanged' || action === 'failed') counts[action]++;
 }
 
-const line = (label: string, counts: Counts) =>
-	`${label}: ${counts.created} neu, ${counts.updated} aktualisiert, ${counts.unchanged} unverändert, ${counts.failed} fehlgeschlagen`;
-
-export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
+/** `language`: of the message (the notification users read); the counts are the same in each. */
+export function summarizeOutcomes(outcomes: IDataObject[], language?: Language): SyncStatistics {
 	const stats: SyncStatistics = {
 		dryRun: false,
 		total: outcomes.length,
@@ -74,27 +69,26 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 			});
 		}
 	}
-	stats.message = messageOf(stats);
+	stats.message = messageOf(stats, language);
 	return stats;
 }
 
-function messageOf(stats: SyncStatistics): string {
+function messageOf(stats: SyncStatistics, language?: Language): string {
+	const texts = userTexts(language).syncSummary;
 	const lines = [
-		`${stats.dryRun ? '[b]LexOffice-Abgleich (Probelauf, nichts geschrieben)[/b]' : '[b]LexOffice-Abgleich[/b]'}: ${stats.total} Kontakte`,
-		line('Unternehmen', stats.companies),
-		line('Kontakte', stats.contacts),
-		line('Ansprechpartner', stats.contactPersons),
+		texts.heading(stats.dryRun, stats.total),
+		texts.counts(texts.companies, stats.companies),
+		texts.counts(texts.contacts, stats.contacts),
+		texts.counts(texts.contactPersons, stats.contactPersons),
 	];
-	if (stats.adoptedExisting > 0)
-		lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
+	if (stats.adoptedExisting > 0) lines.push(texts.adoptedExisting(stats.adoptedExisting));
 	if (stats.skippedArchived + stats.skippedOther > 0)
-		lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
-	if (stats.withWarnings > 0)
-		lines.push(`Mit Hinweisen (Daten angepasst, siehe "warnings" in n8n): ${stats.withWarnings}`);
+		lines.push(texts.skipped(stats.skippedArchived, stats.skippedOther));
+	if (stats.withWarnings > 0) lines.push(texts.withWarnings(stats.withWarnings));
 	for (const failure of stats.failures.slice(0, FAILURES_IN_MESSAGE)) {
-		lines.push(`Fehler bei ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
+		lines.push(texts.failure(failure.name ?? failure.lexofficeId ?? '?', failure.error));
 	}
 	if (stats.failures.length > FAILURES_IN_MESSAGE)
-		lines.push(`… und ${stats.failures.length - FAILURES_IN_MESSAGE} weitere Fehler (siehe n8n)`);
+		lines.push(texts.moreFailures(stats.failures.length - FAILURES_IN_MESSAGE));
 	return lines.join('\n');
 }
