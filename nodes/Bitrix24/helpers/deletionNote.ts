@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { LANGUAGES, USER_TEXTS, userTexts, type Language } from '../../shared/contract/userTexts';
+import { DEFAULT_LANGUAGE, LANGUAGES, USER_TEXTS, type Language } from '../../shared/contract/userTexts';
 
 export interface DeletionNote {
 	/** What the user reads. */
@@ -43,11 +43,11 @@ export function deletionNote(
 	now: DateTime = DateTime.now(),
 	language?: Language,
 ): DeletionNote {
-	const texts = userTexts(language).deletionNote;
+	const texts = USER_TEXTS[language ?? DEFAULT_LANGUAGE].deletionNote;
 	// Notes from before the marker existed were German: the only language there was.
 	const legacySentence = `wurde am ${berlinMinute(deletedAt, now)} in LexOffice gelöscht (LexOffice-ID ${lexofficeId})`;
 	const key = `lexoffice/contact.deleted/${lexofficeId}/${deletedAt ? eventKey(deletedAt) : ''}`;
-	const marker = markerIn(language ?? 'de', key);
+	const marker = markerIn(language ?? DEFAULT_LANGUAGE, key);
 	return {
 		text: texts.text(lexofficeId, berlinMinute(deletedAt, now, texts.dateFormat), marker),
 		marker,
