@@ -1,6 +1,6 @@
 /**
  * What Bitrix24 keeps (issue #13 item 3), in a real n8n 2.41.1 with the packed package: the bundled
- * initial import, unchanged, adopts a record the sales team made (same e-mail address) and leaves its
+ * contacts workflow's import, unchanged, adopts a record the sales team made (same e-mail address) and leaves its
  * responsible person, its other e-mail and phone and its comments as they are; a Dry Run copy of it
  * lists the fields it would change with old → new values and writes nothing.
  */
@@ -24,7 +24,7 @@ import { startLexofficeSandbox } from '../sandbox/lexoffice';
 type LexofficeSandbox = Awaited<ReturnType<typeof startLexofficeSandbox>>;
 type Bitrix24Sandbox = Awaited<ReturnType<typeof startBitrix24Sandbox>>;
 
-const IMPORT = 'lexoffice-bitrix24-initial-import';
+const IMPORT = 'lexoffice-bitrix24-incremental-sync';
 jest.setTimeout(240_000);
 
 const values = (record: IDataObject | undefined, field: string) =>

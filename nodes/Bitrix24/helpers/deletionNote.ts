@@ -6,19 +6,26 @@
  */
 import { DateTime } from 'luxon';
 
+import { DEFAULT_LANGUAGE, LANGUAGES, USER_TEXTS, type Language } from '../../shared/contract/userTexts';
+
 export interface DeletionNote {
 	/** What the user reads. */
 	text: string;
 	/** The part of `text` that identifies the deletion: LexOffice id and event date. */
 	marker: string;
+	/** The same marker as every language writes it: a note in any of them is this deletion's note. */
+	markers: string[];
 	/** The sentence of notes written before the marker existed, for the same id and minute. */
 	legacySentence: string;
 }
 
-function berlinMinute(raw: string, now: DateTime): string {
+function berlinMinute(raw: string, now: DateTime, format = USER_TEXTS.de.deletionNote.dateFormat): string {
 	const parsed = raw ? DateTime.fromISO(raw, { setZone: true }) : now;
-	return (parsed.isValid ? parsed : now).setZone('Europe/Berlin').toFormat('dd.MM.yyyy HH:mm');
+	return (parsed.isValid ? parsed : now).setZone('Europe/Berlin').toFormat(format);
 }
+
+/** The marker with each language's label, e.g. `(Kennung: lexoffice/…)` and `(Key: lexoffice/…)`. */
+const markerIn = (language: Language, key: string) => `(${USER_TEXTS[language].deletionNote.markerLabel}: ${key})`;
 
 /** The event date as one spelling per instant (a replay carries the same body, but be lenient). */
 function eventKey(raw: string): string {
@@ -27,22 +34,34 @@ function eventKey(raw: string): string {
 }
 
 /**
- * The note for one deletion. `deletedAt` is the event date LexOffice sent; without one the note
- * shows now, and its key is the LexOffice id alone.
+ * The note for one deletion, in `language`. `deletedAt` is the event date LexOffice sent; without
+ * one the note shows now, and its key is the LexOffice id alone.
  */
-export function deletionNote(lexofficeId: string, deletedAt: string, now: DateTime = DateTime.now()): DeletionNote {
+export function deletionNote(
+	lexofficeId: string,
+	deletedAt: string,
+	now: DateTime = DateTime.now(),
+	language?: Language,
+): DeletionNote {
+	const texts = USER_TEXTS[language ?? DEFAULT_LANGUAGE].deletionNote;
+	// Notes from before the marker existed were German: the only language there was.
 	const legacySentence = `wurde am ${berlinMinute(deletedAt, now)} in LexOffice gelöscht (LexOffice-ID ${lexofficeId})`;
-	const marker = `(Kennung: lexoffice/contact.deleted/${lexofficeId}/${deletedAt ? eventKey(deletedAt) : ''})`;
+	const key = `lexoffice/contact.deleted/${lexofficeId}/${deletedAt ? eventKey(deletedAt) : ''}`;
+	const marker = markerIn(language ?? DEFAULT_LANGUAGE, key);
 	return {
-		text: `Der verknüpfte LexOffice-Kontakt ${legacySentence}. Der Datensatz bleibt in Bitrix24 erhalten. ${marker}`,
+		text: texts.text(lexofficeId, berlinMinute(deletedAt, now, texts.dateFormat), marker),
 		marker,
+		markers: LANGUAGES.map((other) => markerIn(other, key)),
 		legacySentence,
 	};
 }
 
-/** Whether a timeline comment is this deletion's note (also one written before the marker existed). */
+/** Whether a timeline comment is this deletion's note, in any language (also one written before the marker existed). */
 export function isDeletionNote(comment: unknown, note: DeletionNote): boolean {
 	if (typeof comment !== 'string') return false;
-	if (comment.includes(note.marker)) return true;
-	return !comment.includes('(Kennung: lexoffice/') && comment.includes(note.legacySentence);
+	if (note.markers.some((marker) => comment.includes(marker))) return true;
+	const anyMarker = LANGUAGES.some((language) =>
+		comment.includes(`(${USER_TEXTS[language].deletionNote.markerLabel}: lexoffice/`),
+	);
+	return !anyMarker && comment.includes(note.legacySentence);
 }

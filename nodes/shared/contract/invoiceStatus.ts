@@ -11,6 +11,8 @@
  */
 import { DateTime } from 'luxon';
 
+import { USER_TEXTS, type Language, type TriggeredStatus } from './userTexts';
+
 /** What a smart-invoice stage means, whatever the portal named its stages (invoiceStages.ts finds them). */
 export type StageMeaning = 'new' | 'sent' | 'paid' | 'failed';
 
@@ -36,13 +38,19 @@ export interface InvoiceTrigger {
 	name: string;
 }
 
-/** The app triggers the setup branch registers (crm.automation.trigger.add, bitrix24-api.md §8). */
+/** The app triggers the setup branch registers (crm.automation.trigger.add, bitrix24-api.md §8); names in German, userTexts.ts has them in each language. */
 export const INVOICE_TRIGGERS: Record<Exclude<InvoiceStatus, 'draft'>, InvoiceTrigger> = {
-	open: { code: 'lexoffice_invoice_open', name: 'LexOffice: Rechnung offen' },
-	paid: { code: 'lexoffice_invoice_paid', name: 'LexOffice: Rechnung bezahlt' },
-	voided: { code: 'lexoffice_invoice_voided', name: 'LexOffice: Rechnung storniert' },
-	overdue: { code: 'lexoffice_invoice_overdue', name: 'LexOffice: Rechnung überfällig' },
+	open: { code: 'lexoffice_invoice_open', name: USER_TEXTS.de.invoiceTriggers.open },
+	paid: { code: 'lexoffice_invoice_paid', name: USER_TEXTS.de.invoiceTriggers.paid },
+	voided: { code: 'lexoffice_invoice_voided', name: USER_TEXTS.de.invoiceTriggers.voided },
+	overdue: { code: 'lexoffice_invoice_overdue', name: USER_TEXTS.de.invoiceTriggers.overdue },
 };
+
+/** The name of one of these triggers in `language`; undefined for a code that is not one of them. */
+export function invoiceTriggerName(code: unknown, language: Language): string | undefined {
+	const status = Object.entries(INVOICE_TRIGGERS).find(([, trigger]) => trigger.code === code)?.[0];
+	return status ? USER_TEXTS[language].invoiceTriggers[status as TriggeredStatus] : undefined;
+}
 
 /** Stage meanings (stages.ts resolves them to the portal's N/S/P/D stages of the category). */
 export const STAGE_OF_STATUS: Record<InvoiceStatus, StageMeaning> = {

@@ -8,13 +8,17 @@ import { Bitrix24Trigger } from '../../../nodes/Bitrix24Trigger/Bitrix24Trigger.
 import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
 import { LexofficePollTrigger } from '../../../nodes/LexofficePollTrigger/LexofficePollTrigger.node';
 import { LexofficeTrigger } from '../../../nodes/LexofficeTrigger/LexofficeTrigger.node';
+import { USER_TEXTS } from '../../../nodes/shared/contract/userTexts';
+import { textsOf } from '../shared/userTextsSamples';
 
 /**
  * The editor speaks English (issue #13 item 5): every text n8n shows from our node and credential
  * descriptions — display names, descriptions, placeholders, hints, option names and actions, string
  * defaults — is English. German stays only where a Bitrix24 or LexOffice end user reads the text
  * (answer pages, automation and button names, invoice and timeline texts) or where it names what
- * LexOffice's German web app shows, each listed below with its reason.
+ * LexOffice's German web app shows, each listed below with its reason. The texts users read are
+ * not UI text: nodes/shared/contract/userTexts.ts holds them in German and English (the operation's
+ * Language option picks one), and only its German half may be German.
  */
 
 interface UiText {
@@ -165,6 +169,14 @@ describe('UI language of nodes and credentials', () => {
 	it('every allow-list entry is still shipped (no stale exceptions)', () => {
 		const shown = new Set(shipped().map(({ text }) => text));
 		expect(Object.keys(ALLOWED).filter((text) => !shown.has(text))).toEqual([]);
+	});
+
+	it('the texts users read (userTexts.ts) are German only in their German half', () => {
+		const half = (language: 'de' | 'en') =>
+			[...textsOf(USER_TEXTS[language])].map(([where, text]) => ({ where: `userTexts.${language}.${where}`, text }));
+		expect(germanTexts(half('en'), {}).map(({ where, text }) => `${where}: ${text}`)).toEqual([]);
+		// The check sees German there: most German texts are found.
+		expect(germanTexts(half('de'), {}).length).toBeGreaterThan(half('de').length / 2);
 	});
 
 	it('links to the LexOffice web app on its current domain only (app.lexware.de, lexoffice-api.md §1)', () => {

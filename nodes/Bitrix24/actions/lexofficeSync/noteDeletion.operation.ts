@@ -8,6 +8,7 @@ import {
 
 import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { withKeyLock } from '../../../shared/keyedLock';
+import { languageProperty, readLanguage } from '../../../shared/language';
 import type { ItemOperation } from '../../../shared/operation';
 import { deletionNote, isDeletionNote, type DeletionNote } from '../../helpers/deletionNote';
 import { bitrix24Batch, bitrix24Paginate, portalHostOf } from '../../transport';
@@ -47,6 +48,11 @@ export const description = updateDisplayOptions(
 			type: 'string',
 			default: SYSTEM_CODE,
 			description: 'The ORIGINATOR_ID the records were synced with',
+		},
+		{
+			...languageProperty,
+			description:
+				'Language of the timeline note; a note written in the other language counts as there (no second note)',
 		},
 	],
 );
@@ -200,7 +206,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	if (records.length === 0) return this.helpers.returnJsonArray({ lexofficeId, found: false, records: [] });
 
-	const note = deletionNote(lexofficeId, text(this.getNodeParameter('deletedAt', itemIndex, '')));
+	const deletedAt = text(this.getNodeParameter('deletedAt', itemIndex, ''));
+	const note = deletionNote(lexofficeId, deletedAt, undefined, readLanguage.call(this, itemIndex));
 	// Executions of this process for the same deletion take turns, so both cannot miss the note.
 	const lockKey = `bitrix24-deletion-note ${await portalHostOf.call(this)} ${systemCode} ${lexofficeId}`;
 	return await withKeyLock([lockKey], async () => {

@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
+import { languageProperty, readLanguage } from '../../../shared/language';
 import type { AggregateOperation } from '../../../shared/operation';
 import { addStatistics, summarizeOutcomes, withDuration, type SyncStatistics } from './syncStatistics';
 
@@ -53,6 +54,7 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 			},
 		],
 	},
+	{ ...languageProperty, description: 'Language of the message (the notification Bitrix24 users read)' },
 ]);
 
 interface SummarizeOptions {
@@ -68,12 +70,16 @@ interface RunningTotals extends IContextObject {
 export async function executeAggregate(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as SummarizeOptions;
-	let statistics = summarizeOutcomes(itemIndexes.map((index) => items[index].json));
+	const language = readLanguage.call(this, itemIndexes[0] ?? 0);
+	let statistics = summarizeOutcomes(
+		itemIndexes.map((index) => items[index].json),
+		language,
+	);
 	if (options.addUpRuns === true) {
 		const context = this.getContext('node') as RunningTotals;
 		// Run 0 is a new execution: totals carried over from elsewhere do not count.
 		if (this.getWorkflowDataProxy(0).$runIndex > 0 && context.totals) {
-			statistics = addStatistics(context.totals, statistics);
+			statistics = addStatistics(context.totals, statistics, language);
 		}
 		context.totals = statistics;
 	}
@@ -84,7 +90,7 @@ export async function executeAggregate(this: IExecuteFunctions, itemIndexes: num
 				description: 'Give an ISO date and time such as 2026-12-05T22:00:00.000+01:00, or leave it empty.',
 			});
 		}
-		statistics = withDuration(statistics, startedAt, DateTime.now());
+		statistics = withDuration(statistics, startedAt, DateTime.now(), language);
 	}
 	return { json: statistics as unknown as IDataObject };
 }

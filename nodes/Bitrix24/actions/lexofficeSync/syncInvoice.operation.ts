@@ -10,6 +10,9 @@ import {
 } from 'n8n-workflow';
 
 import { SYSTEM_CODE } from '../../../shared/contract/links';
+import { invoiceTriggerName, type InvoiceStatus } from '../../../shared/contract/invoiceStatus';
+import { userTexts, type Language } from '../../../shared/contract/userTexts';
+import { languageProperty, readLanguage } from '../../../shared/language';
 import { DEFAULT_APP_URL } from '../../../shared/contract/permalinks';
 import type { ItemOperation } from '../../../shared/operation';
 import { berlinToday, InvalidInvoice, readLexofficeInvoice } from './syncInvoiceInput';
@@ -50,6 +53,11 @@ const properties: INodeProperties[] = [
 		default: '',
 		description:
 			'Category (pipeline) new smart invoices go to; default: the portal\'s default category. Existing invoices stay in theirs. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		...languageProperty,
+		description:
+			'Language of what Bitrix24 users read: the smart-invoice title, the trigger name and the timelineComment / timelineLinkText put out for the timeline',
 	},
 	{
 		displayName: 'Options',
@@ -121,6 +129,23 @@ function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSe
 		categoryId: category === '' ? undefined : Number(category),
 		memoryField,
 		appUrl: (options.appUrl ?? '').trim() || DEFAULT_APP_URL,
+		language: readLanguage.call(this, itemIndex),
+	};
+}
+
+/** The texts of a synced invoice in the chosen language: the trigger's name and the timeline entry. */
+function withUserTexts(outcome: IDataObject, language: Language): IDataObject {
+	if (outcome.action === 'failed') return outcome;
+	const texts = userTexts(language);
+	const voucherNumber = typeof outcome.voucherNumber === 'string' ? outcome.voucherNumber : undefined;
+	return {
+		...outcome,
+		triggerName: invoiceTriggerName(outcome.triggerCode, language) ?? null,
+		timelineComment: texts.invoice.timelineComment(
+			voucherNumber,
+			texts.invoice.status[outcome.status as InvoiceStatus],
+		),
+		timelineLinkText: texts.invoice.timelineLinkText(voucherNumber),
 	};
 }
 
@@ -170,7 +195,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		const key = invoiceLockKey(await portalHostOf.call(this), current.id);
 		const outcome = await withKeyLock([key], async () => await syncInvoice.call(this, current, settings, itemIndex));
-		return this.helpers.returnJsonArray(outcome);
+		return this.helpers.returnJsonArray(withUserTexts(outcome, settings.language ?? 'de'));
 	} catch (error) {
 		const failure = invoiceFailure(error, current.id);
 		if (failure) return this.helpers.returnJsonArray({ ...failure, voucherNumber: current.voucherNumber });

@@ -17,6 +17,7 @@ import {
 	type StatusDecision,
 	type SyncMemory,
 } from '../../../shared/contract/invoiceStatus';
+import { userTexts, type Language } from '../../../shared/contract/userTexts';
 import { bitrix24Batch, bitrix24Call, rowsOf, uncertainWriteOf, type BatchCommand } from '../../transport';
 import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 import {
@@ -34,6 +35,8 @@ export interface InvoiceSyncSettings {
 	categoryId?: number;
 	/** Field of the smart invoice the sync keeps its memory in (formatMemory). */
 	memoryField: string;
+	/** Of the title new and synced smart invoices get; default German. */
+	language?: Language;
 }
 
 type Client = { entityType: 'company' | 'contact'; id: number };
@@ -131,10 +134,8 @@ async function lookUp(
 }
 
 /** The fields the smart invoice should have; stage and memory are decided separately. */
-function desiredFields(invoice: LexofficeInvoice, client: Client | undefined): IDataObject {
-	const fields: IDataObject = {
-		title: invoice.voucherNumber ? `Rechnung ${invoice.voucherNumber}` : 'LexOffice-Rechnung (Entwurf)',
-	};
+function desiredFields(invoice: LexofficeInvoice, client: Client | undefined, language?: Language): IDataObject {
+	const fields: IDataObject = { title: userTexts(language).invoice.title(invoice.voucherNumber) };
 	if (invoice.voucherNumber) fields.accountNumber = invoice.voucherNumber;
 	if (invoice.amount !== undefined) fields.opportunity = invoice.amount;
 	if (invoice.currency) fields.currencyId = invoice.currency.toUpperCase();
@@ -333,7 +334,7 @@ export async function syncInvoice(
 	if (existing && isOlderState(previous, invoice.updatedDate))
 		return olderStateOutcome(existing, invoice, previous as SyncMemory);
 	const decision = decideStatusChange(previous, invoice.status, invoice.updatedDate);
-	const wanted = desiredFields(invoice, client);
+	const wanted = desiredFields(invoice, client, settings.language);
 	wanted[settings.memoryField] = formatMemory(decision.memory);
 
 	const categoryId = existing

@@ -1,13 +1,16 @@
 /** Statistics of a sync run from Sync Contacts' outcome items. Pure; table-tested. */
-import { DateTime, Duration } from 'luxon';
+import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-export interface Counts {
-	created: number;
-	updated: number;
-	unchanged: number;
-	failed: number;
-}
+import {
+	DEFAULT_LANGUAGE,
+	humanDuration,
+	userTexts,
+	type Language,
+	type SyncCounts,
+} from '../../../shared/contract/userTexts';
+
+export type Counts = SyncCounts;
 
 export interface SyncStatistics {
 	dryRun: boolean;
@@ -45,10 +48,8 @@ function count(counts: Counts, action: unknown): void {
 	if (action === 'created' || action === 'updated' || action === 'unchanged' || action === 'failed') counts[action]++;
 }
 
-const line = (label: string, counts: Counts) =>
-	`${label}: ${counts.created} neu, ${counts.updated} aktualisiert, ${counts.unchanged} unverändert, ${counts.failed} fehlgeschlagen`;
-
-export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
+/** `language`: of the message (the notification users read); the counts are the same in each. */
+export function summarizeOutcomes(outcomes: IDataObject[], language?: Language): SyncStatistics {
 	const stats: SyncStatistics = {
 		dryRun: false,
 		total: outcomes.length,
@@ -90,7 +91,7 @@ export function summarizeOutcomes(outcomes: IDataObject[]): SyncStatistics {
 			});
 		}
 	}
-	stats.message = messageOf(stats);
+	stats.message = messageOf(stats, language);
 	return stats;
 }
 
@@ -102,7 +103,7 @@ const addCounts = (a: Counts, b: Counts): Counts => ({
 });
 
 /** The statistics of two runs (pages) as one: everything added up, the later run's responsible user. */
-export function addStatistics(earlier: SyncStatistics, later: SyncStatistics): SyncStatistics {
+export function addStatistics(earlier: SyncStatistics, later: SyncStatistics, language?: Language): SyncStatistics {
 	const sum: SyncStatistics = {
 		dryRun: earlier.dryRun || later.dryRun,
 		total: earlier.total + later.total,
@@ -121,12 +122,17 @@ export function addStatistics(earlier: SyncStatistics, later: SyncStatistics): S
 		durationSeconds: null,
 		message: '',
 	};
-	sum.message = messageOf(sum);
+	sum.message = messageOf(sum, language);
 	return sum;
 }
 
 /** The statistics with how long the work took from `startedAt` (an ISO time) until `now`. */
-export function withDuration(stats: SyncStatistics, startedAt: string, now: DateTime): SyncStatistics {
+export function withDuration(
+	stats: SyncStatistics,
+	startedAt: string,
+	now: DateTime,
+	language?: Language,
+): SyncStatistics {
 	const start = DateTime.fromISO(startedAt, { setZone: true });
 	if (!start.isValid) throw new Error(`not an ISO date and time: "${startedAt}"`);
 	const timed = {
@@ -134,38 +140,31 @@ export function withDuration(stats: SyncStatistics, startedAt: string, now: Date
 		startedAt,
 		durationSeconds: Math.max(0, Math.round(now.diff(start).as('seconds'))),
 	};
-	return { ...timed, message: messageOf(timed) };
+	return { ...timed, message: messageOf(timed, language) };
 }
 
-/** "1 Stunde, 2 Minuten und 5 Sekunden": whole seconds, in the largest units, zeros left out. */
-export function durationText(seconds: number): string {
-	const rescaled = Duration.fromObject({ seconds }).rescale();
-	const duration = Object.keys(rescaled.toObject()).length > 0 ? rescaled : Duration.fromObject({ seconds: 0 });
-	return duration.reconfigure({ locale: 'de' }).toHuman();
-}
+/** "1 Stunde, 2 Minuten und 5 Sekunden" (or in English). */
+export const durationText = (seconds: number, language: Language = DEFAULT_LANGUAGE): string =>
+	humanDuration(seconds, language);
 
-function messageOf(stats: SyncStatistics): string {
+function messageOf(stats: SyncStatistics, language?: Language): string {
+	const texts = userTexts(language).syncSummary;
 	const lines = [
-		`${stats.dryRun ? '[b]LexOffice-Abgleich (Probelauf, nichts geschrieben)[/b]' : '[b]LexOffice-Abgleich[/b]'}: ${stats.total} Kontakte`,
-		line('Unternehmen', stats.companies),
-		line('Kontakte', stats.contacts),
-		line('Ansprechpartner', stats.contactPersons),
+		texts.heading(stats.dryRun, stats.total),
+		texts.counts(texts.companies, stats.companies),
+		texts.counts(texts.contacts, stats.contacts),
+		texts.counts(texts.contactPersons, stats.contactPersons),
 	];
-	if (stats.adoptedExisting > 0)
-		lines.push(`Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${stats.adoptedExisting}`);
-	if (stats.duplicatesRemoved > 0)
-		lines.push(
-			`Doppelt angelegt (gleichzeitig von einem anderen n8n-Worker) und wieder entfernt: ${stats.duplicatesRemoved}`,
-		);
+	if (stats.adoptedExisting > 0) lines.push(texts.adoptedExisting(stats.adoptedExisting));
+	if (stats.duplicatesRemoved > 0) lines.push(texts.duplicatesRemoved(stats.duplicatesRemoved));
 	if (stats.skippedArchived + stats.skippedOther > 0)
-		lines.push(`Übersprungen: ${stats.skippedArchived} archiviert, ${stats.skippedOther} sonstige`);
-	if (stats.withWarnings > 0)
-		lines.push(`Mit Hinweisen (Daten angepasst, siehe "warnings" in n8n): ${stats.withWarnings}`);
+		lines.push(texts.skipped(stats.skippedArchived, stats.skippedOther));
+	if (stats.withWarnings > 0) lines.push(texts.withWarnings(stats.withWarnings));
 	for (const failure of stats.failures.slice(0, FAILURES_IN_MESSAGE)) {
-		lines.push(`Fehler bei ${failure.name ?? failure.lexofficeId ?? '?'}: ${failure.error}`);
+		lines.push(texts.failure(failure.name ?? failure.lexofficeId ?? '?', failure.error));
 	}
 	if (stats.failures.length > FAILURES_IN_MESSAGE)
-		lines.push(`… und ${stats.failures.length - FAILURES_IN_MESSAGE} weitere Fehler (siehe n8n)`);
-	if (stats.durationSeconds !== null) lines.push(`Dauer: ${durationText(stats.durationSeconds)}`);
+		lines.push(texts.moreFailures(stats.failures.length - FAILURES_IN_MESSAGE));
+	if (stats.durationSeconds !== null) lines.push(texts.duration(stats.durationSeconds));
 	return lines.join('\n');
 }

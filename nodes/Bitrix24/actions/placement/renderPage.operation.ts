@@ -6,7 +6,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { renderRedirectPage } from '../../helpers/redirectPage';
+import { renderRedirectPage, type RedirectPageContent } from '../../helpers/redirectPage';
+import { userTexts } from '../../../shared/contract/userTexts';
+import { languageProperty, readLanguage } from '../../../shared/language';
 import type { OperationOption } from '../../../shared/operation';
 
 export const option: OperationOption = {
@@ -17,6 +19,9 @@ export const option: OperationOption = {
 };
 
 const displayOptions = { show: { resource: ['placement'], operation: ['renderPage'] } };
+const custom = { show: { content: ['custom'] } };
+const invoiceCreated = { show: { content: ['invoiceCreated'] } };
+const invoiceFailed = { show: { content: ['invoiceFailed'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
@@ -27,12 +32,32 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		default: '',
 	},
 	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'options',
+		options: [
+			{ name: 'Custom', value: 'custom', description: 'Title, message and link as entered below' },
+			{
+				name: 'Invoice Created',
+				value: 'invoiceCreated',
+				description: 'Says that the draft invoice is ready and links to it, in the chosen language',
+			},
+			{
+				name: 'Invoice Not Created',
+				value: 'invoiceFailed',
+				description: 'Says why the invoice could not be created and which n8n execution has the details',
+			},
+		],
+		default: 'custom',
+	},
+	{
 		displayName: 'Title',
 		name: 'title',
 		type: 'string',
 		required: true,
 		default: '',
 		placeholder: 'LexOffice: Rechnung erstellt',
+		displayOptions: custom,
 	},
 	{
 		displayName: 'Message',
@@ -41,6 +66,45 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		typeOptions: { rows: 3 },
 		default: '',
 		description: 'Text below the title (plain text)',
+		displayOptions: custom,
+	},
+	{
+		displayName: 'Invoice Number',
+		name: 'voucherNumber',
+		type: 'string',
+		default: '={{ $json.voucherNumber }}',
+		description: 'Number of the invoice; empty for a draft without one',
+		displayOptions: invoiceCreated,
+	},
+	{
+		displayName: 'Customer Name',
+		name: 'contactName',
+		type: 'string',
+		default: '={{ $json.contactName }}',
+		displayOptions: invoiceCreated,
+	},
+	{
+		displayName: 'Customer Created',
+		name: 'contactCreated',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the customer was newly created in LexOffice for this invoice (the page says so)',
+		displayOptions: invoiceCreated,
+	},
+	{
+		displayName: 'Error',
+		name: 'error',
+		type: 'string',
+		default: '={{ $json.error || $json.message }}',
+		description: 'What went wrong; the page adds the n8n execution that has the details',
+		displayOptions: invoiceFailed,
+	},
+	{
+		displayName: 'Error Description',
+		name: 'errorDescription',
+		type: 'string',
+		default: '={{ $json.description }}',
+		displayOptions: invoiceFailed,
 	},
 	{
 		displayName: 'Link URL',
@@ -49,8 +113,16 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		default: '',
 		placeholder: 'https://app.lexware.de/permalink/invoices/edit/…',
 		description: 'Page to open, e.g. the LexOffice invoice editor. Empty: the page shows only the text.',
+		displayOptions: { show: { content: ['custom', 'invoiceCreated'] } },
 	},
-	{ displayName: 'Link Text', name: 'linkText', type: 'string', default: '', description: 'Empty: the URL itself' },
+	{
+		displayName: 'Link Text',
+		name: 'linkText',
+		type: 'string',
+		default: '',
+		description: 'Empty: the URL itself',
+		displayOptions: custom,
+	},
 	{
 		displayName: 'Open In',
 		name: 'openIn',
@@ -64,30 +136,55 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 			{ name: 'Same Tab', value: 'top', description: 'Replaces Bitrix24 in the browser tab' },
 		],
 		default: 'newTab',
+		displayOptions: { show: { content: ['custom', 'invoiceCreated'] } },
 	},
 	{
-		displayName: 'Language',
-		name: 'language',
-		type: 'string',
-		default: 'de',
-		description: 'Language of the page, e.g. de or en',
+		...languageProperty,
+		description: 'Language of the page: its texts (except custom ones, which are yours) and its lang attribute',
 	},
 ]);
 
+type PageText = Pick<RedirectPageContent, 'title' | 'message' | 'linkText'>;
+
+/** Title, message and link text of the page; a prepared page takes them from the texts module. */
+function pageText(this: IExecuteFunctions, itemIndex: number, text: (name: string) => string): PageText {
+	const content = text('content') || 'custom';
+	if (content === 'custom') {
+		const title = text('title');
+		if (!title)
+			throw new NodeOperationError(this.getNode(), 'Title is empty', {
+				itemIndex,
+				description: 'Enter the heading of the page.',
+			});
+		return { title, message: text('message') || undefined, linkText: text('linkText') || undefined };
+	}
+	const texts = userTexts(readLanguage.call(this, itemIndex)).answerPage;
+	if (content === 'invoiceCreated') {
+		const created = this.getNodeParameter('contactCreated', itemIndex, false) === true;
+		return {
+			title: texts.invoiceCreatedTitle,
+			message: texts.invoiceCreatedMessage(text('voucherNumber') || undefined, text('contactName'), created),
+			linkText: texts.invoiceCreatedLinkText,
+		};
+	}
+	return {
+		title: texts.invoiceFailedTitle,
+		message: texts.invoiceFailedMessage(
+			text('error') || texts.unknownError,
+			text('errorDescription') || undefined,
+			String(this.getExecutionId() ?? ''),
+			this.getWorkflow().name ?? '',
+		),
+	};
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	const title = text('title');
-	if (!title)
-		throw new NodeOperationError(this.getNode(), 'Title is empty', {
-			itemIndex,
-			description: 'Enter the heading of the page.',
-		});
+	const page = pageText.call(this, itemIndex, text);
 	try {
 		const html = renderRedirectPage({
-			title,
-			message: text('message') || undefined,
-			url: text('url') || undefined,
-			linkText: text('linkText') || undefined,
+			...page,
+			url: text('content') === 'invoiceFailed' ? undefined : text('url') || undefined,
 			language: text('language') || undefined,
 			openIn: text('openIn') === 'top' ? 'top' : 'newTab',
 		});

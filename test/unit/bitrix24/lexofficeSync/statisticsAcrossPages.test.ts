@@ -41,7 +41,7 @@ describe('Summarize Sync Results across the pages of a loop', () => {
 	});
 
 	it('says how long it took, in German words', () => {
-		expect([0, 1, 59, 125, 3725].map(durationText)).toEqual([
+		expect([0, 1, 59, 125, 3725].map((seconds) => durationText(seconds))).toEqual([
 			'0 Sekunden',
 			'1 Sekunde',
 			'59 Sekunden',

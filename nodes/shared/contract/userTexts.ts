@@ -1,0 +1,198 @@
+/**
+ * Every text a Bitrix24 or LexOffice user reads (issue #13 item 5): the answer pages of the
+ * create-invoice button, the import/sync notification, timeline notes, smart-invoice titles and
+ * the automation trigger names. The editor itself speaks English; these speak the language the
+ * operation's "Language" option chooses, German by default (the users are German small businesses).
+ *
+ * Both languages are one `Record<Language, UserTexts>`: a text missing in one language does not
+ * compile. Markers the code reads back (the deletion note's key) are built from the same parts in
+ * every language, so a note written in one language is found by a run in the other. Pure.
+ */
+import { Duration } from 'luxon';
+
+import type { InvoiceStatus } from './invoiceStatus';
+
+export type Language = 'de' | 'en';
+
+export const LANGUAGES: readonly Language[] = ['de', 'en'];
+
+export const DEFAULT_LANGUAGE: Language = 'de';
+
+export function isLanguage(value: unknown): value is Language {
+	return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** "1 Stunde, 2 Minuten und 5 Sekunden": whole seconds, in the largest units, zeros left out. */
+export function humanDuration(seconds: number, language: Language): string {
+	const rescaled = Duration.fromObject({ seconds }).rescale();
+	const duration = Object.keys(rescaled.toObject()).length > 0 ? rescaled : Duration.fromObject({ seconds: 0 });
+	return duration.reconfigure({ locale: language }).toHuman();
+}
+
+export interface SyncCounts {
+	created: number;
+	updated: number;
+	unchanged: number;
+	failed: number;
+}
+
+export type TriggeredStatus = Exclude<InvoiceStatus, 'draft'>;
+
+export interface UserTexts {
+	/** The message of Summarize Sync Results, sent as the import/sync notification. */
+	syncSummary: {
+		heading: (dryRun: boolean, total: number) => string;
+		companies: string;
+		contacts: string;
+		contactPersons: string;
+		counts: (label: string, counts: SyncCounts) => string;
+		adoptedExisting: (count: number) => string;
+		skipped: (archived: number, other: number) => string;
+		withWarnings: (count: number) => string;
+		failure: (who: string, error: string) => string;
+		moreFailures: (count: number) => string;
+		/** Records another n8n worker added at the same time, removed again (queue mode). */
+		duplicatesRemoved: (count: number) => string;
+		/** How long the work took; `seconds` is whole seconds. */
+		duration: (seconds: number) => string;
+	};
+	/** The timeline note of Note Deletion. */
+	deletionNote: {
+		/** `when` is the minute in Europe/Berlin, already formatted by `dateFormat`. */
+		text: (lexofficeId: string, when: string, marker: string) => string;
+		/** luxon format of the minute the note names. */
+		dateFormat: string;
+		/** The word before the note's key: `(<label>: lexoffice/contact.deleted/…)`. */
+		markerLabel: string;
+	};
+	/** What Sync Invoice writes on the smart invoice and hands to the timeline step. */
+	invoice: {
+		title: (voucherNumber: string | undefined) => string;
+		status: Record<InvoiceStatus, string>;
+		timelineComment: (voucherNumber: string | undefined, status: string) => string;
+		timelineLinkText: (voucherNumber: string | undefined) => string;
+	};
+	/** Names of the automation triggers Bitrix24 users place in their rules. */
+	invoiceTriggers: Record<TriggeredStatus, string>;
+	/** Pages a click on "LexOffice: Rechnung erstellen" is answered with. */
+	answerPage: {
+		invoiceCreatedTitle: string;
+		invoiceCreatedMessage: (voucherNumber: string | undefined, contactName: string, contactCreated: boolean) => string;
+		invoiceCreatedLinkText: string;
+		invoiceFailedTitle: string;
+		unknownError: string;
+		invoiceFailedMessage: (
+			error: string,
+			description: string | undefined,
+			execution: string,
+			workflow: string,
+		) => string;
+	};
+}
+
+const de: UserTexts = {
+	syncSummary: {
+		heading: (dryRun, total) =>
+			`${dryRun ? '[b]LexOffice-Abgleich (Probelauf, nichts geschrieben)[/b]' : '[b]LexOffice-Abgleich[/b]'}: ${total} Kontakte`,
+		companies: 'Unternehmen',
+		contacts: 'Kontakte',
+		contactPersons: 'Ansprechpartner',
+		counts: (label, counts) =>
+			`${label}: ${counts.created} neu, ${counts.updated} aktualisiert, ${counts.unchanged} unverändert, ${counts.failed} fehlgeschlagen`,
+		adoptedExisting: (count) => `Davon bestehende Bitrix24-Datensätze übernommen (gleiche E-Mail): ${count}`,
+		skipped: (archived, other) => `Übersprungen: ${archived} archiviert, ${other} sonstige`,
+		withWarnings: (count) => `Mit Hinweisen (Daten angepasst, siehe "warnings" in n8n): ${count}`,
+		failure: (who, error) => `Fehler bei ${who}: ${error}`,
+		moreFailures: (count) => `… und ${count} weitere Fehler (siehe n8n)`,
+		duplicatesRemoved: (count) =>
+			`Doppelt angelegt (gleichzeitig von einem anderen n8n-Worker) und wieder entfernt: ${count}`,
+		duration: (seconds) => `Dauer: ${humanDuration(seconds, 'de')}`,
+	},
+	deletionNote: {
+		text: (lexofficeId, when, marker) =>
+			`Der verknüpfte LexOffice-Kontakt wurde am ${when} in LexOffice gelöscht (LexOffice-ID ${lexofficeId}). Der Datensatz bleibt in Bitrix24 erhalten. ${marker}`,
+		dateFormat: 'dd.MM.yyyy HH:mm',
+		markerLabel: 'Kennung',
+	},
+	invoice: {
+		title: (voucherNumber) => (voucherNumber ? `Rechnung ${voucherNumber}` : 'LexOffice-Rechnung (Entwurf)'),
+		status: { draft: 'Entwurf', open: 'offen', overdue: 'überfällig', paid: 'bezahlt', voided: 'storniert' },
+		timelineComment: (voucherNumber, status) =>
+			`Rechnung ${voucherNumber || '(Entwurf)'} aus LexOffice übernommen (Status: ${status}).`,
+		timelineLinkText: (voucherNumber) =>
+			voucherNumber ? `Rechnung ${voucherNumber} in LexOffice öffnen` : 'Rechnungsentwurf in LexOffice öffnen',
+	},
+	invoiceTriggers: {
+		open: 'LexOffice: Rechnung offen',
+		paid: 'LexOffice: Rechnung bezahlt',
+		voided: 'LexOffice: Rechnung storniert',
+		overdue: 'LexOffice: Rechnung überfällig',
+	},
+	answerPage: {
+		invoiceCreatedTitle: 'LexOffice: Rechnung erstellt',
+		invoiceCreatedMessage: (voucherNumber, contactName, contactCreated) =>
+			`${voucherNumber ? `Der Rechnungsentwurf ${voucherNumber}` : 'Ein Rechnungsentwurf'} für ${contactName} liegt in LexOffice bereit.` +
+			(contactCreated ? ' Der Kunde wurde dafür in LexOffice neu angelegt.' : ''),
+		invoiceCreatedLinkText: 'Rechnung in LexOffice bearbeiten',
+		invoiceFailedTitle: 'LexOffice: Die Rechnung konnte nicht erstellt werden',
+		unknownError: 'Unbekannter Fehler',
+		invoiceFailedMessage: (error, description, execution, workflow) =>
+			`${error}${description ? ` – ${description}` : ''} Sonst wurde nichts geändert. Details stehen in n8n in der Ausführung ${execution} des Workflows "${workflow}".`,
+	},
+};
+
+const en: UserTexts = {
+	syncSummary: {
+		heading: (dryRun, total) =>
+			`${dryRun ? '[b]LexOffice sync (dry run, nothing written)[/b]' : '[b]LexOffice sync[/b]'}: ${total} contacts`,
+		companies: 'Companies',
+		contacts: 'Contacts',
+		contactPersons: 'Contact persons',
+		counts: (label, counts) =>
+			`${label}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed`,
+		adoptedExisting: (count) => `Of these, existing Bitrix24 records taken over (same e-mail): ${count}`,
+		skipped: (archived, other) => `Skipped: ${archived} archived, ${other} other`,
+		withWarnings: (count) => `With warnings (data adjusted, see "warnings" in n8n): ${count}`,
+		failure: (who, error) => `Failed for ${who}: ${error}`,
+		moreFailures: (count) => `… and ${count} more failures (see n8n)`,
+		duplicatesRemoved: (count) => `Added twice (by another n8n worker at the same time) and removed again: ${count}`,
+		duration: (seconds) => `Duration: ${humanDuration(seconds, 'en')}`,
+	},
+	deletionNote: {
+		text: (lexofficeId, when, marker) =>
+			`The linked LexOffice contact was deleted in LexOffice on ${when} (LexOffice ID ${lexofficeId}). The record stays in Bitrix24. ${marker}`,
+		dateFormat: 'yyyy-MM-dd HH:mm',
+		markerLabel: 'Key',
+	},
+	invoice: {
+		title: (voucherNumber) => (voucherNumber ? `Invoice ${voucherNumber}` : 'LexOffice invoice (draft)'),
+		status: { draft: 'draft', open: 'open', overdue: 'overdue', paid: 'paid', voided: 'voided' },
+		timelineComment: (voucherNumber, status) =>
+			`Invoice ${voucherNumber || '(draft)'} taken over from LexOffice (status: ${status}).`,
+		timelineLinkText: (voucherNumber) =>
+			voucherNumber ? `Open invoice ${voucherNumber} in LexOffice` : 'Open the draft invoice in LexOffice',
+	},
+	invoiceTriggers: {
+		open: 'LexOffice: Invoice open',
+		paid: 'LexOffice: Invoice paid',
+		voided: 'LexOffice: Invoice voided',
+		overdue: 'LexOffice: Invoice overdue',
+	},
+	answerPage: {
+		invoiceCreatedTitle: 'LexOffice: Invoice created',
+		invoiceCreatedMessage: (voucherNumber, contactName, contactCreated) =>
+			`${voucherNumber ? `The draft invoice ${voucherNumber}` : 'A draft invoice'} for ${contactName} is ready in LexOffice.` +
+			(contactCreated ? ' The customer was newly created in LexOffice for it.' : ''),
+		invoiceCreatedLinkText: 'Edit the invoice in LexOffice',
+		invoiceFailedTitle: 'LexOffice: The invoice could not be created',
+		unknownError: 'Unknown error',
+		invoiceFailedMessage: (error, description, execution, workflow) =>
+			`${error}${description ? ` – ${description}` : ''} Nothing else was changed. Details are in n8n, execution ${execution} of the workflow "${workflow}".`,
+	},
+};
+
+export const USER_TEXTS: Record<Language, UserTexts> = { de, en };
+
+export function userTexts(language: Language = DEFAULT_LANGUAGE): UserTexts {
+	return USER_TEXTS[language];
+}

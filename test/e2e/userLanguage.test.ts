@@ -1,0 +1,136 @@
+/**
+ * The templates in English, in a real n8n 2.41.1 (issue #13 item 5): a user who sets Language to
+ * English in the nodes the README names gets English answer pages for the create-invoice button
+ * and an English import notification. The German defaults are covered by createInvoice.test.ts
+ * and contactSync.test.ts, which import the templates unchanged.
+ */
+import axios from 'axios';
+
+import {
+	bundledWorkflow,
+	connectSandboxApp,
+	CREDENTIAL_NAMES,
+	executionError,
+	nodeOutputJson,
+	startN8n,
+	type N8nInstance,
+} from '../harness';
+import type { WorkflowJson } from '../harness/n8nClient';
+import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
+import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
+
+const STARTUP_TIMEOUT_MS = 10 * 60_000;
+jest.setTimeout(180_000);
+
+/** A template with Language set to English in the named nodes, as the README tells a user to. */
+function inEnglish(template: string, nodeNames: string[]): WorkflowJson {
+	const workflow = bundledWorkflow(template);
+	for (const name of nodeNames) {
+		const node = workflow.nodes.find((candidate) => candidate.name === name);
+		if (!node) throw new Error(`${template} has no node "${name}"`);
+		expect(node.parameters.language).toBe('de');
+		node.parameters.language = 'en';
+	}
+	return workflow;
+}
+
+describe('Templates switched to English in a real n8n', () => {
+	let n8n: N8nInstance | undefined;
+	let lexoffice: LexofficeSandbox | undefined;
+	let bitrix24: Bitrix24Sandbox | undefined;
+	let invoiceWorkflowId: string;
+	let importWorkflowId: string;
+
+	const api = (): N8nInstance => {
+		if (!n8n) throw new Error('n8n did not start (see beforeAll)');
+		return n8n;
+	};
+	const lx = () => lexoffice as LexofficeSandbox;
+	const bx = () => bitrix24 as Bitrix24Sandbox;
+	const addContact = async (fields: Record<string, unknown>): Promise<number> => {
+		const response = await axios.post(`${bx().webhookUrl}crm.contact.add`, { fields }, { proxy: false });
+		return Number(response.data.result);
+	};
+	const click = async (id: number) => await bx().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: id });
+
+	beforeAll(async () => {
+		lexoffice = await startLexofficeSandbox({ limits: 'off', seed: { contacts: 6, seed: 13 } });
+		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
+		n8n = await startN8n();
+		await n8n.setupOwner();
+		await n8n.createApiKey();
+		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
+			apiKey: lexoffice.apiKey,
+			host: lexoffice.url,
+		});
+		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24.webhookUrl,
+			plan: 'enterprise',
+		});
+		await connectSandboxApp(n8n, bitrix24);
+		invoiceWorkflowId = (
+			await n8n.importWorkflow(
+				inEnglish('lexoffice-bitrix24-create-invoice', ['Build invoice page', 'Build error page']),
+			)
+		).id;
+		await n8n.publish(invoiceWorkflowId);
+		await n8n.waitPublished(invoiceWorkflowId);
+		importWorkflowId = (await n8n.importWorkflow(inEnglish('lexoffice-bitrix24-incremental-sync', ['Statistics']))).id;
+	}, STARTUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await lexoffice?.close();
+		await bitrix24?.close();
+	}, 60_000);
+
+	it('a click answers with the English page for the new draft invoice', async () => {
+		const id = await addContact({
+			NAME: 'Jane',
+			LAST_NAME: 'Doe',
+			EMAIL: [{ VALUE: 'jane.doe@example.com', VALUE_TYPE: 'WORK' }],
+		});
+		const response = await click(id);
+		expect(response.status).toBe(200);
+		expect(response.body).toContain('<html lang="en">');
+		expect(response.body).toContain('<h1>LexOffice: Invoice created</h1>');
+		expect(response.body).toMatch(
+			/A draft invoice for Jane Doe is ready in LexOffice\.|The draft invoice \S+ for Jane Doe/,
+		);
+		expect(response.body).toContain('The customer was newly created in LexOffice for it.');
+		expect(response.body).toContain('>Edit the invoice in LexOffice</a>');
+		expect(response.body).not.toMatch(/Rechnung|Kunde/);
+	});
+
+	it('a click LexOffice refuses answers with the English error page naming the execution', async () => {
+		const id = await addContact({
+			NAME: 'Otto',
+			LAST_NAME: 'Refused',
+			EMAIL: [{ VALUE: 'otto.refused@example.com', VALUE_TYPE: 'WORK' }],
+		});
+		lx().setFaults({
+			failNext: [
+				{ method: 'POST', pathIncludes: '/v1/invoices', status: 406, body: { message: 'Invoice refused (test)' } },
+			],
+		});
+		const response = await click(id);
+		expect(response.status).toBe(200);
+		expect(response.body).toContain('<h1>LexOffice: The invoice could not be created</h1>');
+		expect(response.body).toContain('Invoice refused (test)');
+		expect(response.body).toMatch(/Nothing else was changed\. Details are in n8n, execution \d+ of the workflow/);
+		// The workflow's name is the user's own (the template's is German); the rest is English.
+		expect(response.body.replace(/of the workflow &quot;.*?&quot;/, '')).not.toMatch(/Rechnung|Fehler|Ausführung/);
+	});
+
+	it('the import of the contacts workflow notifies in English', async () => {
+		const executionId = await api().runManually(importWorkflowId, 'Start import');
+		const execution = await api().waitForExecution(importWorkflowId, (candidate) => candidate.id === executionId, {
+			timeoutMs: 170_000,
+		});
+		expect([execution.status, executionError(execution)]).toEqual(['success', undefined]);
+		const { message } = nodeOutputJson(execution, 'Import statistics')[0] as { message: string };
+		expect(message).toMatch(/^\[b\]LexOffice sync\[\/b\]: \d+ contacts\nCompanies: \d+ created, 0 updated/);
+		expect(bx().state.notifications.at(-1)?.message).toBe(message);
+		expect(message).not.toMatch(/neu|Kontakte|Unternehmen/);
+	});
+});
