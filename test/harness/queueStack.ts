@@ -306,7 +306,7 @@ export const WEBHOOK_PROCESSOR_ENV: Readonly<Record<string, string>> = {
 /**
  * Workers: with the `vm` engine each execution's first expression builds an isolate (≈250 ms of
  * CPU, synchronously; lazy acquisition does not help, the workflows evaluate expressions): about
- * 40 s per worker in the load test's CPU profile, taken from the webhook processor on a shared
+ * 35–38 s per worker in the load test's CPU profile, taken from the webhook processor on a shared
  * machine. The `legacy` engine (n8n's engine before 2.x, expressions in the worker's own context)
  * builds none. README "Scaling out" has the figures and the trade-off.
  */
