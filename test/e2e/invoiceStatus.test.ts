@@ -70,7 +70,7 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 	 * Deliveries flushed, the expected state reached in Bitrix24, then every execution finished and
 	 * none added over two polls: only then do counts of firings, documents and comments mean "exactly".
 	 */
-	const settle = async (reached: () => boolean, what: string) => {
+	const settle = async (reached: () => boolean, what: string, failuresAllowed = false) => {
 		await lx().webhooks.flush();
 		await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 60_000 });
 		let previous = '';
@@ -84,11 +84,35 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 			},
 			{ what: "the workflow's executions to finish", timeoutMs: 60_000, intervalMs: 2_000 },
 		);
-		for (const execution of executions.filter((candidate) => candidate.status !== 'success')) {
+		const failed = executions.filter((candidate) => candidate.status !== 'success');
+		if (failuresAllowed) return failed;
+		for (const execution of failed) {
 			throw new Error(
 				`execution ${execution.id} ended ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`,
 			);
 		}
+		return failed;
+	};
+	const linkComments = (entityTypeId: number, entityId: unknown, lexofficeId: string) =>
+		bx().state.timeline.filter(
+			(entry) =>
+				entry.kind === 'comment' &&
+				entry.entityTypeId === entityTypeId &&
+				entry.entityId === entityId &&
+				entry.comment.includes(`[URL=https://app.lexware.de/permalink/invoices/view/${lexofficeId}]`),
+		);
+	/** A later LexOffice event about the invoice, signed as LexOffice signs it. */
+	const postLaterEvent = async (lexofficeId: string) => {
+		const webhookId = await api().webhookIdOf(workflowId, 'Invoice event');
+		const later = lx().webhooks.signedPayload(
+			'invoice.changed',
+			lexofficeId,
+			new Date().toISOString().replace('Z', '+00:00'),
+		);
+		await axios.post(api().webhookUrl(`${webhookId}/webhook`), later.body, {
+			headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': later.signature },
+			proxy: false,
+		});
 	};
 
 	const newInvoice = (overrides: Record<string, unknown> = {}) =>
@@ -184,6 +208,8 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(
 			`[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`,
 		);
+		// The link is on the client's card too (issue #13).
+		expect(linkComments(4, companyId, invoice.id)).toHaveLength(1);
 		expect(firings(created.ID)).toEqual([]);
 		expect(bx().state.documents).toHaveLength(0);
 
@@ -296,5 +322,64 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		}
 		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_overdue']);
 		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('S'));
+	});
+
+	it('closes the smart invoice of a draft deleted in LexOffice (invoice.deleted): failure stage, one note, no trigger', async () => {
+		const invoice = newInvoice();
+		await settle(
+			() => linkComments(31, smartInvoice(invoice.id)[0]?.ID, invoice.id).length > 0,
+			'the draft in Bitrix24',
+		);
+		const [item] = smartInvoice(invoice.id);
+		expect(item.STAGE_ID).toBe(stage('N'));
+
+		lx().simulate.deleteInvoice(invoice.id);
+		await settle(() => smartInvoice(invoice.id)[0]?.STAGE_ID === stage('D'), 'the deletion in Bitrix24');
+		expect(smartInvoice(invoice.id)).toHaveLength(1);
+		const notes = bx().state.timeline.filter(
+			(entry) =>
+				entry.kind === 'comment' &&
+				entry.entityTypeId === 31 &&
+				entry.entityId === item.ID &&
+				entry.comment.includes(`lexoffice/invoice.deleted/${invoice.id}`),
+		);
+		expect(notes).toHaveLength(1);
+		expect(firings(item.ID)).toEqual([]);
+		expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('status=deleted');
+	});
+
+	it('attaches the PDF at the next event when the upload failed, exactly once', async () => {
+		const invoice = newInvoice();
+		await settle(() => smartInvoice(invoice.id).length > 0, 'the draft in Bitrix24');
+		const [item] = smartInvoice(invoice.id);
+		bx().setFaults({
+			failNext: [
+				{
+					pathIncludes: 'crm.documentgenerator.document.upload',
+					status: 400,
+					body: { error: 'ACCESS_DENIED', error_description: 'Access denied.' },
+				},
+			],
+		});
+		lx().simulate.finalizeInvoice(invoice.id);
+		const failed = await settle(() => firings(item.ID).length > 0, 'the finalized invoice in Bitrix24', true);
+		bx().setFaults({});
+		// The execution that attached the PDF failed, visibly, after releasing it; a parallel delivery of
+		// the same change may already have taken it on again.
+		expect(failed.length).toBeGreaterThan(0);
+		const errors = await Promise.all(
+			failed.map(async (execution) => executionError(await api().getExecution(execution.id))),
+		);
+		expect(errors.join(' ')).toContain('PDF');
+
+		await postLaterEvent(invoice.id);
+		await settle(() => bx().state.documents.some((document) => document.entityId === item.ID), 'the PDF in Bitrix24');
+		await postLaterEvent(invoice.id);
+		await settle(() => true, 'another event');
+		expect(
+			bx().state.documents.filter((document) => document.entityTypeId === 31 && document.entityId === item.ID),
+		).toHaveLength(1);
+		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
+		expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('pdf=ja');
 	});
 });
