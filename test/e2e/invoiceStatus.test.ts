@@ -137,7 +137,8 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off', seed: { contacts: 0, invoices: 0 } });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
-		n8n = await startN8n();
+		// A loaded machine (2 cores, several agents) can take minutes to migrate a fresh n8n database.
+		n8n = await startN8n({ readinessTimeoutMs: 8 * 60_000 });
 		await n8n.setupOwner();
 		await n8n.createApiKey();
 		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
