@@ -72,7 +72,19 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 	 */
 	const settle = async (reached: () => boolean, what: string, failuresAllowed = false) => {
 		await lx().webhooks.flush();
-		await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 60_000 });
+		try {
+			await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 120_000 });
+		} catch (error) {
+			// Say why: the executions that failed meanwhile, with their errors.
+			const failed = (await api().executionSummaries(workflowId)).filter((execution) => execution.status !== 'success');
+			const reasons = await Promise.all(
+				failed.map(
+					async (execution) =>
+						`${execution.id} ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`,
+				),
+			);
+			throw new Error(`${(error as Error).message}; executions not successful: ${reasons.join(' | ') || 'none'}`);
+		}
 		let previous = '';
 		const executions = await pollUntil(
 			async () => {
