@@ -337,62 +337,70 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('S'));
 	});
 
-	it('closes the smart invoice of a draft deleted in LexOffice (invoice.deleted): failure stage, one note, no trigger', async () => {
-		const invoice = newInvoice();
-		await settle(
-			() => linkComments(31, smartInvoice(invoice.id)[0]?.ID, invoice.id).length > 0,
-			'the draft in Bitrix24',
-		);
-		const [item] = smartInvoice(invoice.id);
-		expect(item.STAGE_ID).toBe(stage('N'));
+	it(
+		'closes the smart invoice of a draft deleted in LexOffice (invoice.deleted): failure stage, one note, no trigger',
+		async () => {
+			const invoice = newInvoice();
+			await settle(
+				() => linkComments(31, smartInvoice(invoice.id)[0]?.ID, invoice.id).length > 0,
+				'the draft in Bitrix24',
+			);
+			const [item] = smartInvoice(invoice.id);
+			expect(item.STAGE_ID).toBe(stage('N'));
 
-		lx().simulate.deleteInvoice(invoice.id);
-		await settle(() => smartInvoice(invoice.id)[0]?.STAGE_ID === stage('D'), 'the deletion in Bitrix24');
-		expect(smartInvoice(invoice.id)).toHaveLength(1);
-		const notes = bx().state.timeline.filter(
-			(entry) =>
-				entry.kind === 'comment' &&
-				entry.entityTypeId === 31 &&
-				entry.entityId === item.ID &&
-				entry.comment.includes(`lexoffice/invoice.deleted/${invoice.id}`),
-		);
-		expect(notes).toHaveLength(1);
-		expect(firings(item.ID)).toEqual([]);
-		expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('status=deleted');
-	});
+			lx().simulate.deleteInvoice(invoice.id);
+			await settle(() => smartInvoice(invoice.id)[0]?.STAGE_ID === stage('D'), 'the deletion in Bitrix24');
+			expect(smartInvoice(invoice.id)).toHaveLength(1);
+			const notes = bx().state.timeline.filter(
+				(entry) =>
+					entry.kind === 'comment' &&
+					entry.entityTypeId === 31 &&
+					entry.entityId === item.ID &&
+					entry.comment.includes(`lexoffice/invoice.deleted/${invoice.id}`),
+			);
+			expect(notes).toHaveLength(1);
+			expect(firings(item.ID)).toEqual([]);
+			expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('status=deleted');
+		},
+		5 * 60_000,
+	);
 
-	it('attaches the PDF at the next event when the upload failed, exactly once', async () => {
-		const invoice = newInvoice();
-		await settle(() => smartInvoice(invoice.id).length > 0, 'the draft in Bitrix24');
-		const [item] = smartInvoice(invoice.id);
-		bx().setFaults({
-			failNext: [
-				{
-					pathIncludes: 'crm.documentgenerator.document.upload',
-					status: 400,
-					body: { error: 'ACCESS_DENIED', error_description: 'Access denied.' },
-				},
-			],
-		});
-		lx().simulate.finalizeInvoice(invoice.id);
-		const failed = await settle(() => firings(item.ID).length > 0, 'the finalized invoice in Bitrix24', true);
-		bx().setFaults({});
-		// The execution that attached the PDF failed, visibly, after releasing it; a parallel delivery of
-		// the same change may already have taken it on again.
-		expect(failed.length).toBeGreaterThan(0);
-		const errors = await Promise.all(
-			failed.map(async (execution) => executionError(await api().getExecution(execution.id))),
-		);
-		expect(errors.join(' ')).toContain('PDF');
+	it(
+		'attaches the PDF at the next event when the upload failed, exactly once',
+		async () => {
+			const invoice = newInvoice();
+			await settle(() => smartInvoice(invoice.id).length > 0, 'the draft in Bitrix24');
+			const [item] = smartInvoice(invoice.id);
+			bx().setFaults({
+				failNext: [
+					{
+						pathIncludes: 'crm.documentgenerator.document.upload',
+						status: 400,
+						body: { error: 'ACCESS_DENIED', error_description: 'Access denied.' },
+					},
+				],
+			});
+			lx().simulate.finalizeInvoice(invoice.id);
+			const failed = await settle(() => firings(item.ID).length > 0, 'the finalized invoice in Bitrix24', true);
+			bx().setFaults({});
+			// The execution that attached the PDF failed, visibly, after releasing it; a parallel delivery of
+			// the same change may already have taken it on again.
+			expect(failed.length).toBeGreaterThan(0);
+			const errors = await Promise.all(
+				failed.map(async (execution) => executionError(await api().getExecution(execution.id))),
+			);
+			expect(errors.join(' ')).toContain('PDF');
 
-		await postLaterEvent(invoice.id);
-		await settle(() => bx().state.documents.some((document) => document.entityId === item.ID), 'the PDF in Bitrix24');
-		await postLaterEvent(invoice.id);
-		await settle(() => true, 'another event');
-		expect(
-			bx().state.documents.filter((document) => document.entityTypeId === 31 && document.entityId === item.ID),
-		).toHaveLength(1);
-		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
-		expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('pdf=ja');
-	});
+			await postLaterEvent(invoice.id);
+			await settle(() => bx().state.documents.some((document) => document.entityId === item.ID), 'the PDF in Bitrix24');
+			await postLaterEvent(invoice.id);
+			await settle(() => true, 'another event');
+			expect(
+				bx().state.documents.filter((document) => document.entityTypeId === 31 && document.entityId === item.ID),
+			).toHaveLength(1);
+			expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
+			expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('pdf=ja');
+		},
+		8 * 60_000,
+	);
 });
