@@ -70,7 +70,7 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 	 * Deliveries flushed, the expected state reached in Bitrix24, then every execution finished and
 	 * none added over two polls: only then do counts of firings, documents and comments mean "exactly".
 	 */
-	const settle = async (reached: () => boolean, what: string, failuresAllowed = false) => {
+	const settle = async (reached: () => boolean, what: string) => {
 		await lx().webhooks.flush();
 		try {
 			await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 120_000 });
@@ -96,14 +96,11 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 			},
 			{ what: "the workflow's executions to finish", timeoutMs: 60_000, intervalMs: 2_000 },
 		);
-		const failed = executions.filter((candidate) => candidate.status !== 'success');
-		if (failuresAllowed) return failed;
-		for (const execution of failed) {
+		for (const execution of executions.filter((candidate) => candidate.status !== 'success')) {
 			throw new Error(
 				`execution ${execution.id} ended ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`,
 			);
 		}
-		return failed;
 	};
 	const linkComments = (entityTypeId: number, entityId: unknown, lexofficeId: string) =>
 		bx().state.timeline.filter(
@@ -381,15 +378,16 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 				],
 			});
 			lx().simulate.finalizeInvoice(invoice.id);
-			const failed = await settle(() => firings(item.ID).length > 0, 'the finalized invoice in Bitrix24', true);
+			await settle(() => firings(item.ID).length > 0, 'the finalized invoice in Bitrix24');
 			bx().setFaults({});
-			// The execution that attached the PDF failed, visibly, after releasing it; a parallel delivery of
-			// the same change may already have taken it on again.
-			expect(failed.length).toBeGreaterThan(0);
-			const errors = await Promise.all(
-				failed.map(async (execution) => executionError(await api().getExecution(execution.id))),
+			// The upload failed; its record released it and says why, and the trigger branch still ran.
+			const recorded = await Promise.all(
+				(await api().executionSummaries(workflowId)).map(async (execution) =>
+					nodeOutputJson(await api().getExecution(execution.id), 'Record PDF attached'),
+				),
 			);
-			expect(errors.join(' ')).toContain('PDF');
+			expect(JSON.stringify(recorded.flat())).toContain('The PDF of smart invoice');
+			expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
 
 			await postLaterEvent(invoice.id);
 			await settle(() => bx().state.documents.some((document) => document.entityId === item.ID), 'the PDF in Bitrix24');
