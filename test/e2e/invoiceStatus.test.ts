@@ -72,7 +72,19 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 	 */
 	const settle = async (reached: () => boolean, what: string) => {
 		await lx().webhooks.flush();
-		await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 60_000 });
+		try {
+			await pollUntil(async () => (reached() ? true : undefined), { what, timeoutMs: 120_000 });
+		} catch (error) {
+			// Say why: the executions that failed meanwhile, with their errors.
+			const failed = (await api().executionSummaries(workflowId)).filter((execution) => execution.status !== 'success');
+			const reasons = await Promise.all(
+				failed.map(
+					async (execution) =>
+						`${execution.id} ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`,
+				),
+			);
+			throw new Error(`${(error as Error).message}; executions not successful: ${reasons.join(' | ') || 'none'}`);
+		}
 		let previous = '';
 		const executions = await pollUntil(
 			async () => {
@@ -89,6 +101,27 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 				`execution ${execution.id} ended ${execution.status}: ${executionError(await api().getExecution(execution.id)) ?? ''}`,
 			);
 		}
+	};
+	const linkComments = (entityTypeId: number, entityId: unknown, lexofficeId: string) =>
+		bx().state.timeline.filter(
+			(entry) =>
+				entry.kind === 'comment' &&
+				entry.entityTypeId === entityTypeId &&
+				entry.entityId === entityId &&
+				entry.comment.includes(`[URL=https://app.lexware.de/permalink/invoices/view/${lexofficeId}]`),
+		);
+	/** A later LexOffice event about the invoice, signed as LexOffice signs it. */
+	const postLaterEvent = async (lexofficeId: string) => {
+		const webhookId = await api().webhookIdOf(workflowId, 'Invoice event');
+		const later = lx().webhooks.signedPayload(
+			'invoice.changed',
+			lexofficeId,
+			new Date().toISOString().replace('Z', '+00:00'),
+		);
+		await axios.post(api().webhookUrl(`${webhookId}/webhook`), later.body, {
+			headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': later.signature },
+			proxy: false,
+		});
 	};
 
 	const newInvoice = (overrides: Record<string, unknown> = {}) =>
@@ -113,7 +146,8 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off', seed: { contacts: 0, invoices: 0 } });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
-		n8n = await startN8n();
+		// A loaded machine (2 cores, several agents) can take minutes to migrate a fresh n8n database.
+		n8n = await startN8n({ readinessTimeoutMs: 8 * 60_000 });
 		await n8n.setupOwner();
 		await n8n.createApiKey();
 		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
@@ -184,6 +218,8 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(
 			`[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`,
 		);
+		// The link is on the client's card too (issue #13).
+		expect(linkComments(4, companyId, invoice.id)).toHaveLength(1);
 		expect(firings(created.ID)).toEqual([]);
 		expect(bx().state.documents).toHaveLength(0);
 
@@ -297,4 +333,72 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_overdue']);
 		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('S'));
 	});
+
+	it(
+		'closes the smart invoice of a draft deleted in LexOffice (invoice.deleted): failure stage, one note, no trigger',
+		async () => {
+			const invoice = newInvoice();
+			await settle(
+				() => linkComments(31, smartInvoice(invoice.id)[0]?.ID, invoice.id).length > 0,
+				'the draft in Bitrix24',
+			);
+			const [item] = smartInvoice(invoice.id);
+			expect(item.STAGE_ID).toBe(stage('N'));
+
+			lx().simulate.deleteInvoice(invoice.id);
+			await settle(() => smartInvoice(invoice.id)[0]?.STAGE_ID === stage('D'), 'the deletion in Bitrix24');
+			expect(smartInvoice(invoice.id)).toHaveLength(1);
+			const notes = bx().state.timeline.filter(
+				(entry) =>
+					entry.kind === 'comment' &&
+					entry.entityTypeId === 31 &&
+					entry.entityId === item.ID &&
+					entry.comment.includes(`lexoffice/invoice.deleted/${invoice.id}`),
+			);
+			expect(notes).toHaveLength(1);
+			expect(firings(item.ID)).toEqual([]);
+			expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('status=deleted');
+		},
+		5 * 60_000,
+	);
+
+	it(
+		'attaches the PDF at the next event when the upload failed, exactly once',
+		async () => {
+			const invoice = newInvoice();
+			await settle(() => smartInvoice(invoice.id).length > 0, 'the draft in Bitrix24');
+			const [item] = smartInvoice(invoice.id);
+			bx().setFaults({
+				failNext: [
+					{
+						pathIncludes: 'crm.documentgenerator.document.upload',
+						status: 400,
+						body: { error: 'ACCESS_DENIED', error_description: 'Access denied.' },
+					},
+				],
+			});
+			lx().simulate.finalizeInvoice(invoice.id);
+			await settle(() => firings(item.ID).length > 0, 'the finalized invoice in Bitrix24');
+			bx().setFaults({});
+			// The upload failed; its record released it and says why, and the trigger branch still ran.
+			const recorded = await Promise.all(
+				(await api().executionSummaries(workflowId)).map(async (execution) =>
+					nodeOutputJson(await api().getExecution(execution.id), 'Record PDF attached'),
+				),
+			);
+			expect(JSON.stringify(recorded.flat())).toContain('The PDF of smart invoice');
+			expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
+
+			await postLaterEvent(invoice.id);
+			await settle(() => bx().state.documents.some((document) => document.entityId === item.ID), 'the PDF in Bitrix24');
+			await postLaterEvent(invoice.id);
+			await settle(() => true, 'another event');
+			expect(
+				bx().state.documents.filter((document) => document.entityTypeId === 31 && document.entityId === item.ID),
+			).toHaveLength(1);
+			expect(firings(item.ID)).toEqual(['lexoffice_invoice_open']);
+			expect(String(smartInvoice(invoice.id)[0].SOURCE_DESCRIPTION)).toContain('pdf=ja');
+		},
+		8 * 60_000,
+	);
 });

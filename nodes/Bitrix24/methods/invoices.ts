@@ -7,6 +7,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import {
 	invoiceCategories,
 	invoiceStages,
+	STAGE_MEANINGS,
 	stageListParams,
 	stagesOf,
 	type InvoiceCategory,
@@ -67,6 +68,19 @@ export async function getSmartInvoiceStages(this: ILoadOptionsFunctions): Promis
 	});
 }
 
+/**
+ * Sync Invoice's stage per status: the four stage meanings first (the defaults, found in whatever
+ * category an invoice is in), then the stages of the chosen category (or of every category).
+ */
+export async function getSyncInvoiceStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const meanings = STAGE_MEANINGS.map((meaning) => ({
+		name: `Default: ${meaning.name}`,
+		value: meaning.value,
+		description: meaning.description,
+	}));
+	return [...meanings, ...(await getSmartInvoiceStages.call(this))];
+}
+
 /** Custom fields (ufCrm…) of smart invoices, as crm.item.fields names them (§4.3, §4.4). */
 export async function getSmartInvoiceCustomFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const answer = await bitrix24Call.call(this, 'crm.item.fields', { entityTypeId: SMART_INVOICE_ENTITY_TYPE_ID });
@@ -86,4 +100,5 @@ export const invoiceLoadOptions = {
 	getSmartInvoiceCategoriesOrDefault,
 	getSmartInvoiceStages,
 	getSmartInvoiceCustomFields,
+	getSyncInvoiceStages,
 };

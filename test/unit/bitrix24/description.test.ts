@@ -39,6 +39,8 @@ describe('Bitrix24 node description', () => {
 		expect(Object.keys(resources.user.operations).sort()).toEqual(['getCurrent', 'getMany', 'sendNotification']);
 		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual([
 			'noteDeletion',
+			'postInvoiceLink',
+			'recordInvoiceEffect',
 			'summarize',
 			'syncContacts',
 			'syncInvoice',

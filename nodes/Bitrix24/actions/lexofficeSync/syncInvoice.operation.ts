@@ -9,12 +9,14 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { SYNCED_STATUSES, type SyncedStatus } from '../../../shared/contract/invoiceStatus';
 import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { invoiceTriggerName, type InvoiceStatus } from '../../../shared/contract/invoiceStatus';
 import { userTexts, type Language } from '../../../shared/contract/userTexts';
 import { languageProperty, readLanguage } from '../../../shared/language';
 import { DEFAULT_APP_URL } from '../../../shared/contract/permalinks';
 import type { ItemOperation } from '../../../shared/operation';
+import { memoryFieldOption, readMemoryField } from './memoryField';
 import { berlinToday, InvalidInvoice, readLexofficeInvoice } from './syncInvoiceInput';
 import { withKeyLock } from '../../../shared/keyedLock';
 import { portalHostOf } from '../../transport';
@@ -24,14 +26,14 @@ export const option: ItemOperation['option'] = {
 	name: 'Sync Invoice',
 	value: 'syncInvoice',
 	description:
-		'Create or update the smart invoice of a LexOffice invoice (client, number, amount, dates, stage from the status) and say what to report: link, PDF, automation trigger',
+		'Create or update the smart invoice of a LexOffice invoice (client, number, amount, dates, stage from the status), close it when the invoice is voided or its draft deleted, and claim what to report: link, PDF, automation trigger',
 	action: 'Sync a LexOffice invoice to Bitrix24',
 };
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Output per invoice, for IF nodes: firstSight (post the link), attachPdf (true once, when first seen finalized), triggerCode (the automation trigger to fire; null when the status did not change). What was reported is kept on the smart invoice, so replayed events fire nothing.',
+			'Output per invoice, for IF nodes: firstSight (post the link), attachPdf (attach the PDF, once finalized), triggerCode (the automation trigger to fire; null when the status did not change). Each is claimed on the smart invoice for this execution and done once: record it with Record Invoice Effect after it happened (Post Invoice Link records itself); one that failed is reported again at the next event. A draft deleted in LexOffice (invoice.deleted) closes its smart invoice: stage "Deleted Draft" and a timeline note; it is not removed.',
 		name: 'syncInvoiceNotice',
 		type: 'notice',
 		default: '',
@@ -43,7 +45,7 @@ const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		required: true,
 		description:
-			"The LexOffice invoice (JSON) as the LexOffice node's Invoice → Get or Voucher List → Get Many puts it out. After a LexOffice Trigger on invoice events, map the item's resource field.",
+			"The LexOffice invoice (JSON) as the LexOffice node's Invoice → Get or Voucher List → Get Many puts it out. A deletion: the LexOffice Trigger's invoice.deleted item (or Event → Get Resource's item of a deleted invoice), or { ID, deleted: true }.",
 	},
 	{
 		displayName: 'Category Name or ID',
@@ -67,6 +69,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Leave Drafts Out',
+				name: 'skipDrafts',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether drafts get no smart invoice: it is created when the invoice is finalized. A smart invoice that exists already follows its invoice as before.',
+			},
+			{
 				displayName: 'LexOffice Web App URL',
 				name: 'appUrl',
 				type: 'string',
@@ -75,14 +85,60 @@ const properties: INodeProperties[] = [
 					'Base of the link to the invoice (…/permalink/invoices/view/{ID}); a link the input item carries wins',
 			},
 			{
-				displayName: 'Sync State Field',
-				name: 'memoryField',
-				type: 'string',
-				default: 'sourceDescription',
-				placeholder: 'ufCrm_LexofficeState',
+				displayName: 'Stage for Deleted Draft Name or ID',
+				name: 'stage_deleted',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getSyncInvoiceStages', loadOptionsDependsOn: ['categoryId'] },
+				default: 'failed',
 				description:
-					'Text field of smart invoices where the sync notes what it already reported (status, PDF, overdue). Default: "Source information". Use a custom field if that one is used otherwise.',
+					'Stage a smart invoice moves to when its LexOffice invoice becomes "deleted". Default: the category\'s failed stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
+			{
+				displayName: 'Stage for Draft Name or ID',
+				name: 'stage_draft',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getSyncInvoiceStages', loadOptionsDependsOn: ['categoryId'] },
+				default: 'new',
+				description:
+					'Stage a smart invoice moves to when its LexOffice invoice becomes "draft". Default: the category\'s new stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Stage for Open Name or ID',
+				name: 'stage_open',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getSyncInvoiceStages', loadOptionsDependsOn: ['categoryId'] },
+				default: 'sent',
+				description:
+					'Stage a smart invoice moves to when its LexOffice invoice becomes "open". Default: the category\'s sent stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Stage for Overdue Name or ID',
+				name: 'stage_overdue',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getSyncInvoiceStages', loadOptionsDependsOn: ['categoryId'] },
+				default: 'sent',
+				description:
+					'Stage a smart invoice moves to when its LexOffice invoice becomes "overdue". Default: the category\'s sent stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Stage for Paid Name or ID',
+				name: 'stage_paid',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getSyncInvoiceStages', loadOptionsDependsOn: ['categoryId'] },
+				default: 'paid',
+				description:
+					'Stage a smart invoice moves to when its LexOffice invoice becomes "paid". Default: the category\'s paid stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Stage for Voided Name or ID',
+				name: 'stage_voided',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getSyncInvoiceStages', loadOptionsDependsOn: ['categoryId'] },
+				default: 'failed',
+				description:
+					'Stage a smart invoice moves to when its LexOffice invoice becomes "voided". Default: the category\'s failed stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			memoryFieldOption,
 			{
 				displayName: 'System Code',
 				name: 'systemCode',
@@ -100,14 +156,13 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const FIELD_NAME = /^(?:[a-z][A-Za-z0-9]*|ufCrm[A-Za-z0-9_]+)$/;
-
 function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSettings & { appUrl: string } {
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		appUrl?: string;
 		memoryField?: string;
 		systemCode?: string;
-	};
+		skipDrafts?: boolean;
+	} & Record<string, unknown>;
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(this.getNode(), message, { itemIndex, description });
 	const category = String(this.getNodeParameter('categoryId', itemIndex, '') ?? '').trim();
@@ -117,14 +172,15 @@ function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSe
 			"Pick the category from the list, or leave it empty for the portal's default category.",
 		);
 	}
-	const memoryField = (options.memoryField ?? '').trim() || 'sourceDescription';
-	if (!FIELD_NAME.test(memoryField)) {
-		throw fail(
-			`"Sync State Field" is not a smart-invoice field name: "${memoryField}"`,
-			'Use a camelCase field name as crm.item.* names it, e.g. sourceDescription or ufCrm5_1700000000.',
-		);
+	const memoryField = readMemoryField.call(this, options.memoryField, itemIndex);
+	const stages: Partial<Record<SyncedStatus, string>> = {};
+	for (const status of SYNCED_STATUSES) {
+		const picked = String(options[`stage_${status}`] ?? '').trim();
+		if (picked) stages[status] = picked;
 	}
 	return {
+		skipDrafts: options.skipDrafts === true,
+		stages,
 		systemCode: (options.systemCode ?? '').trim() || SYSTEM_CODE,
 		categoryId: category === '' ? undefined : Number(category),
 		memoryField,
@@ -179,7 +235,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			// The LexOffice node before this one failed for this item (Continue on error), e.g. an invoice deleted in LexOffice.
 			throw new InvalidInvoice(
 				`The invoice could not be read from LexOffice: ${String((raw as IDataObject).error)}`,
-				'A draft deleted in LexOffice leaves its smart invoice as it is. Otherwise check the LexOffice node before this one.',
+				'A draft deleted in LexOffice is closed by its invoice.deleted event (route items whose resource is deleted to this node). Otherwise check the LexOffice node before this one.',
 			);
 		}
 		invoice = readLexofficeInvoice(raw, settings.appUrl, berlinToday());

@@ -7,12 +7,13 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_APP_URL, permalinksFor } from '../../../shared/contract/permalinks';
-import { invoiceStatusOf, type InvoiceStatus } from '../../../shared/contract/invoiceStatus';
+import { invoiceStatusOf, type SyncedStatus } from '../../../shared/contract/invoiceStatus';
 
 export interface LexofficeInvoice {
 	id: string;
 	voucherNumber: string;
-	status: InvoiceStatus;
+	/** `deleted`: a draft deleted in LexOffice (deletedInvoice below), nothing else is known of it. */
+	status: SyncedStatus;
 	/** LexOffice contact id; absent for one-time addresses and the collective contact. */
 	contactId?: string;
 	contactName?: string;
@@ -56,6 +57,33 @@ function amountOf(value: unknown): number | undefined {
 	return Number.isFinite(amount) ? amount : undefined;
 }
 
+/**
+ * A deleted draft, in the shapes that announce one: the LexOffice event item (`invoice.deleted`,
+ * or any invoice event whose resource LexOffice answered 404 for: `resource.deleted`, as Event →
+ * Get Resource puts it out) or `{ id, deleted: true }`. Only drafts can be deleted (§6.2, §4.1).
+ */
+function deletedInvoice(input: IDataObject, appUrl: string): LexofficeInvoice | undefined {
+	const eventType = text(input.eventType);
+	const gone =
+		input.deleted === true ||
+		eventType === 'invoice.deleted' ||
+		(eventType?.startsWith('invoice.') === true && record(input.resource).deleted === true);
+	if (!gone) return undefined;
+	const id = text(input.resourceId) ?? text(input.id);
+	if (!id || !UUID.test(id)) {
+		throw new InvalidInvoice(
+			`The deletion of an invoice names no LexOffice id: "${id ?? ''}"`,
+			"Map the LexOffice Trigger's item (resourceId) or { id, deleted: true }.",
+		);
+	}
+	return {
+		id,
+		voucherNumber: '',
+		status: 'deleted',
+		url: permalinksFor('invoice', id, appUrl || DEFAULT_APP_URL).view as string,
+	};
+}
+
 /** Today in Berlin, the day LexOffice measures "overdue" in (§5). */
 export const berlinToday = (): string => DateTime.now().setZone('Europe/Berlin').toISODate() as string;
 
@@ -65,6 +93,8 @@ export const berlinToday = (): string => DateTime.now().setZone('Europe/Berlin')
  */
 export function readLexofficeInvoice(raw: unknown, appUrl: string, today: string): LexofficeInvoice {
 	const input = record(typeof raw === 'string' && raw.trim().startsWith('{') ? (JSON.parse(raw) as unknown) : raw);
+	const deleted = deletedInvoice(input, appUrl);
+	if (deleted) return deleted;
 	const id = text(input.id);
 	if (!id || !UUID.test(id)) {
 		throw new InvalidInvoice(

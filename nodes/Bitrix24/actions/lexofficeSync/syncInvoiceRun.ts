@@ -7,18 +7,26 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject
 
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
 import { commandError } from '../../helpers/crmRecordFields';
-import { SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
+import { CRM_TARGETS, SMART_INVOICE_ENTITY_TYPE_ID } from '../../helpers/crmEntities';
 import {
-	decideStatusChange,
+	CLOSING_STATUSES,
 	formatMemory,
 	isOlderState,
 	parseMemory,
+	planInvoiceSync,
 	STAGE_OF_STATUS,
-	type StatusDecision,
+	type StageMeaning,
+	type SyncedStatus,
 	type SyncMemory,
+	type SyncPlan,
 } from '../../../shared/contract/invoiceStatus';
 import { userTexts, type Language } from '../../../shared/contract/userTexts';
+import { DateTime } from 'luxon';
+
+import { closingNote } from '../../helpers/invoiceNotes';
+import { hasCommentWith, hasDocument } from '../../helpers/readBack';
 import { bitrix24Batch, bitrix24Call, rowsOf, uncertainWriteOf, type BatchCommand } from '../../transport';
+import { INVOICE_ROUNDS, recordInvoiceEffect, updateIfStateUnchanged } from './syncInvoiceMemory';
 import { SETTLE_ROUNDS } from '../shared/settleUncertain';
 import {
 	defaultCategory,
@@ -37,6 +45,10 @@ export interface InvoiceSyncSettings {
 	memoryField: string;
 	/** Of the title new and synced smart invoices get; default German. */
 	language?: Language;
+	/** No smart invoice for a draft (one that exists follows its invoice as before). */
+	skipDrafts?: boolean;
+	/** The stage per status: a stage meaning (the default mapping) or a stage id of the category. */
+	stages?: Partial<Record<SyncedStatus, string>>;
 }
 
 type Client = { entityType: 'company' | 'contact'; id: number };
@@ -179,14 +191,35 @@ function changedFields(existing: IDataObject, wanted: IDataObject): IDataObject 
 	return changes;
 }
 
+const MEANINGS: StageMeaning[] = ['new', 'sent', 'paid', 'failed'];
+
+/**
+ * The stage for `status` in the invoice's category: the one picked in "Stages" when it belongs to
+ * that category, else the stage with the default meaning (STAGE_OF_STATUS). A picked stage of
+ * another category (an invoice that stays in its own) falls back with a warning.
+ */
 async function targetStage(
 	this: IExecuteFunctions,
 	categoryId: number,
-	decision: StatusDecision,
+	status: SyncedStatus,
+	settings: InvoiceSyncSettings,
 	itemIndex: number,
-): Promise<{ stage?: InvoiceStage; categoryStages: InvoiceStage[] }> {
+): Promise<{ stage?: InvoiceStage; categoryStages: InvoiceStage[]; wanted: string; warning?: string }> {
 	const categoryStages = await stagesOfCategory.call(this, categoryId, itemIndex);
-	return { stage: stageWithMeaning(categoryStages, STAGE_OF_STATUS[decision.status]), categoryStages };
+	const picked = settings.stages?.[status];
+	if (picked && !MEANINGS.includes(picked as StageMeaning)) {
+		const stage = categoryStages.find((candidate) => candidate.id === picked);
+		if (stage) return { stage, categoryStages, wanted: picked };
+		const meaning = STAGE_OF_STATUS[status];
+		return {
+			stage: stageWithMeaning(categoryStages, meaning),
+			categoryStages,
+			wanted: meaning,
+			warning: `The stage picked for "${status}" (${picked}) is not a stage of invoice category ${categoryId}; its "${meaning}" stage was used`,
+		};
+	}
+	const meaning = (picked as StageMeaning | undefined) ?? STAGE_OF_STATUS[status];
+	return { stage: stageWithMeaning(categoryStages, meaning), categoryStages, wanted: meaning };
 }
 
 /**
@@ -215,13 +248,6 @@ async function createSettled(
 }
 
 /**
- * Across n8n workers (issue #12) the per-process lock does not hold: a sync checks what Bitrix24
- * holds again before it acts on its lookup, and starts over (at most this many times) when
- * another execution got there first.
- */
-const INVOICE_ROUNDS = 5;
-
-/**
  * After an add: the smart invoice with the lowest id is the one of this LexOffice invoice (ids
  * grow, so every later creator sees it). A higher one this execution added is deleted again.
  */
@@ -243,84 +269,84 @@ async function keptAfterAdd(
 	return false;
 }
 
-/**
- * crm.item.update only if the sync state is still the one the decision was made on: a batch whose
- * first sub-call finds the smart invoice by id and that exact state, and whose update takes its id
- * from that answer (bitrix24-api.md §3.3, `$result[…]`). When another execution wrote the state
- * meanwhile, the list finds nothing, the reference is empty and the update fails without writing:
- * undefined. A smart invoice without a sync state yet is updated as it is.
- */
-async function updateIfStateUnchanged(
-	this: IExecuteFunctions,
-	settings: InvoiceSyncSettings,
-	existing: IDataObject,
-	changes: IDataObject,
-	itemIndex: number,
-): Promise<IDataObject | undefined> {
-	const state = existing[settings.memoryField];
-	if (typeof state !== 'string' || state === '') {
-		const answer = await bitrix24Call.call(
-			this,
-			'crm.item.update',
-			{ entityTypeId, id: Number(existing.id), fields: changes },
-			{ itemIndex },
-		);
-		return ((answer.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
-	}
-	const results = await bitrix24Batch.call(
-		this,
-		[
-			{
-				key: 'same',
-				method: 'crm.item.list',
-				params: {
-					entityTypeId,
-					filter: { id: Number(existing.id), [`=${settings.memoryField}`]: state },
-					select: ['id'],
-				},
-			},
-			{
-				key: 'update',
-				method: 'crm.item.update',
-				params: { entityTypeId, id: '$result[same][items][0][id]', fields: changes },
-			},
-		],
-		{ itemIndex },
-	);
-	const update = results.update;
-	if (!update?.ok) {
-		const found = results.same?.ok ? rowsOf(results.same.result) : [];
-		// The state was there and the update still failed: Bitrix24 refused the values, not a race.
-		if (found.length > 0 && update && !update.uncertain)
-			throw commandError.call(this, 'crm.item.update', update, itemIndex);
-		return undefined;
-	}
-	return ((update.result as IDataObject | undefined)?.item ?? existing) as IDataObject;
-}
-
-/** An older state than the one synced (a late or replayed event): nothing written, nothing to report. */
-function olderStateOutcome(existing: IDataObject, invoice: LexofficeInvoice, previous: SyncMemory): IDataObject {
+/** Nothing written, nothing to report: an older state, a draft left out, a deletion with no smart invoice. */
+function skippedOutcome(
+	invoice: LexofficeInvoice,
+	existing: IDataObject | undefined,
+	status: SyncedStatus,
+	skippedReason: string,
+): IDataObject {
 	return {
-		id: Number(existing.id),
+		id: existing ? Number(existing.id) : null,
 		entityTypeId,
 		lexofficeInvoiceId: invoice.id,
 		voucherNumber: invoice.voucherNumber,
-		title: String(existing.title ?? ''),
-		action: 'unchanged',
+		title: String(existing?.title ?? ''),
+		action: existing ? 'unchanged' : 'skipped',
 		firstSight: false,
-		previousStatus: previous.status,
-		status: previous.status,
-		stageId: String(existing.stageId ?? ''),
+		previousStatus: existing ? status : null,
+		status,
+		stageId: String(existing?.stageId ?? ''),
 		stageChanged: false,
 		triggerCode: null,
 		triggerName: null,
 		attachPdf: false,
+		claim: null,
 		lexofficeUrl: invoice.url,
 		changedFields: [],
-		skippedReason: `Bitrix24 already holds a newer state of this invoice (${String(previous.updatedDate)}) than this input (${String(invoice.updatedDate)})`,
+		skippedReason,
 	};
 }
 
+/**
+ * The closing note of a voided invoice or deleted draft, written after the stage was: only if the
+ * timeline does not hold it yet (an earlier run may have written it and not recorded it), then
+ * recorded. A failure releases the claim, so the next event of the invoice writes it; the stage
+ * is closed either way, so it is a warning, not a failed item.
+ */
+async function writeClosingNote(
+	this: IExecuteFunctions,
+	invoice: LexofficeInvoice,
+	settings: InvoiceSyncSettings,
+	id: number,
+	claim: string,
+	itemIndex: number,
+): Promise<string | undefined> {
+	const note = closingNote(invoice.status, invoice.id, invoice.voucherNumber);
+	const owner = { timelineName: CRM_TARGETS.smartInvoice.timelineName, id };
+	let succeeded = true;
+	let failure: string | undefined;
+	try {
+		if (!(await hasCommentWith.call(this, owner, note.marker, itemIndex))) {
+			await bitrix24Call.call(
+				this,
+				'crm.timeline.comment.add',
+				{ fields: { ENTITY_ID: id, ENTITY_TYPE: owner.timelineName, COMMENT: note.text } },
+				{ itemIndex },
+			);
+		}
+	} catch (error) {
+		succeeded = false;
+		failure = `The closing note could not be written (${(error as Error).message}); the next event of this invoice writes it`;
+	}
+	await recordInvoiceEffect.call(this, settings.memoryField, id, 'note', claim, succeeded, itemIndex);
+	return failure;
+}
+
+/** The PDF is due: unless the smart invoice already has a document (attached, not recorded), it is claimed. */
+async function pdfAlreadyAttached(this: IExecuteFunctions, existing: IDataObject | undefined, itemIndex: number) {
+	return existing !== undefined && (await hasDocument.call(this, entityTypeId, Number(existing.id), itemIndex));
+}
+
+const wasClaimed = (plan: SyncPlan) => plan.postLink || plan.attachPdf || plan.trigger !== null || plan.closingNote;
+
+/**
+ * One LexOffice invoice (or the deletion of a draft) → its smart invoice. The sync writes the
+ * fields, the stage when the status changed, and in the same compare-and-set write the memory:
+ * the new status and the effects (link, PDF, trigger) this execution claims. It reports them;
+ * the workflow does them and records each after it happened (Record Invoice Effect, Post Invoice
+ * Link). An effect not recorded is claimed again by a later sync once released or stale.
+ */
 export async function syncInvoice(
 	this: IExecuteFunctions,
 	invoice: LexofficeInvoice,
@@ -330,28 +356,54 @@ export async function syncInvoice(
 ): Promise<IDataObject> {
 	const again = async () => await syncInvoice.call(this, invoice, settings, itemIndex, round + 1);
 	const { existing, client } = await lookUp.call(this, invoice, settings, itemIndex);
+	if (!existing && invoice.status === 'deleted')
+		return skippedOutcome(invoice, undefined, 'deleted', 'Bitrix24 has no smart invoice of this deleted draft');
+	if (!existing && invoice.status === 'draft' && settings.skipDrafts)
+		return skippedOutcome(
+			invoice,
+			undefined,
+			'draft',
+			'Drafts are left out ("Leave Drafts Out"): no smart invoice until it is finalized',
+		);
 	const previous = existing ? parseMemory(existing[settings.memoryField]) : undefined;
-	if (existing && isOlderState(previous, invoice.updatedDate))
-		return olderStateOutcome(existing, invoice, previous as SyncMemory);
-	const decision = decideStatusChange(previous, invoice.status, invoice.updatedDate);
-	const wanted = desiredFields(invoice, client, settings.language);
-	wanted[settings.memoryField] = formatMemory(decision.memory);
+	if (existing && isOlderState(previous, invoice.updatedDate)) {
+		const known = previous as SyncMemory;
+		const reason =
+			known.status === 'deleted'
+				? 'The draft was deleted in LexOffice; its smart invoice is closed'
+				: `Bitrix24 already holds a newer state of this invoice (${String(known.updatedDate)}) than this input (${String(invoice.updatedDate)})`;
+		return skippedOutcome(invoice, existing, known.status, reason);
+	}
+	const plan = planInvoiceSync(previous, invoice.status, DateTime.now(), invoice.updatedDate);
+	if (plan.attachPdf && (await pdfAlreadyAttached.call(this, existing, itemIndex))) {
+		plan.attachPdf = false;
+		plan.memory.pdf = 'done';
+		if (!wasClaimed(plan)) plan.claim = null;
+	}
+	// A deletion has no invoice data: only stage and memory change.
+	const wanted = invoice.status === 'deleted' ? {} : desiredFields(invoice, client, settings.language);
+	wanted[settings.memoryField] = formatMemory(plan.memory);
 
 	const categoryId = existing
 		? Number(existing.categoryId)
 		: await categoryForNewInvoice.call(this, settings, itemIndex);
-	let warning: string | undefined;
+	const warnings: string[] = [];
 	if (invoice.contactId && !client) {
-		warning = `LexOffice contact ${invoice.contactId} is not in Bitrix24 (not synced yet), so the smart invoice has no client; the contact sync brings it, and the next sync of this invoice links it`;
+		warnings.push(
+			`LexOffice contact ${invoice.contactId} is not in Bitrix24 (not synced yet), so the smart invoice has no client; the contact sync brings it, and the next sync of this invoice links it`,
+		);
 	}
 	// The stage follows LexOffice only when the status changed: a stage set by hand or by an
 	// automation rule in between is left alone.
-	if (!existing || decision.statusChanged) {
-		const { stage, categoryStages } = await targetStage.call(this, categoryId, decision, itemIndex);
-		if (stage) wanted.stageId = stage.id;
+	if (!existing || plan.statusChanged) {
+		const target = await targetStage.call(this, categoryId, invoice.status, settings, itemIndex);
+		if (target.warning) warnings.push(target.warning);
+		if (target.stage) wanted.stageId = target.stage.id;
 		else {
-			const listed = categoryStages.map((candidate) => candidate.id).join(', ') || 'none';
-			warning = `${warning ? `${warning}. ` : ''}Invoice category ${categoryId} has no "${STAGE_OF_STATUS[decision.status]}" stage (its stages: ${listed}); the stage was left as it is`;
+			const listed = target.categoryStages.map((candidate) => candidate.id).join(', ') || 'none';
+			warnings.push(
+				`Invoice category ${categoryId} has no "${target.wanted}" stage (its stages: ${listed}); the stage was left as it is`,
+			);
 		}
 	}
 
@@ -375,7 +427,7 @@ export async function syncInvoice(
 			action = 'unchanged';
 		} else {
 			// Another worker wrote the sync state since the lookup (a newer status, or the same change): plan again from it.
-			const updated = await updateIfStateUnchanged.call(this, settings, existing, changes, itemIndex);
+			const updated = await updateIfStateUnchanged.call(this, settings.memoryField, existing, changes, itemIndex);
 			if (!updated) {
 				if (round < INVOICE_ROUNDS) return await again();
 				return {
@@ -391,27 +443,36 @@ export async function syncInvoice(
 			action = 'updated';
 		}
 	}
+	const id = Number(item.id);
+	if (plan.closingNote && plan.claim) {
+		const failure = await writeClosingNote.call(this, invoice, settings, id, plan.claim, itemIndex);
+		if (failure) warnings.push(failure);
+	}
 	const stageId = String(item.stageId ?? wanted.stageId ?? '');
+	const { claimedElsewhere } = plan;
 	return {
-		id: Number(item.id),
+		id,
 		entityTypeId,
 		lexofficeInvoiceId: invoice.id,
 		voucherNumber: invoice.voucherNumber,
-		title: String(item.title ?? wanted.title),
+		title: String(item.title ?? wanted.title ?? ''),
 		action,
-		firstSight: action === 'created',
-		previousStatus: decision.previousStatus,
-		status: decision.status,
+		firstSight: plan.postLink,
+		previousStatus: plan.previousStatus,
+		status: plan.status,
 		stageId,
 		stageChanged: action === 'created' || (existing !== undefined && String(existing.stageId ?? '') !== stageId),
-		triggerCode: decision.trigger?.code ?? null,
-		triggerName: decision.trigger?.name ?? null,
-		attachPdf: decision.attachPdf,
+		triggerCode: plan.trigger?.code ?? null,
+		triggerName: plan.trigger?.name ?? null,
+		attachPdf: plan.attachPdf,
+		claim: plan.claim,
+		closed: CLOSING_STATUSES.includes(plan.status),
 		lexofficeUrl: invoice.url,
 		clientType: client?.entityType ?? null,
 		clientId: client?.id ?? null,
 		changedFields: action === 'unchanged' ? [] : written.filter((field) => field !== 'isManualOpportunity'),
+		...(claimedElsewhere.length > 0 ? { claimedElsewhere } : {}),
 		...(item.settledByReadBack === true ? { settledByReadBack: true } : {}),
-		...(warning ? { warning } : {}),
+		...(warnings.length > 0 ? { warning: warnings.join('. ') } : {}),
 	};
 }

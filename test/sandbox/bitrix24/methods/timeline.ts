@@ -210,4 +210,31 @@ const documentMethods: MethodTable = {
 	},
 };
 
+/**
+ * Bitrix24 REST docs, crm/documentgenerator/documents/crm_documentgenerator_document_list:
+ * `filter` (e.g. entityTypeId, entityId), `select`, `order`, `start`; answers `{documents: […]}`.
+ */
+documentMethods['crm.documentgenerator.document.list'] = {
+	scope: 'crm',
+	handler: (context) => {
+		const filter = param(context.params, 'filter');
+		const wanted = isRecord(filter) ? filter : {};
+		const rows = context.portal.state.documents.filter(
+			(document) =>
+				(wanted.entityTypeId === undefined || Number(wanted.entityTypeId) === document.entityTypeId) &&
+				(wanted.entityId === undefined || Number(wanted.entityId) === document.entityId),
+		);
+		return done({
+			documents: rows.map((document) => ({
+				id: String(document.id),
+				title: document.title,
+				number: document.number,
+				entityTypeId: String(document.entityTypeId),
+				entityId: String(document.entityId),
+				createTime: document.createTime,
+			})),
+		});
+	},
+};
+
 export const timelineMethodTable: MethodTable = { ...timelineMethods, ...documentMethods };

@@ -304,7 +304,7 @@ describe('LexOffice Sync → Sync Invoice', () => {
 		expect(out).toMatchObject({ stageId: stage('S', other), lexofficeUrl: link });
 		const [item] = smartInvoices(String(invoice.id));
 		expect(item).toMatchObject({ CATEGORY_ID: other, STAGE_ID: stage('S', other) });
-		expect(String(item.COMMENTS)).toContain('LexOffice-Abgleich: status=open; pdf=ja');
+		expect(String(item.COMMENTS)).toContain('LexOffice-Abgleich: status=open; pdf=läuft@');
 		expect(item.SOURCE_DESCRIPTION ?? '').toBe('');
 	});
 
