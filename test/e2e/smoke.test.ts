@@ -16,6 +16,7 @@ import {
 	type N8nInstance,
 	type WorkflowJson,
 } from '../harness';
+import { SIMPLE_CRM_FIELDS } from '../../nodes/Bitrix24/actions/shared/crmRecordSimplify';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -173,5 +174,75 @@ describe('real n8n with n8n-nodes-lexoffice-bitrix24 installed', () => {
 		});
 		expect(sandboxProfile).toMatchObject({ organizationId });
 		expect(nodeOutputJson(execution, 'Get profile')).toEqual([sandboxProfile]);
+	});
+
+	it('names a Bitrix24 contact by the URL of its card and returns it simplified (resource locator, Simplify)', async () => {
+		const api = started();
+		const added = await fetch(`${bitrix24!.webhookUrl}crm.contact.add`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({
+				fields: {
+					NAME: 'Lotte',
+					LAST_NAME: 'Locatorowa',
+					EMAIL: [
+						{ VALUE: 'lotte@locator.de', VALUE_TYPE: 'WORK' },
+						{ VALUE: 'lotte@privat.de', VALUE_TYPE: 'HOME' },
+					],
+				},
+			}),
+		});
+		const contactId = Number(((await added.json()) as { result: number }).result);
+		expect(contactId).toBeGreaterThan(0);
+		await api.createCredential('Bitrix24 for locator', 'bitrix24WebhookApi', {
+			webhookUrl: bitrix24!.webhookUrl,
+			plan: 'enterprise',
+		});
+		const bitrix24Type = `${declared.packageName}.bitrix24`;
+		const typeInfo = (await api.listNodeTypes()).filter((type) => type.name === bitrix24Type);
+		const cardUrl = `https://b24-test.bitrix24.de/crm/contact/details/${contactId}/?IFRAME=Y`;
+		const workflow: WorkflowJson = {
+			name: 'e2e smoke: Bitrix24 contact by card URL',
+			nodes: [
+				{
+					id: randomUUID(),
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: randomUUID(),
+					name: 'Get contact',
+					type: bitrix24Type,
+					typeVersion: Math.max(...typeInfo.flatMap((type) => type.version)),
+					position: [220, 0],
+					// Simplify is left at its default, as a user adding the node would.
+					parameters: {
+						resource: 'contact',
+						operation: 'get',
+						recordId: { __rl: true, mode: 'url', value: cardUrl },
+					},
+					credentials: { bitrix24WebhookApi: { id: null, name: 'Bitrix24 for locator' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Get contact', type: 'main', index: 0 }]] } },
+		};
+		const imported = await api.importWorkflow(workflow);
+		const executionId = await api.runManually(imported.id, 'Start');
+		const execution = await api.waitForExecution(imported.id, (candidate) => candidate.id === executionId);
+
+		expect({ status: execution.status, error: executionError(execution) }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
+		const [simple] = nodeOutputJson(execution, 'Get contact');
+		expect(Object.keys(simple)).toEqual([...SIMPLE_CRM_FIELDS.contact]);
+		expect(simple).toMatchObject({
+			ID: String(contactId),
+			LAST_NAME: 'Locatorowa',
+			EMAIL: 'lotte@locator.de',
+		});
 	});
 });
