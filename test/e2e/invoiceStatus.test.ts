@@ -401,4 +401,61 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		},
 		8 * 60_000,
 	);
+
+	// Last in the file: it changes the published workflow's settings.
+	it(
+		"a user's settings hold in the published workflow: drafts left out, voided to a stage picked from the portal's list",
+		async () => {
+			const category = bx().state.categories.find(
+				(candidate) => candidate.entityTypeId === 31 && candidate.isDefault === 'Y',
+			)?.id;
+			bx().state.statuses.push({
+				ID: 9100,
+				ENTITY_ID: `SMART_INVOICE_STAGE_${String(category)}`,
+				STATUS_ID: stage('UC_STORNO'),
+				NAME: 'Storniert',
+				NAME_INIT: 'Storniert',
+				SORT: 45,
+				SYSTEM: 'N',
+				CATEGORY_ID: category ?? null,
+				COLOR: null,
+				SEMANTICS: 'F',
+			});
+			const workflow = await api().getWorkflow(workflowId);
+			const syncNode = workflow.nodes.find((node) => node.name === 'Sync invoice');
+			if (!syncNode) throw new Error('the template has no "Sync invoice" node');
+			// The stage dropdown as the editor fills it, from the portal.
+			const stages = await api().loadOptions({
+				nodeTypeAndVersion: { name: syncNode.type, version: syncNode.typeVersion },
+				path: 'options.stage_voided',
+				methodName: 'getSyncInvoiceStages',
+				currentNodeParameters: syncNode.parameters,
+				credentials: syncNode.credentials,
+			});
+			const picked = stages.find((option) => option.name.includes('Storniert'))?.value;
+			expect(picked).toBe(stage('UC_STORNO'));
+
+			const nodes = workflow.nodes.map((node) =>
+				node === syncNode
+					? { ...node, parameters: { ...node.parameters, options: { skipDrafts: true, stage_voided: picked } } }
+					: node,
+			);
+			await api().updateWorkflow(workflowId, { ...workflow, nodes });
+			await api().publish(workflowId);
+			await api().waitPublished(workflowId);
+
+			const invoice = newInvoice();
+			await settle(() => true, 'the draft event');
+			expect(smartInvoice(invoice.id)).toHaveLength(0);
+			lx().simulate.finalizeInvoice(invoice.id);
+			await settle(() => smartInvoice(invoice.id)[0]?.STAGE_ID === stage('S'), 'the finalized invoice in Bitrix24');
+			const [item] = smartInvoice(invoice.id);
+			lx().simulate.voidInvoice(invoice.id);
+			await settle(() => firings(item.ID).length > 1, 'the voiding in Bitrix24');
+			expect(smartInvoice(invoice.id)).toHaveLength(1);
+			expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('UC_STORNO'));
+			expect(firings(item.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_voided']);
+		},
+		8 * 60_000,
+	);
 });
