@@ -38,7 +38,10 @@ describe('Bitrix24 node description', () => {
 		}
 		expect(Object.keys(resources.user.operations).sort()).toEqual(['getCurrent', 'getMany', 'sendNotification']);
 		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual([
+			'claimLink',
 			'noteDeletion',
+			'releaseClaim',
+			'storeLink',
 			'summarize',
 			'syncContacts',
 			'syncInvoice',

@@ -1,4 +1,7 @@
+import * as claimLink from './claimLink.operation';
 import * as noteDeletion from './noteDeletion.operation';
+import * as releaseClaim from './releaseClaim.operation';
+import * as storeLink from './storeLink.operation';
 import * as summarize from './summarize.operation';
 import * as syncContacts from './syncContacts.operation';
 import * as syncInvoice from './syncInvoice.operation';
@@ -8,6 +11,6 @@ import { resourceDescription } from '../../../shared/operation';
  * LexOffice → Bitrix24: the mapping and upserts the bundled workflows share, so the initial
  * import, the incremental sync and the invoice-status flow cannot drift apart.
  */
-export const operations = { noteDeletion, summarize, syncContacts, syncInvoice };
+export const operations = { claimLink, noteDeletion, releaseClaim, storeLink, summarize, syncContacts, syncInvoice };
 
 export const description = resourceDescription('lexofficeSync', operations, 'syncContacts');
