@@ -102,7 +102,7 @@ interface Click {
 }
 
 /** The workflow's main path for a click on Bitrix24 contact `id`; on an error after the claim, its error path (Release Link Claim). */
-async function click(execution: Execution, id: number, options: IDataObject = {}): Promise<Click> {
+async function click(execution: Execution, id: number, options: INodeParameters = {}): Promise<Click> {
 	const record = { authentication: 'webhook', recordType: 'contact', recordId: String(id) };
 	const [got] = await execution.run('Bitrix24', { ...record, resource: 'contact', operation: 'get' }, [{ json: {} }]);
 	const [claimed] = (await execution.run(
