@@ -174,13 +174,12 @@ function itemFailure(this: IExecuteFunctions, error: unknown, itemIndex: number)
 	const nodeError = asNodeError.call(this, error, itemIndex);
 	if (!this.continueOnFail()) throw nodeError;
 	// `error` on the item sends it to the error output under "Continue (using error output)";
-	// n8n only recognises a json of just {error} otherwise, and ours carries a description, and a
-	// `reason` when the error's context names one, for later nodes to tell a known case by
-	// (e.g. CLICK_IN_PROGRESS of Claim Record for Linking, which the create-invoice error page reads).
+	// n8n only recognises a json of just {error} otherwise, and ours carries a description. n8n then
+	// hands the next node only `{ error: message }` (WorkflowExecute.normalizeNodeErrors): a case a
+	// later node must tell apart is told by the message (e.g. CLAIM_HELD_ERROR).
 	const { message, description } = nodeError;
-	const reason = typeof nodeError.context.reason === 'string' ? nodeError.context.reason : undefined;
 	return {
-		json: { error: message, ...(description ? { description } : {}), ...(reason ? { reason } : {}) },
+		json: { error: message, ...(description ? { description } : {}) },
 		error: nodeError,
 		pairedItem: { item: itemIndex },
 	};

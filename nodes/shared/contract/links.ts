@@ -73,7 +73,8 @@ export function parseClaim(originId: unknown): { token: string; expiresAtMs: num
 }
 
 /**
- * The `reason` of the error item *Claim Record for Linking* gives when another execution still
- * holds the record's claim after the wait; the create-invoice error page tells it apart by this.
+ * How the error of *Claim Record for Linking* begins when another execution still holds the
+ * record's claim after the wait. n8n hands the node after an error output only the message
+ * (`{ error }`), so the create-invoice error page recognises the case by this beginning.
  */
-export const CLICK_IN_PROGRESS = 'clickInProgress';
+export const CLAIM_HELD_ERROR = 'Another execution is still finding or creating the LexOffice contact';

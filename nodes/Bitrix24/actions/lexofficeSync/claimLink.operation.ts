@@ -8,7 +8,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { claimOriginId, CLICK_IN_PROGRESS } from '../../../shared/contract/links';
+import { CLAIM_HELD_ERROR, claimOriginId } from '../../../shared/contract/links';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { ItemOperation } from '../../../shared/operation';
 import { cancelSignalOf, pauseUnlessCancelled } from '../../../shared/transportFailures';
@@ -144,17 +144,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			];
 		}
 		if (Date.now() >= deadline) {
-			const busy = new NodeOperationError(
+			// The answer page tells this case by the message's beginning and says it in the user's language.
+			throw new NodeOperationError(
 				this.getNode(),
-				`Another execution is still finding or creating the LexOffice contact of Bitrix24 ${target.entity.resource} ${target.id}`,
+				`${CLAIM_HELD_ERROR} of Bitrix24 ${target.entity.resource} ${target.id}`,
 				{
 					itemIndex,
 					description: `Nothing was changed. Try again in a minute. If an execution stopped before it finished, its claim ends at ${new Date(outcome.expiresAtMs).toISOString()}.`,
 				},
 			);
-			// On the error output as `reason`: the answer page says this in the user's language.
-			busy.context.reason = CLICK_IN_PROGRESS;
-			throw busy;
 		}
 		waited = true;
 		await pauseUnlessCancelled(POLL_MS, cancelSignalOf(this));

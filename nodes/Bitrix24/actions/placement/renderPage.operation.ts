@@ -140,7 +140,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether Claim Record for Linking gave up waiting for another click on the record (its error item has reason "clickInProgress"): the page says so, that nothing was changed and to click again in a minute, instead of the error',
+			'Whether Claim Record for Linking gave up waiting for another click on the record (its error begins with "Another execution is still finding or creating the LexOffice contact"): the page says so, that nothing was changed and to click again in a minute, instead of the error',
 		displayOptions: invoiceFailed,
 	},
 	{
