@@ -214,7 +214,12 @@ describe.each([
 		expect(resultA.found).toMatchObject({ id: created[0].id, created: true, matchedBy: 'created' });
 		expect(resultA.link).toMatchObject({ action: 'linked', lexofficeId: created[0].id });
 		expect(resultB.found).toMatchObject({ id: created[0].id, created: false, matchedBy: 'linkedId' });
-		expect(resultB.claimed.claim).toMatchObject({ claimed: false, waitedForAnotherClick: true });
+		expect(resultB.claimed.claim).toMatchObject({
+			claimed: false,
+			waitedForAnotherClick: true,
+			linkedByAnotherClick: true,
+		});
+		expect(resultA.claimed.claim).toMatchObject({ claimed: true, linkedByAnotherClick: false });
 		expect(row(id)).toMatchObject({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: created[0].id });
 	});
 });
@@ -283,6 +288,32 @@ describe('the claim on the Bitrix24 record', () => {
 		// beginning (workflows/lexoffice-bitrix24-create-invoice.json, checked by templates.test.ts).
 		expect(String(item.error).startsWith(`${CLAIM_HELD_ERROR} of Bitrix24 contact ${id}`)).toBe(true);
 		expect(row(id)).toMatchObject({ ORIGIN_ID: held });
+	});
+
+	it('when the first click fails and gives its claim back, the waiting click claims and creates, and does not say another click linked it', async () => {
+		const id = await addContact({ LAST_NAME: 'Zweiter' });
+		const holdCreate = new Gate(isPostContact);
+		const clickA = click(new Execution(oneProcess, [holdCreate]), id).catch((error: Error) => error);
+		await holdCreate.reached;
+		const waiting = waitedOnce();
+		const clickB = click(new Execution(oneProcess, [waiting]), id);
+		await waiting.reached;
+		// LexOffice refuses the first click's contact; it releases its claim on the error path.
+		lexoffice.setFaults({ failNext: [{ method: 'POST', pathIncludes: '/v1/contacts', status: 400 }] });
+		holdCreate.release();
+		expect(await clickA).toBeInstanceOf(Error);
+		waiting.release();
+		const resultB = await clickB;
+
+		const created = lexofficeContactsNamed('Zweiter');
+		expect(created).toHaveLength(1);
+		expect(resultB.claimed.claim).toMatchObject({
+			claimed: true,
+			waitedForAnotherClick: true,
+			linkedByAnotherClick: false,
+		});
+		expect(resultB.found).toMatchObject({ id: created[0].id, created: true });
+		expect(row(id)).toMatchObject({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: created[0].id });
 	});
 
 	it('an expired claim is taken over, and the contact its execution created is used, not created again', async () => {

@@ -184,7 +184,12 @@ describe('bundled workflow templates', () => {
 		});
 
 		it('both pages take their sentences from the texts module: only facts are mapped, no text of their own', () => {
-			expect(node('Build invoice page').parameters).toMatchObject({ content: 'invoiceCreated', language: 'de' });
+			expect(node('Build invoice page').parameters).toMatchObject({
+				content: 'invoiceCreated',
+				language: 'de',
+				// Only when the other click linked the customer, not when it gave its claim back.
+				linkedByConcurrentClick: "={{ $('Claim record').item.json.claim.linkedByAnotherClick === true }}",
+			});
 			expect(node('Build error page').parameters).toMatchObject({
 				content: 'invoiceFailed',
 				language: 'de',

@@ -138,6 +138,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 							previousOriginId: link.ORIGIN_ID,
 							tookOver: outcome.kind === 'claimed' && outcome.tookOver,
 							waitedForAnotherClick: waited,
+							// Not when the other click gave its claim back (it failed) and this one claimed after all.
+							linkedByAnotherClick: waited && outcome.kind === 'linked',
 						},
 					},
 				},

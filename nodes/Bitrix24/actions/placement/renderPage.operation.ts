@@ -99,7 +99,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether another click on the same record linked the customer while this click waited (claim.waitedForAnotherClick of Claim Record for Linking); the page says that every click drafts its own invoice',
+			'Whether another click on the same record linked the customer while this click waited (claim.linkedByAnotherClick of Claim Record for Linking); the page says that every click drafts its own invoice',
 		displayOptions: invoiceCreated,
 	},
 	{
