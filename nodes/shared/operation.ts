@@ -174,7 +174,9 @@ function itemFailure(this: IExecuteFunctions, error: unknown, itemIndex: number)
 	const nodeError = asNodeError.call(this, error, itemIndex);
 	if (!this.continueOnFail()) throw nodeError;
 	// `error` on the item sends it to the error output under "Continue (using error output)";
-	// n8n only recognises a json of just {error} otherwise, and ours carries a description.
+	// n8n only recognises a json of just {error} otherwise, and ours carries a description. n8n then
+	// hands the next node only `{ error: message }` (WorkflowExecute.normalizeNodeErrors): a case a
+	// later node must tell apart is told by the message (e.g. CLAIM_HELD_ERROR).
 	const { message, description } = nodeError;
 	return {
 		json: { error: message, ...(description ? { description } : {}) },

@@ -3,7 +3,8 @@
  * invoice"): the setup branch binds the button through the "Bitrix24 app" credential, and a click
  * on a Bitrix24 contact without LexOffice link gives a new LexOffice contact, the link on the
  * Bitrix24 contact, a draft invoice and a page with its edit permalink. A second click reuses the
- * contact; a click LexOffice refuses gives a readable page.
+ * contact, two clicks at once create it once (issue #12); a click LexOffice refuses gives a readable
+ * page that names what was created.
  */
 import axios from 'axios';
 
@@ -58,7 +59,8 @@ describe('Create invoice workflow in a real n8n', () => {
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off' });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
-		n8n = await startN8n();
+		// A busy machine can take minutes to migrate a fresh database; beforeAll allows 10.
+		n8n = await startN8n({ readinessTimeoutMs: 8 * 60_000 });
 		await n8n.setupOwner();
 		await n8n.createApiKey();
 		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
@@ -163,6 +165,34 @@ describe('Create invoice workflow in a real n8n', () => {
 		expect(response.body).toMatch(EDIT_PERMALINK);
 	});
 
+	it('two clicks at once on a record without e-mail give one LexOffice contact; each click drafts its own invoice for it', async () => {
+		const id = await addRecord('crm.contact.add', { NAME: 'Doris', LAST_NAME: 'Doppelklick' });
+		const contactsNamedDoppelklick = () =>
+			[...lx().state.contacts.values()].filter((contact) => contact.person?.lastName === 'Doppelklick');
+		// Every LexOffice answer takes 300 ms, so both executions are in flight together (issue #12).
+		lx().setFaults({ latencyMs: 300 });
+		let pages: Array<Awaited<ReturnType<typeof click>>>;
+		try {
+			pages = await Promise.all([click('CRM_CONTACT_DETAIL_TOOLBAR', id), click('CRM_CONTACT_DETAIL_TOOLBAR', id)]);
+		} finally {
+			lx().setFaults({});
+		}
+
+		expect(contactsNamedDoppelklick()).toHaveLength(1);
+		const [doris] = contactsNamedDoppelklick();
+		expect(contactRow(id)).toMatchObject({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: doris.id });
+		const invoiceIds = pages.map((page) => EDIT_PERMALINK.exec(page.body)?.[1]);
+		for (const [index, page] of pages.entries()) {
+			expect(page.status).toBe(200);
+			expect(invoiceIds[index]).toBeDefined();
+			expect(lx().state.invoices.get(String(invoiceIds[index]))?.address.contactId).toBe(doris.id);
+			expect(page.body).toContain('Doris Doppelklick');
+		}
+		expect(new Set(invoiceIds).size).toBe(2);
+		// One click created the contact and says so; the other does not claim it.
+		expect(pages.filter((page) => page.body.includes('neu angelegt'))).toHaveLength(1);
+	});
+
 	it('when LexOffice refuses the invoice, the click gets a readable page and nothing is half-linked', async () => {
 		const id = await addRecord('crm.contact.add', {
 			NAME: 'Otto',
@@ -190,9 +220,13 @@ describe('Create invoice workflow in a real n8n', () => {
 		// Readable: no stack trace, no raw JSON.
 		expect(response.body).not.toMatch(/\bat \S+ \(|NodeApiError|"stack"/);
 		expect(lx().state.invoices.size).toBe(invoicesBefore);
-		// The contact itself was found or created and linked before the invoice failed: the next click reuses it.
+		// The contact itself was found or created and linked before the invoice failed: the next click reuses it,
+		// and the page says so instead of "nothing else changed" alone.
 		const [otto] = lexofficeContactsWithEmail('otto@example.de');
 		expect(contactRow(id)).toMatchObject({ ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: otto?.id });
+		expect(response.body).toContain(
+			'Der Kunde „Otto Fehlschlag“ wurde dafür in LexOffice neu angelegt und mit diesem Datensatz verknüpft. Sonst wurde nichts geändert.',
+		);
 	});
 
 	it('a contact LexOffice cannot take (no name) gets a page naming the missing field', async () => {
@@ -206,6 +240,10 @@ describe('Create invoice workflow in a real n8n', () => {
 		expect(response.body).toContain('Die Rechnung konnte nicht erstellt werden');
 		expect(response.body).toContain('NAME and LAST_NAME');
 		expect(lexofficeContactsWithEmail('namenlos@example.de')).toHaveLength(0);
+		// The claim made before the failure was released: "nothing else changed" is true.
+		expect(response.body).toMatch(/NAME and LAST_NAME.* Sonst wurde nichts geändert\./s);
+		expect(response.body).not.toContain('neu angelegt');
+		expect(contactRow(id)?.ORIGIN_ID ?? '').toBe('');
 	});
 
 	it('unpublishing removes the buttons, so none leads to a workflow that no longer answers', async () => {

@@ -4,6 +4,8 @@
  * and an English import notification. The German defaults are covered by createInvoice.test.ts
  * and contactSync.test.ts, which import the templates unchanged.
  */
+import { randomUUID } from 'node:crypto';
+
 import axios from 'axios';
 
 import {
@@ -16,7 +18,9 @@ import {
 	type N8nInstance,
 } from '../harness';
 import type { WorkflowJson } from '../harness/n8nClient';
+import { claimOriginId } from '../../nodes/shared/contract/links';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
+import type { PlacementCallOptions } from '../sandbox/bitrix24/simulate';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
 
 const STARTUP_TIMEOUT_MS = 10 * 60_000;
@@ -51,7 +55,8 @@ describe('Templates switched to English in a real n8n', () => {
 		const response = await axios.post(`${bx().webhookUrl}crm.contact.add`, { fields }, { proxy: false });
 		return Number(response.data.result);
 	};
-	const click = async (id: number) => await bx().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: id });
+	const click = async (id: number, options?: PlacementCallOptions) =>
+		await bx().simulate.placementCall('CRM_CONTACT_DETAIL_TOOLBAR', { ID: id }, options);
 
 	beforeAll(async () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off', seed: { contacts: 6, seed: 13 } });
@@ -117,9 +122,73 @@ describe('Templates switched to English in a real n8n', () => {
 		expect(response.status).toBe(200);
 		expect(response.body).toContain('<h1>LexOffice: The invoice could not be created</h1>');
 		expect(response.body).toContain('Invoice refused (test)');
-		expect(response.body).toMatch(/Nothing else was changed\. Details are in n8n, execution \d+ of the workflow/);
+		// The customer was created and linked before the invoice failed: the page says so, in English.
+		expect(response.body).toMatch(
+			/The customer “Otto Refused” was newly created in LexOffice for it and linked to this record\. Nothing else was changed\. Details are in n8n, execution \d+ of the workflow/,
+		);
 		// The workflow's name is the user's own (the template's is German); the rest is English.
 		expect(response.body.replace(/of the workflow &quot;.*?&quot;/, '')).not.toMatch(/Rechnung|Fehler|Ausführung/);
+	});
+
+	describe('another click on the same record (the claim of issue #12)', () => {
+		/** A record another click has claimed, as Claim Record for Linking leaves it while that click runs. */
+		const claimedContact = async (lastName: string) =>
+			await addContact({
+				NAME: 'Clara',
+				LAST_NAME: lastName,
+				ORIGINATOR_ID: 'lexoffice',
+				ORIGIN_ID: claimOriginId(randomUUID(), Date.now() + 5 * 60_000),
+			});
+		const contactReads = (since: number) =>
+			bx()
+				.requests.calls()
+				.filter((entry) => entry.at >= since && entry.label === 'crm.contact.get').length;
+
+		it('a click that waited while another click linked the customer answers in English', async () => {
+			const id = await claimedContact('Waiting');
+			const customer = [...lx().state.contacts.values()].find((contact) => contact.roles.customer && !contact.archived);
+			if (!customer) throw new Error('the seeded LexOffice account has no customer');
+			const since = Date.now();
+			const answer = click(id, { timeoutMs: 120_000 });
+			// The click read the record (Get contact), found the other click's claim, and read it again after
+			// waiting: from now on it reports that it waited, whenever the link appears.
+			while (contactReads(since) < 3) await new Promise((resolve) => setTimeout(resolve, 100));
+			await axios.post(
+				`${bx().webhookUrl}crm.contact.update`,
+				{ id, fields: { ORIGINATOR_ID: 'lexoffice', ORIGIN_ID: customer.id } },
+				{ proxy: false },
+			);
+			const response = await answer;
+
+			expect(response.status).toBe(200);
+			expect(response.body).toContain('<h1>LexOffice: Invoice created</h1>');
+			expect(response.body).toContain(
+				'A click on this record at the same time has just linked the LexOffice customer; every click creates its own draft invoice.',
+			);
+			expect(response.body).not.toContain('newly created');
+			expect(response.body).not.toMatch(/Rechnung|Kunde|Klick/);
+		});
+
+		it('a click that gives up waiting for another click answers in English that nothing was changed', async () => {
+			const id = await claimedContact('Blocked');
+			const claim = bx().state.contacts.find((row) => Number(row.ID) === id)?.ORIGIN_ID;
+			const contactsBefore = lx().state.contacts.size;
+			// Claim Record for Linking waits 30 s for the other click before it gives up.
+			const response = await click(id, { timeoutMs: 150_000 });
+
+			expect(response.status).toBe(200);
+			expect(response.body).toContain('<h1>LexOffice: The invoice could not be created</h1>');
+			expect(response.body).toMatch(
+				/Another click on this record is finding or creating its LexOffice customer right now\. Nothing was changed; please click again in a minute\. Details are in n8n, execution \d+ of the workflow/,
+			);
+			// Not the node's own error text, and nothing German.
+			expect(response.body).not.toContain('Another execution is still');
+			expect(response.body.replace(/of the workflow &quot;.*?&quot;/, '')).not.toMatch(
+				/Rechnung|Fehler|Klick|Datensatz/,
+			);
+			expect(bx().state.contacts.find((row) => Number(row.ID) === id)?.ORIGIN_ID).toBe(claim);
+			expect(lx().state.contacts.size).toBe(contactsBefore);
+		}, 240_000);
 	});
 
 	it('the import of the contacts workflow notifies in English', async () => {

@@ -54,3 +54,27 @@ export const originVersion = (lexofficeVersion: number | string, mappingFingerpr
 /** The LexOffice version number in an ORIGIN_VERSION (or a bare version); NaN if it has none. */
 export const lexofficeVersionOf = (originVersionText: string): number =>
 	/^\d+/.test(originVersionText) ? parseInt(originVersionText, 10) : NaN;
+
+/**
+ * ORIGIN_ID while one execution finds or creates the LexOffice contact of an unlinked record (the
+ * create-invoice button, issue #12): `claim:<expiry, unix seconds>:<token>`. Written by the
+ * Bitrix24 node's *Claim Record for Linking* with a compare-and-set, replaced by the contact id
+ * when the link is stored. It is no contact id (parseOriginId reads none from it), so every
+ * reader treats a claimed record as not linked yet.
+ */
+const CLAIM = /^claim:(\d{1,12}):([A-Za-z0-9-]{8,64})$/;
+
+export const claimOriginId = (token: string, expiresAtMs: number) => `claim:${Math.ceil(expiresAtMs / 1000)}:${token}`;
+
+/** The claim in an ORIGIN_ID; undefined when it holds none. */
+export function parseClaim(originId: unknown): { token: string; expiresAtMs: number } | undefined {
+	const match = CLAIM.exec(String(originId ?? '').trim());
+	return match ? { token: match[2], expiresAtMs: Number(match[1]) * 1000 } : undefined;
+}
+
+/**
+ * How the error of *Claim Record for Linking* begins when another execution still holds the
+ * record's claim after the wait. n8n hands the node after an error output only the message
+ * (`{ error }`), so the create-invoice error page recognises the case by this beginning.
+ */
+export const CLAIM_HELD_ERROR = 'Another execution is still finding or creating the LexOffice contact';

@@ -77,18 +77,60 @@ export interface UserTexts {
 	/** Pages a click on "LexOffice: Rechnung erstellen" is answered with. */
 	answerPage: {
 		invoiceCreatedTitle: string;
-		invoiceCreatedMessage: (voucherNumber: string | undefined, contactName: string, contactCreated: boolean) => string;
+		/** `linkedByConcurrentClick`: another click on the record linked the customer while this one waited (issue #12). */
+		invoiceCreatedMessage: (
+			voucherNumber: string | undefined,
+			contactName: string,
+			contactCreated: boolean,
+			linkedByConcurrentClick: boolean,
+		) => string;
 		invoiceCreatedLinkText: string;
 		invoiceFailedTitle: string;
 		unknownError: string;
+		/** The error, what the click changed before it (each change named), and where the details are. */
 		invoiceFailedMessage: (
 			error: string,
 			description: string | undefined,
 			execution: string,
 			workflow: string,
+			changes: ChangesBeforeFailure,
 		) => string;
+		/** Another click on the record is still finding or creating its LexOffice customer: nothing was done. */
+		clickInProgressMessage: (execution: string, workflow: string) => string;
 	};
 }
+
+/** What a click on the create-invoice button changed before it failed; the error page names each. */
+export interface ChangesBeforeFailure {
+	/** The LexOffice customer created or linked; may be empty when neither happened. */
+	contactName: string;
+	/** A LexOffice customer was created for the record. */
+	contactCreated: boolean;
+	/** The Bitrix24 record was linked to the LexOffice customer. */
+	linkStored: boolean;
+	/** The record still holds the click's claim (ORIGIN_ID `claim:…`) until it expires. */
+	recordClaimed: boolean;
+}
+
+export const NO_CHANGES: ChangesBeforeFailure = {
+	contactName: '',
+	contactCreated: false,
+	linkStored: false,
+	recordClaimed: false,
+};
+
+/** Each change a failed click made, as sentences that each start with a space; empty when none. */
+function changesDe({ contactName, contactCreated, linkStored, recordClaimed }: ChangesBeforeFailure): string {
+	const contact = contactCreated
+		? ` Der Kunde „${contactName}“ wurde dafür in LexOffice neu angelegt${linkStored ? ' und mit diesem Datensatz verknüpft.' : ', aber nicht mit diesem Datensatz verknüpft.'}`
+		: linkStored
+			? ` Der Datensatz wurde mit dem LexOffice-Kunden „${contactName}“ verknüpft.`
+			: '';
+	return contact + (recordClaimed ? ' Der Datensatz bleibt einige Minuten für weitere Klicks reserviert.' : '');
+}
+
+const detailsDe = (execution: string, workflow: string) =>
+	` Details stehen in n8n in der Ausführung ${execution} des Workflows "${workflow}".`;
 
 const de: UserTexts = {
 	syncSummary: {
@@ -130,16 +172,33 @@ const de: UserTexts = {
 	},
 	answerPage: {
 		invoiceCreatedTitle: 'LexOffice: Rechnung erstellt',
-		invoiceCreatedMessage: (voucherNumber, contactName, contactCreated) =>
+		invoiceCreatedMessage: (voucherNumber, contactName, contactCreated, linkedByConcurrentClick) =>
 			`${voucherNumber ? `Der Rechnungsentwurf ${voucherNumber}` : 'Ein Rechnungsentwurf'} für ${contactName} liegt in LexOffice bereit.` +
-			(contactCreated ? ' Der Kunde wurde dafür in LexOffice neu angelegt.' : ''),
+			(contactCreated ? ' Der Kunde wurde dafür in LexOffice neu angelegt.' : '') +
+			(linkedByConcurrentClick
+				? ' Ein gleichzeitiger Klick auf diesen Datensatz hat den LexOffice-Kunden eben verknüpft; jeder Klick erstellt seinen eigenen Rechnungsentwurf.'
+				: ''),
 		invoiceCreatedLinkText: 'Rechnung in LexOffice bearbeiten',
 		invoiceFailedTitle: 'LexOffice: Die Rechnung konnte nicht erstellt werden',
 		unknownError: 'Unbekannter Fehler',
-		invoiceFailedMessage: (error, description, execution, workflow) =>
-			`${error}${description ? ` – ${description}` : ''} Sonst wurde nichts geändert. Details stehen in n8n in der Ausführung ${execution} des Workflows "${workflow}".`,
+		invoiceFailedMessage: (error, description, execution, workflow, changes) =>
+			`${error}${description ? ` – ${description}` : ''}${changesDe(changes)} Sonst wurde nichts geändert.${detailsDe(execution, workflow)}`,
+		clickInProgressMessage: (execution, workflow) =>
+			`Ein anderer Klick auf diesen Datensatz sucht oder erstellt gerade seinen LexOffice-Kunden. Es wurde nichts geändert; bitte in einer Minute noch einmal klicken.${detailsDe(execution, workflow)}`,
 	},
 };
+
+function changesEn({ contactName, contactCreated, linkStored, recordClaimed }: ChangesBeforeFailure): string {
+	const contact = contactCreated
+		? ` The customer “${contactName}” was newly created in LexOffice for it${linkStored ? ' and linked to this record.' : ', but not linked to this record.'}`
+		: linkStored
+			? ` This record was linked to the LexOffice customer “${contactName}”.`
+			: '';
+	return contact + (recordClaimed ? ' This record stays reserved for other clicks for a few minutes.' : '');
+}
+
+const detailsEn = (execution: string, workflow: string) =>
+	` Details are in n8n, execution ${execution} of the workflow "${workflow}".`;
 
 const en: UserTexts = {
 	syncSummary: {
@@ -180,14 +239,19 @@ const en: UserTexts = {
 	},
 	answerPage: {
 		invoiceCreatedTitle: 'LexOffice: Invoice created',
-		invoiceCreatedMessage: (voucherNumber, contactName, contactCreated) =>
+		invoiceCreatedMessage: (voucherNumber, contactName, contactCreated, linkedByConcurrentClick) =>
 			`${voucherNumber ? `The draft invoice ${voucherNumber}` : 'A draft invoice'} for ${contactName} is ready in LexOffice.` +
-			(contactCreated ? ' The customer was newly created in LexOffice for it.' : ''),
+			(contactCreated ? ' The customer was newly created in LexOffice for it.' : '') +
+			(linkedByConcurrentClick
+				? ' A click on this record at the same time has just linked the LexOffice customer; every click creates its own draft invoice.'
+				: ''),
 		invoiceCreatedLinkText: 'Edit the invoice in LexOffice',
 		invoiceFailedTitle: 'LexOffice: The invoice could not be created',
 		unknownError: 'Unknown error',
-		invoiceFailedMessage: (error, description, execution, workflow) =>
-			`${error}${description ? ` – ${description}` : ''} Nothing else was changed. Details are in n8n, execution ${execution} of the workflow "${workflow}".`,
+		invoiceFailedMessage: (error, description, execution, workflow, changes) =>
+			`${error}${description ? ` – ${description}` : ''}${changesEn(changes)} Nothing else was changed.${detailsEn(execution, workflow)}`,
+		clickInProgressMessage: (execution, workflow) =>
+			`Another click on this record is finding or creating its LexOffice customer right now. Nothing was changed; please click again in a minute.${detailsEn(execution, workflow)}`,
 	},
 };
 

@@ -17,6 +17,8 @@ export interface PlacementCallOptions {
 	 * portal user who read the application token from the frame and forges a click).
 	 */
 	forgedAuthId?: string;
+	/** How long to wait for the handler's answer (default 10 s), e.g. for a click that waits for another. */
+	timeoutMs?: number;
 }
 
 export interface AppInstallOptions {
@@ -72,6 +74,7 @@ export class Simulator {
 					LANG: options.lang ?? 'de',
 					APP_SID: randomBytes(16).toString('hex'),
 				},
+				timeoutMs: options.timeoutMs,
 			},
 		);
 	}

@@ -38,9 +38,12 @@ describe('Bitrix24 node description', () => {
 		}
 		expect(Object.keys(resources.user.operations).sort()).toEqual(['getCurrent', 'getMany', 'sendNotification']);
 		expect(Object.keys(resources.lexofficeSync.operations).sort()).toEqual([
+			'claimLink',
 			'noteDeletion',
 			'postInvoiceLink',
 			'recordInvoiceEffect',
+			'releaseClaim',
+			'storeLink',
 			'summarize',
 			'syncContacts',
 			'syncInvoice',

@@ -288,6 +288,38 @@ describe('Language of the texts Bitrix24 users read', () => {
 			expect(unknown).toContain(language === 'en' ? 'Unknown error Nothing else' : 'Unbekannter Fehler Sonst');
 		});
 
+		it.each([
+			[
+				'de',
+				'Ein gleichzeitiger Klick auf diesen Datensatz hat den LexOffice-Kunden eben verknüpft',
+				'LexOffice refused the invoice – Check the address Der Kunde „Eva Roth“ wurde dafür in LexOffice neu angelegt und mit diesem Datensatz verknüpft. Sonst wurde nichts geändert.',
+				'Ein anderer Klick auf diesen Datensatz sucht oder erstellt gerade seinen LexOffice-Kunden. Es wurde nichts geändert',
+			],
+			[
+				'en',
+				'A click on this record at the same time has just linked the LexOffice customer',
+				'LexOffice refused the invoice – Check the address The customer “Eva Roth” was newly created in LexOffice for it and linked to this record. Nothing else was changed.',
+				'Another click on this record is finding or creating its LexOffice customer right now. Nothing was changed',
+			],
+		] as Array<[Language, string, string, string]>)(
+			'the double-click fields (issue #12) reach the texts in %s',
+			async (language, waited, changed, inProgress) => {
+				const created = { content: 'invoiceCreated', url: '={{ $json.editUrl }}' };
+				expect(await page({ ...created, linkedByConcurrentClick: true }, language)).toContain(waited);
+				expect(await page(created, language)).not.toContain(waited);
+
+				const failed = { content: 'invoiceFailed', contactName: 'Eva Roth' };
+				expect(await page({ ...failed, contactCreated: true, linkStored: true }, language)).toContain(changed);
+				// Without the flags the name is not mentioned: nothing changed.
+				expect(await page(failed, language)).not.toContain('Eva Roth');
+
+				const busy = await page({ ...failed, clickInProgress: true }, language);
+				expect(busy).toContain(inProgress);
+				// The text of its language, not the node's English error.
+				expect(busy).not.toContain('LexOffice refused the invoice');
+			},
+		);
+
 		it('a custom page stays as entered, whatever the language', async () => {
 			const html = await page({ title: 'Fertig', message: 'Alles gut', linkText: 'Öffnen' }, 'en');
 			expect(html).toContain('<h1>Fertig</h1>');

@@ -9,7 +9,9 @@ import { INVOICE_TRIGGERS, invoiceTriggerName } from '../../../nodes/shared/cont
 import {
 	DEFAULT_LANGUAGE,
 	LANGUAGES,
+	NO_CHANGES,
 	USER_TEXTS,
+	type ChangesBeforeFailure,
 	type Language,
 	type UserTexts,
 } from '../../../nodes/shared/contract/userTexts';
@@ -119,4 +121,89 @@ describe('deletion note markers across languages', () => {
 		const other = deletionNote('lx-1', '2026-11-27T10:15:30.000+01:00', now, 'en').text;
 		expect(isDeletionNote(other, deletionNote('lx-1', at, now, 'de'))).toBe(false);
 	});
+});
+
+describe('the create-invoice error page names what a click changed before it failed (issue #12)', () => {
+	const failed = (language: Language, changes: Partial<ChangesBeforeFailure>) =>
+		USER_TEXTS[language].answerPage.invoiceFailedMessage('Refused', undefined, '881', 'Create invoice', {
+			...NO_CHANGES,
+			contactName: 'Eva Roth',
+			...changes,
+		});
+
+	it.each([
+		[
+			'de',
+			[
+				[{}, 'Refused Sonst wurde nichts geändert. Details'],
+				[
+					{ contactCreated: true, linkStored: true },
+					'Refused Der Kunde „Eva Roth“ wurde dafür in LexOffice neu angelegt und mit diesem Datensatz verknüpft. Sonst wurde nichts geändert. Details',
+				],
+				[
+					{ contactCreated: true, recordClaimed: true },
+					'Refused Der Kunde „Eva Roth“ wurde dafür in LexOffice neu angelegt, aber nicht mit diesem Datensatz verknüpft. Der Datensatz bleibt einige Minuten für weitere Klicks reserviert. Sonst wurde nichts geändert. Details',
+				],
+				[
+					{ linkStored: true },
+					'Refused Der Datensatz wurde mit dem LexOffice-Kunden „Eva Roth“ verknüpft. Sonst wurde nichts geändert. Details',
+				],
+				[
+					{ recordClaimed: true },
+					'Refused Der Datensatz bleibt einige Minuten für weitere Klicks reserviert. Sonst wurde nichts geändert. Details',
+				],
+			],
+		],
+		[
+			'en',
+			[
+				[{}, 'Refused Nothing else was changed. Details'],
+				[
+					{ contactCreated: true, linkStored: true },
+					'Refused The customer “Eva Roth” was newly created in LexOffice for it and linked to this record. Nothing else was changed. Details',
+				],
+				[
+					{ contactCreated: true, recordClaimed: true },
+					'Refused The customer “Eva Roth” was newly created in LexOffice for it, but not linked to this record. This record stays reserved for other clicks for a few minutes. Nothing else was changed. Details',
+				],
+				[
+					{ linkStored: true },
+					'Refused This record was linked to the LexOffice customer “Eva Roth”. Nothing else was changed. Details',
+				],
+				[
+					{ recordClaimed: true },
+					'Refused This record stays reserved for other clicks for a few minutes. Nothing else was changed. Details',
+				],
+			],
+		],
+	] as Array<[Language, Array<[Partial<ChangesBeforeFailure>, string]>]>)('in %s', (language, cases) => {
+		for (const [changes, start] of cases)
+			expect([changes, failed(language, changes)]).toEqual([changes, expect.stringContaining(start)]);
+		// A name is only said with the change it belongs to.
+		expect(failed(language, {})).not.toContain('Eva Roth');
+		expect(failed(language, { recordClaimed: true })).not.toContain('Eva Roth');
+	});
+
+	it.each([
+		[
+			'de',
+			'Ein anderer Klick auf diesen Datensatz sucht oder erstellt gerade seinen LexOffice-Kunden. Es wurde nichts geändert; bitte in einer Minute noch einmal klicken. Details stehen in n8n in der Ausführung 881 des Workflows "Create invoice".',
+			'Der Rechnungsentwurf RE-1 für Eva Roth liegt in LexOffice bereit. Ein gleichzeitiger Klick auf diesen Datensatz hat den LexOffice-Kunden eben verknüpft; jeder Klick erstellt seinen eigenen Rechnungsentwurf.',
+		],
+		[
+			'en',
+			'Another click on this record is finding or creating its LexOffice customer right now. Nothing was changed; please click again in a minute. Details are in n8n, execution 881 of the workflow "Create invoice".',
+			'The draft invoice RE-1 for Eva Roth is ready in LexOffice. A click on this record at the same time has just linked the LexOffice customer; every click creates its own draft invoice.',
+		],
+	] as Array<[Language, string, string]>)(
+		'a click in progress, and a click that waited for it, in %s',
+		(language, inProgress, waited) => {
+			const texts = USER_TEXTS[language].answerPage;
+			expect(texts.clickInProgressMessage('881', 'Create invoice')).toBe(inProgress);
+			expect(texts.invoiceCreatedMessage('RE-1', 'Eva Roth', false, true)).toBe(waited);
+			expect(texts.invoiceCreatedMessage('RE-1', 'Eva Roth', false, false)).toBe(
+				waited.slice(0, waited.indexOf('.') + 1),
+			);
+		},
+	);
 });

@@ -1,5 +1,5 @@
 /** Every text of one language of userTexts.ts as `path → text`, for the completeness and language checks. */
-import type { UserTexts } from '../../../nodes/shared/contract/userTexts';
+import { NO_CHANGES, type UserTexts } from '../../../nodes/shared/contract/userTexts';
 
 /** Sample arguments for every text function; typed like the texts, so a new text without samples does not compile. */
 type Samples<T> = {
@@ -45,16 +45,33 @@ export const SAMPLES: Samples<UserTexts> = {
 	answerPage: {
 		invoiceCreatedTitle: null,
 		invoiceCreatedMessage: [
-			['RE-2026-0042', 'Eva Roth', true],
-			[undefined, 'Eva Roth', false],
+			['RE-2026-0042', 'Eva Roth', true, false],
+			[undefined, 'Eva Roth', false, false],
+			[undefined, 'Eva Roth', false, true],
 		],
 		invoiceCreatedLinkText: null,
 		invoiceFailedTitle: null,
 		unknownError: null,
 		invoiceFailedMessage: [
-			['refused', 'hint', '881', 'Create invoice'],
-			['refused', undefined, '881', 'Create invoice'],
+			['refused', 'hint', '881', 'Create invoice', NO_CHANGES],
+			['refused', undefined, '881', 'Create invoice', NO_CHANGES],
+			[
+				'refused',
+				undefined,
+				'881',
+				'Create invoice',
+				{ ...NO_CHANGES, contactName: 'Eva Roth', contactCreated: true, linkStored: true },
+			],
+			[
+				'refused',
+				undefined,
+				'881',
+				'Create invoice',
+				{ ...NO_CHANGES, contactName: 'Eva Roth', contactCreated: true, recordClaimed: true },
+			],
+			['refused', undefined, '881', 'Create invoice', { ...NO_CHANGES, contactName: 'Eva Roth', linkStored: true }],
 		],
+		clickInProgressMessage: [['881', 'Create invoice']],
 	},
 };
 

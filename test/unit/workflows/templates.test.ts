@@ -15,6 +15,7 @@ import { LexofficeApi } from '../../../credentials/LexofficeApi.credentials';
 import { CREDENTIAL_NAMES as SANDBOX_CREDENTIAL_NAMES } from '../../harness/sandboxCredentials';
 import { Bitrix24Trigger } from '../../../nodes/Bitrix24Trigger/Bitrix24Trigger.node';
 import { Lexoffice } from '../../../nodes/Lexoffice/Lexoffice.node';
+import { CLAIM_HELD_ERROR } from '../../../nodes/shared/contract/links';
 import { LexofficePollTrigger } from '../../../nodes/LexofficePollTrigger/LexofficePollTrigger.node';
 import { LexofficeTrigger } from '../../../nodes/LexofficeTrigger/LexofficeTrigger.node';
 
@@ -160,6 +161,48 @@ describe('bundled workflow templates', () => {
 			]);
 			// Events and the reconciliation end at the statistics: only an import notifies.
 			expect(contacts.connections['Started by hand?'].main[1] ?? []).toEqual([]);
+		});
+	});
+
+	describe('create invoice: one LexOffice contact per double click, pages in the chosen language (issue #12)', () => {
+		const invoice = load('lexoffice-bitrix24-create-invoice.json');
+		const node = (name: string) => invoice.nodes.find((candidate) => candidate.name === name) as TemplateNode;
+		const targets = (from: string, output: number) =>
+			(invoice.connections[from].main[output] ?? []).map((link) => link.node);
+
+		it('claims the record before finding or creating its contact, and releases the claim on that step\'s errors', () => {
+			expect(targets('Get contact', 0)).toEqual(['Claim record']);
+			expect(targets('Get company', 0)).toEqual(['Claim record']);
+			expect(targets('Claim record', 0)).toEqual(['Find or create LexOffice contact']);
+			expect(targets('Claim record', 1)).toEqual(['Build error page']);
+			expect(targets('Find or create LexOffice contact', 1)).toEqual(['Release claim']);
+			expect(targets('Release claim', 0)).toEqual(['Build error page']);
+			expect(node('Store link in Bitrix24').parameters).toMatchObject({
+				operation: 'storeLink',
+				expectedOriginId: "={{ $('Claim record').item.json.claim.originId }}",
+			});
+		});
+
+		it('both pages take their sentences from the texts module: only facts are mapped, no text of their own', () => {
+			expect(node('Build invoice page').parameters).toMatchObject({
+				content: 'invoiceCreated',
+				language: 'de',
+				// Only when the other click linked the customer, not when it gave its claim back.
+				linkedByConcurrentClick: "={{ $('Claim record').item.json.claim.linkedByAnotherClick === true }}",
+			});
+			expect(node('Build error page').parameters).toMatchObject({
+				content: 'invoiceFailed',
+				language: 'de',
+				// n8n hands on only an error's message: the claim's "still held" error is told by its beginning.
+				clickInProgress: `={{ String($json.error || '').startsWith('${CLAIM_HELD_ERROR}') }}`,
+			});
+			for (const name of ['Build invoice page', 'Build error page']) {
+				const { parameters } = node(name);
+				expect([name, parameters.title, parameters.message, parameters.linkText]).toEqual([name, undefined, undefined, undefined]);
+				// No German (or English) sentence inside an expression: the Language option could not change it.
+				for (const value of Object.values(parameters))
+					expect([name, value]).not.toEqual([name, expect.stringMatching(/ (wurde|nichts|Klick|was|changed) /)]);
+			}
 		});
 	});
 

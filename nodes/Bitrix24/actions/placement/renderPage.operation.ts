@@ -22,6 +22,7 @@ const displayOptions = { show: { resource: ['placement'], operation: ['renderPag
 const custom = { show: { content: ['custom'] } };
 const invoiceCreated = { show: { content: ['invoiceCreated'] } };
 const invoiceFailed = { show: { content: ['invoiceFailed'] } };
+const invoiceCreatedOrFailed = { show: { content: ['invoiceCreated', 'invoiceFailed'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
@@ -81,14 +82,24 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		name: 'contactName',
 		type: 'string',
 		default: '={{ $json.contactName }}',
-		displayOptions: invoiceCreated,
+		description: 'The LexOffice customer of the click (on an error page: the one it created or linked, if any)',
+		displayOptions: invoiceCreatedOrFailed,
 	},
 	{
 		displayName: 'Customer Created',
 		name: 'contactCreated',
 		type: 'boolean',
 		default: false,
-		description: 'Whether the customer was newly created in LexOffice for this invoice (the page says so)',
+		description: 'Whether the customer was newly created in LexOffice for this click (the page says so)',
+		displayOptions: invoiceCreatedOrFailed,
+	},
+	{
+		displayName: 'Linked by Another Click',
+		name: 'linkedByConcurrentClick',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether another click on the same record linked the customer while this click waited (claim.linkedByAnotherClick of Claim Record for Linking); the page says that every click drafts its own invoice',
 		displayOptions: invoiceCreated,
 	},
 	{
@@ -104,6 +115,32 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		name: 'errorDescription',
 		type: 'string',
 		default: '={{ $json.description }}',
+		displayOptions: invoiceFailed,
+	},
+	{
+		displayName: 'Link Stored',
+		name: 'linkStored',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the Bitrix24 record was linked to the customer before the failure (the page says so)',
+		displayOptions: invoiceFailed,
+	},
+	{
+		displayName: 'Record Still Claimed',
+		name: 'recordClaimed',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether the record still holds the claim of Claim Record for Linking, reserved until it expires (the page says so)',
+		displayOptions: invoiceFailed,
+	},
+	{
+		displayName: 'Another Click in Progress',
+		name: 'clickInProgress',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether Claim Record for Linking gave up waiting for another click on the record (its error begins with "Another execution is still finding or creating the LexOffice contact"): the page says so, that nothing was changed and to click again in a minute, instead of the error',
 		displayOptions: invoiceFailed,
 	},
 	{
@@ -159,21 +196,36 @@ function pageText(this: IExecuteFunctions, itemIndex: number, text: (name: strin
 		return { title, message: text('message') || undefined, linkText: text('linkText') || undefined };
 	}
 	const texts = userTexts(readLanguage.call(this, itemIndex)).answerPage;
+	const flag = (name: string) => this.getNodeParameter(name, itemIndex, false) === true;
 	if (content === 'invoiceCreated') {
-		const created = this.getNodeParameter('contactCreated', itemIndex, false) === true;
 		return {
 			title: texts.invoiceCreatedTitle,
-			message: texts.invoiceCreatedMessage(text('voucherNumber') || undefined, text('contactName'), created),
+			message: texts.invoiceCreatedMessage(
+				text('voucherNumber') || undefined,
+				text('contactName'),
+				flag('contactCreated'),
+				flag('linkedByConcurrentClick'),
+			),
 			linkText: texts.invoiceCreatedLinkText,
 		};
 	}
+	const execution = String(this.getExecutionId() ?? '');
+	const workflow = this.getWorkflow().name ?? '';
+	if (flag('clickInProgress'))
+		return { title: texts.invoiceFailedTitle, message: texts.clickInProgressMessage(execution, workflow) };
 	return {
 		title: texts.invoiceFailedTitle,
 		message: texts.invoiceFailedMessage(
 			text('error') || texts.unknownError,
 			text('errorDescription') || undefined,
-			String(this.getExecutionId() ?? ''),
-			this.getWorkflow().name ?? '',
+			execution,
+			workflow,
+			{
+				contactName: text('contactName'),
+				contactCreated: flag('contactCreated'),
+				linkStored: flag('linkStored'),
+				recordClaimed: flag('recordClaimed'),
+			},
 		),
 	};
 }

@@ -16,7 +16,7 @@ import {
 	recordEmails,
 	type Bitrix24RecordType,
 } from '../../helpers/fromBitrix24';
-import { linksTo, parseOriginId, SYSTEM_CODE } from '../../../shared/contract/links';
+import { linksTo, parseClaim, parseOriginId, SYSTEM_CODE } from '../../../shared/contract/links';
 import type { InputCheck } from '../../helpers/input';
 import { parseActionResult, readAfterWrite } from '../../helpers/responses';
 import { encodeSearchValue, httpCodeOf, isUncertainWrite, lexofficeRequest } from '../../transport';
@@ -91,6 +91,14 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'After an Abandoned Attempt',
+				name: 'afterAbandonedAttempt',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether an earlier execution for this record may have created the contact without storing its link (its claim expired, e.g. its n8n worker stopped): before creating, a contact of the same kind, name and e-mail addresses is looked for and used',
+			},
 			{
 				displayName: 'Create If Not Found',
 				name: 'createIfNotFound',
@@ -186,6 +194,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Mapped only when needed: a linked record need not be complete enough to create a contact from.
 	const create = async () => {
 		const mapped = contactFromBitrix24(check, record, type, { salutation: options.salutation as string | undefined });
+		if (options.afterAbandonedAttempt === true) {
+			const made = await contactsMadeFrom.call(this, mapped.body);
+			if (made?.length === 1)
+				return { contact: made[0], matchedBy: 'created' as const, leftOut: mapped.leftOut, settledByReadBack: true };
+		}
 		return await createContact.call(this, mapped.body, mapped.leftOut);
 	};
 
@@ -243,7 +256,8 @@ function recordTypeOf(
 /** The LexOffice id in a link: a contact id, or the company of a `<id>:person:<n>` link. */
 function readLinkedId(check: InputCheck, value: unknown): string | undefined {
 	const linked = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-	if (linked.trim() === '') return undefined;
+	// A claim (an execution finding or creating the contact right now) is no link yet.
+	if (linked.trim() === '' || parseClaim(linked)) return undefined;
 	return check.uuid(parseOriginId(linked)?.contactId ?? linked, 'Linked LexOffice ID');
 }
 
