@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import axios from 'axios';
+
 import { bundledWorkflow, pollUntil } from '../../test/harness';
 import type { WebhookDelivery } from '../../test/sandbox/lexoffice';
 import { startN8nWithCredentials, startSandboxes, type LexofficeSandbox } from './stack';
@@ -63,7 +65,7 @@ function demandNsOf(pid: number | undefined): number {
  * Resolves once n8n's main thread wants less than a fifth of a core for two seconds in a row (ran
  * or waited in the run queue: on a busy machine a starved n8n is not quiet), at most `maxMs` later.
  */
-async function quiet(pid: number | undefined, maxMs: number): Promise<void> {
+async function quiet(pid: number | undefined, maxMs: number): Promise<boolean> {
 	const until = Date.now() + maxMs;
 	let calm = 0;
 	let last = demandNsOf(pid);
@@ -73,6 +75,17 @@ async function quiet(pid: number | undefined, maxMs: number): Promise<void> {
 		calm = now - last < 200_000_000 ? calm + 1 : 0;
 		last = now;
 	}
+	return calm >= 2;
+}
+
+/** n8n's CPU ms per delivery since `before`, once it is quiet; undefined if it never got quiet (busy machine). */
+async function cpuPerDelivery(
+	pid: number | undefined,
+	before: number,
+	deliveries: number,
+): Promise<number | undefined> {
+	if (!(await quiet(pid, 300_000))) return undefined;
+	return Math.round((cpuMsOf(pid) - before) / deliveries);
 }
 
 /** n8n's own CPU time so far in ms (user + system, from /proc; 0 where there is none). */
@@ -174,17 +187,50 @@ async function burst(
 }
 
 /**
+ * The same deliveries sent again at the burst's pace (BENCH_BURSTS_REPLAY=1): the trigger answers
+ * each "Duplicate delivery; ignored" after the same checks and starts no execution, so this is
+ * n8n's webhook path and the trigger's checks alone, the floor of what one process can answer.
+ */
+async function replay(deliveries: WebhookDelivery[], spreadMs: number): Promise<WebhookDelivery[]> {
+	const startedAt = Date.now();
+	const answers: Array<Promise<WebhookDelivery>> = [];
+	for (const [n, delivery] of deliveries.entries()) {
+		const due = startedAt + (spreadMs * n) / deliveries.length;
+		if (due > Date.now()) await delay(due - Date.now());
+		const sentAt = Date.now();
+		answers.push(
+			axios
+				.post(delivery.callbackUrl, delivery.body, {
+					headers: { 'Content-Type': 'application/json', 'X-Lxo-Signature': delivery.signature },
+					validateStatus: () => true,
+					timeout: 5_000,
+					proxy: false,
+				})
+				.then(
+					(response) => ({ status: response.status }),
+					(error: Error) => ({ status: undefined, error: error.message }),
+				)
+				.then((result) => ({
+					...delivery,
+					attempts: [
+						{ at: sentAt, nominalDelayMs: 0, outcome: 'delivered', answeredAfterMs: Date.now() - sentAt, ...result },
+					],
+				})),
+		);
+	}
+	return await Promise.all(answers);
+}
+
+/**
  * The workflow measured: the incremental sync as shipped, or (BENCH_BURSTS_WORKFLOW=trigger-only)
- * its LexOffice Trigger alone, which shows what n8n costs per delivery with the least workflow, or
- * (engine-v2) the sync on n8n's new execution engine.
+ * its LexOffice Trigger alone, which shows what n8n costs per delivery with the least workflow.
+ * (n8n 2.41.1's new execution engine, the workflow setting `engineType: 'v2'`, is refused by its
+ * public API: "Unrecognized key(s) in object: 'engineType'".)
  */
 function workflowOf(variant: string | undefined) {
 	const workflow = bundledWorkflow(SYNC_WORKFLOW);
 	if (!variant || variant === 'sync') return workflow;
-	// n8n 2.41's new execution engine is a workflow setting.
-	if (variant === 'engine-v2') return { ...workflow, settings: { ...workflow.settings, engineType: 'v2' } };
-	if (variant !== 'trigger-only')
-		throw new Error(`BENCH_BURSTS_WORKFLOW takes sync, trigger-only or engine-v2; got ${variant}`);
+	if (variant !== 'trigger-only') throw new Error(`BENCH_BURSTS_WORKFLOW takes sync or trigger-only; got ${variant}`);
 	const nodes = workflow.nodes.filter((node) => node.name === 'Contact created or changed');
 	return { ...workflow, nodes, connections: {} };
 }
@@ -194,6 +240,7 @@ async function measureWith(
 	env: Record<string, string>,
 	bursts: ReadonlyArray<{ deliveries: number; spreadMs: number }>,
 	variant: string | undefined,
+	replayToo: boolean,
 ): Promise<BurstMeasure[]> {
 	// Retries are not measured: scaled far out so they do not land inside a later burst.
 	const sandboxes = await startSandboxes({ limits: 'published', contacts: 0, webhookTimeScale: 100 });
@@ -210,9 +257,18 @@ async function measureWith(
 				const cpuBefore = cpuMsOf(running.n8n.pid);
 				const delivered = await burst(sandboxes.lexoffice, deliveries, spreadMs, `${deliveries}`);
 				// The answers and the start of their executions; executions paced by LexOffice's limit run on.
-				await quiet(running.n8n.pid, 60_000);
-				const cpuMsPerDelivery = Math.round((cpuMsOf(running.n8n.pid) - cpuBefore) / deliveries);
+				const cpuMsPerDelivery = await cpuPerDelivery(running.n8n.pid, cpuBefore, deliveries);
 				measures.push({ ...measureOf(settings, delivered, spreadMs, 5_000), cpuMsPerDelivery, loadAverage });
+				if (replayToo) {
+					const replayLoad = os.loadavg()[0];
+					const replayCpu = cpuMsOf(running.n8n.pid);
+					const replayed = await replay(delivered, spreadMs);
+					measures.push({
+						...measureOf(`${settings}, replayed (no execution)`, replayed, spreadMs, 5_000),
+						cpuMsPerDelivery: await cpuPerDelivery(running.n8n.pid, replayCpu, deliveries),
+						loadAverage: replayLoad,
+					});
+				}
 				if (index === bursts.length - 1 || variant === 'trigger-only') continue;
 				// Let the executions behind this burst load their contacts (2 requests/s) before the next one.
 				const loads = () => sandboxes.lexoffice.requests.count({ method: 'GET', pathIncludes: '/v1/contacts/' });
@@ -264,6 +320,7 @@ export async function burstsPart(env: NodeJS.ProcessEnv = process.env): Promise<
 				{ ...BURST_SETTINGS[name], ...extra, ...profiling(env) },
 				sizes as Array<(typeof BURSTS)[number]>,
 				variant,
+				env.BENCH_BURSTS_REPLAY === '1',
 			)),
 		);
 	return { measures };
