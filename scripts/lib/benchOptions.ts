@@ -30,7 +30,9 @@ export const BENCH_USAGE = `npm run bench -- [--contacts=10000] [--naive=50] [--
   faults     [--fault-contacts=2000] the import with 5 % random faults in both sandboxes, checked against a fault-free run
   optime     [--optime-contacts=10000 --optime-write-ms=50 --optime-window=600] the import meeting Bitrix24's operating-time limit
   bursts     answer times of 60 deliveries at once and 300 within 2 s to the incremental sync, per n8n setting
-             (BENCH_BURSTS_SETTINGS: n8n defaults, lazy isolates, legacy engine; BENCH_BURSTS_CPU_PROFILE=<dir>: n8n CPU profiles)
+             (BENCH_BURSTS_SETTINGS: n8n defaults, lazy isolates, legacy engine; BENCH_BURSTS_CPU_PROFILE=<dir>: n8n CPU profiles;
+             BENCH_BURSTS_ENV=NAME=value;…: more n8n settings; BENCH_BURSTS_SIZES=60,300; BENCH_BURSTS_WORKFLOW=sync|trigger-only;
+             BENCH_BURSTS_REPLAY=1: the same deliveries again, answered as duplicates)
 Environment: BENCH_CONTACTS, BENCH_NAIVE, BENCH_PARTS, BENCH_OUT, BENCH_TIMEOUT_MINUTES, BENCH_FAULT_CONTACTS,
 BENCH_OPTIME_CONTACTS, BENCH_OPTIME_WRITE_MS, BENCH_OPTIME_WINDOW.`;
 

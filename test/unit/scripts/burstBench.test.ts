@@ -1,4 +1,4 @@
-import { measureOf, percentile } from '../../../scripts/lib/burstBench';
+import { extraEnvOf, measureOf, percentile } from '../../../scripts/lib/burstBench';
 import { parseBenchOptions } from '../../../scripts/lib/benchOptions';
 import type { WebhookDelivery } from '../../../test/sandbox/lexoffice';
 
@@ -45,5 +45,14 @@ describe('bursts part of the bench', () => {
 			p99Ms: 5_000,
 			maxMs: 5_000,
 		});
+	});
+
+	it('reads the extra n8n settings of BENCH_BURSTS_ENV and refuses a pair without a name', () => {
+		expect(extraEnvOf('DB_SQLITE_POOL_SIZE=8; EXECUTIONS_DATA_SAVE_ON_SUCCESS=none;')).toEqual({
+			DB_SQLITE_POOL_SIZE: '8',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
+		});
+		expect(extraEnvOf(undefined)).toEqual({});
+		expect(() => extraEnvOf('=8')).toThrow('BENCH_BURSTS_ENV takes NAME=value;NAME=value; got "=8"');
 	});
 });
