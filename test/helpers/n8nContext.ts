@@ -55,7 +55,13 @@ export interface NodeRunOptions {
 	nodeName?: string;
 	mode?: WorkflowExecuteMode;
 	webhookId?: string;
+	/** The execution's id (`$execution.id`); a new one per harness unless given, as n8n gives each execution its own. */
+	executionId?: string;
 }
+
+let executionsStarted = 0;
+/** An execution id no other harness of this test process has. */
+export const newExecutionId = () => `test-execution-${++executionsStarted}`;
 
 // ---------------------------------------------------------------------------------------------
 // Credential types: every class exported from credentials/*.credentials.ts, plus the bits of
@@ -342,6 +348,7 @@ export function createNodeHarness(nodeType: INodeType | IVersionedNodeType, opti
 		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
 		variables: {},
 		userId: 'user-under-test',
+		executionId: options.executionId ?? newExecutionId(),
 		currentNodeParameters: undefined,
 		executionTimeoutTimestamp: undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
@@ -392,8 +399,9 @@ export async function runNode(
 
 /**
  * Runs a node several times in one execution, as n8n does for a node in a loop: the same run data
- * (so the node context carries over) and the run index counting up. `restart()` begins a new
- * execution's run index at 0 while keeping the context, to show what a node does with a stale one.
+ * (so the node context carries over), the same execution id and the run index counting up.
+ * `restart()` begins a new execution (a new execution id, the run index at 0) while keeping the
+ * context, to show what a node does with a stale one.
  */
 export function createLoopRunner(nodeType: INodeType | IVersionedNodeType, options: NodeRunOptions) {
 	const harness = createNodeHarness(nodeType, options);
@@ -428,6 +436,7 @@ export function createLoopRunner(nodeType: INodeType | IVersionedNodeType, optio
 		context: () => NodeHelpers.getContext(runExecutionData, 'node', harness.node),
 		restart() {
 			runIndex = 0;
+			harness.additionalData.executionId = newExecutionId();
 		},
 	};
 }
@@ -437,6 +446,8 @@ export function createLoadOptionsContext(
 	options: NodeRunOptions & { path?: string },
 ): LoadOptionsContext {
 	const harness = createNodeHarness(nodeType, options);
+	// n8n loads options outside any execution.
+	harness.additionalData.executionId = undefined;
 	return new LoadOptionsContext(harness.workflow, harness.node, harness.additionalData, options.path ?? 'parameters');
 }
 

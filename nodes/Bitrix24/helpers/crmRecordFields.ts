@@ -12,6 +12,7 @@ import { FieldValueError, toBitrix24Fields, type ConvertedFields } from './crmFi
 import { currentMultifields, diffMultifield } from './multifieldDiff';
 import { bitrix24Call, type Bitrix24Context, type BatchCommandResult } from '../transport';
 import type { CrmEntity } from './crmRecordEntity';
+import { portalSetupRead } from './portalReads';
 
 /** The resourceMapper parameter of Create, Update and Upsert. */
 export const FIELDS_PARAMETER = 'recordFields';
@@ -24,25 +25,16 @@ export function asFieldDescriptions(result: unknown): CrmFieldDescriptions {
 	return result as CrmFieldDescriptions;
 }
 
-const descriptionsByExecution = new WeakMap<object, Map<string, Promise<CrmFieldDescriptions>>>();
-
 /**
- * The live field list (custom fields included), fetched once per execution: every item of a run
- * converts its values with the same, current field types.
+ * The live field list (custom fields included), fetched once per execution and credential: every
+ * item of a run, and every run of a node in a loop, converts its values with the same field types.
  */
-export async function fieldDescriptions(this: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
-	let perEntity = descriptionsByExecution.get(this);
-	if (!perEntity) descriptionsByExecution.set(this, (perEntity = new Map()));
-	let pending = perEntity.get(entity.resource);
-	if (!pending) {
-		pending = bitrix24Call
-			.call(this, `${entity.methodPrefix}.fields`)
-			.then((answer) => asFieldDescriptions(answer.result));
-		perEntity.set(entity.resource, pending);
-		pending.catch(() => perEntity?.delete(entity.resource));
-	}
-	return await pending;
-}
+export const fieldDescriptions = portalSetupRead(
+	(entity: CrmEntity) => `${entity.methodPrefix}.fields`,
+	async function (this: Bitrix24Context, entity: CrmEntity): Promise<CrmFieldDescriptions> {
+		return asFieldDescriptions((await bitrix24Call.call(this, `${entity.methodPrefix}.fields`)).result);
+	},
+);
 
 /**
  * The item's values in Bitrix24's format. "Map Automatically" takes the input item's keys that

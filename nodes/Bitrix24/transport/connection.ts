@@ -104,6 +104,16 @@ export async function resolveConnection(
 	}
 }
 
+/**
+ * The credential and the account behind it (`type id portal identity`), secret-free: names state
+ * that must never pass from one credential or portal to another, such as per-execution reads.
+ */
+export async function accountKeyOf(this: Bitrix24Context): Promise<string> {
+	const connection = await resolveConnection.call(this);
+	const credentialId = this.getNode().credentials?.[connection.credentialType]?.id ?? '';
+	return `${connection.credentialType} ${credentialId} ${connection.identity}`;
+}
+
 /** Which portal a node writes to (`host[:port]`), secret-free: names per-portal state such as locks. */
 export async function portalHostOf(this: Bitrix24Context): Promise<string> {
 	return (await resolveConnection.call(this)).host;

@@ -9,5 +9,11 @@ export {
 	type BatchOptions,
 } from './batch';
 export { bitrix24Paginate, bitrix24ScanAll, collectRows, PAGE_SIZE, rowsOf, type ScanOptions } from './paging';
-export { CREDENTIAL_TYPES, portalHostOf, type Bitrix24Authentication, type Bitrix24Context } from './connection';
+export {
+	accountKeyOf,
+	CREDENTIAL_TYPES,
+	portalHostOf,
+	type Bitrix24Authentication,
+	type Bitrix24Context,
+} from './connection';
 export { uncertainWriteOf, type Bitrix24Envelope } from './request';

@@ -13,6 +13,7 @@ import { DEFAULT_KEEPS, type Bitrix24Keeps } from '../../../shared/contract/bitr
 import { SYSTEM_CODE } from '../../../shared/contract/links';
 import { addressTypeProperty, countryNameLanguageProperty } from '../../helpers/addressValues';
 import { bitrix24Call, rowsOf } from '../../transport';
+import { portalSetupRead } from '../../helpers/portalReads';
 import { settleUncertainWrites } from '../shared/settleUncertain';
 import { jsonOutcomes, type BatchOperation } from '../../../shared/operation';
 import { syncContacts, type SyncSettings } from './syncContactsRun';
@@ -373,6 +374,14 @@ export async function executeBatch(
 	return jsonOutcomes(outcomes);
 }
 
+/** A user as user.get gives it (none if there is no such user), read once per execution and credential. */
+const userRows = portalSetupRead(
+	(userId: number) => `user ${userId}`,
+	async function (this: IExecuteFunctions, userId: number): Promise<IDataObject[]> {
+		return rowsOf((await bitrix24Call.call(this, 'user.get', { FILTER: { ID: userId } })).result);
+	},
+);
+
 /**
  * Records get the responsible user (created ones, or all with "On Create and Update"), so a user who left (deactivated) or does not exist is a
  * setting that fails the whole run, before anything is written (checked once per execution, and
@@ -382,8 +391,7 @@ export async function executeBatch(
  */
 async function checkResponsibleUser(this: IExecuteFunctions, userId: number | undefined): Promise<void> {
 	if (userId === undefined) return;
-	const answer = await bitrix24Call.call(this, 'user.get', { FILTER: { ID: userId } });
-	const [user] = rowsOf(answer.result);
+	const [user] = await userRows.call(this, userId);
 	const fix = 'Choose an active user as "Responsible User" on Sync Contacts.';
 	if (!user)
 		throw new NodeOperationError(this.getNode(), `Responsible User ${userId} does not exist in Bitrix24`, {

@@ -12,9 +12,11 @@ import {
 	presetLookupCommand,
 	presetsOf,
 	resolvePresetId,
+	type RequisitePreset,
 } from '../../helpers/requisitePresets';
 import { addressesOf, requisiteLookupCommands, requisitesByOwner } from '../shared/requisiteLookup';
 import { CRM_ENTITIES } from '../../helpers/crmRecordEntity';
+import { portalSetupRead } from '../../helpers/portalReads';
 import {
 	chunk,
 	rowsFrom,
@@ -144,30 +146,32 @@ async function readByEmail(
 	return found;
 }
 
-const presetsByExecution = new WeakMap<object, Promise<Map<MappedContact['kind'], number>>>();
+/** The portal's requisite templates, read once per execution and credential. */
+const requisitePresets = portalSetupRead(
+	() => 'requisite presets',
+	async function (this: IExecuteFunctions): Promise<RequisitePreset[]> {
+		return presetsOf(rowsFrom(await runLookups.call(this, [presetLookupCommand('presets')]), 'presets'));
+	},
+);
 
-/** The default templates' ids (by XML_ID), read once per execution and only when needed. */
+/**
+ * The default templates' ids (by XML_ID), only when needed. The portal's templates are read once
+ * per execution and credential; the choice is made per run, from this node's settings.
+ */
 async function defaultPresets(
 	this: IExecuteFunctions,
 	settings: SyncSettings,
 ): Promise<Map<MappedContact['kind'], number>> {
 	if (settings.companyPresetId !== undefined && settings.contactPresetId !== undefined) return new Map();
-	let pending = presetsByExecution.get(this);
-	if (!pending) {
-		pending = runLookups.call(this, [presetLookupCommand('presets')]).then((results) => {
-			const presets = presetsOf(rowsFrom(results, 'presets'));
-			const ids = new Map<MappedContact['kind'], number>();
-			if (settings.companyPresetId === undefined) {
-				ids.set('company', resolvePresetId(this.getNode(), DEFAULT_PRESET_CHOICES.legalEntity, 4, presets, 0));
-			}
-			if (settings.contactPresetId === undefined) {
-				ids.set('person', resolvePresetId(this.getNode(), DEFAULT_PRESET_CHOICES.person, 3, presets, 0));
-			}
-			return ids;
-		});
-		presetsByExecution.set(this, pending);
+	const presets = await requisitePresets.call(this);
+	const ids = new Map<MappedContact['kind'], number>();
+	if (settings.companyPresetId === undefined) {
+		ids.set('company', resolvePresetId(this.getNode(), DEFAULT_PRESET_CHOICES.legalEntity, 4, presets, 0));
 	}
-	return await pending;
+	if (settings.contactPresetId === undefined) {
+		ids.set('person', resolvePresetId(this.getNode(), DEFAULT_PRESET_CHOICES.person, 3, presets, 0));
+	}
+	return ids;
 }
 
 /** Answers one read of the planner from Bitrix24. */
