@@ -10,8 +10,7 @@ import axios from 'axios';
 
 import {
 	bundledWorkflow,
-	connectSandboxApp,
-	CREDENTIAL_NAMES,
+	createSandboxCredentials,
 	executionError,
 	nodeOutputJson,
 	pollUntil,
@@ -148,18 +147,7 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		// A loaded machine (2 cores, several agents) can take minutes to migrate a fresh n8n database.
 		n8n = await startN8n({ readinessTimeoutMs: 8 * 60_000 });
-		await n8n.setupOwner();
-		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			webhookPublicKey: lexoffice.publicKeyPem,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
-		await connectSandboxApp(n8n, bitrix24);
+		await createSandboxCredentials(n8n, lexoffice, bitrix24, { app: true });
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 
 		// The customer exists in both systems, linked the way the contact sync links it.

@@ -120,26 +120,29 @@ describe('Language of the texts Bitrix24 users read', () => {
 		);
 	});
 
+	/** Sync Invoice of one LexOffice invoice, in `language`. */
+	const sync = async (invoice: IDataObject, language?: Choice) =>
+		(
+			await runBitrix24(sb, {
+				parameters: withLanguage(
+					{ resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' },
+					language,
+				),
+				items: [{ json: structuredClone(invoice) }],
+			})
+		).json[0];
+	/** A LexOffice invoice without client (lexoffice-api.md §4.2). */
+	const invoiceOf = (voucherStatus: string, voucherNumber?: string): IDataObject => ({
+		id: randomUUID(),
+		voucherStatus,
+		...(voucherNumber ? { voucherNumber } : {}),
+		voucherDate: '2026-11-20T00:00:00.000+01:00',
+		dueDate: '2099-12-31T00:00:00.000+01:00',
+		address: { name: 'Laufkundschaft', countryCode: 'DE' },
+		totalPrice: { currency: 'EUR', totalNetAmount: 100, totalGrossAmount: 119, totalTaxAmount: 19 },
+	});
+
 	describe('Sync Invoice (title, trigger name)', () => {
-		const sync = async (invoice: IDataObject, language?: Choice) =>
-			(
-				await runBitrix24(sb, {
-					parameters: withLanguage(
-						{ resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' },
-						language,
-					),
-					items: [{ json: structuredClone(invoice) }],
-				})
-			).json[0];
-		const invoiceOf = (voucherStatus: string, voucherNumber?: string): IDataObject => ({
-			id: randomUUID(),
-			voucherStatus,
-			...(voucherNumber ? { voucherNumber } : {}),
-			voucherDate: '2026-11-20T00:00:00.000+01:00',
-			dueDate: '2099-12-31T00:00:00.000+01:00',
-			address: { name: 'Laufkundschaft', countryCode: 'DE' },
-			totalPrice: { currency: 'EUR', totalNetAmount: 100, totalGrossAmount: 119, totalTaxAmount: 19 },
-		});
 		const titleOf = (invoice: IDataObject) => sb.state.items.find((item) => item.XML_ID === invoice.id)?.TITLE;
 
 		it.each([
@@ -187,25 +190,6 @@ describe('Language of the texts Bitrix24 users read', () => {
 	});
 
 	describe('Post Invoice Link and the closing note (timeline notes of the invoice flow)', () => {
-		const invoiceOf = (voucherStatus: string, voucherNumber?: string): IDataObject => ({
-			id: randomUUID(),
-			voucherStatus,
-			...(voucherNumber ? { voucherNumber } : {}),
-			voucherDate: '2026-11-20T00:00:00.000+01:00',
-			dueDate: '2099-12-31T00:00:00.000+01:00',
-			address: { name: 'Laufkundschaft', countryCode: 'DE' },
-			totalPrice: { currency: 'EUR', totalNetAmount: 100, totalGrossAmount: 119, totalTaxAmount: 19 },
-		});
-		const sync = async (invoice: IDataObject, language?: Choice) =>
-			(
-				await runBitrix24(sb, {
-					parameters: withLanguage(
-						{ resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' },
-						language,
-					),
-					items: [{ json: structuredClone(invoice) }],
-				})
-			).json[0];
 		const postLink = async (result: IDataObject, language?: Choice) =>
 			await runBitrix24(sb, {
 				parameters: withLanguage(
