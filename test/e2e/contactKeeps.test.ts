@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	bundledWorkflow,
-	CREDENTIAL_NAMES,
+	createSandboxCredentials,
 	executionError,
 	nodeOutputJson,
 	startN8n,
@@ -55,17 +55,7 @@ describe('what Bitrix24 keeps, in a real n8n', () => {
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		userFolder = await mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-contact-keeps-'));
 		n8n = await startN8n({ userFolder });
-		await n8n.setupOwner();
-		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			webhookPublicKey: lexoffice.publicKeyPem,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
+		await createSandboxCredentials(n8n, lexoffice, bitrix24);
 	}, 10 * 60_000);
 
 	afterAll(async () => {

@@ -17,7 +17,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	bundledWorkflow,
-	CREDENTIAL_NAMES,
+	createSandboxCredentials,
 	executionError,
 	nodeOutputJson,
 	nodeRunsOutputJson,
@@ -97,17 +97,7 @@ describe('bundled contact workflows in a real n8n', () => {
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		userFolder = await mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-contact-sync-'));
 		n8n = await startN8n({ userFolder, readinessTimeoutMs: 300_000 });
-		await n8n.setupOwner();
-		apiKey = await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			webhookPublicKey: lexoffice.publicKeyPem,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
+		({ apiKey } = await createSandboxCredentials(n8n, lexoffice, bitrix24));
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 	}, 10 * 60_000);
 

@@ -10,8 +10,7 @@ import axios from 'axios';
 
 import {
 	bundledWorkflow,
-	connectSandboxApp,
-	CREDENTIAL_NAMES,
+	createSandboxCredentials,
 	executionError,
 	nodeOutputJson,
 	pollUntil,
@@ -148,18 +147,7 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		// A loaded machine (2 cores, several agents) can take minutes to migrate a fresh n8n database.
 		n8n = await startN8n({ readinessTimeoutMs: 8 * 60_000 });
-		await n8n.setupOwner();
-		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			webhookPublicKey: lexoffice.publicKeyPem,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
-		await connectSandboxApp(n8n, bitrix24);
+		await createSandboxCredentials(n8n, lexoffice, bitrix24, { app: true });
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(WORKFLOW))).id;
 
 		// The customer exists in both systems, linked the way the contact sync links it.
@@ -217,6 +205,10 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(comments).toHaveLength(1);
 		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(
 			`[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`,
+		);
+		// German, as the template's Language sets it (the status too, not LexOffice's code).
+		expect(comments[0].kind === 'comment' ? comments[0].comment : '').toContain(
+			`Rechnung ${invoice.voucherNumber} aus LexOffice übernommen (Status: Entwurf).`,
 		);
 		// The link is on the client's card too (issue #13).
 		expect(linkComments(4, companyId, invoice.id)).toHaveLength(1);
@@ -311,6 +303,18 @@ describe('bundled invoice-status workflow in a real n8n', () => {
 		expect(smartInvoice(invoice.id)[0].STAGE_ID).toBe(stage('D'));
 		expect(firings(item.ID)).toEqual(['lexoffice_invoice_open', 'lexoffice_invoice_voided']);
 		expect(bx().state.documents.filter((document) => document.entityId === item.ID)).toHaveLength(1);
+		// One closing note, in the template's German.
+		const closingNotes = bx().state.timeline.flatMap((entry) =>
+			entry.kind === 'comment' &&
+			entry.entityTypeId === 31 &&
+			entry.entityId === item.ID &&
+			entry.comment.includes('lexoffice/invoice.voided/')
+				? [entry.comment]
+				: [],
+		);
+		expect(closingNotes).toEqual([
+			`Die Rechnung ${invoice.voucherNumber} wurde in LexOffice storniert; diese Rechnung ist damit geschlossen. (Kennung: lexoffice/invoice.voided/${invoice.id})`,
+		]);
 	});
 
 	it('fires "überfällig" from the daily check once for an invoice that fell due without any event', async () => {

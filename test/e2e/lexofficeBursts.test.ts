@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import axios from 'axios';
 
-import { bundledWorkflow, CREDENTIAL_NAMES, pollUntil, startN8n, type N8nInstance } from '../harness';
+import { bundledWorkflow, createSandboxCredentials, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type WebhookDelivery } from '../sandbox/lexoffice';
 
@@ -92,17 +92,7 @@ describe('bursts of LexOffice events in a real n8n', () => {
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		userFolder = await mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-bursts-'));
 		n8n = await startN8n({ userFolder, env: N8N_ENV });
-		await n8n.setupOwner();
-		apiKey = await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			webhookPublicKey: lexoffice.publicKeyPem,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
+		({ apiKey } = await createSandboxCredentials(n8n, lexoffice, bitrix24));
 		syncId = (await n8n.importWorkflow(bundledWorkflow(SYNC))).id;
 		triggerWebhookId = await n8n.webhookIdOf(syncId, 'Contact created or changed');
 		await n8n.publish(syncId);

@@ -11,8 +11,7 @@ import { readFileSync } from 'node:fs';
 import {
 	bundledWorkflow,
 	bundledWorkflowNames,
-	connectSandboxApp,
-	CREDENTIAL_NAMES,
+	createSandboxCredentials,
 	startN8n,
 	type N8nInstance,
 	type WorkflowJson,
@@ -45,19 +44,10 @@ describe('no secret leaves its credential, whatever the APIs echo', () => {
 		});
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		n8n = await startN8n();
-		await n8n.setupOwner();
-		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-			webhookPublicKey: lexoffice.publicKeyPem,
+		await createSandboxCredentials(n8n, lexoffice, bitrix24, {
+			bitrix24Webhook: { applicationToken: bitrix24.oauth.applicationToken },
+			app: true,
 		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			applicationToken: bitrix24.oauth.applicationToken,
-			plan: 'enterprise',
-		});
-		await connectSandboxApp(n8n, bitrix24);
 		for (const name of bundledWorkflowNames()) {
 			const json = bundledWorkflow(name);
 			workflows.set(name, { id: (await n8n.importWorkflow(json)).id, json });

@@ -1,7 +1,7 @@
 /**
  * The templates in English, in a real n8n 2.41.1 (issue #13 item 5): a user who sets Language to
- * English in the nodes the README names gets English answer pages for the create-invoice button
- * and an English import notification. The German defaults are covered by createInvoice.test.ts
+ * English in the nodes the README names gets English answer pages for the create-invoice button,
+ * an English import notification and an English timeline link of an invoice. The German defaults are covered by createInvoice.test.ts
  * and contactSync.test.ts, which import the templates unchanged.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,10 +10,10 @@ import axios from 'axios';
 
 import {
 	bundledWorkflow,
-	connectSandboxApp,
-	CREDENTIAL_NAMES,
+	createSandboxCredentials,
 	executionError,
 	nodeOutputJson,
+	pollUntil,
 	startN8n,
 	type N8nInstance,
 } from '../harness';
@@ -62,17 +62,7 @@ describe('Templates switched to English in a real n8n', () => {
 		lexoffice = await startLexofficeSandbox({ limits: 'off', seed: { contacts: 6, seed: 13 } });
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		n8n = await startN8n();
-		await n8n.setupOwner();
-		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
-		await connectSandboxApp(n8n, bitrix24);
+		await createSandboxCredentials(n8n, lexoffice, bitrix24, { app: true });
 		invoiceWorkflowId = (
 			await n8n.importWorkflow(
 				inEnglish('lexoffice-bitrix24-create-invoice', ['Build invoice page', 'Build error page']),
@@ -201,5 +191,44 @@ describe('Templates switched to English in a real n8n', () => {
 		expect(message).toMatch(/^\[b\]LexOffice sync\[\/b\]: \d+ contacts\nCompanies: \d+ created, 0 updated/);
 		expect(bx().state.notifications.at(-1)?.message).toBe(message);
 		expect(message).not.toMatch(/neu|Kontakte|Unternehmen/);
+	});
+
+	it('the invoice-status workflow writes the timeline link of a new invoice in English', async () => {
+		const workflowId = (
+			await api().importWorkflow(inEnglish('lexoffice-bitrix24-invoice-status', ['Sync invoice', 'Link in timeline']))
+		).id;
+		await api().publish(workflowId);
+		await api().waitPublished(workflowId);
+		const invoice = lx().simulate.createInvoice({
+			voucherDate: new Date().toISOString().replace('Z', '+00:00'),
+			address: { name: 'Laufkundschaft', countryCode: 'DE' },
+			lineItems: [
+				{
+					type: 'custom',
+					name: 'Bread delivery',
+					quantity: 1,
+					unitName: 'box',
+					unitPrice: { currency: 'EUR', netAmount: 40, taxRatePercentage: 19 },
+				},
+			],
+			totalPrice: { currency: 'EUR' },
+			taxConditions: { taxType: 'net' },
+			shippingConditions: { shippingType: 'none' },
+		});
+		await lx().webhooks.flush();
+		const link = `[URL=https://app.lexware.de/permalink/invoices/view/${invoice.id}]`;
+		const comment = await pollUntil(
+			async () => bx().state.timeline.find((entry) => entry.kind === 'comment' && entry.comment.includes(link)),
+			{ what: 'the timeline link of the new invoice', timeoutMs: 150_000 },
+		);
+		const number = invoice.voucherNumber ? `Invoice ${invoice.voucherNumber}` : 'Invoice (draft)';
+		const text = invoice.voucherNumber
+			? `Open invoice ${invoice.voucherNumber} in LexOffice`
+			: 'Open the draft invoice in LexOffice';
+		expect(comment.kind === 'comment' ? comment.comment : '').toBe(
+			`${number} taken over from LexOffice (status: draft).\n${link}${text}[/URL]`,
+		);
+		const item = bx().state.items.find((candidate) => candidate.XML_ID === invoice.id);
+		expect(item?.TITLE).toBe(invoice.voucherNumber ? `Invoice ${invoice.voucherNumber}` : 'LexOffice invoice (draft)');
 	});
 });

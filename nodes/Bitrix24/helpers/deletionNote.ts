@@ -6,7 +6,14 @@
  */
 import { DateTime } from 'luxon';
 
-import { DEFAULT_LANGUAGE, LANGUAGES, USER_TEXTS, type Language } from '../../shared/contract/userTexts';
+import {
+	DEFAULT_LANGUAGE,
+	LANGUAGES,
+	noteMarker,
+	noteMarkers,
+	USER_TEXTS,
+	type Language,
+} from '../../shared/contract/userTexts';
 
 export interface DeletionNote {
 	/** What the user reads. */
@@ -23,9 +30,6 @@ function berlinMinute(raw: string, now: DateTime, format = USER_TEXTS.de.deletio
 	const parsed = raw ? DateTime.fromISO(raw, { setZone: true }) : now;
 	return (parsed.isValid ? parsed : now).setZone('Europe/Berlin').toFormat(format);
 }
-
-/** The marker with each language's label, e.g. `(Kennung: lexoffice/…)` and `(Key: lexoffice/…)`. */
-const markerIn = (language: Language, key: string) => `(${USER_TEXTS[language].deletionNote.markerLabel}: ${key})`;
 
 /** The event date as one spelling per instant (a replay carries the same body, but be lenient). */
 function eventKey(raw: string): string {
@@ -47,11 +51,11 @@ export function deletionNote(
 	// Notes from before the marker existed were German: the only language there was.
 	const legacySentence = `wurde am ${berlinMinute(deletedAt, now)} in LexOffice gelöscht (LexOffice-ID ${lexofficeId})`;
 	const key = `lexoffice/contact.deleted/${lexofficeId}/${deletedAt ? eventKey(deletedAt) : ''}`;
-	const marker = markerIn(language ?? DEFAULT_LANGUAGE, key);
+	const marker = noteMarker(key, language ?? DEFAULT_LANGUAGE);
 	return {
 		text: texts.text(lexofficeId, berlinMinute(deletedAt, now, texts.dateFormat), marker),
 		marker,
-		markers: LANGUAGES.map((other) => markerIn(other, key)),
+		markers: noteMarkers(key),
 		legacySentence,
 	};
 }
@@ -61,7 +65,7 @@ export function isDeletionNote(comment: unknown, note: DeletionNote): boolean {
 	if (typeof comment !== 'string') return false;
 	if (note.markers.some((marker) => comment.includes(marker))) return true;
 	const anyMarker = LANGUAGES.some((language) =>
-		comment.includes(`(${USER_TEXTS[language].deletionNote.markerLabel}: lexoffice/`),
+		comment.includes(`(${USER_TEXTS[language].noteMarkerLabel}: lexoffice/`),
 	);
 	return !anyMarker && comment.includes(note.legacySentence);
 }

@@ -14,14 +14,15 @@ export interface TimelineOwner {
 }
 
 /**
- * Whether the record's timeline holds a comment containing `marker`, newest first. crm.timeline.
+ * Whether the record's timeline holds a comment containing one of `markers` (a note's marker as each
+ * language writes it), newest first. crm.timeline.
  * comment.list needs ENTITY_ID and ENTITY_TYPE and pages like every list method (Bitrix24 REST
  * docs, crm/timeline/comment/crm_timeline_comment_list).
  */
 export async function hasCommentWith(
 	this: Bitrix24Context,
 	owner: TimelineOwner,
-	marker: string,
+	markers: readonly string[],
 	itemIndex: number,
 ): Promise<boolean> {
 	const params = {
@@ -30,7 +31,9 @@ export async function hasCommentWith(
 		order: { ID: 'DESC' },
 	};
 	for await (const page of bitrix24Paginate.call(this, 'crm.timeline.comment.list', params, { itemIndex })) {
-		if (page.some((row) => typeof row.COMMENT === 'string' && row.COMMENT.includes(marker))) return true;
+		const holds = (comment: unknown) =>
+			typeof comment === 'string' && markers.some((marker) => comment.includes(marker));
+		if (page.some((row) => holds(row.COMMENT))) return true;
 	}
 	return false;
 }

@@ -5,8 +5,9 @@
  * operation's "Language" option chooses, German by default (the users are German small businesses).
  *
  * Both languages are one `Record<Language, UserTexts>`: a text missing in one language does not
- * compile. Markers the code reads back (the deletion note's key) are built from the same parts in
- * every language, so a note written in one language is found by a run in the other. Pure.
+ * compile. Markers the code reads back (the key of a deletion note or of an invoice's closing note)
+ * are built from the same parts in every language, so a note written in one language is found by a
+ * run in the other. Pure.
  */
 import { Duration } from 'luxon';
 
@@ -56,21 +57,30 @@ export interface UserTexts {
 		/** How long the work took; `seconds` is whole seconds. */
 		duration: (seconds: number) => string;
 	};
+	/**
+	 * The word before the key a timeline note carries so it is found again:
+	 * `(<label>: lexoffice/contact.deleted/…)`, `(<label>: lexoffice/invoice.voided/…)`.
+	 */
+	noteMarkerLabel: string;
 	/** The timeline note of Note Deletion. */
 	deletionNote: {
 		/** `when` is the minute in Europe/Berlin, already formatted by `dateFormat`. */
 		text: (lexofficeId: string, when: string, marker: string) => string;
 		/** luxon format of the minute the note names. */
 		dateFormat: string;
-		/** The word before the note's key: `(<label>: lexoffice/contact.deleted/…)`. */
-		markerLabel: string;
 	};
-	/** What Sync Invoice writes on the smart invoice and hands to the timeline step. */
+	/** What Sync Invoice writes on the smart invoice, and the timeline notes of the invoice flow. */
 	invoice: {
 		title: (voucherNumber: string | undefined) => string;
 		status: Record<InvoiceStatus, string>;
-		timelineComment: (voucherNumber: string | undefined, status: string) => string;
-		timelineLinkText: (voucherNumber: string | undefined) => string;
+		/** Post Invoice Link's note (smart invoice and client's card); the link follows on its own line. */
+		linkNote: (voucherNumber: string | undefined, status: string) => string;
+		linkText: (voucherNumber: string | undefined) => string;
+		/** Sync Invoice's note on a smart invoice it closed; `marker` ends it. */
+		closingNote: {
+			deleted: (marker: string) => string;
+			voided: (voucherNumber: string | undefined, marker: string) => string;
+		};
 	};
 	/** Names of the automation triggers Bitrix24 users place in their rules. */
 	invoiceTriggers: Record<TriggeredStatus, string>;
@@ -150,19 +160,25 @@ const de: UserTexts = {
 			`Doppelt angelegt (gleichzeitig von einem anderen n8n-Worker) und wieder entfernt: ${count}`,
 		duration: (seconds) => `Dauer: ${humanDuration(seconds, 'de')}`,
 	},
+	noteMarkerLabel: 'Kennung',
 	deletionNote: {
 		text: (lexofficeId, when, marker) =>
 			`Der verknüpfte LexOffice-Kontakt wurde am ${when} in LexOffice gelöscht (LexOffice-ID ${lexofficeId}). Der Datensatz bleibt in Bitrix24 erhalten. ${marker}`,
 		dateFormat: 'dd.MM.yyyy HH:mm',
-		markerLabel: 'Kennung',
 	},
 	invoice: {
 		title: (voucherNumber) => (voucherNumber ? `Rechnung ${voucherNumber}` : 'LexOffice-Rechnung (Entwurf)'),
 		status: { draft: 'Entwurf', open: 'offen', overdue: 'überfällig', paid: 'bezahlt', voided: 'storniert' },
-		timelineComment: (voucherNumber, status) =>
+		linkNote: (voucherNumber, status) =>
 			`Rechnung ${voucherNumber || '(Entwurf)'} aus LexOffice übernommen (Status: ${status}).`,
-		timelineLinkText: (voucherNumber) =>
+		linkText: (voucherNumber) =>
 			voucherNumber ? `Rechnung ${voucherNumber} in LexOffice öffnen` : 'Rechnungsentwurf in LexOffice öffnen',
+		closingNote: {
+			deleted: (marker) =>
+				`Der Rechnungsentwurf wurde in LexOffice gelöscht; diese Rechnung ist damit geschlossen. ${marker}`,
+			voided: (voucherNumber, marker) =>
+				`Die Rechnung ${voucherNumber ? `${voucherNumber} ` : ''}wurde in LexOffice storniert; diese Rechnung ist damit geschlossen. ${marker}`,
+		},
 	},
 	invoiceTriggers: {
 		open: 'LexOffice: Rechnung offen',
@@ -217,19 +233,24 @@ const en: UserTexts = {
 		duplicatesRemoved: (count) => `Added twice (by another n8n worker at the same time) and removed again: ${count}`,
 		duration: (seconds) => `Duration: ${humanDuration(seconds, 'en')}`,
 	},
+	noteMarkerLabel: 'Key',
 	deletionNote: {
 		text: (lexofficeId, when, marker) =>
 			`The linked LexOffice contact was deleted in LexOffice on ${when} (LexOffice ID ${lexofficeId}). The record stays in Bitrix24. ${marker}`,
 		dateFormat: 'yyyy-MM-dd HH:mm',
-		markerLabel: 'Key',
 	},
 	invoice: {
 		title: (voucherNumber) => (voucherNumber ? `Invoice ${voucherNumber}` : 'LexOffice invoice (draft)'),
 		status: { draft: 'draft', open: 'open', overdue: 'overdue', paid: 'paid', voided: 'voided' },
-		timelineComment: (voucherNumber, status) =>
+		linkNote: (voucherNumber, status) =>
 			`Invoice ${voucherNumber || '(draft)'} taken over from LexOffice (status: ${status}).`,
-		timelineLinkText: (voucherNumber) =>
+		linkText: (voucherNumber) =>
 			voucherNumber ? `Open invoice ${voucherNumber} in LexOffice` : 'Open the draft invoice in LexOffice',
+		closingNote: {
+			deleted: (marker) => `The draft invoice was deleted in LexOffice; this invoice is closed. ${marker}`,
+			voided: (voucherNumber, marker) =>
+				`${voucherNumber ? `Invoice ${voucherNumber}` : 'The invoice'} was voided in LexOffice; this invoice is closed. ${marker}`,
+		},
 	},
 	invoiceTriggers: {
 		open: 'LexOffice: Invoice open',
@@ -259,4 +280,14 @@ export const USER_TEXTS: Record<Language, UserTexts> = { de, en };
 
 export function userTexts(language: Language = DEFAULT_LANGUAGE): UserTexts {
 	return USER_TEXTS[language];
+}
+
+/** The key a timeline note carries, as `language` writes it: `(Kennung: lexoffice/…)`, `(Key: lexoffice/…)`. */
+export function noteMarker(key: string, language: Language): string {
+	return `(${USER_TEXTS[language].noteMarkerLabel}: ${key})`;
+}
+
+/** The key as every language writes it: a note written in any of them carries one of these. */
+export function noteMarkers(key: string): string[] {
+	return LANGUAGES.map((language) => noteMarker(key, language));
 }

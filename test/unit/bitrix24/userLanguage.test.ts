@@ -1,7 +1,8 @@
 /**
  * The Language option of every operation that writes text Bitrix24 users read (issue #13 item 5):
  * each writes German by default and English when asked, against the Bitrix24 sandbox; a deletion
- * note written in one language is found by a replay in the other.
+ * note, an invoice link or an invoice's closing note written in one language is found by a replay
+ * in the other.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -119,26 +120,29 @@ describe('Language of the texts Bitrix24 users read', () => {
 		);
 	});
 
-	describe('Sync Invoice (title, trigger name, timeline texts)', () => {
-		const sync = async (invoice: IDataObject, language?: Choice) =>
-			(
-				await runBitrix24(sb, {
-					parameters: withLanguage(
-						{ resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' },
-						language,
-					),
-					items: [{ json: structuredClone(invoice) }],
-				})
-			).json[0];
-		const invoiceOf = (voucherStatus: string, voucherNumber?: string): IDataObject => ({
-			id: randomUUID(),
-			voucherStatus,
-			...(voucherNumber ? { voucherNumber } : {}),
-			voucherDate: '2026-11-20T00:00:00.000+01:00',
-			dueDate: '2099-12-31T00:00:00.000+01:00',
-			address: { name: 'Laufkundschaft', countryCode: 'DE' },
-			totalPrice: { currency: 'EUR', totalNetAmount: 100, totalGrossAmount: 119, totalTaxAmount: 19 },
-		});
+	/** Sync Invoice of one LexOffice invoice, in `language`. */
+	const sync = async (invoice: IDataObject, language?: Choice) =>
+		(
+			await runBitrix24(sb, {
+				parameters: withLanguage(
+					{ resource: 'lexofficeSync', operation: 'syncInvoice', invoice: '={{ $json }}' },
+					language,
+				),
+				items: [{ json: structuredClone(invoice) }],
+			})
+		).json[0];
+	/** A LexOffice invoice without client (lexoffice-api.md §4.2). */
+	const invoiceOf = (voucherStatus: string, voucherNumber?: string): IDataObject => ({
+		id: randomUUID(),
+		voucherStatus,
+		...(voucherNumber ? { voucherNumber } : {}),
+		voucherDate: '2026-11-20T00:00:00.000+01:00',
+		dueDate: '2099-12-31T00:00:00.000+01:00',
+		address: { name: 'Laufkundschaft', countryCode: 'DE' },
+		totalPrice: { currency: 'EUR', totalNetAmount: 100, totalGrossAmount: 119, totalTaxAmount: 19 },
+	});
+
+	describe('Sync Invoice (title, trigger name)', () => {
 		const titleOf = (invoice: IDataObject) => sb.state.items.find((item) => item.XML_ID === invoice.id)?.TITLE;
 
 		it.each([
@@ -147,8 +151,6 @@ describe('Language of the texts Bitrix24 users read', () => {
 				{
 					title: 'Rechnung RE-7',
 					triggerName: 'LexOffice: Rechnung offen',
-					timelineComment: 'Rechnung RE-7 aus LexOffice übernommen (Status: offen).',
-					timelineLinkText: 'Rechnung RE-7 in LexOffice öffnen',
 				},
 			],
 			[
@@ -156,8 +158,6 @@ describe('Language of the texts Bitrix24 users read', () => {
 				{
 					title: 'Invoice RE-7',
 					triggerName: 'LexOffice: Invoice open',
-					timelineComment: 'Invoice RE-7 taken over from LexOffice (status: open).',
-					timelineLinkText: 'Open invoice RE-7 in LexOffice',
 				},
 			],
 		] as Array<[Choice, IDataObject]>)('an open invoice in %s', async (language, expected) => {
@@ -165,15 +165,18 @@ describe('Language of the texts Bitrix24 users read', () => {
 			const out = await sync(invoice, language);
 			expect(out).toMatchObject({ ...expected, action: 'created', triggerCode: 'lexoffice_invoice_open' });
 			expect(titleOf(invoice)).toBe(expected.title);
+			// The timeline text is Post Invoice Link's own, in its own Language option (below).
+			expect(Object.keys(out)).not.toEqual(expect.arrayContaining(['timelineComment']));
+			expect(Object.keys(out)).not.toEqual(expect.arrayContaining(['timelineLinkText']));
 		});
 
 		it.each([
-			['de', 'LexOffice-Rechnung (Entwurf)', 'Rechnung (Entwurf) aus LexOffice übernommen (Status: Entwurf).'],
-			['en', 'LexOffice invoice (draft)', 'Invoice (draft) taken over from LexOffice (status: draft).'],
-		] as Array<[Language, string, string]>)('a draft without number in %s', async (language, title, comment) => {
+			['de', 'LexOffice-Rechnung (Entwurf)'],
+			['en', 'LexOffice invoice (draft)'],
+		] as Array<[Language, string]>)('a draft without number in %s', async (language, title) => {
 			const invoice = invoiceOf('draft');
 			const out = await sync(invoice, language);
-			expect(out).toMatchObject({ title, triggerName: null, timelineComment: comment });
+			expect(out).toMatchObject({ title, triggerName: null });
 			expect(titleOf(invoice)).toBe(title);
 		});
 
@@ -184,6 +187,115 @@ describe('Language of the texts Bitrix24 users read', () => {
 			expect(out).toMatchObject({ action: 'updated', changedFields: ['title'], triggerCode: null, triggerName: null });
 			expect(titleOf(invoice)).toBe('Invoice RE-8');
 		});
+	});
+
+	describe('Post Invoice Link and the closing note (timeline notes of the invoice flow)', () => {
+		const postLink = async (result: IDataObject, language?: Choice) =>
+			await runBitrix24(sb, {
+				parameters: withLanguage(
+					{ resource: 'lexofficeSync', operation: 'postInvoiceLink', syncResult: '={{ $json }}' },
+					language,
+				),
+				items: [{ json: result }],
+			});
+		const notesOn = (id: unknown) =>
+			sb.state.timeline.flatMap((entry) =>
+				entry.kind === 'comment' && entry.entityTypeId === 31 && entry.entityId === id ? [entry.comment] : [],
+			);
+		const linkOf = (invoice: IDataObject) =>
+			`[URL=https://app.lexware.de/permalink/invoices/view/${String(invoice.id)}]`;
+
+		it.each([
+			['default', 'Rechnung RE-7 aus LexOffice übernommen (Status: offen).', 'Rechnung RE-7 in LexOffice öffnen'],
+			['de', 'Rechnung RE-7 aus LexOffice übernommen (Status: offen).', 'Rechnung RE-7 in LexOffice öffnen'],
+			['en', 'Invoice RE-7 taken over from LexOffice (status: open).', 'Open invoice RE-7 in LexOffice'],
+		] as Array<[Choice, string, string]>)('the link note in %s', async (language, sentence, linkText) => {
+			const invoice = invoiceOf('open', 'RE-7');
+			const result = await sync(invoice, 'de');
+			await postLink(result, language);
+			expect(notesOn(result.id)).toEqual([`${sentence}\n${linkOf(invoice)}${linkText}[/URL]`]);
+		});
+
+		it.each([
+			['de', 'Rechnung (Entwurf) aus LexOffice übernommen (Status: Entwurf).', 'Rechnungsentwurf in LexOffice öffnen'],
+			['en', 'Invoice (draft) taken over from LexOffice (status: draft).', 'Open the draft invoice in LexOffice'],
+		] as Array<[Language, string, string]>)(
+			'the link note of a draft without number in %s',
+			async (language, sentence, linkText) => {
+				const invoice = invoiceOf('draft');
+				const result = await sync(invoice, language);
+				await postLink(result, language);
+				expect(notesOn(result.id)).toEqual([`${sentence}\n${linkOf(invoice)}${linkText}[/URL]`]);
+			},
+		);
+
+		it.each([
+			['de', 'en'],
+			['en', 'de'],
+		] as Array<[Language, Language]>)(
+			'a link posted in %s is not posted again by a run in %s',
+			async (first, replay) => {
+				const invoice = invoiceOf('open', 'RE-8');
+				const result = await sync(invoice, first);
+				await postLink(result, first);
+				const again = await postLink(result, replay);
+				expect(again.json[0]).toMatchObject({ timelines: [{ alreadyThere: true }] });
+				expect(again.sent.filter((request) => request.method.includes('crm.timeline.comment.add'))).toEqual([]);
+				expect(notesOn(result.id)).toHaveLength(1);
+			},
+		);
+
+		it.each([
+			[
+				'default',
+				'Die Rechnung RE-9 wurde in LexOffice storniert; diese Rechnung ist damit geschlossen. (Kennung: lexoffice/invoice.voided/ID)',
+			],
+			['en', 'Invoice RE-9 was voided in LexOffice; this invoice is closed. (Key: lexoffice/invoice.voided/ID)'],
+		] as Array<[Choice, string]>)('the closing note of a voided invoice in %s', async (language, note) => {
+			const invoice = invoiceOf('open', 'RE-9');
+			const { id } = await sync(invoice, language);
+			await sync({ ...invoice, voucherStatus: 'voided' }, language);
+			expect(notesOn(id)).toEqual([note.replace('ID', String(invoice.id))]);
+		});
+
+		it.each([
+			['en', 'The draft invoice was deleted in LexOffice; this invoice is closed. (Key: lexoffice/invoice.deleted/ID)'],
+			[
+				'de',
+				'Der Rechnungsentwurf wurde in LexOffice gelöscht; diese Rechnung ist damit geschlossen. (Kennung: lexoffice/invoice.deleted/ID)',
+			],
+		] as Array<[Language, string]>)('the closing note of a deleted draft in %s', async (language, note) => {
+			const invoice = invoiceOf('draft');
+			const { id } = await sync(invoice, language);
+			await sync({ id: invoice.id, deleted: true }, language);
+			expect(notesOn(id)).toEqual([note.replace('ID', String(invoice.id))]);
+		});
+
+		it.each([
+			// As the German-only code before the Language option wrote it.
+			[
+				'de',
+				'en',
+				'Die Rechnung RE-10 wurde in LexOffice storniert; diese Rechnung ist damit geschlossen. (Kennung: lexoffice/invoice.voided/ID)',
+			],
+			['en', 'de', 'Invoice RE-10 was voided in LexOffice; this invoice is closed. (Key: lexoffice/invoice.voided/ID)'],
+		] as Array<[Language, Language, string]>)(
+			'a closing note written in %s (and not recorded) is found by a run in %s, which adds none',
+			async (_written, reading, note) => {
+				const invoice = invoiceOf('open', 'RE-10');
+				const { id } = await sync(invoice, reading);
+				// An earlier run wrote the note and was lost before recording it.
+				const earlier = note.replace('ID', String(invoice.id));
+				await addRecord(sb, 'crm.timeline.comment.add', {
+					ENTITY_ID: id,
+					ENTITY_TYPE: 'smart_invoice',
+					COMMENT: earlier,
+				});
+				const closed = await sync({ ...invoice, voucherStatus: 'voided' }, reading);
+				expect(closed).toMatchObject({ status: 'voided', closed: true });
+				expect(notesOn(id)).toEqual([earlier]);
+			},
+		);
 	});
 
 	describe('Register App Trigger (names in the automation rules)', () => {

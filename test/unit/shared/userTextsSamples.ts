@@ -27,19 +27,26 @@ export const SAMPLES: Samples<UserTexts> = {
 		duplicatesRemoved: [[2]],
 		duration: [[0], [3725]],
 	},
+	noteMarkerLabel: null,
 	deletionNote: {
 		text: [['lx-1', '2026-11-27 10:15', '(marker)']],
 		dateFormat: null,
-		markerLabel: null,
 	},
 	invoice: {
 		title: [['RE-2026-0042'], [undefined]],
 		status: STATUS,
-		timelineComment: [
+		linkNote: [
 			['RE-2026-0042', 'x'],
 			[undefined, 'x'],
 		],
-		timelineLinkText: [['RE-2026-0042'], [undefined]],
+		linkText: [['RE-2026-0042'], [undefined]],
+		closingNote: {
+			deleted: [['(marker)']],
+			voided: [
+				['RE-2026-0042', '(marker)'],
+				[undefined, '(marker)'],
+			],
+		},
 	},
 	invoiceTriggers: { open: null, paid: null, voided: null, overdue: null },
 	answerPage: {

@@ -8,6 +8,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { languageProperty, readLanguage } from '../../../shared/language';
 import type { ItemOperation } from '../../../shared/operation';
 import { CRM_TARGETS, positiveId, type CrmTargetType } from '../../helpers/crmEntities';
 import { invoiceLinkNote } from '../../helpers/invoiceNotes';
@@ -35,6 +36,11 @@ export const description = updateDisplayOptions(
 			required: true,
 			description:
 				"Sync Invoice's output item: the smart invoice's ID, lexofficeUrl, voucherNumber, status, client and claim",
+		},
+		{
+			...languageProperty,
+			description:
+				'Language of the note Bitrix24 users read in the timeline. A link already there in the other language is not posted again.',
 		},
 		{
 			displayName: 'Options',
@@ -85,6 +91,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		String(result.voucherNumber ?? ''),
 		String(result.status ?? ''),
 		String(result.lexofficeUrl ?? ''),
+		readLanguage.call(this, itemIndex),
 	);
 	const owners: TimelineOwner[] = [{ timelineName: CRM_TARGETS.smartInvoice.timelineName, id }];
 	const clientId = positiveId(result.clientId);
@@ -95,7 +102,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const posted: IDataObject[] = [];
 	try {
 		for (const owner of owners) {
-			const already = await hasCommentWith.call(this, owner, note.marker, itemIndex);
+			const already = await hasCommentWith.call(this, owner, note.markers, itemIndex);
 			if (!already) {
 				const answer = await bitrix24Call.call(
 					this,

@@ -11,8 +11,8 @@ import {
 
 import { SYNCED_STATUSES, type SyncedStatus } from '../../../shared/contract/invoiceStatus';
 import { SYSTEM_CODE } from '../../../shared/contract/links';
-import { invoiceTriggerName, type InvoiceStatus } from '../../../shared/contract/invoiceStatus';
-import { userTexts, type Language } from '../../../shared/contract/userTexts';
+import { invoiceTriggerName } from '../../../shared/contract/invoiceStatus';
+import type { Language } from '../../../shared/contract/userTexts';
 import { languageProperty, readLanguage } from '../../../shared/language';
 import { DEFAULT_APP_URL } from '../../../shared/contract/permalinks';
 import type { ItemOperation } from '../../../shared/operation';
@@ -59,7 +59,7 @@ const properties: INodeProperties[] = [
 	{
 		...languageProperty,
 		description:
-			'Language of what Bitrix24 users read: the smart-invoice title, the trigger name and the timelineComment / timelineLinkText put out for the timeline',
+			'Language of what Bitrix24 users read: the smart-invoice title, the closing note of a voided invoice or deleted draft, and the trigger name put out',
 	},
 	{
 		displayName: 'Options',
@@ -189,20 +189,10 @@ function readSettings(this: IExecuteFunctions, itemIndex: number): InvoiceSyncSe
 	};
 }
 
-/** The texts of a synced invoice in the chosen language: the trigger's name and the timeline entry. */
+/** The trigger's name of a synced invoice in the chosen language. */
 function withUserTexts(outcome: IDataObject, language: Language): IDataObject {
 	if (outcome.action === 'failed') return outcome;
-	const texts = userTexts(language);
-	const voucherNumber = typeof outcome.voucherNumber === 'string' ? outcome.voucherNumber : undefined;
-	return {
-		...outcome,
-		triggerName: invoiceTriggerName(outcome.triggerCode, language) ?? null,
-		timelineComment: texts.invoice.timelineComment(
-			voucherNumber,
-			texts.invoice.status[outcome.status as InvoiceStatus],
-		),
-		timelineLinkText: texts.invoice.timelineLinkText(voucherNumber),
-	};
+	return { ...outcome, triggerName: invoiceTriggerName(outcome.triggerCode, language) ?? null };
 }
 
 /**

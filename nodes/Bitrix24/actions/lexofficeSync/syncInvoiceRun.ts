@@ -20,7 +20,7 @@ import {
 	type SyncMemory,
 	type SyncPlan,
 } from '../../../shared/contract/invoiceStatus';
-import { userTexts, type Language } from '../../../shared/contract/userTexts';
+import { DEFAULT_LANGUAGE, userTexts, type Language } from '../../../shared/contract/userTexts';
 import { DateTime } from 'luxon';
 
 import { closingNote } from '../../helpers/invoiceNotes';
@@ -43,7 +43,7 @@ export interface InvoiceSyncSettings {
 	categoryId?: number;
 	/** Field of the smart invoice the sync keeps its memory in (formatMemory). */
 	memoryField: string;
-	/** Of the title new and synced smart invoices get; default German. */
+	/** Of the title new and synced smart invoices get and of the closing note; default German. */
 	language?: Language;
 	/** No smart invoice for a draft (one that exists follows its invoice as before). */
 	skipDrafts?: boolean;
@@ -312,12 +312,12 @@ async function writeClosingNote(
 	claim: string,
 	itemIndex: number,
 ): Promise<string | undefined> {
-	const note = closingNote(invoice.status, invoice.id, invoice.voucherNumber);
+	const note = closingNote(invoice.status, invoice.id, invoice.voucherNumber, settings.language ?? DEFAULT_LANGUAGE);
 	const owner = { timelineName: CRM_TARGETS.smartInvoice.timelineName, id };
 	let succeeded = true;
 	let failure: string | undefined;
 	try {
-		if (!(await hasCommentWith.call(this, owner, note.marker, itemIndex))) {
+		if (!(await hasCommentWith.call(this, owner, note.markers, itemIndex))) {
 			await bitrix24Call.call(
 				this,
 				'crm.timeline.comment.add',
