@@ -8,14 +8,7 @@
  */
 import axios from 'axios';
 
-import {
-	bundledWorkflow,
-	connectSandboxApp,
-	CREDENTIAL_NAMES,
-	pollUntil,
-	startN8n,
-	type N8nInstance,
-} from '../harness';
+import { bundledWorkflow, createSandboxCredentials, pollUntil, startN8n, type N8nInstance } from '../harness';
 import { startBitrix24Sandbox, type Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { startLexofficeSandbox, type LexofficeSandbox } from '../sandbox/lexoffice';
 
@@ -61,17 +54,7 @@ describe('Create invoice workflow in a real n8n', () => {
 		bitrix24 = await startBitrix24Sandbox({ limits: 'off' });
 		// A busy machine can take minutes to migrate a fresh database; beforeAll allows 10.
 		n8n = await startN8n({ readinessTimeoutMs: 8 * 60_000 });
-		await n8n.setupOwner();
-		await n8n.createApiKey();
-		await n8n.createCredential(CREDENTIAL_NAMES.lexoffice, 'lexofficeApi', {
-			apiKey: lexoffice.apiKey,
-			host: lexoffice.url,
-		});
-		await n8n.createCredential(CREDENTIAL_NAMES.bitrix24Webhook, 'bitrix24WebhookApi', {
-			webhookUrl: bitrix24.webhookUrl,
-			plan: 'enterprise',
-		});
-		await connectSandboxApp(n8n, bitrix24);
+		await createSandboxCredentials(n8n, lexoffice, bitrix24, { app: true });
 		workflowId = (await n8n.importWorkflow(bundledWorkflow(TEMPLATE))).id;
 		handlerUrl = n8n.webhookUrl(`${await n8n.webhookIdOf(workflowId, 'Button clicked')}/webhook`);
 		await n8n.publish(workflowId);
