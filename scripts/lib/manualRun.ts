@@ -31,12 +31,15 @@ export async function runManually(
 	const executionId = await n8n.runManually(workflowId, triggerName);
 	await pollUntil(
 		async () => {
-			const response = await axios.get<{ finished?: boolean; status?: string; stoppedAt?: string | null }>(
-				`${n8n.baseUrl}/api/v1/executions/${encodeURIComponent(executionId)}`,
-				{ headers: { 'x-n8n-api-key': apiKey }, proxy: false, validateStatus: () => true, timeout: 30_000 },
-			);
+			const response = await axios
+				.get<{ finished?: boolean; status?: string; stoppedAt?: string | null }>(
+					`${n8n.baseUrl}/api/v1/executions/${encodeURIComponent(executionId)}`,
+					{ headers: { 'x-n8n-api-key': apiKey }, proxy: false, validateStatus: () => true, timeout: 30_000 },
+				)
+				// A busy n8n may drop one poll (socket hang up); the next poll asks again.
+				.catch(() => undefined);
 			// 404 while n8n has not written the execution yet.
-			const { status, stoppedAt } = response.status === 200 ? response.data : {};
+			const { status, stoppedAt } = response?.status === 200 ? response.data : {};
 			return status && status !== 'running' && status !== 'new' && status !== 'waiting' && stoppedAt ? true : undefined;
 		},
 		{ what: `execution ${executionId} of workflow ${workflowId}`, timeoutMs, intervalMs },

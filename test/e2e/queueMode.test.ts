@@ -5,18 +5,29 @@
  * Signed LexOffice deliveries reach the webhook processor, run on both workers (each worker's log
  * says which executions it ran), and every contact ends up in Bitrix24.
  *
- * Then 1,000 LexOffice events for 300 contacts and 100 invoices (issue #12, item 2): bursts of
+ * With QUEUE_LOAD=1 (opt-in: it did not pass on the shared 2-core machine, README "Scaling out"),
+ * 1,000 LexOffice events for 300 contacts and 100 invoices (issue #12, item 2): bursts of
  * created + changed + changed per contact, duplicates and out-of-order deliveries, spread over both
  * workers; afterwards exactly one record per LexOffice id with the last version's data, one smart
  * invoice per invoice at its last status's stage, every automation trigger fired once per status
  * change, one PDF and one timeline link per finalized invoice. Whether two workers actually race
  * on a contact depends on timing; the interleavings themselves are forced in the unit tests
  * (test/unit/bitrix24/lexofficeSync/*AcrossWorkers*.test.ts). No assertion depends on speed.
+ *
+ * Also issue #15 item 4 in queue mode (20 contacts × created + changed + changed at once: one record
+ * each with the newest data) and issue #12 item 3 (two workers importing at once under the
+ * published limits: under 2 % of Bitrix24's requests refused, no item failed; LexOffice's refusals printed). LexOffice's own 5 s wait
+ * for an answer holds for these; answer times and first-attempt successes are printed, not asserted.
+ * QUEUE_CPU_PROFILE=<dir> makes every n8n process of the stack write a V8 CPU profile there.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { pollUntil, type ExecutionSummary } from '../harness';
+import type { WebhookDelivery } from '../sandbox/lexoffice';
+import { measureOf } from '../../scripts/lib/burstBench';
+import { importStatistics, runManually, type ManualRun } from '../../scripts/lib/manualRun';
+import { requestStats } from '../../scripts/lib/requestStats';
 import {
 	createAppCredential,
 	startN8nWithCredentials,
@@ -26,6 +37,7 @@ import {
 } from '../../scripts/lib/stack';
 import {
 	importBundledWorkflows,
+	manualTriggerName,
 	publishEventDriven,
 	type ImportedBundle,
 	type PublishOutcome,
@@ -33,6 +45,13 @@ import {
 
 const SYNC = 'lexoffice-bitrix24-incremental-sync';
 const INVOICE_STATUS = 'lexoffice-bitrix24-invoice-status';
+const INITIAL_IMPORT = 'lexoffice-bitrix24-initial-import';
+/** How long LexOffice waits for an answer (lexoffice-api.md §6.5); the burst and load tests use it. */
+const LEXOFFICE_WAIT_MS = 5_000;
+/** Contacts whose created + changed + changed all arrive at once (issue #15 item 4). */
+const BURST_CONTACTS = 20;
+/** New LexOffice contacts (not yet in Bitrix24) that two workers import at once (issue #12 item 3). */
+const IMPORT_CONTACTS = 1_000;
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 /** New contacts in the series of single deliveries. */
 const SERIES = 24;
@@ -41,7 +60,9 @@ const PAIRS = 10;
 /** Pause between new contacts: a series, not one burst (the issue's bursts are for when it is resolved). */
 const STAGGER_MS = 250;
 /** The load: new contacts, of which the first BURSTS are changed twice within the same moment; invoices, of which PAID are paid. */
-const LOAD = { contacts: 300, bursts: 100, lateCreated: 50, invoices: 100, paid: 50 };
+const LOAD = { contacts: 300, bursts: 100, lateCreated: 50, invoices: 100, paid: 50, contactEveryMs: 200 };
+/** LexOffice's retry waits in the load test: 5× sooner than documented (lexoffice-api.md §6.5). */
+const LOAD_RETRY_TIME_SCALE = 0.2;
 jest.setTimeout(8 * 60_000);
 
 describe('queue mode: main, two workers and a webhook processor on PostgreSQL and Redis', () => {
@@ -118,6 +139,44 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		return byExecution;
 	};
 
+	/** Contacts not ending as exactly one record with the data and version of LexOffice's last version. */
+	const wrongRecords = (ids: string[]): string[] =>
+		ids.flatMap((id) => {
+			const latest = sb().lexoffice.state.contacts.get(id);
+			const records = recordsOf(id);
+			const ok =
+				records.length === 1 &&
+				records[0].LAST_NAME === latest?.person?.lastName &&
+				String(records[0].ORIGIN_VERSION).startsWith(`${String(latest?.version)}/`);
+			return ok
+				? []
+				: [
+						`${id}: ${records.length} records ${records.map((row) => `${String(row.LAST_NAME)} ${String(row.ORIGIN_VERSION)}`).join(', ')}; LexOffice ${String(latest?.person?.lastName)} v${String(latest?.version)}`,
+					];
+		});
+
+	/**
+	 * Executions the trigger starts for these deliveries: one per subscription, event type, resource and
+	 * event date. Two edits within one millisecond carry the same event date, and the trigger drops the
+	 * second delivery as a duplicate (its execution would fetch the same current contact anyway).
+	 */
+	const distinctEvents = (deliveries: WebhookDelivery[]): number =>
+		new Set(
+			deliveries.map(
+				(delivery) => `${delivery.subscriptionId} ${delivery.eventType} ${delivery.resourceId} ${delivery.eventDate}`,
+			),
+		).size;
+
+	/** First attempts as LexOffice saw them: answered 2xx, within 1 s, percentiles (printed, never asserted). */
+	const answerTimes = (label: string, deliveries: WebhookDelivery[]): string => {
+		const measure = measureOf(label, deliveries, 0, LEXOFFICE_WAIT_MS);
+		return (
+			`${label}: ${measure.deliveries} deliveries, ${measure.answered2xx} answered 2xx at the first attempt ` +
+			`(${measure.within1s} within 1 s), ${measure.notAnswered} sent again by LexOffice; first-attempt answer time ` +
+			`p50 ${measure.p50Ms} / p90 ${measure.p90Ms} / p99 ${measure.p99Ms} / max ${measure.maxMs} ms (a timeout counts as ${LEXOFFICE_WAIT_MS} ms)`
+		);
+	};
+
 	beforeAll(async () => {
 		// LexOffice stops reading an answer after 5 s (§6.5). On the shared 2-core CI machine a webhook
 		// processor that has just started took longer for most of its first deliveries, and the retries
@@ -125,7 +184,8 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		// retries 20× sooner; the 5 s budget under load belongs to issue #12's load test.
 		sandboxes = await startSandboxes({ limits: 'off', contacts: 10, webhookTimeScale: 0.05, webhookTimeoutMs: 30_000 });
 		running = await startN8nWithCredentials(sandboxes.endpoints('enterprise'), 'e2e queue mode', {
-			queue: { workers: 2 },
+			// QUEUE_CPU_PROFILE=<dir>: every n8n process writes a V8 CPU profile there when the stack stops.
+			queue: { workers: 2, cpuProfileDir: process.env.QUEUE_CPU_PROFILE },
 		});
 		const app = await createAppCredential(running.n8n, sandboxes.bitrix24, 'enterprise');
 		if (!app.created) throw new Error(app.message);
@@ -218,7 +278,48 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		});
 	});
 
-	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine the webhook processor did not answer all deliveries within 15 minutes (README, "Scaling out").
+	describe('a burst: 20 new contacts × created + changed + changed, all at once (issue #15 item 4)', () => {
+		const finals: Array<{ id: string }> = [];
+		let burstDeliveries: WebhookDelivery[] = [];
+		let burstExecutions: ExecutionSummary[] = [];
+
+		beforeAll(async () => {
+			sb().lexoffice.webhooks.configure({ timeoutMs: LEXOFFICE_WAIT_MS });
+			const before = await syncExecutionIds();
+			for (let index = 0; index < BURST_CONTACTS; index++) {
+				const created = newPerson(`Stoß-${index}-${randomUUID().slice(0, 6)}`);
+				sb().lexoffice.simulate.changeContact(created.id, {
+					person: { salutation: 'Herr', firstName: 'Jonas', lastName: `Stoß-${index}-korrigiert` },
+				});
+				finals.push(
+					sb().lexoffice.simulate.changeContact(created.id, {
+						person: { salutation: 'Herr', firstName: 'Jonas', lastName: `Stoß-${index}-final` },
+					}),
+				);
+			}
+			burstDeliveries = await deliver(finals.map((contact) => contact.id));
+			burstExecutions = await newFinishedExecutions(before, distinctEvents(burstDeliveries));
+			process.stdout.write(`${answerTimes('queue-mode burst', burstDeliveries)}\n`);
+			workersOf(burstExecutions, `${BURST_CONTACTS} contacts × created + changed + changed at once:`);
+		}, 8 * 60_000);
+
+		it('executes every delivery, on both workers', () => {
+			expect(burstDeliveries.map((delivery) => delivery.status)).toEqual(burstDeliveries.map(() => 'delivered'));
+			expect(burstDeliveries).toHaveLength(3 * BURST_CONTACTS);
+			expect(burstExecutions.filter((execution) => execution.status !== 'success')).toEqual([]);
+			const byExecution = stack().executionWorkers();
+			expect(new Set(burstExecutions.map((execution) => byExecution.get(execution.id)))).toEqual(
+				new Set(['worker 1', 'worker 2']),
+			);
+		});
+
+		it('ends each contact as exactly one record with the newest data', () => {
+			expect(wrongRecords(finals.map((contact) => contact.id))).toEqual([]);
+		});
+	});
+
+	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine the webhook processor answers too few deliveries within
+	// LexOffice's 5 s while other jobs load it, and the retries then take longer than CI's budget (README, "Scaling out").
 	(process.env.QUEUE_LOAD === '1' ? describe : describe.skip)(
 		'1,000 LexOffice events for 300 contacts and 100 invoices, on both workers',
 		() => {
@@ -230,7 +331,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 			const executionsOf = async (workflowId: string) => await stack().main.allExecutionSummaries(workflowId);
 
 			/** All deliveries answered and every execution of both workflows finished, with no new one over two polls. */
-			const settle = async (what: string) => {
+			const settle = async (what: string, timeoutMs: number) => {
 				await pollUntil(
 					async () =>
 						sb()
@@ -238,11 +339,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 							.every((delivery) => delivery.status !== 'pending')
 							? true
 							: undefined,
-					{
-						what: `the deliveries of ${what} to be answered`,
-						timeoutMs: 900_000,
-						intervalMs: 2_000,
-					},
+					{ what: `the deliveries of ${what} to be answered`, timeoutMs, intervalMs: 2_000 },
 				).catch((error: unknown) => {
 					const outcomes = new Map<string, number>();
 					for (const delivery of sb().lexoffice.webhooks.deliveries()) {
@@ -262,12 +359,18 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 						previous = fingerprint;
 						return settled ? true : undefined;
 					},
-					{ what: `the executions of ${what} to finish`, timeoutMs: 900_000, intervalMs: 3_000 },
+					{ what: `the executions of ${what} to finish`, timeoutMs, intervalMs: 3_000 },
+				);
+				process.stdout.write(
+					`${what} settled ${((Date.now() - firstEventAt) / 60_000).toFixed(1)} min after the first event\n`,
 				);
 			};
 			const emit = (eventType: string, id: string) => (events += sb().lexoffice.webhooks.emit(eventType, id).length);
 
 			beforeAll(async () => {
+				// LexOffice's 5 s wait, and its retries 5× sooner than documented (10 s → 2 s, …, the 30 min pause →
+				// 6 min), not 20×: LexOffice's spacing is what keeps a busy webhook processor from a storm of retries.
+				sb().lexoffice.webhooks.configure({ timeoutMs: LEXOFFICE_WAIT_MS, timeScale: LOAD_RETRY_TIME_SCALE });
 				invoiceWorkflowId = bundles.find((bundle) => bundle.file === INVOICE_STATUS)?.id ?? '';
 				const deliveredBefore = sb().lexoffice.webhooks.deliveries().length;
 				firstEventAt = Date.now();
@@ -282,11 +385,11 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 							});
 						}
 					}
-					await delay(100);
+					await delay(LOAD.contactEveryMs);
 				}
 				// Duplicates out of order: contact.created again, after the changes were delivered.
 				for (let index = 0; index < LOAD.lateCreated; index++) emit('contact.created', people[index * 2].id);
-				await settle('the contact events');
+				await settle('the contact events', 8 * 60_000);
 				// Invoices: created as drafts and finalized at once (invoice.created, invoice.changed, invoice.status.changed) …
 				for (let index = 0; index < LOAD.invoices; index++) {
 					const invoice = sb().lexoffice.simulate.createInvoice({
@@ -309,15 +412,15 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 					invoices.push({ id: invoice.id, paid: index < LOAD.paid });
 					await delay(200);
 				}
-				await settle('the invoices');
+				await settle('the invoices', 5 * 60_000);
 				// … then half of them paid (payment.changed, invoice.changed, invoice.status.changed).
 				for (const invoice of invoices.filter((candidate) => candidate.paid)) {
 					sb().lexoffice.simulate.payInvoice(invoice.id);
 					await delay(200);
 				}
-				await settle('the payments');
+				await settle('the payments', 4 * 60_000);
 				events = sb().lexoffice.webhooks.deliveries().length - deliveredBefore;
-			}, 60 * 60_000);
+			}, 20 * 60_000);
 
 			it('executes every delivery, on both workers', async () => {
 				const executions = [...(await executionsOf(syncId)), ...(await executionsOf(invoiceWorkflowId))].filter(
@@ -331,47 +434,30 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 				}
 				const lastStop = Math.max(...executions.map((execution) => Date.parse(execution.stoppedAt ?? '') || 0));
 				const minutes = (lastStop - firstEventAt) / 60_000;
-				const retried = sb()
-					.lexoffice.webhooks.deliveries()
-					.slice(-events)
-					.filter((delivery) => delivery.attempts.length > 1).length;
+				const deliveries = sb().lexoffice.webhooks.deliveries().slice(-events);
+				const refused = [sb().lexoffice.requests.entries, sb().bitrix24.requests.entries]
+					.map((entries) => requestStats(entries.filter((entry) => entry.at >= firstEventAt)))
+					.map((stats) => `${stats.refused} of ${stats.sent}`);
 				process.stdout.write(
-					`${events} LexOffice events → ${executions.length} executions in ${minutes.toFixed(1)} min (${(events / minutes).toFixed(0)} events/min), ` +
-						`${retried} deliveries retried by LexOffice; per worker: ${[...perWorker].map(([worker, count]) => `${worker} ${count}`).join(', ')}\n` +
+					`${events} LexOffice events → ${executions.length} executions in ${minutes.toFixed(1)} min (${(events / minutes).toFixed(0)} events/min); ` +
+						`requests refused: LexOffice ${refused[0]}, Bitrix24 ${refused[1]}; per worker: ${[...perWorker].map(([worker, count]) => `${worker} ${count}`).join(', ')}\n` +
+						`${answerTimes('load', deliveries)}\n` +
 						`execution → worker: ${executions.map((execution) => `${execution.id}→${(byExecution.get(execution.id) ?? '?').replace('worker ', 'w')}`).join(' ')}\n`,
 				);
 				expect(events).toBeGreaterThanOrEqual(1_000);
-				expect(
-					sb()
-						.lexoffice.webhooks.deliveries()
-						.slice(-events)
-						.filter((delivery) => delivery.status !== 'delivered'),
-				).toEqual([]);
+				expect(deliveries.filter((delivery) => delivery.status !== 'delivered')).toEqual([]);
 				expect(
 					executions
 						.filter((execution) => execution.status !== 'success')
 						.map((execution) => `${execution.id} ${execution.status}`),
 				).toEqual([]);
-				expect(executions.length).toBeGreaterThanOrEqual(events);
+				expect(executions.length).toBeGreaterThanOrEqual(distinctEvents(deliveries));
 				expect(perWorker.get('no worker')).toBeUndefined();
 				expect(new Set(perWorker.keys())).toEqual(new Set(['worker 1', 'worker 2']));
 			});
 
 			it('leaves exactly one Bitrix24 record per LexOffice contact, with the data of its last version', () => {
-				const wrong = people.flatMap((person) => {
-					const latest = sb().lexoffice.state.contacts.get(person.id);
-					const records = recordsOf(person.id);
-					const ok =
-						records.length === 1 &&
-						records[0].LAST_NAME === latest?.person?.lastName &&
-						String(records[0].ORIGIN_VERSION).startsWith(`${String(latest?.version)}/`);
-					return ok
-						? []
-						: [
-								`${person.id}: ${records.length} records ${records.map((row) => `${String(row.LAST_NAME)} ${String(row.ORIGIN_VERSION)}`).join(', ')}; LexOffice ${String(latest?.person?.lastName)} v${String(latest?.version)}`,
-							];
-				});
-				expect(wrong).toEqual([]);
+				expect(wrongRecords(people.map((person) => person.id))).toEqual([]);
 			});
 
 			it("leaves one smart invoice per invoice at its last status's stage, one link and one PDF each, and fired each status change once", () => {
@@ -408,4 +494,57 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 			});
 		},
 	);
+
+	describe('two workers importing at once under the published limits (issue #12 item 3)', () => {
+		let runs: ManualRun[] = [];
+		let since = 0;
+
+		beforeAll(async () => {
+			// New LexOffice contacts (no webhooks: they stand for data that was there before n8n).
+			sb().lexoffice.seed({ contacts: IMPORT_CONTACTS, seed: 12 });
+			// LexOffice's 2 requests/s; Bitrix24's enterprise bucket (250, drains 5/s), the plan both credentials state.
+			sb().lexoffice.setLimits('published');
+			sb().bitrix24.setLimits('enterprise');
+			since = Date.now();
+			const bundle = bundles.find((candidate) => candidate.file === INITIAL_IMPORT);
+			const trigger = bundle && manualTriggerName(bundle.workflow);
+			if (!bundle || !trigger) throw new Error(`${INITIAL_IMPORT} has no manual trigger`);
+			runs = await Promise.all(
+				[0, 1].map(async (index) => {
+					// A moment apart, so that the second job finds the other worker waiting for the queue.
+					await delay(index * 2_000);
+					return await runManually(stack().main, running?.apiKey ?? '', bundle.id, trigger, {
+						timeoutMs: 12 * 60_000,
+						intervalMs: 5_000,
+					});
+				}),
+			);
+		}, 14 * 60_000);
+
+		afterAll(() => {
+			sb().lexoffice.setLimits('off');
+			sb().bitrix24.setLimits('off');
+		});
+
+		it("runs on both workers, refuses under 2 % of Bitrix24's requests, and fails no item", () => {
+			const byExecution = stack().executionWorkers();
+			const stats = {
+				lexoffice: requestStats(sb().lexoffice.requests.entries.filter((entry) => entry.at >= since)),
+				bitrix24: requestStats(sb().bitrix24.requests.entries.filter((entry) => entry.at >= since)),
+			};
+			const statistics = runs.map((run) => importStatistics(run.execution));
+			process.stdout.write(
+				`two imports at once: ${runs.map((run, index) => `execution ${run.execution.id} on ${byExecution.get(run.execution.id) ?? 'no worker'}, ${run.wallSeconds.toFixed(0)} s, ${statistics[index]?.total ?? '?'} contacts, ${statistics[index]?.failures.length ?? '?'} failed`).join('; ')}\n` +
+					`refused: LexOffice ${stats.lexoffice.refused} of ${stats.lexoffice.sent}, Bitrix24 ${stats.bitrix24.refused} of ${stats.bitrix24.sent} requests\n`,
+			);
+			expect(runs.map((run) => run.error ?? run.execution.status)).toEqual(['success', 'success']);
+			expect(new Set(runs.map((run) => byExecution.get(run.execution.id)))).toEqual(new Set(['worker 1', 'worker 2']));
+			expect(statistics.map((entry) => entry?.failures)).toEqual([[], []]);
+			for (const entry of statistics) expect(entry?.total).toBeGreaterThanOrEqual(IMPORT_CONTACTS);
+			// LexOffice's share is printed, not asserted: the imports send it about six requests each, and a
+			// process learns its share from a refusal (nodes/shared/rateLimit.ts), so one or two of ~12 are
+			// refused (README "Scaling out"); every refused request was repeated, as no failed item shows.
+			expect(stats.bitrix24.refused / stats.bitrix24.sent).toBeLessThan(0.02);
+		});
+	});
 });
