@@ -50,6 +50,23 @@ export async function runManually(
 	return { execution, wallSeconds: (stoppedAt - startedAt) / 1000, error: executionError(execution) };
 }
 
+/** The invoice-status workflow and its one-time setup branch (the Bitrix24 app's automation triggers). */
+export const INVOICE_STATUS_WORKFLOW = 'lexoffice-bitrix24-invoice-status';
+export const REGISTER_TRIGGERS = 'Register triggers once';
+
+/**
+ * Runs the invoice-status workflow's one-time setup: without it every "Fire automation trigger" is
+ * refused with "Trigger not found." (the app has registered no trigger), so no automation ever fires.
+ */
+export async function registerAppTriggers(
+	n8n: N8nClient,
+	apiKey: string,
+	workflowId: string,
+	{ timeoutMs = 3 * 60_000 }: { timeoutMs?: number } = {},
+): Promise<ManualRun> {
+	return await runManually(n8n, apiKey, workflowId, REGISTER_TRIGGERS, { timeoutMs, intervalMs: 1_000 });
+}
+
 export function importStatistics(execution: Execution): ImportStatistics | undefined {
 	return nodeRunsOutputJson(execution, STATISTICS_NODE).at(-1)?.[0] as unknown as ImportStatistics | undefined;
 }
