@@ -5,7 +5,8 @@
  * Signed LexOffice deliveries reach the webhook processor, run on both workers (each worker's log
  * says which executions it ran), and every contact ends up in Bitrix24.
  *
- * With QUEUE_LOAD=1 (opt-in: it did not pass on the shared 2-core machine, README "Scaling out"),
+ * With QUEUE_LOAD=1 (opt-in: it passed once on the shared 2-core machine, in 16.7 min with the stack's start,
+ * too long for CI's margin next to the rest of `npm test`; README "Scaling out"),
  * 1,000 LexOffice events for 300 contacts and 100 invoices (issue #12, item 2): bursts of
  * created + changed + changed per contact, duplicates and out-of-order deliveries, spread over both
  * workers; afterwards exactly one record per LexOffice id with the last version's data, one smart
@@ -522,8 +523,9 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		});
 	});
 
-	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine the webhook processor answers too few deliveries within
-	// LexOffice's 5 s while other jobs load it, and the retries then take longer than CI's budget (README, "Scaling out").
+	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine the webhook processor answers about half of the deliveries
+	// within LexOffice's 5 s while other jobs load it, and LexOffice's retries then stretch the load to 13–45 minutes,
+	// more than CI's margin next to the rest of `npm test` (README, "Scaling out").
 	(process.env.QUEUE_LOAD === '1' ? describe : describe.skip)(
 		'1,000 LexOffice events for 300 contacts and 100 invoices, on both workers',
 		() => {
