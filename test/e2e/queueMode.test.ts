@@ -524,7 +524,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 	});
 
 	// Opt-in (QUEUE_LOAD=1): on the shared 2-core machine the webhook processor answers about half of the deliveries
-	// within LexOffice's 5 s while other jobs load it, and LexOffice's retries then stretch the load to 13–45 minutes,
+	// within LexOffice's 5 s while other jobs load it, and LexOffice's retries then stretch the load (13.4 min in run 7; up to its 45-minute limit),
 	// more than CI's margin next to the rest of `npm test` (README, "Scaling out").
 	(process.env.QUEUE_LOAD === '1' ? describe : describe.skip)(
 		'1,000 LexOffice events for 300 contacts and 100 invoices, on both workers',
