@@ -12,7 +12,14 @@
  * processor, all with the package; everything else as above, executions running on the workers.
  */
 import { DEFAULT_OWNER, type QueueStack } from '../test/harness';
-import { formatStatistics, importStatistics, runManually } from './lib/manualRun';
+import {
+	formatStatistics,
+	importStatistics,
+	INVOICE_STATUS_WORKFLOW,
+	registerAppTriggers,
+	REGISTER_TRIGGERS,
+	runManually,
+} from './lib/manualRun';
 import { processTreeRssBytes } from './lib/processTree';
 import {
 	createAppCredential,
@@ -92,6 +99,16 @@ async function main(): Promise<void> {
 				outcome.published
 					? `published ${outcome.file}`
 					: `NOT published ${outcome.file}: ${outcome.error}\n  (it stays imported; fix the cause and publish it in the editor${real ? '. Real LexOffice/Bitrix24 must reach this n8n over public HTTPS for events' : ''})`,
+			);
+		}
+
+		const invoiceBundle = bundles.find((bundle) => bundle.file === INVOICE_STATUS_WORKFLOW);
+		if (invoiceBundle && app.created) {
+			const registered = await registerAppTriggers(n8n, apiKey, invoiceBundle.id);
+			console.log(
+				registered.error
+					? `The app's automation triggers were not registered: ${registered.error}`
+					: `Registered the app's automation triggers ("${REGISTER_TRIGGERS}" of ${INVOICE_STATUS_WORKFLOW})`,
 			);
 		}
 

@@ -31,12 +31,15 @@ export async function runManually(
 	const executionId = await n8n.runManually(workflowId, triggerName);
 	await pollUntil(
 		async () => {
-			const response = await axios.get<{ finished?: boolean; status?: string; stoppedAt?: string | null }>(
-				`${n8n.baseUrl}/api/v1/executions/${encodeURIComponent(executionId)}`,
-				{ headers: { 'x-n8n-api-key': apiKey }, proxy: false, validateStatus: () => true, timeout: 30_000 },
-			);
+			const response = await axios
+				.get<{ finished?: boolean; status?: string; stoppedAt?: string | null }>(
+					`${n8n.baseUrl}/api/v1/executions/${encodeURIComponent(executionId)}`,
+					{ headers: { 'x-n8n-api-key': apiKey }, proxy: false, validateStatus: () => true, timeout: 30_000 },
+				)
+				// A busy n8n may drop one poll (socket hang up); the next poll asks again.
+				.catch(() => undefined);
 			// 404 while n8n has not written the execution yet.
-			const { status, stoppedAt } = response.status === 200 ? response.data : {};
+			const { status, stoppedAt } = response?.status === 200 ? response.data : {};
 			return status && status !== 'running' && status !== 'new' && status !== 'waiting' && stoppedAt ? true : undefined;
 		},
 		{ what: `execution ${executionId} of workflow ${workflowId}`, timeoutMs, intervalMs },
@@ -45,6 +48,23 @@ export async function runManually(
 	const startedAt = Date.parse(execution.startedAt ?? '');
 	const stoppedAt = Date.parse(execution.stoppedAt ?? '');
 	return { execution, wallSeconds: (stoppedAt - startedAt) / 1000, error: executionError(execution) };
+}
+
+/** The invoice-status workflow and its one-time setup branch (the Bitrix24 app's automation triggers). */
+export const INVOICE_STATUS_WORKFLOW = 'lexoffice-bitrix24-invoice-status';
+export const REGISTER_TRIGGERS = 'Register triggers once';
+
+/**
+ * Runs the invoice-status workflow's one-time setup: without it every "Fire automation trigger" is
+ * refused with "Trigger not found." (the app has registered no trigger), so no automation ever fires.
+ */
+export async function registerAppTriggers(
+	n8n: N8nClient,
+	apiKey: string,
+	workflowId: string,
+	{ timeoutMs = 3 * 60_000 }: { timeoutMs?: number } = {},
+): Promise<ManualRun> {
+	return await runManually(n8n, apiKey, workflowId, REGISTER_TRIGGERS, { timeoutMs, intervalMs: 1_000 });
 }
 
 export function importStatistics(execution: Execution): ImportStatistics | undefined {

@@ -27,6 +27,8 @@ export interface QueueStackOptions {
 	concurrency?: number;
 	/** Extra environment for every n8n process. */
 	env?: Record<string, string>;
+	/** Each n8n process writes a V8 CPU profile into this directory when it stops (NODE_OPTIONS=--cpu-prof). */
+	cpuProfileDir?: string;
 	/** Package directory to pack and install (default this repository). */
 	installPackage?: string;
 	readinessTimeoutMs?: number;
@@ -288,6 +290,28 @@ async function startRedis(redisServer: string, logDir: string): Promise<RedisSer
 	return { port, process: server };
 }
 
+/**
+ * What a webhook processor needs for bursts of LexOffice deliveries (README "Scaling out"). With
+ * n8n 2.41's default `vm` expression engine, LiveWebhooks takes an expression isolate for every
+ * request of a community trigger before the trigger runs, and builds a new one (≈250 ms of CPU,
+ * synchronously) for the next; the blocked event loop also misses the database ping, whose 5 s
+ * timeout turns every request into `503 Database is not ready!` until the next ping. Lazy
+ * acquisition builds an isolate only when an expression is evaluated, and the LexOffice Trigger
+ * 1.1 evaluates none before its answer, so a delivery costs the webhook processor no isolate.
+ */
+export const WEBHOOK_PROCESSOR_ENV: Readonly<Record<string, string>> = {
+	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
+};
+
+/**
+ * Workers: with the `vm` engine each execution's first expression builds an isolate (≈250 ms of
+ * CPU, synchronously; lazy acquisition does not help, the workflows evaluate expressions): about
+ * 35–38 s per worker in the load test's CPU profile, taken from the webhook processor on a shared
+ * machine. The `legacy` engine (n8n's engine before 2.x, expressions in the worker's own context)
+ * builds none. README "Scaling out" has the figures and the trade-off.
+ */
+export const WORKER_ENV: Readonly<Record<string, string>> = { N8N_EXPRESSION_ENGINE: 'legacy' };
+
 const WORKER_STARTED = /Worker started execution (\S+) \(job/g;
 
 export class QueueStack {
@@ -382,6 +406,10 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 			...options.env,
 		};
+		if (options.cpuProfileDir) {
+			shared.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${options.cpuProfileDir}`;
+			shared.N8N_GRACEFUL_SHUTDOWN_TIMEOUT = '5';
+		}
 		const readinessTimeoutMs = options.readinessTimeoutMs ?? 180_000;
 		const main = await startN8n({
 			name: 'n8n main',
@@ -400,7 +428,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 				logFile: path.join(logDir, 'webhook.log'),
 				port: webhookPort,
 				readinessPath: '/healthz/readiness',
-				env: shared,
+				env: { ...shared, ...WEBHOOK_PROCESSOR_ENV },
 				readinessTimeoutMs,
 			}),
 			...workerPorts.map(
@@ -415,6 +443,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 						readinessPath: '/healthz/readiness',
 						env: {
 							...shared,
+							...WORKER_ENV,
 							QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 							QUEUE_HEALTH_CHECK_PORT: String(port),
 							N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',

@@ -51,6 +51,8 @@ export interface LexofficeSandbox {
 		signedPayload(eventType: string, resourceId: string, eventDate: string): { body: string; signature: string };
 		/** Sends an event again, as a new delivery with its own event date (a duplicate, or one arriving out of order); the deliveries queued. */
 		emit(eventType: string, resourceId: string): WebhookDelivery[];
+		/** From the next attempt on: how long LexOffice waits for an answer (deliveryTimeoutMs) and the retry waits' scale (timeScale). */
+		configure(settings: Partial<{ timeoutMs: number; timeScale: number }>): void;
 	};
 	/** Adds seed data (no webhooks). */
 	seed(request: SeedRequest): { contacts: number; invoices: number };
@@ -123,6 +125,7 @@ export async function startLexofficeSandbox(options: LexofficeSandboxOptions = {
 		signedPayload: (eventType: string, resourceId: string, eventDate: string) =>
 			dispatcher.signedPayload(eventType, resourceId, eventDate),
 		emit: (eventType: string, resourceId: string) => dispatcher.emit(eventType, resourceId),
+		configure: (settings: Partial<{ timeoutMs: number; timeScale: number }>) => dispatcher.configure(settings),
 	};
 	const server = await startSandboxServer({
 		port: options.port,

@@ -127,6 +127,11 @@ export class WebhookDispatcher {
 		}
 	}
 
+	/** How long LexOffice waits for an answer and how its retry waits are scaled, from the next attempt on. */
+	configure(settings: Partial<{ timeoutMs: number; timeScale: number }>): void {
+		Object.assign(this.options, settings);
+	}
+
 	/** Drops every scheduled attempt (the sandbox is being reset). */
 	cancelAll(): void {
 		for (const delivery of this.state.deliveries) {

@@ -236,6 +236,36 @@ describe('delivery transport (§6.5)', () => {
 	});
 });
 
+describe('changing the wait and the retry spacing of a running sandbox', () => {
+	it('configure() applies a new answer timeout and retry scale from the next attempt on', async () => {
+		const slowToAnswer = await startLexofficeSandbox({ timeScale: TIME_SCALE, deliveryTimeoutMs: 30_000 });
+		// POSTs are answered after 300 ms: in time for 30 s, too late for 100 ms.
+		const slow = await startHttpServer((req, res) => {
+			if (req.method === 'HEAD') return void res.end();
+			req.resume();
+			setTimeout(() => res.end(), 300);
+		});
+		try {
+			await subscribe(slowToAnswer, 'contact.created', `${slow.url}/hook`);
+			slowToAnswer.simulate.createContact({ roles: { customer: {} }, person: { lastName: 'Geduldig' } });
+			await slowToAnswer.webhooks.flush();
+			expect(slowToAnswer.webhooks.deliveries()[0].attempts).toMatchObject([{ status: 200 }]);
+
+			slowToAnswer.webhooks.configure({ timeoutMs: 100, timeScale: 0 });
+			slowToAnswer.simulate.createContact({ roles: { customer: {} }, person: { lastName: 'Eilig' } });
+			// Every retry comes at once (scale 0) and times out, until the documented retries are used up.
+			await slowToAnswer.webhooks.flush({ timeoutMs: 60_000 });
+			const hurried = slowToAnswer.webhooks.deliveries()[1];
+			expect(hurried.status).toBe('failed');
+			expect(hurried.attempts.map((attempt) => attempt.error)).toEqual(hurried.attempts.map(() => 'read timeout'));
+			expect(hurried.attempts).toHaveLength(RETRY_DELAYS_MS.length + 1);
+		} finally {
+			await slowToAnswer.close();
+			await slow.close();
+		}
+	});
+});
+
 describe('control API over HTTP', () => {
 	it('simulates web-app changes and exposes deliveries and the public key', async () => {
 		await subscribe(sb, 'contact.created');

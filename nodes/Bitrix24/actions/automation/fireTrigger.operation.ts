@@ -1,8 +1,11 @@
 import {
+	NodeApiError,
+	NodeOperationError,
 	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
+	type JsonObject,
 } from 'n8n-workflow';
 
 import type { CrmTargetType } from '../../helpers/crmEntities';
@@ -42,11 +45,22 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const code = readTriggerCode.call(this, 'triggerCode', itemIndex);
 	const { target, id } = readCrmTarget.call(this, itemIndex, TYPES);
-	await bitrix24Call.call(
-		this,
-		'crm.automation.trigger.execute',
-		{ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id },
-		{ itemIndex },
-	);
+	try {
+		await bitrix24Call.call(
+			this,
+			'crm.automation.trigger.execute',
+			{ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id },
+			{ itemIndex },
+		);
+	} catch (error) {
+		// Bitrix24 says only "Trigger not found." when the application never registered this code: the
+		// one-time setup was skipped (it was why no trigger fired in the queue-mode load test, README "Scaling out").
+		if (error instanceof NodeApiError && /trigger not found/i.test(error.message)) {
+			error.description = `This application has registered no trigger "${code}". Register it once with Automation → Register App Trigger (in the bundled invoice-status workflow: run "Register triggers once"), with the same Bitrix24 OAuth2 credential.`;
+		}
+		throw error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
+	}
 	return this.helpers.returnJsonArray({ CODE: code, OWNER_TYPE_ID: target.entityTypeId, OWNER_ID: id, fired: true });
 }

@@ -72,6 +72,23 @@ describe('Automation (bitrix24-api.md §8)', () => {
 			expect(sb.state.appTriggers).toEqual([]);
 		});
 
+		it('firing a code the application never registered names the one-time registration as the fix', async () => {
+			const firedBefore = sb.state.triggerFirings.length;
+			const error = await caught(
+				automation({
+					operation: 'fireTrigger',
+					triggerCode: 'lexoffice_invoice_open',
+					entityType: 'smartInvoice',
+					entityId: String(invoiceId),
+				}),
+			);
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.message).toBe('Trigger not found.');
+			expect((error as NodeApiError).description).toContain('Register App Trigger');
+			expect((error as NodeApiError).description).toContain('"Register triggers once"');
+			expect(sb.state.triggerFirings).toHaveLength(firedBefore);
+		});
+
 		it('a code with characters Bitrix24 does not allow is refused with a suggestion, before anything is sent', async () => {
 			const error = await caught(automation({ operation: 'registerTrigger', code: 'LexOffice Bezahlt!', name: 'x' }));
 			expect(error).toBeInstanceOf(NodeOperationError);
