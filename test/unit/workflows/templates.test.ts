@@ -223,6 +223,30 @@ describe('bundled workflow templates', () => {
 			expect(notes.some((note) => /setup/i.test(String(note.parameters.content)))).toBe(true);
 		});
 
+		it('lays out its sticky notes clear of each other and of every node (the README pictures show it as it opens)', () => {
+			// A node is drawn as a 100 × 100 box at its position, its name below it (≈ 40 px).
+			type Box = { name: string; left: number; top: number; right: number; bottom: number };
+			const boxes = template.nodes.map((node): Box => {
+				const [left, top] = node.position;
+				const note = node.type === 'n8n-nodes-base.stickyNote';
+				const width = note ? Number(node.parameters.width) : 100;
+				const height = note ? Number(node.parameters.height) : 140;
+				return { name: node.name, left, top, right: left + width, bottom: top + height };
+			});
+			const notes = new Set(
+				template.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote').map((node) => node.name),
+			);
+			const overlaps = (a: Box, b: Box) =>
+				a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+			const covered = boxes.flatMap((a, index) =>
+				boxes
+					.slice(index + 1)
+					.filter((b) => (notes.has(a.name) || notes.has(b.name)) && overlaps(a, b))
+					.map((b) => `${a.name} / ${b.name}`),
+			);
+			expect(covered).toEqual([]);
+		});
+
 		it('connects only nodes that exist', () => {
 			for (const [from, outputs] of Object.entries(template.connections)) {
 				expect(names).toContain(from);
