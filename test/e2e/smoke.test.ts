@@ -52,6 +52,59 @@ describe('real n8n with n8n-nodes-lexoffice-bitrix24 installed', () => {
 		return n8n;
 	};
 
+	/**
+	 * Imports a workflow of a manual trigger and one of our nodes (its latest version, credentials bound by
+	 * name on import as the shipped templates are, n8n-community-nodes.md §8), runs it by hand, expects
+	 * success and returns the node's output.
+	 */
+	const runOneNode = async (
+		workflowName: string,
+		node: {
+			name: string;
+			type: string;
+			parameters: WorkflowJson['nodes'][number]['parameters'];
+			credential: [string, string];
+		},
+	) => {
+		const api = started();
+		const type = `${declared.packageName}.${node.type}`;
+		const versions = (await api.listNodeTypes())
+			.filter((listed) => listed.name === type)
+			.flatMap((listed) => listed.version);
+		const [credentialType, credentialName] = node.credential;
+		const workflow: WorkflowJson = {
+			name: workflowName,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: randomUUID(),
+					name: node.name,
+					type,
+					typeVersion: Math.max(...versions),
+					position: [220, 0],
+					parameters: node.parameters,
+					credentials: { [credentialType]: { id: null, name: credentialName } },
+				},
+			],
+			connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+		};
+		const imported = await api.importWorkflow(workflow);
+		const executionId = await api.runManually(imported.id, 'Start');
+		const execution = await api.waitForExecution(imported.id, (candidate) => candidate.id === executionId);
+		expect({ status: execution.status, error: executionError(execution) }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
+		return nodeOutputJson(execution, node.name);
+	};
+
 	beforeAll(async () => {
 		declared = await declaredTypes();
 		lexoffice = await startLexofficeSandbox({ organizationId });
@@ -127,53 +180,23 @@ describe('real n8n with n8n-nodes-lexoffice-bitrix24 installed', () => {
 	});
 
 	it('runs an imported workflow whose LexOffice node fetches the sandbox profile', async () => {
-		const api = started();
-		const lexofficeType = `${declared.packageName}.lexoffice`;
-		const typeInfo = (await api.listNodeTypes()).filter((type) => type.name === lexofficeType);
-		const latestVersion = Math.max(...typeInfo.flatMap((type) => type.version));
-		await api.createCredential('LexOffice for workflow', 'lexofficeApi', {
+		await started().createCredential('LexOffice for workflow', 'lexofficeApi', {
 			apiKey: lexoffice!.apiKey,
 			host: lexoffice!.url,
 		});
-
-		const workflow: WorkflowJson = {
-			name: 'e2e smoke: LexOffice profile',
-			nodes: [
-				{
-					id: randomUUID(),
-					name: 'Start',
-					type: 'n8n-nodes-base.manualTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {},
-				},
-				{
-					id: randomUUID(),
-					name: 'Get profile',
-					type: lexofficeType,
-					typeVersion: latestVersion,
-					position: [220, 0],
-					parameters: { resource: 'profile', operation: 'get' },
-					// Bound by name on import (n8n-community-nodes.md §8), as shipped templates do.
-					credentials: { lexofficeApi: { id: null, name: 'LexOffice for workflow' } },
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Get profile', type: 'main', index: 0 }]] } },
-		};
-		const imported = await api.importWorkflow(workflow);
-		const executionId = await api.runManually(imported.id, 'Start');
-		const execution = await api.waitForExecution(imported.id, (candidate) => candidate.id === executionId);
-
-		expect({ status: execution.status, error: executionError(execution) }).toEqual({
-			status: 'success',
-			error: undefined,
+		const output = await runOneNode('e2e smoke: LexOffice profile', {
+			name: 'Get profile',
+			type: 'lexoffice',
+			parameters: { resource: 'profile', operation: 'get' },
+			credential: ['lexofficeApi', 'LexOffice for workflow'],
 		});
+
 		const { data: sandboxProfile } = await axios.get(`${lexoffice!.url}/v1/profile`, {
 			headers: { Authorization: `Bearer ${lexoffice!.apiKey}` },
 			proxy: false,
 		});
 		expect(sandboxProfile).toMatchObject({ organizationId });
-		expect(nodeOutputJson(execution, 'Get profile')).toEqual([sandboxProfile]);
+		expect(output).toEqual([sandboxProfile]);
 	});
 
 	it('names a Bitrix24 contact by the URL of its card and returns it simplified (resource locator, Simplify)', async () => {
@@ -198,46 +221,14 @@ describe('real n8n with n8n-nodes-lexoffice-bitrix24 installed', () => {
 			webhookUrl: bitrix24!.webhookUrl,
 			plan: 'enterprise',
 		});
-		const bitrix24Type = `${declared.packageName}.bitrix24`;
-		const typeInfo = (await api.listNodeTypes()).filter((type) => type.name === bitrix24Type);
 		const cardUrl = `https://b24-test.bitrix24.de/crm/contact/details/${contactId}/?IFRAME=Y`;
-		const workflow: WorkflowJson = {
-			name: 'e2e smoke: Bitrix24 contact by card URL',
-			nodes: [
-				{
-					id: randomUUID(),
-					name: 'Start',
-					type: 'n8n-nodes-base.manualTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {},
-				},
-				{
-					id: randomUUID(),
-					name: 'Get contact',
-					type: bitrix24Type,
-					typeVersion: Math.max(...typeInfo.flatMap((type) => type.version)),
-					position: [220, 0],
-					// Simplify is left at its default, as a user adding the node would.
-					parameters: {
-						resource: 'contact',
-						operation: 'get',
-						recordId: { __rl: true, mode: 'url', value: cardUrl },
-					},
-					credentials: { bitrix24WebhookApi: { id: null, name: 'Bitrix24 for locator' } },
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Get contact', type: 'main', index: 0 }]] } },
-		};
-		const imported = await api.importWorkflow(workflow);
-		const executionId = await api.runManually(imported.id, 'Start');
-		const execution = await api.waitForExecution(imported.id, (candidate) => candidate.id === executionId);
-
-		expect({ status: execution.status, error: executionError(execution) }).toEqual({
-			status: 'success',
-			error: undefined,
+		// Simplify is left at its default, as a user adding the node would.
+		const [simple] = await runOneNode('e2e smoke: Bitrix24 contact by card URL', {
+			name: 'Get contact',
+			type: 'bitrix24',
+			parameters: { resource: 'contact', operation: 'get', recordId: { __rl: true, mode: 'url', value: cardUrl } },
+			credential: ['bitrix24WebhookApi', 'Bitrix24 for locator'],
 		});
-		const [simple] = nodeOutputJson(execution, 'Get contact');
 		expect(Object.keys(simple)).toEqual([...SIMPLE_CRM_FIELDS.contact]);
 		expect(simple).toMatchObject({
 			ID: String(contactId),
