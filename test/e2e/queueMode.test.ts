@@ -1,7 +1,7 @@
 /**
  * The package on n8n queue mode (issue #12): a private PostgreSQL and Redis, the main process, two
  * workers and a webhook processor, set up exactly as `npm start -- --queue` does (same code:
- * credentials, the five bundled workflows imported unchanged, the event-driven ones published).
+ * credentials, the four bundled workflows imported unchanged, the event-driven ones published).
  * Signed LexOffice deliveries reach the webhook processor, run on both workers (each worker's log
  * says which executions it ran), and every contact ends up in Bitrix24.
  *
@@ -355,7 +355,7 @@ describe('queue mode: main, two workers and a webhook processor on PostgreSQL an
 		await sandboxes?.close();
 	});
 
-	it('imports the five bundled workflows and publishes the event-driven ones, with LexOffice calling the webhook processor', () => {
+	it('imports the four bundled workflows and publishes the event-driven ones, with LexOffice calling the webhook processor', () => {
 		expect(bundles.map((bundle) => bundle.file)).toEqual([
 			'lexoffice-bitrix24-app-install',
 			'lexoffice-bitrix24-create-invoice',
