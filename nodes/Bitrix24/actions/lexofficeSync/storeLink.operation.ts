@@ -33,7 +33,7 @@ export const description = updateDisplayOptions({ show: { resource: ['lexofficeS
 		type: 'string',
 		default: '',
 		description:
-			'What ORIGIN_ID must still hold: the claim from "Claim Record for Linking" (its output claim.originId). Empty: the record must not be linked.',
+			'What ORIGIN_ID must still hold: the claim that the Claim Record for Linking operation put out (its claim.originId). Empty: the record must not be linked.',
 	},
 ]);
 
